@@ -1,0 +1,136 @@
+# Settle: build, run and test. See README.md for the commands.
+.SUFFIXES:
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= gcc
+ifeq ($(origin CC),default)
+CC	= gcc
+endif
+
+PKGS	 = fcgi libpq libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS := $(shell pkg-config --cflags cmocka libcjson 2>/dev/null)
+TEST_LIBS   := $(shell pkg-config --libs cmocka libcjson 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
+	   -Wpointer-arith -Wcast-qual -Wsign-compare -Wformat=2 -Werror
+HARDEN	 = -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDHARDEN = -pie -Wl,-z,relro,-z,now
+BASEFLAGS = -std=c17 -D_GNU_SOURCE -g $(WARN) -Iportal $(PKG_CFLAGS)
+ALL_CFLAGS = $(BASEFLAGS) $(HARDEN) $(CFLAGS)
+ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
+SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_CFLAGS = $(BASEFLAGS) -O1 $(SAN) $(CFLAGS)
+
+PROGRAMS = portal/main.c portal/notify.c portal/admin.c
+LIB_SRC	 = $(filter-out $(PROGRAMS),$(sort $(wildcard portal/*.c portal/pages/*.c)))
+HDRS	 = $(wildcard portal/*.h portal/pages/*.h)
+LIB_OBJ	 = $(LIB_SRC:%.c=build/obj/%.o)
+SAN_OBJ	 = $(LIB_SRC:%.c=build/asan/%.o)
+TEST_SRC = $(sort $(wildcard tests/test_*.c))
+TESTS	 = $(TEST_SRC:tests/%.c=build/tests/%)
+SAN_TESTS = $(TEST_SRC:tests/%.c=build/asan/tests/%)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz_*.c))
+FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
+
+BINS	 = build/portal build/portal-notify build/portal-admin
+
+.PHONY: all deps run start stop restart test unit-test integration-test spec-test \
+	asan valgrind fuzz bench psql install clean
+all: $(BINS) build/mustache-spec
+
+deps:
+	@scripts/deps.sh base
+
+build/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+build/libsettle.a: $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+build/asan/libsettle.a: $(SAN_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $(SAN_OBJ)
+
+build/portal: build/obj/portal/main.o build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/portal-notify: build/obj/portal/notify.o build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/portal-admin: build/obj/portal/admin.o build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests: one cmocka program per module, built plain and under ASan+UBSan.
+build/tests/%: tests/%.c build/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/libsettle.a $(TEST_LIBS) $(PKG_LIBS)
+build/asan/tests/%: tests/%.c build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) $(TEST_CFLAGS) -o $@ $< build/asan/libsettle.a $(TEST_LIBS) $(PKG_LIBS)
+
+# The mustache conformance runner (reads the spec's JSON files).
+build/mustache-spec: tests/mustache_spec.c build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/libsettle.a $(TEST_LIBS) $(PKG_LIBS)
+build/asan/mustache-spec: tests/mustache_spec.c build/asan/libsettle.a
+	$(CC) $(SAN_CFLAGS) $(TEST_CFLAGS) -o $@ $< build/asan/libsettle.a $(TEST_LIBS) $(PKG_LIBS)
+
+asan: $(SAN_TESTS) build/asan/mustache-spec
+
+# Everything a test run needs, then every suite; the last line sums them.
+test: deps
+	@$(MAKE) --no-print-directory all asan $(TESTS)
+	@scripts/run-tests.sh
+
+unit-test: all asan
+	@scripts/run-tests.sh unit
+
+integration-test: all
+	@scripts/run-tests.sh integration
+
+valgrind: $(TESTS)
+	@scripts/run-tests.sh valgrind
+
+# Fuzzing needs clang's libFuzzer: make fuzz FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+build/fuzz/%: tests/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(@D)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -Iportal $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+
+bench: all
+	@scripts/deps.sh bench
+	@bench/run.sh
+
+run: deps all
+	@scripts/stack.sh run var
+
+start: deps all
+	@scripts/stack.sh start var
+
+stop:
+	@scripts/stack.sh stop var
+
+restart: stop start
+
+psql:
+	@scripts/stack.sh psql var
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/settle
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp -R templates static sql $(DESTDIR)$(PREFIX)/share/settle/
+	install -m 0644 nginx.conf $(DESTDIR)$(PREFIX)/share/settle/nginx.conf.in
+
+clean:
+	rm -rf build
