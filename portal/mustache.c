@@ -495,6 +495,17 @@ closes(const struct compiler *c, const struct token *op,
 	    memcmp(a + 1, b, cl->nlen) == 0;
 }
 
+/* Reports close tag cl not closing op; a '*' shows a dynamic name. */
+static int
+mismatch(struct compiler *c, const struct token *op, const struct token *cl)
+{
+	return cerror(c, cl->start, MUSTACHE_EMISMATCH,
+	    "close tag '%s%.*s' does not match '%s%.*s'",
+	    (cl->flags & TF_DYNAMIC) ? "*" : "", plen(cl->nlen),
+	    c->text + cl->name, (op->flags & TF_DYNAMIC) ? "*" : "",
+	    plen(op->nlen), c->text + op->name);
+}
+
 /* Pairs open and close tags and records each token's enclosing tag. */
 static int
 match_tokens(struct compiler *c)
@@ -520,11 +531,7 @@ match_tokens(struct compiler *c)
 				    plen(t->nlen), c->text + t->name);
 			o = stack[--depth];
 			if (!closes(c, &c->toks[o], t))
-				return cerror(c, t->start, MUSTACHE_EMISMATCH,
-				    "close tag '%.*s' does not match '%.*s'",
-				    plen(t->nlen), c->text + t->name,
-				    plen(c->toks[o].nlen),
-				    c->text + c->toks[o].name);
+				return mismatch(c, &c->toks[o], t);
 			c->toks[o].match = (uint32_t)i;
 			t->match = o;
 			t->up = c->toks[o].up;
