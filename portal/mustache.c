@@ -24,8 +24,8 @@
  * records where its body ends, so rendering is a loop over ops that recurses
  * only for bodies, partials, parents and blocks, each bounded by a limit.
  *
- * Indentation follows the reference implementations: a standalone partial,
- * parent or block site indents every non-empty line of what it expands (the
+ * Indentation follows the spec's reference implementation: a standalone
+ * partial, parent or block site indents every line of what it expands (the
  * expanded text's own lines, not interpolated data); an inline site does not
  * indent at all. Block content with "intrinsic" indentation (the open tag
  * alone on its line) loses the first line's indentation at the site of
@@ -804,22 +804,11 @@ emit(struct compiler *c, enum op_type type, uint32_t off, uint32_t len,
 	return (long)c->nops++;
 }
 
-/* An empty line (only its line break) gets no indentation. */
-static bool
-empty_line(const struct compiler *c, const struct token *t)
-{
-	size_t	 n = t->end - t->start;
-
-	return t->type == TOK_TEXT && (t->flags & TF_NL) &&
-	    (n == 1 || (n == 2 && c->text[t->start] == '\r'));
-}
-
 /* Token t starts a line that is kept, so the line gets indented. */
 static bool
-wants_indent(const struct compiler *c, const struct token *t)
+wants_indent(const struct token *t)
 {
-	return (t->flags & TF_BOL) && !(t->flags & (TF_DROP | TF_ALONE)) &&
-	    !empty_line(c, t);
+	return (t->flags & TF_BOL) && !(t->flags & (TF_DROP | TF_ALONE));
 }
 
 /*
@@ -847,7 +836,7 @@ emit_lead(struct compiler *c, size_t first, size_t to)
 	if (first >= to)
 		return 0;
 	t = &c->toks[first];
-	if ((t->flags & TF_BOL) && !wants_indent(c, t))
+	if ((t->flags & TF_BOL) && !wants_indent(t))
 		return 0;
 	return emit(c, OP_LEAD, 0, 0, t->start) == -1 ? -1 : 0;
 }
@@ -883,7 +872,7 @@ emit_open(struct compiler *c, size_t k)
 	if (emit_range(c, k + 1, t->match, t->type == TOK_PARENT, first) == -1)
 		return -1;
 	c->ops[i].end = (uint32_t)c->nops;
-	if (wants_indent(c, cl) && emit(c, OP_INDENT, 0, 0, cl->start) == -1)
+	if (wants_indent(cl) && emit(c, OP_INDENT, 0, 0, cl->start) == -1)
 		return -1;
 	return 0;
 }
@@ -941,7 +930,7 @@ emit_range(struct compiler *c, size_t from, size_t to, bool parent_body,
 				k = t->match;
 			continue;
 		}
-		if (k != lead_at && wants_indent(c, t) &&
+		if (k != lead_at && wants_indent(t) &&
 		    emit(c, OP_INDENT, 0, 0, t->start) == -1)
 			return -1;
 		if (is_open(t)) {
