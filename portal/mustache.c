@@ -412,7 +412,8 @@ lex_name(struct compiler *c, struct token *t, size_t at, size_t s, size_t e)
 
 /*
  * Lexes the tag whose opening delimiter is at offset at; *next is set past
- * it. Triple mustaches close with '}' and the closing delimiter.
+ * it. Blanks may precede the sigil. Triple mustaches close with '}' and the
+ * closing delimiter.
  */
 static int
 lex_tag(struct compiler *c, size_t at, size_t *next)
@@ -423,7 +424,11 @@ lex_tag(struct compiler *c, size_t at, size_t *next)
 	size_t		 p = at + c->olen, nlen = c->clen, s, e;
 	enum tok_type	 type;
 
+	while (p < c->len && is_blank(c->text[p]))
+		p++;	/* "{{ #a }}" is a section, as in mustache.js */
 	type = p < c->len ? sigil_type(c->text[p]) : TOK_VAR;
+	if (type == TOK_VAR)
+		p = at + c->olen;
 	needle[0] = '}';
 	memcpy(needle + 1, c->ctag, c->clen);
 	if (p < c->len && c->text[p] == '{')
