@@ -143,6 +143,7 @@ struct render {
 	size_t				 nind;
 	struct parent			 par[MUSTACHE_MAX_PARTIAL_DEPTH];
 	size_t				 npar;
+	size_t				 steps;		/* ops executed */
 };
 
 static const char *const messages[MUSTACHE__MAX] = {
@@ -167,6 +168,7 @@ static const char *const messages[MUSTACHE__MAX] = {
 	[MUSTACHE_EPARTIAL_DEPTH] = "partial nesting too deep",
 	[MUSTACHE_ECONTEXT] = "context stack too deep",
 	[MUSTACHE_EOUTPUT] = "output too large",
+	[MUSTACHE_ESTEPS] = "render too long",
 };
 
 const char *
@@ -336,6 +338,7 @@ lex_delims(struct compiler *c, size_t at, size_t s, size_t e)
 {
 	size_t	 a, alen, b, blen, i;
 
+	trim(c->text, &s, &e);
 	if (e <= s || c->text[e - 1] != '=')
 		goto bad;
 	e--;
@@ -1457,6 +1460,16 @@ put_var(struct render *r, const struct tpl *t, const struct op *o)
 static int render_ops(struct render *, const struct tpl *, size_t, size_t,
     bool);
 
+/* Counts one op or loop iteration against MUSTACHE_MAX_STEPS. */
+static int
+step(struct render *r, const struct tpl *t, const struct op *o)
+{
+	if (++r->steps <= MUSTACHE_MAX_STEPS)
+		return 0;
+	return rerror(r, t, o, MUSTACHE_ESTEPS, "more than %u steps (nested "
+	    "loops over big lists?)", MUSTACHE_MAX_STEPS);
+}
+
 /* Renders the body of section op i with v on top of the context stack. */
 static int
 section_with(struct render *r, const struct tpl *t, size_t i,
@@ -1464,6 +1477,8 @@ section_with(struct render *r, const struct tpl *t, size_t i,
 {
 	int	 rc;
 
+	if (step(r, t, &t->ops[i]) == -1)
+		return -1;
 	if (r->nctx == MUSTACHE_MAX_CONTEXT)
 		return rerror(r, t, &t->ops[i], MUSTACHE_ECONTEXT,
 		    "sections nested deeper than %u", MUSTACHE_MAX_CONTEXT);
@@ -1608,6 +1623,8 @@ render_ops(struct render *r, const struct tpl *t, size_t from, size_t to,
 
 	for (i = from; i < to && rc == 0; i++) {
 		o = &t->ops[i];
+		if (step(r, t, o) == -1)
+			return -1;
 		switch (o->type) {
 		case OP_TEXT:
 			rc = out_check(r, t, o,
@@ -1669,7 +1686,7 @@ mustache_render(const struct mustache_set *set, const char *name,
 	r.err = err;
 	r.ctx[0] = data;
 	r.nctx = 1;
-	r.nind = r.npar = 0;
+	r.nind = r.npar = r.steps = 0;
 	if (buf_failed(out))
 		return out_check(&r, t, NULL, -1);
 	return render_ops(&r, t, 0, t->nops, false);

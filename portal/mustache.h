@@ -24,6 +24,7 @@ struct view;
 #define MUSTACHE_MAX_DEPTH		64u	/* nesting of sections, parents, blocks */
 #define MUSTACHE_MAX_PARTIAL_DEPTH	32u	/* nesting of partials, parents, blocks at render */
 #define MUSTACHE_MAX_CONTEXT		256u	/* context stack entries at render */
+#define MUSTACHE_MAX_STEPS		(1u << 24) /* ops executed by one render */
 #define MUSTACHE_MAX_NAME		127u	/* bytes of a template name */
 #define MUSTACHE_MAX_TEMPLATES		4096u	/* templates in one set */
 #define MUSTACHE_MAX_DIR_DEPTH		16u	/* directory levels below load_dir's dir */
@@ -51,6 +52,7 @@ enum mustache_code {
 	MUSTACHE_EPARTIAL_DEPTH,	/* render: over MUSTACHE_MAX_PARTIAL_DEPTH */
 	MUSTACHE_ECONTEXT,		/* render: over MUSTACHE_MAX_CONTEXT */
 	MUSTACHE_EOUTPUT,		/* render: the output buffer failed (cap or memory) */
+	MUSTACHE_ESTEPS,		/* render: over MUSTACHE_MAX_STEPS (runaway loops) */
 	MUSTACHE__MAX
 };
 

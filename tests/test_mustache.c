@@ -556,6 +556,37 @@ test_mustache_context_limit(void **state)
 }
 
 static void
+test_mustache_step_limit(void **state)
+{
+	struct arena		*a = arena_new();
+	struct view		*root = view_map(a), *l;
+	struct mustache_set	*set = mustache_set_new();
+	struct mustache_error	 err;
+	struct buf		 out;
+	const char		*t = "{{#l}}{{#l}}{{#l}}{{#l}}{{#l}}{{#l}}{{#l}}"
+	    "{{#l}}{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}{{/l}}";
+	char			 msg[96];
+	int			 i;
+
+	(void)state;
+	l = view_set_list(root, "l");
+	for (i = 0; i < 10; i++)
+		view_push(l, view_int(a, i));
+	assert_int_equal(mustache_set_add(set, "t", t, strlen(t), &err), 0);
+	buf_init(&out, 0);
+	assert_int_equal(mustache_render(set, "t", root, MUSTACHE_HTML, &out,
+	    &err), -1);
+	assert_int_equal(err.code, MUSTACHE_ESTEPS);
+	snprintf(msg, sizeof(msg), "more than %u steps (nested loops over big "
+	    "lists?)", MUSTACHE_MAX_STEPS);
+	assert_string_equal(err.message, msg);
+	assert_int_equal(out.len, 0);
+	buf_free(&out);
+	mustache_set_free(set);
+	arena_free(a);
+}
+
+static void
 test_mustache_big_list(void **state)
 {
 	struct arena		*a = arena_new();
@@ -735,6 +766,7 @@ main(void)
 		cmocka_unit_test(test_mustache_partial_depth),
 		cmocka_unit_test(test_mustache_recursive_data),
 		cmocka_unit_test(test_mustache_context_limit),
+		cmocka_unit_test(test_mustache_step_limit),
 		cmocka_unit_test(test_mustache_big_list),
 		cmocka_unit_test(test_mustache_deep_data),
 		cmocka_unit_test(test_mustache_unknown_template),
