@@ -1,4 +1,5 @@
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -53,6 +54,27 @@ utf8_valid(const char *s, size_t n)
 		i += len;
 	}
 	return true;
+}
+
+size_t
+utf8_sanitize(const char *s, size_t n, char *out)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i = 0, j = 0, len;
+
+	while (i < n) {
+		if ((len = seqlen(p + i, n - i)) == 0) {
+			memcpy(out + j, "\xef\xbf\xbd", 3);	/* U+FFFD */
+			j += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + j, s + i, len);
+		i += len;
+		j += len;
+	}
+	out[j] = '\0';
+	return j;
 }
 
 size_t

@@ -9,6 +9,11 @@
  * forms, no surrogates, nothing above U+10FFFF) and contain no NUL byte.
  */
 bool utf8_valid(const char *s, size_t n);
+/*
+ * Copies n bytes of s to out (room for 3n + 1 bytes), replacing each NUL
+ * and each byte of a malformed sequence with U+FFFD; returns the length.
+ */
+size_t utf8_sanitize(const char *s, size_t n, char *out);
 /* Number of code points in valid UTF-8 of n bytes. */
 size_t utf8_count(const char *s, size_t n);
 

@@ -1,0 +1,305 @@
+/*
+ * portal-admin: the operator's command line. Verbs that touch the database
+ * connect with admin_database (the schema owner) and work in transactions.
+ * Errors go to stderr saying what was wrong (file, line and field for
+ * imports), and the exit status is non-zero.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "config.h"
+#include "ctx.h"
+#include "db.h"
+#include "import.h"
+#include "log.h"
+#include "migrate.h"
+#include "mustache.h"
+#include "page.h"
+#include "token.h"
+
+struct admin {
+	struct config	 cfg;
+	struct db	*db;
+};
+
+struct verb {
+	const char	*name;
+	const char	*args;
+	int		 minargs, maxargs;
+	bool		 needs_db;
+	int		(*run)(struct admin *, char **);
+};
+
+static int
+verb_migrate(struct admin *a, char **argv)
+{
+	int	n;
+
+	(void)argv;
+	if ((n = migrate_run(db_conn(a->db), a->cfg.sql)) == -1)
+		return -1;
+	printf("%d migration%s applied\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/* Reads a whole file of at most max bytes; caller frees. */
+static char *
+slurp(const char *path, size_t max, size_t *len)
+{
+	FILE	*f;
+	char	*text;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		fprintf(stderr, "portal-admin: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if ((text = malloc(max + 1)) != NULL) {
+		*len = fread(text, 1, max + 1, f);
+		if (ferror(f) || *len > max) {
+			fprintf(stderr, "portal-admin: %s: unreadable or larger "
+			    "than %zu bytes\n", path, max);
+			free(text);
+			text = NULL;
+		} else
+			text[*len] = '\0';
+	}
+	(void)fclose(f);
+	return text;
+}
+
+static int
+verb_import(struct admin *a, char **argv)
+{
+	struct import_stats	 st;
+	char			*text, err[512];
+	size_t			 len = 0;
+	int			 rc = -1;
+
+	if ((text = slurp(argv[0], IMPORT_MAX_FILE, &len)) == NULL)
+		return -1;
+	if (import_csv(a->db, argv[0], text, len, &st, err, sizeof(err)) == -1)
+		fprintf(stderr, "portal-admin: %s\n", err);
+	else {
+		printf("%s: %d invoice%s created, %d updated, %d unchanged\n",
+		    argv[0], st.created, st.created == 1 ? "" : "s", st.updated,
+		    st.unchanged);
+		rc = 0;
+	}
+	free(text);
+	return rc;
+}
+
+/* The id of invoice number, as text in id; 0, or -1 with a message. */
+static int
+invoice_id(struct admin *a, const char *number, char *id, size_t idsz)
+{
+	const char	*p[1] = { number };
+	PGresult	*res;
+
+	if ((res = db_run(a->db, SQL_INVOICE_ID, p, 1)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		fprintf(stderr, "portal-admin: no invoice numbered %s\n", number);
+		PQclear(res);
+		return -1;
+	}
+	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int
+verb_link(struct admin *a, char **argv)
+{
+	char		 id[24], link[24], days[16], tok[TOKEN_LEN + 1];
+	char		 hash[TOKEN_HASH_HEX];
+	const char	*p[7];
+	PGresult	*res;
+	int		 rc = -1;
+
+	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
+		goto out;
+	if (token_new(a->cfg.secret, TOKEN_LINK, tok, hash) == -1)
+		goto out;
+	(void)snprintf(days, sizeof(days), "%d", a->cfg.link_days);
+	p[0] = id; p[1] = hash; p[2] = "manual"; p[3] = days;
+	if ((res = db_run(a->db, SQL_LINK_INSERT, p, 4)) == NULL)
+		goto out;
+	(void)snprintf(link, sizeof(link), "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	p[0] = "admin"; p[1] = NULL; p[2] = "link.issued"; p[3] = id;
+	p[4] = link; p[5] = days; p[6] = "";
+	if (db_do(a->db, SQL_AUDIT, p, 7) == -1 || db_commit(a->db) == -1)
+		goto out;
+	printf("%s/i/%s\n", a->cfg.base_url, tok);
+	rc = 0;
+out:
+	db_rollback(a->db);
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
+}
+
+static int
+verb_revoke(struct admin *a, char **argv)
+{
+	char		 id[24];
+	const char	*p[7];
+	PGresult	*res;
+	int		 rc = -1;
+
+	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
+		goto out;
+	p[0] = id;
+	if ((res = db_run(a->db, SQL_LINKS_REVOKE, p, 1)) == NULL)
+		goto out;
+	printf("%s: %s link%s revoked\n", argv[0], PQcmdTuples(res),
+	    strcmp(PQcmdTuples(res), "1") == 0 ? "" : "s");
+	p[0] = "admin"; p[1] = NULL; p[2] = "links.revoked"; p[3] = id;
+	p[4] = NULL; p[5] = PQcmdTuples(res); p[6] = "";
+	if (db_do(a->db, SQL_AUDIT, p, 7) == -1 || db_commit(a->db) == -1) {
+		PQclear(res);
+		goto out;
+	}
+	PQclear(res);
+	rc = 0;
+out:
+	db_rollback(a->db);
+	return rc;
+}
+
+/*
+ * Renders the error template for the statuses nginx answers by itself
+ * (body too large, rate limited, portal unreachable), as static files for
+ * nginx's error_page. The wording stays in templates/error.mustache.
+ */
+static int
+verb_error_pages(struct admin *a, char **argv)
+{
+	static const int	 statuses[] = { 400, 404, 405, 413, 414, 429, 500, 503 };
+	struct mustache_set	*tpl = NULL;
+	struct mustache_error	 merr;
+	struct ctx		 c;
+	char			 path[4096];
+	FILE			*f;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	response_init(&c.res);
+	c.cfg = &a->cfg;
+	if ((tpl = mustache_set_new()) == NULL || (c.arena = arena_new()) == NULL)
+		goto out;
+	if (mustache_set_load_dir(tpl, a->cfg.templates, &merr) == -1 ||
+	    mustache_set_check(tpl, &merr) == -1) {
+		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
+		    merr.line, merr.column, merr.message);
+		goto out;
+	}
+	c.templates = tpl;
+	if (mkdir(argv[0], 0755) == -1 && errno != EEXIST)
+		goto out;
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+		page_error(&c, statuses[i], "static");
+		(void)snprintf(path, sizeof(path), "%s/%d.html", argv[0], statuses[i]);
+		if ((f = fopen(path, "w")) == NULL ||
+		    fwrite(c.res.body.data, 1, c.res.body.len, f) != c.res.body.len ||
+		    fclose(f) != 0) {
+			fprintf(stderr, "portal-admin: %s: %s\n", path, strerror(errno));
+			goto out;
+		}
+		printf("%s\n", path);
+		arena_reset(c.arena);
+	}
+	rc = 0;
+out:
+	response_free(&c.res);
+	arena_free(c.arena);
+	mustache_set_free(tpl);
+	return rc;
+}
+
+static const struct verb verbs[] = {
+	{ "migrate", "", 0, 0, true, verb_migrate },
+	{ "import", "FILE.csv", 1, 1, true, verb_import },
+	{ "link", "INVOICE", 1, 1, true, verb_link },
+	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
+	{ "error-pages", "DIR", 1, 1, false, verb_error_pages },
+};
+
+static void
+usage(void)
+{
+	size_t	i;
+
+	fprintf(stderr, "usage: portal-admin [-c config] verb [args]\nverbs:\n");
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		fprintf(stderr, "  %s %s\n", verbs[i].name, verbs[i].args);
+	exit(2);
+}
+
+static const struct verb *
+find_verb(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return &verbs[i];
+	return NULL;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char		*path = CONFIG_DEFAULT_PATH;
+	const struct verb	*v;
+	struct admin		 a;
+	char			 err[512];
+	int			 ch, rc = EXIT_FAILURE;
+
+	log_init("portal-admin");
+	memset(&a, 0, sizeof(a));
+	while ((ch = getopt(argc, argv, "c:")) != -1) {
+		if (ch != 'c')
+			usage();
+		path = optarg;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || (v = find_verb(argv[0])) == NULL ||
+	    argc - 1 < v->minargs || argc - 1 > v->maxargs)
+		usage();
+	if (sodium_init() == -1) {
+		fprintf(stderr, "portal-admin: sodium_init failed\n");
+		goto out;
+	}
+	if (config_load(&a.cfg, path, err, sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	if (config_apply_timezone(&a.cfg) == -1) {
+		fprintf(stderr, "portal-admin: cannot set timezone %s\n", a.cfg.timezone);
+		goto out;
+	}
+	if (v->needs_db) {
+		if ((a.db = db_new(a.cfg.admin_database, "portal-admin", 0)) == NULL ||
+		    db_ensure(a.db) == -1) {
+			fprintf(stderr, "portal-admin: cannot connect to the database\n");
+			goto out;
+		}
+	}
+	if (v->run(&a, argv + 1) == 0)
+		rc = EXIT_SUCCESS;
+out:
+	db_free(a.db);
+	sodium_memzero(&a.cfg, sizeof(a.cfg));
+	return rc;
+}

@@ -1,0 +1,70 @@
+#ifndef PORTAL_CONFIG_H
+#define PORTAL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * The configuration file shared by portal, portal-notify and portal-admin:
+ * one "key = value" per line, '#' starts a comment line, blank lines are
+ * ignored. Unknown keys, repeated keys, bad numbers and over-long values are
+ * errors naming the line. See settle.conf.example for every key.
+ */
+
+#define CONFIG_STR_MAX		512
+#define CONFIG_SECRET_LEN	32
+#define CONFIG_DEFAULT_PATH	"/etc/settle/settle.conf"
+
+struct config {
+	char	database[CONFIG_STR_MAX];	/* libpq conninfo, web role */
+	char	admin_database[CONFIG_STR_MAX];	/* conninfo for portal-admin */
+	char	socket[CONFIG_STR_MAX];		/* FastCGI unix socket path */
+	char	pidfile[CONFIG_STR_MAX];
+	char	user[64];			/* drop to this user when root */
+	int	workers;
+	char	templates[CONFIG_STR_MAX];	/* directory of *.mustache */
+	char	sql[CONFIG_STR_MAX];		/* directory of migrations */
+	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
+	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
+	int	link_days;			/* link lifetime */
+	int	max_body;			/* request body cap, bytes */
+	bool	trust_forwarded_for;		/* use X-Forwarded-For from nginx */
+
+	char	sendmail[CONFIG_STR_MAX];	/* program and arguments */
+	int	sendmail_timeout;		/* seconds */
+	int	notify_poll;			/* seconds between outbox polls */
+	int	retry_base;			/* first retry delay, seconds */
+	int	retry_max;			/* longest retry delay, seconds */
+	int	max_attempts;			/* then the message is 'failed' */
+	char	mail_from[CONFIG_STR_MAX];
+	char	staff_email[CONFIG_STR_MAX];
+	bool	plan_mail_staff;		/* copy plan confirmations to staff */
+
+	char	company[CONFIG_STR_MAX];
+	char	contact_name[CONFIG_STR_MAX];
+	char	contact_phone[CONFIG_STR_MAX];
+	char	contact_email[CONFIG_STR_MAX];
+	char	contact_hours[CONFIG_STR_MAX];
+	char	bank_name[CONFIG_STR_MAX];
+	char	bank_iban[CONFIG_STR_MAX];
+	char	bank_bic[CONFIG_STR_MAX];
+	char	timezone[64];			/* for "today" and callback days */
+
+	int	session_idle_minutes;
+	int	session_max_hours;
+	bool	cookie_secure;			/* __Host- cookie needs HTTPS */
+
+	unsigned char secret[CONFIG_SECRET_LEN];	/* read from secret_file */
+};
+
+/* Fills c with defaults, then parses len bytes of text; 0, or -1 with err set. */
+int config_parse(struct config *c, const char *text, size_t len,
+    char *err, size_t errsz);
+/* Reads and parses path, then loads the secret file; 0 or -1 with err set. */
+int config_load(struct config *c, const char *path, char *err, size_t errsz);
+/* Makes the config's timezone the process's local time (TZ); 0 or -1. */
+int config_apply_timezone(const struct config *c);
+/* Fills c with the built-in defaults. */
+void config_defaults(struct config *c);
+
+#endif

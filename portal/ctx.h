@@ -1,0 +1,30 @@
+#ifndef PORTAL_CTX_H
+#define PORTAL_CTX_H
+
+#include <time.h>
+
+#include "http.h"
+#include "router.h"
+
+/*
+ * Everything a handler works with for one request. The config and the
+ * templates are shared and read-only; the database connection belongs to
+ * the worker; the arena, request and response live for one request.
+ */
+struct arena;
+struct config;
+struct db;
+struct mustache_set;
+
+struct ctx {
+	const struct config		*cfg;
+	const struct mustache_set	*templates;
+	struct db			*db;
+	struct arena			*arena;
+	struct request			 req;
+	struct response			 res;
+	struct route_match		 match;
+	time_t				 now;
+};
+
+#endif

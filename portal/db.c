@@ -1,0 +1,279 @@
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "log.h"
+
+struct db {
+	PGconn	*conn;
+	char	*conninfo;
+	char	*appname;
+	char	 options[64];
+	bool	 prepared[SQL__MAX];
+	bool	 in_tx;
+	bool	 down;
+	unsigned generation;
+	char	 sqlstate[6];
+};
+
+struct db *
+db_new(const char *conninfo, const char *appname, int timeout_ms)
+{
+	struct db	*db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	(void)snprintf(db->options, sizeof(db->options),
+	    "-c statement_timeout=%d", timeout_ms);
+	if ((db->conninfo = strdup(conninfo)) == NULL ||
+	    (db->appname = strdup(appname)) == NULL) {
+		db_free(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	free(db->conninfo);
+	free(db->appname);
+	free(db);
+}
+
+void
+db_drop(struct db *db)
+{
+	if (db->conn != NULL)
+		PQfinish(db->conn);
+	db->conn = NULL;
+	db->in_tx = false;
+}
+
+/*
+ * Opens a new connection. The conninfo string comes from the config; we add
+ * a short connect timeout and our application name, and keep every
+ * statement's time bounded so a stuck query cannot pin a worker forever.
+ */
+static int
+connect_db(struct db *db)
+{
+	const char *const keys[] = { "dbname", "connect_timeout",
+	    "application_name", "options", NULL };
+	const char *const vals[] = { db->conninfo, "3", db->appname,
+	    db->options, NULL };
+
+	db_drop(db);
+	memset(db->prepared, 0, sizeof(db->prepared));
+	db->conn = PQconnectdbParams(keys, vals, 1);
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		log_error("%s: PQconnectdbParams: %s", __func__, db->conn ?
+		    PQerrorMessage(db->conn) : "out of memory");
+		db_drop(db);
+		db->down = true;
+		return -1;
+	}
+	db->down = false;
+	db->generation++;
+	return 0;
+}
+
+/*
+ * A server that shut down or a dropped network leaves a readable socket on
+ * an idle connection: the termination notice, then EOF. libpq notices the
+ * EOF only on a later read, so keep reading while the socket stays
+ * readable; PQstatus then tells the truth. Costs one poll() per request.
+ */
+static bool
+connection_alive(struct db *db)
+{
+	struct pollfd	pfd;
+	int		i;
+
+	for (i = 0; i < 4; i++) {
+		if (PQstatus(db->conn) != CONNECTION_OK)
+			return false;
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) == -1)
+			return false;
+		if (pfd.revents == 0)
+			return true;
+		if (PQconsumeInput(db->conn) == 0)
+			return false;
+	}
+	return PQstatus(db->conn) == CONNECTION_OK;
+}
+
+int
+db_ensure(struct db *db)
+{
+	db->sqlstate[0] = '\0';
+	if (db->conn != NULL && connection_alive(db)) {
+		db->down = false;
+		return 0;
+	}
+	return connect_db(db);
+}
+
+/* Records the outcome of a failed command and logs it once. */
+static void
+note_failure(struct db *db, const char *what, const PGresult *res)
+{
+	const char	*state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	(void)snprintf(db->sqlstate, sizeof(db->sqlstate), "%s",
+	    state ? state : "");
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
+		db->down = true;
+		log_error("%s: connection lost: %s", what,
+		    db->conn ? PQerrorMessage(db->conn) : "not connected");
+		db_drop(db);
+		return;
+	}
+	/* Unique violations are expected (double submits); not an error. */
+	if (strcmp(db->sqlstate, "23505") == 0)
+		return;
+	log_error("%s: %s", what, res ? PQresultErrorMessage(res) :
+	    PQerrorMessage(db->conn));
+}
+
+static bool
+result_ok(const PGresult *res)
+{
+	ExecStatusType	st = PQresultStatus(res);
+
+	return res != NULL && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK);
+}
+
+static int
+prepare(struct db *db, enum sql_query q)
+{
+	PGresult	*res;
+	int		 rc = -1;
+
+	res = PQprepare(db->conn, sql_name(q), sql_text(q), 0, NULL);
+	if (!result_ok(res)) {
+		note_failure(db, sql_name(q), res);
+		goto out;
+	}
+	db->prepared[q] = true;
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+PGresult *
+db_run(struct db *db, enum sql_query q, const char *const *params, int n)
+{
+	PGresult	*res;
+
+	db->sqlstate[0] = '\0';
+	if (db->conn == NULL) {
+		db->down = true;
+		return NULL;
+	}
+	if (!db->prepared[q] && prepare(db, q) == -1)
+		return NULL;
+	res = PQexecPrepared(db->conn, sql_name(q), n, params, NULL, NULL, 0);
+	if (!result_ok(res)) {
+		note_failure(db, sql_name(q), res);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+int
+db_do(struct db *db, enum sql_query q, const char *const *params, int n)
+{
+	PGresult	*res;
+
+	if ((res = db_run(db, q, params, n)) == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+static int
+simple(struct db *db, const char *sql)
+{
+	PGresult	*res;
+	int		 rc = -1;
+
+	if (db->conn == NULL) {
+		db->down = true;
+		return -1;
+	}
+	res = PQexec(db->conn, sql);
+	if (!result_ok(res)) {
+		note_failure(db, sql, res);
+		goto out;
+	}
+	rc = 0;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (simple(db, "BEGIN") == -1)
+		return -1;
+	db->in_tx = true;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	int	rc;
+
+	rc = simple(db, "COMMIT");
+	db->in_tx = false;
+	return rc;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!db->in_tx || db->conn == NULL)
+		return;
+	(void)simple(db, "ROLLBACK");
+	db->in_tx = false;
+}
+
+const char *
+db_sqlstate(const struct db *db)
+{
+	return db->sqlstate;
+}
+
+bool
+db_is_down(const struct db *db)
+{
+	return db->down;
+}
+
+PGconn *
+db_conn(struct db *db)
+{
+	return db->conn;
+}
+
+unsigned
+db_generation(const struct db *db)
+{
+	return db->generation;
+}

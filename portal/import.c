@@ -1,0 +1,634 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "csv.h"
+#include "date.h"
+#include "db.h"
+#include "import.h"
+#include "money.h"
+
+enum column {
+	COL_INVOICE,
+	COL_CUSTOMER_REF,
+	COL_CUSTOMER_NAME,
+	COL_EMAIL,
+	COL_PHONE,
+	COL_LANGUAGE,
+	COL_CURRENCY,
+	COL_ISSUED,
+	COL_DUE,		/* the columns above belong to the invoice */
+	COL_KIND,
+	COL_DESCRIPTION,
+	COL_QUANTITY,
+	COL_AMOUNT,
+	COL_DATE,
+	COL__MAX
+};
+#define COL_INVOICE_LAST	COL_DUE
+
+static const char *const column_names[COL__MAX] = {
+	"invoice", "customer_ref", "customer_name", "email", "phone",
+	"language", "currency", "issued", "due", "kind", "description",
+	"quantity", "amount", "date",
+};
+
+enum item_kind {
+	ITEM_LINE,
+	ITEM_FEE,
+	ITEM_PAYMENT,
+	ITEM__MAX
+};
+
+static const char *const kind_names[ITEM__MAX] = { "line", "fee", "payment" };
+
+struct item {
+	enum item_kind	 kind;
+	const char	*description;
+	const char	*quantity;	/* as written, for the hash */
+	const char	*amount;
+	int64_t		 qty_milli;	/* lines only */
+	int64_t		 cents;		/* unit price, fee or payment */
+	int64_t		 total;		/* lines: unit price x quantity */
+	struct date	 date;		/* fees and payments */
+	struct item	*next;
+};
+
+struct invoice {
+	const char	*col[COL_INVOICE_LAST + 1];
+	struct date	 issued, due;
+	unsigned	 line;		/* where it first appeared */
+	size_t		 nlines;
+	struct item	*head, *tail;
+	struct invoice	*next;
+};
+
+struct import {
+	struct arena	*arena;
+	const char	*name;
+	size_t		 map[COL__MAX];	/* CSV field index of each column */
+	struct invoice	*head, *tail;
+	char		*err;
+	size_t		 errsz;
+};
+
+#define MAX_NUMBER	64
+#define MAX_TEXT	200
+#define MAX_DESCRIPTION	500
+
+/* Records "FILE:LINE: column: message" and returns -1. */
+static int
+fail(struct import *im, unsigned line, const char *column, const char *msg)
+{
+	(void)snprintf(im->err, im->errsz, "%s:%u: %s%s%s", im->name, line,
+	    column ? column : "", column ? ": " : "", msg);
+	return -1;
+}
+
+static bool
+all_chars(const char *s, const char *allowed)
+{
+	return strspn(s, allowed) == strlen(s);
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/* Field validators: NULL when fine, else what is wrong. */
+static const char *
+check_code(const char *s)
+{
+	if (*s == '\0' || strlen(s) > MAX_NUMBER)
+		return "must be 1 to 64 characters";
+	if (!all_chars(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789-_./"))
+		return "may hold only letters, digits and - _ . /";
+	return NULL;
+}
+
+static const char *
+check_text(const char *s)
+{
+	if (*s == '\0' || strlen(s) > MAX_TEXT)
+		return "must be 1 to 200 characters";
+	if (has_control(s))
+		return "may not contain line breaks or control characters";
+	return NULL;
+}
+
+static const char *
+check_email(const char *s)
+{
+	const char	*at = strchr(s, '@');
+
+	if (strlen(s) > 254 || at == NULL || at == s || strchr(at + 1, '@') ||
+	    strchr(at + 1, '.') == NULL || strpbrk(s, " \t<>,;\"()[]\\") != NULL)
+		return "is not an email address";
+	return NULL;
+}
+
+static const char *
+check_phone(const char *s)
+{
+	if (strlen(s) > 32 || !all_chars(s, "0123456789 +-()/."))
+		return "may hold only digits, spaces and + - ( ) / .";
+	return NULL;
+}
+
+static const char *
+check_language(const char *s)
+{
+	if (strlen(s) != 2 || !all_chars(s, "abcdefghijklmnopqrstuvwxyz"))
+		return "must be a two-letter language code such as en or es";
+	return NULL;
+}
+
+static const char *
+check_currency(const char *s)
+{
+	if (money_exponent(s) < 0)
+		return "is not a supported currency code (EUR, USD, GBP, ...)";
+	return NULL;
+}
+
+static const char *
+check_date(const char *s)
+{
+	struct date	d;
+
+	if (date_parse(s, &d) == -1)
+		return "is not a date (YYYY-MM-DD)";
+	return NULL;
+}
+
+typedef const char *(*validator)(const char *);
+
+static const validator invoice_checks[COL_INVOICE_LAST + 1] = {
+	[COL_INVOICE] = check_code,
+	[COL_CUSTOMER_REF] = check_code,
+	[COL_CUSTOMER_NAME] = check_text,
+	[COL_EMAIL] = check_email,
+	[COL_PHONE] = check_phone,
+	[COL_LANGUAGE] = check_language,
+	[COL_CURRENCY] = check_currency,
+	[COL_ISSUED] = check_date,
+	[COL_DUE] = check_date,
+};
+
+/* Maps the header row's names to columns: all required, none unknown. */
+static int
+read_header(struct import *im, const struct csv_record *r)
+{
+	bool	seen[COL__MAX] = { false };
+	size_t	i, c;
+
+	for (i = 0; i < r->nfields; i++) {
+		for (c = 0; c < COL__MAX; c++)
+			if (strcmp(r->fields[i], column_names[c]) == 0)
+				break;
+		if (c == COL__MAX)
+			return fail(im, r->line, r->fields[i], "unknown column");
+		if (seen[c])
+			return fail(im, r->line, r->fields[i], "column given twice");
+		seen[c] = true;
+		im->map[c] = i;
+	}
+	for (c = 0; c < COL__MAX; c++)
+		if (!seen[c])
+			return fail(im, r->line, column_names[c], "column missing");
+	return 0;
+}
+
+static struct invoice *
+find_invoice(struct import *im, const char *number)
+{
+	struct invoice	*inv;
+
+	/* XXX linear; fine for the few thousand invoices of one import. */
+	for (inv = im->head; inv != NULL; inv = inv->next)
+		if (strcmp(inv->col[COL_INVOICE], number) == 0)
+			return inv;
+	return NULL;
+}
+
+/* The customer columns must agree wherever the same customer_ref appears. */
+static int
+check_customer(struct import *im, const char *const *f, unsigned line)
+{
+	struct invoice	*inv;
+	int		 c;
+
+	for (inv = im->head; inv != NULL; inv = inv->next) {
+		if (strcmp(inv->col[COL_CUSTOMER_REF], f[COL_CUSTOMER_REF]) != 0)
+			continue;
+		for (c = COL_CUSTOMER_NAME; c <= COL_LANGUAGE; c++)
+			if (strcmp(inv->col[c], f[c]) != 0)
+				return fail(im, line, column_names[c],
+				    "differs from an earlier row of the same customer_ref");
+	}
+	return 0;
+}
+
+/* Finds or creates the invoice of a row whose invoice columns are valid. */
+static struct invoice *
+invoice_for_row(struct import *im, const char *const *f, unsigned line)
+{
+	struct invoice	*inv;
+	char		 msg[128];
+	int		 c;
+
+	if ((inv = find_invoice(im, f[COL_INVOICE])) != NULL) {
+		for (c = COL_CUSTOMER_REF; c <= COL_INVOICE_LAST; c++)
+			if (strcmp(inv->col[c], f[c]) != 0) {
+				(void)snprintf(msg, sizeof(msg), "differs from line "
+				    "%u of invoice %s", inv->line, f[COL_INVOICE]);
+				(void)fail(im, line, column_names[c], msg);
+				return NULL;
+			}
+		return inv;
+	}
+	if (check_customer(im, f, line) == -1)
+		return NULL;
+	if ((inv = arena_alloc(im->arena, sizeof(*inv))) == NULL) {
+		(void)fail(im, line, NULL, "out of memory");
+		return NULL;
+	}
+	for (c = 0; c <= COL_INVOICE_LAST; c++)
+		if ((inv->col[c] = arena_strdup(im->arena, f[c])) == NULL) {
+			(void)fail(im, line, NULL, "out of memory");
+			return NULL;
+		}
+	(void)date_parse(f[COL_ISSUED], &inv->issued);
+	(void)date_parse(f[COL_DUE], &inv->due);
+	if (date_diff(inv->due, inv->issued) < 0) {
+		(void)fail(im, line, "due", "is before the issue date");
+		return NULL;
+	}
+	inv->line = line;
+	if (im->tail != NULL)
+		im->tail->next = inv;
+	else
+		im->head = inv;
+	im->tail = inv;
+	return inv;
+}
+
+static int
+parse_kind(const char *s, enum item_kind *k)
+{
+	int	i;
+
+	for (i = 0; i < ITEM__MAX; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*k = (enum item_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Checks a line row's quantity and unit price, and works out its total. */
+static int
+parse_line_item(struct import *im, const char *const *f, unsigned line,
+    const char *currency, struct item *it)
+{
+	if (money_parse_quantity(f[COL_QUANTITY], &it->qty_milli) == -1)
+		return fail(im, line, "quantity", "is not a quantity "
+		    "(a positive number with up to 3 decimals)");
+	if (money_parse(f[COL_AMOUNT], currency, &it->cents) == -1)
+		return fail(im, line, "amount", "is not an amount in the "
+		    "invoice's currency (digits and a dot, like 1250.00)");
+	if (money_line_total(it->cents, it->qty_milli, &it->total) == -1)
+		return fail(im, line, "amount", "quantity times amount is too large");
+	if (*f[COL_DATE] != '\0' && check_date(f[COL_DATE]) != NULL)
+		return fail(im, line, "date", check_date(f[COL_DATE]));
+	return 0;
+}
+
+/* Fees and payments: a positive amount on a date, quantity empty or 1. */
+static int
+parse_dated_item(struct import *im, const char *const *f, unsigned line,
+    const char *currency, struct item *it)
+{
+	if (*f[COL_QUANTITY] != '\0' && strcmp(f[COL_QUANTITY], "1") != 0)
+		return fail(im, line, "quantity", "must be empty or 1 for a fee or payment");
+	if (money_parse(f[COL_AMOUNT], currency, &it->cents) == -1 ||
+	    it->cents <= 0)
+		return fail(im, line, "amount", "is not a positive amount in the "
+		    "invoice's currency (digits and a dot, like 40.00)");
+	if (date_parse(f[COL_DATE], &it->date) == -1)
+		return fail(im, line, "date", "is not a date (YYYY-MM-DD); fees "
+		    "and payments need one");
+	return 0;
+}
+
+static int
+parse_item(struct import *im, const char *const *f, unsigned line,
+    const char *currency, struct item *it)
+{
+	size_t	n = strlen(f[COL_DESCRIPTION]);
+
+	if (parse_kind(f[COL_KIND], &it->kind) == -1)
+		return fail(im, line, "kind", "must be line, fee or payment");
+	if (n > MAX_DESCRIPTION || (n == 0 && it->kind != ITEM_PAYMENT))
+		return fail(im, line, "description", "must be 1 to 500 characters");
+	if (has_control(f[COL_DESCRIPTION]))
+		return fail(im, line, "description",
+		    "may not contain line breaks or control characters");
+	if ((it->description = arena_strdup(im->arena, f[COL_DESCRIPTION])) == NULL ||
+	    (it->quantity = arena_strdup(im->arena, f[COL_QUANTITY])) == NULL ||
+	    (it->amount = arena_strdup(im->arena, f[COL_AMOUNT])) == NULL)
+		return fail(im, line, NULL, "out of memory");
+	if (it->kind == ITEM_LINE)
+		return parse_line_item(im, f, line, currency, it);
+	return parse_dated_item(im, f, line, currency, it);
+}
+
+/* Validates one data row and adds it to its invoice. */
+static int
+add_row(struct import *im, const struct csv_record *r)
+{
+	const char	*f[COL__MAX], *why;
+	struct invoice	*inv;
+	struct item	*it;
+	char		 msg[64];
+	int		 c;
+
+	if (r->nfields != COL__MAX) {
+		(void)snprintf(msg, sizeof(msg), "expected %d fields, found %zu",
+		    COL__MAX, r->nfields);
+		return fail(im, r->line, NULL, msg);
+	}
+	for (c = 0; c < COL__MAX; c++)
+		f[c] = r->fields[im->map[c]];
+	for (c = 0; c <= COL_INVOICE_LAST; c++) {
+		if (c == COL_PHONE && *f[c] == '\0')
+			continue;	/* the phone number is optional */
+		if ((why = invoice_checks[c](f[c])) != NULL)
+			return fail(im, r->line, column_names[c], why);
+	}
+	if ((inv = invoice_for_row(im, f, r->line)) == NULL)
+		return -1;
+	if ((it = arena_alloc(im->arena, sizeof(*it))) == NULL)
+		return fail(im, r->line, NULL, "out of memory");
+	if (parse_item(im, f, r->line, f[COL_CURRENCY], it) == -1)
+		return -1;
+	if (it->kind == ITEM_LINE)
+		inv->nlines++;
+	if (inv->tail != NULL)
+		inv->tail->next = it;
+	else
+		inv->head = it;
+	inv->tail = it;
+	return 0;
+}
+
+/* Reads every record; on success the invoices are in im, all valid. */
+static int
+parse_file(struct import *im, const char *text, size_t len)
+{
+	struct csv		 csv;
+	struct csv_record	 rec;
+	struct invoice		*inv;
+	char			 msg[192];
+	int			 r, header = 1;
+
+	if (csv_init(&csv, text, len) == -1)
+		return fail(im, 1, NULL, "cannot read the file as CSV");
+	while ((r = csv_next(&csv, &rec)) == 1) {
+		if (header) {
+			if (read_header(im, &rec) == -1)
+				return -1;
+			header = 0;
+		} else if (add_row(im, &rec) == -1)
+			return -1;
+	}
+	if (r == -1) {
+		(void)snprintf(msg, sizeof(msg), "column %u: %s", csv.column,
+		    csv.error);
+		return fail(im, csv.line, NULL, msg);
+	}
+	if (im->head == NULL)
+		return fail(im, 1, NULL, "no invoice rows (a header row, then "
+		    "one row per line, fee or payment)");
+	for (inv = im->head; inv != NULL; inv = inv->next)
+		if (inv->nlines == 0)
+			return fail(im, inv->line, "kind", "the invoice has no "
+			    "row of kind line");
+	return 0;
+}
+
+/*
+ * A fingerprint of everything the file says about an invoice, to tell an
+ * unchanged re-import from a changed one. Fields are length-prefixed so no
+ * two different invoices can serialise alike.
+ */
+static int
+invoice_hash(const struct invoice *inv, char hex[65])
+{
+	unsigned char	 h[32];
+	struct buf	 b;
+	struct item	*it;
+	int		 c, rc = -1;
+
+	buf_init(&b, 0);
+	for (c = 0; c <= COL_INVOICE_LAST; c++)
+		(void)buf_printf(&b, "%zu:%s;", strlen(inv->col[c]), inv->col[c]);
+	for (it = inv->head; it != NULL; it = it->next) {
+		(void)buf_printf(&b, "|%s;%zu:%s;%s;%s;", kind_names[it->kind],
+		    strlen(it->description), it->description, it->quantity,
+		    it->amount);
+		if (it->kind != ITEM_LINE)
+			(void)buf_printf(&b, "%04d-%02d-%02d;", it->date.year,
+			    it->date.month, it->date.day);
+	}
+	if (buf_failed(&b) || crypto_generichash(h, sizeof(h),
+	    (const unsigned char *)buf_str(&b), b.len, NULL, 0) != 0)
+		goto out;
+	(void)sodium_bin2hex(hex, 65, h, sizeof(h));
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+/* Finds the customer by reference, creating or updating it; id or -1. */
+static long long
+upsert_customer(struct db *db, const struct invoice *inv)
+{
+	const char	*p[5] = { inv->col[COL_CUSTOMER_REF],
+	    inv->col[COL_CUSTOMER_NAME], inv->col[COL_EMAIL], inv->col[COL_PHONE],
+	    inv->col[COL_LANGUAGE] };
+	PGresult	*res;
+	char		 idbuf[24];
+	long long	 id = -1;
+	int		 i, same = 1;
+
+	if ((res = db_run(db, SQL_CUSTOMER_GET, p, 1)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		if ((res = db_run(db, SQL_CUSTOMER_INSERT, p, 5)) == NULL)
+			return -1;
+		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		return id;
+	}
+	id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	for (i = 1; i < 5; i++)
+		same = same && strcmp(PQgetvalue(res, 0, i), p[i]) == 0;
+	PQclear(res);
+	if (!same) {
+		(void)snprintf(idbuf, sizeof(idbuf), "%lld", id);
+		p[0] = idbuf;
+		if (db_do(db, SQL_CUSTOMER_UPDATE, p, 5) == -1)
+			return -1;
+	}
+	return id;
+}
+
+/* Inserts the lines, fees and payments of an invoice, numbered per kind. */
+static int
+insert_items(struct db *db, const char *invoice_id, const struct invoice *inv)
+{
+	static const enum sql_query q[ITEM__MAX] = {
+		[ITEM_LINE] = SQL_IMPORT_LINE,
+		[ITEM_FEE] = SQL_IMPORT_FEE,
+		[ITEM_PAYMENT] = SQL_IMPORT_PAYMENT,
+	};
+	const struct item	*it;
+	const char		*p[6];
+	char			 pos[16], a[24], b[24], c[24], d[16];
+	int			 n[ITEM__MAX] = { 0 };
+
+	for (it = inv->head; it != NULL; it = it->next) {
+		(void)snprintf(pos, sizeof(pos), "%d", ++n[it->kind]);
+		p[0] = invoice_id;
+		p[1] = pos;
+		p[2] = *it->description ? it->description : "Payment received";
+		if (it->kind == ITEM_LINE) {
+			(void)snprintf(a, sizeof(a), "%lld", (long long)it->qty_milli);
+			(void)snprintf(b, sizeof(b), "%lld", (long long)it->cents);
+			(void)snprintf(c, sizeof(c), "%lld", (long long)it->total);
+			p[3] = a;
+			p[4] = b;
+			p[5] = c;
+		} else {
+			(void)snprintf(a, sizeof(a), "%lld", (long long)it->cents);
+			if (date_format_iso(d, sizeof(d), it->date) == -1)
+				return -1;
+			p[3] = a;
+			p[4] = d;
+		}
+		if (db_do(db, q[it->kind], p, it->kind == ITEM_LINE ? 6 : 5) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+audit_import(struct db *db, const char *invoice_id, const char *action,
+    const char *file)
+{
+	const char	*p[7] = { "admin", NULL, action, invoice_id, NULL, file, "" };
+
+	return db_do(db, SQL_AUDIT, p, 7);
+}
+
+/* Creates, replaces or leaves alone one invoice; -1 on database errors. */
+static int
+write_invoice(struct import *im, struct db *db, const struct invoice *inv,
+    struct import_stats *st)
+{
+	const char	*p[6];
+	char		 hash[65], cust[24], id[24];
+	PGresult	*res;
+	long long	 cid;
+	int		 exists, same;
+
+	if ((cid = upsert_customer(db, inv)) == -1 || invoice_hash(inv, hash) == -1)
+		return -1;
+	(void)snprintf(cust, sizeof(cust), "%lld", cid);
+	p[0] = inv->col[COL_INVOICE];
+	if ((res = db_run(db, SQL_IMPORT_INVOICE_GET, p, 1)) == NULL)
+		return -1;
+	exists = PQntuples(res) == 1;
+	same = exists && strcmp(PQgetvalue(res, 0, 1), hash) == 0;
+	(void)snprintf(id, sizeof(id), "%s", exists ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+	if (same) {
+		st->unchanged++;
+		return 0;
+	}
+	p[1] = cust;
+	p[2] = inv->col[COL_CURRENCY];
+	p[3] = inv->col[COL_ISSUED];
+	p[4] = inv->col[COL_DUE];
+	p[5] = hash;
+	if (!exists) {
+		if ((res = db_run(db, SQL_IMPORT_INVOICE_INSERT, p, 6)) == NULL)
+			return -1;
+		(void)snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);
+		st->created++;
+	} else {
+		p[0] = id;
+		if (db_do(db, SQL_IMPORT_INVOICE_UPDATE, p, 6) == -1 ||
+		    db_do(db, SQL_IMPORT_CLEAR_ITEMS, p, 1) == -1)
+			return -1;
+		st->updated++;
+	}
+	if (insert_items(db, id, inv) == -1)
+		return -1;
+	return audit_import(db, id, exists ? "invoice.updated" :
+	    "invoice.imported", im->name);
+}
+
+int
+import_csv(struct db *db, const char *name, const char *text, size_t len,
+    struct import_stats *st, char *err, size_t errsz)
+{
+	struct import	 im;
+	struct invoice	*inv;
+	int		 rc = -1;
+
+	memset(&im, 0, sizeof(im));
+	memset(st, 0, sizeof(*st));
+	im.name = name;
+	im.err = err;
+	im.errsz = errsz;
+	if ((im.arena = arena_new()) == NULL) {
+		(void)snprintf(err, errsz, "%s: out of memory", name);
+		goto out;
+	}
+	if (parse_file(&im, text, len) == -1)
+		goto out;
+	if (db_begin(db) == -1)
+		goto dberr;
+	for (inv = im.head; inv != NULL; inv = inv->next)
+		if (write_invoice(&im, db, inv, st) == -1)
+			goto dberr;
+	if (db_commit(db) == -1)
+		goto dberr;
+	rc = 0;
+	goto out;
+dberr:
+	db_rollback(db);
+	memset(st, 0, sizeof(*st));
+	(void)snprintf(err, errsz, "%s: the database refused the import "
+	    "(see the message above); nothing was imported", name);
+out:
+	arena_free(im.arena);
+	return rc;
+}

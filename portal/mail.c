@@ -1,0 +1,197 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "buf.h"
+#include "mail.h"
+#include "utf8.h"
+
+#define ENCODED_CHUNK	45	/* bytes of text per encoded word (60 of base64) */
+
+bool
+mail_address_valid(const char *a)
+{
+	const char	*at;
+	size_t		 n;
+
+	if (a == NULL || (n = strlen(a)) == 0 || n > 254)
+		return false;
+	if (strpbrk(a, " \t\r\n\"<>(),;:\\[]") != NULL)
+		return false;
+	at = strchr(a, '@');
+	return at != NULL && at != a && at[1] != '\0' && strchr(at + 1, '@') == NULL;
+}
+
+static bool
+header_safe(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") == NULL;
+}
+
+static bool
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* Length of the longest prefix of s, at most max bytes, ending on a character. */
+static size_t
+utf8_prefix(const char *s, size_t len, size_t max)
+{
+	size_t	n = len < max ? len : max;
+
+	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* RFC 2047 "B" encoded words, folded onto continuation lines. */
+static int
+put_encoded(struct buf *out, const char *s)
+{
+	char	b64[sodium_base64_ENCODED_LEN(ENCODED_CHUNK,
+	    sodium_base64_VARIANT_ORIGINAL)];
+	size_t	len = strlen(s), n;
+	int	first = 1;
+
+	while (len > 0) {
+		n = utf8_prefix(s, len, ENCODED_CHUNK);
+		(void)sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)s,
+		    n, sodium_base64_VARIANT_ORIGINAL);
+		if (buf_printf(out, "%s=?UTF-8?B?%s?=", first ? "" : "\n ", b64) == -1)
+			return -1;
+		first = 0;
+		s += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* A display name: quoted when ASCII, encoded otherwise. */
+static int
+put_name(struct buf *out, const char *name)
+{
+	if (!is_ascii(name))
+		return put_encoded(out, name);
+	if (buf_putc(out, '"') == -1)
+		return -1;
+	for (; *name != '\0'; name++)
+		if ((*name == '"' || *name == '\\') && buf_putc(out, '\\') == -1)
+			return -1;
+		else if (buf_putc(out, *name) == -1)
+			return -1;
+	return buf_putc(out, '"');
+}
+
+/* The domain of the From address, for the Message-ID. */
+static const char *
+from_domain(const char *from, char *domain, size_t size)
+{
+	const char	*at = strrchr(from, '@');
+	size_t		 n;
+
+	if (at == NULL)
+		return "localhost";
+	n = strcspn(at + 1, ">");
+	if (n == 0 || n >= size)
+		return "localhost";
+	memcpy(domain, at + 1, n);
+	domain[n] = '\0';
+	return domain;
+}
+
+static int
+put_headers(const struct mail *m, struct buf *out)
+{
+	unsigned char	 rnd[12];
+	char		 id[25], date[64], domain[256];
+	struct tm	 tm;
+
+	randombytes_buf(rnd, sizeof(rnd));
+	(void)sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
+	if (gmtime_r(&m->date, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
+		return -1;
+	if (buf_printf(out, "From: %s\nTo: ", m->from) == -1)
+		return -1;
+	if (m->to_name != NULL && m->to_name[0] != '\0' &&
+	    (put_name(out, m->to_name) == -1 || buf_putc(out, ' ') == -1))
+		return -1;
+	if (buf_printf(out, "<%s>\nSubject: ", m->to) == -1)
+		return -1;
+	if (is_ascii(m->subject) ? buf_puts(out, m->subject) :
+	    put_encoded(out, m->subject))
+		return -1;
+	return buf_printf(out, "\nDate: %s\nMessage-ID: <%s@%s>\n"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\nAuto-Submitted: auto-generated\n\n",
+	    date, id, from_domain(m->from, domain, sizeof(domain)));
+}
+
+/* The body, with CRs dropped and any line over MAIL_MAX_LINE wrapped. */
+static int
+put_body(const char *body, struct buf *out)
+{
+	size_t	len = strlen(body), line, n;
+
+	while (len > 0) {
+		line = strcspn(body, "\n");
+		while (line > MAIL_MAX_LINE) {
+			n = utf8_prefix(body, line, MAIL_MAX_LINE);
+			if (buf_append(out, body, n) == -1 || buf_putc(out, '\n') == -1)
+				return -1;
+			body += n;
+			len -= n;
+			line -= n;
+		}
+		if (buf_append(out, body, line) == -1 || buf_putc(out, '\n') == -1)
+			return -1;
+		body += line;
+		len -= line;
+		if (len > 0) {		/* the newline */
+			body++;
+			len--;
+		}
+	}
+	return 0;
+}
+
+int
+mail_compose(const struct mail *m, struct buf *out)
+{
+	if (!header_safe(m->from) || !mail_address_valid(m->to) ||
+	    (m->to_name != NULL && !header_safe(m->to_name)) ||
+	    !header_safe(m->subject) || m->body == NULL ||
+	    !utf8_valid(m->subject, strlen(m->subject)) ||
+	    !utf8_valid(m->body, strlen(m->body)) ||
+	    (m->to_name != NULL && !utf8_valid(m->to_name, strlen(m->to_name))))
+		return -1;
+	if (put_headers(m, out) == -1 || put_body(m->body, out) == -1)
+		return -1;
+	return buf_failed(out) ? -1 : 0;
+}
+
+int
+mail_split(const char *text, char *subject, size_t subjsz, const char **body)
+{
+	const char	*nl;
+	size_t		 n;
+
+	if (strncmp(text, "Subject: ", 9) != 0 || (nl = strchr(text, '\n')) == NULL)
+		return -1;
+	n = (size_t)(nl - text) - 9;
+	if (n == 0 || n >= subjsz)
+		return -1;
+	memcpy(subject, text + 9, n);
+	subject[n] = '\0';
+	nl++;
+	while (*nl == '\n')
+		nl++;
+	*body = nl;
+	return 0;
+}

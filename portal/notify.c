@@ -1,0 +1,241 @@
+/*
+ * portal-notify: delivers the outbox. It LISTENs on "settle_outbox" (a
+ * trigger notifies on every insert) and also polls every few seconds, in
+ * case a notification was missed while it was disconnected. Each message is
+ * claimed in the database before it goes to sendmail and marked sent only
+ * when sendmail exits 0; failures are retried with exponential backoff. A
+ * claimed message is never handed out again, so nothing is sent twice, and
+ * several notifiers can share one outbox.
+ */
+#include <sys/select.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "buf.h"
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "seal.h"
+#include "sendmail.h"
+
+#define MARK_TRIES	30	/* seconds to keep trying to record an outcome */
+
+static volatile sig_atomic_t stop;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* Seconds to wait before attempt number attempts + 1. */
+static int
+backoff(const struct config *cfg, int attempts)
+{
+	long	delay = cfg->retry_base;
+
+	while (--attempts > 0 && delay < cfg->retry_max)
+		delay *= 2;
+	return (int)(delay < cfg->retry_max ? delay : cfg->retry_max);
+}
+
+/*
+ * Records the outcome of a delivery. The message has left (or not); losing
+ * that fact would leave it 'sending' forever, so a lost connection is
+ * retried for a while before giving up with a log line.
+ */
+static void
+mark(struct db *db, enum sql_query q, const char *const *params, int n,
+    const char *id)
+{
+	int	i;
+
+	for (i = 0; i < MARK_TRIES && !stop; i++) {
+		if (db_ensure(db) == 0 && db_do(db, q, params, n) == 0)
+			return;
+		(void)sleep(1);
+	}
+	log_error("message %s: could not record the delivery outcome; it stays "
+	    "'sending' and will not be sent again", id);
+}
+
+/* Claims and delivers one due message; 1 if one was handled, 0 if none, -1. */
+static int
+deliver_one(const struct config *cfg, struct db *db, const char *me,
+    struct buf *msg)
+{
+	const char	*params[4];
+	char		 id[32], delay[16], max[16], err[256];
+	PGresult	*res;
+	int		 attempts;
+
+	params[0] = me;
+	if ((res = db_run(db, SQL_OUTBOX_CLAIM, params, 1)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	(void)snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+	attempts = atoi(PQgetvalue(res, 0, 2));
+	params[0] = id;
+	buf_reset(msg);
+	if (seal_open(cfg->secret, PQgetvalue(res, 0, 1), msg) == -1)
+		(void)snprintf(err, sizeof(err), "cannot unseal the message "
+		    "(was the secret changed?)");
+	else if (sendmail_send(cfg->sendmail, msg->data, msg->len,
+	    cfg->sendmail_timeout, err, sizeof(err)) == 0) {
+		PQclear(res);
+		sodium_memzero(msg->data, msg->len);
+		mark(db, SQL_OUTBOX_SENT, params, 1, id);
+		log_info("message %s sent", id);
+		return 1;
+	}
+	PQclear(res);
+	if (msg->data != NULL)
+		sodium_memzero(msg->data, msg->len);
+	(void)snprintf(delay, sizeof(delay), "%d", backoff(cfg, attempts));
+	(void)snprintf(max, sizeof(max), "%d", cfg->max_attempts);
+	params[1] = delay;
+	params[2] = max;
+	params[3] = err;
+	log_warn("message %s, attempt %d: sendmail %s; next try in %s s", id,
+	    attempts, err, delay);
+	mark(db, SQL_OUTBOX_RETRY, params, 4, id);
+	return 1;
+}
+
+/* LISTEN on a fresh connection; the old one's registration is gone. */
+static int
+listen_outbox(struct db *db)
+{
+	PGresult	*res;
+	int		 rc;
+
+	res = PQexec(db_conn(db), "LISTEN settle_outbox");
+	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
+	if (rc == -1)
+		log_error("LISTEN: %s", PQresultErrorMessage(res));
+	PQclear(res);
+	return rc;
+}
+
+/* Sleeps until a notification arrives, poll seconds pass, or a signal. */
+static void
+wait_for_work(struct db *db, int poll)
+{
+	PGconn		*conn = db_conn(db);
+	PGnotify	*n;
+	struct timeval	 tv = { poll, 0 };
+	fd_set		 rfds;
+	int		 fd;
+
+	if (conn == NULL || (fd = PQsocket(conn)) < 0) {
+		(void)sleep((unsigned)poll);
+		return;
+	}
+	FD_ZERO(&rfds);
+	FD_SET(fd, &rfds);
+	if (select(fd + 1, &rfds, NULL, NULL, &tv) > 0 &&
+	    PQconsumeInput(conn) == 1)
+		while ((n = PQnotifies(conn)) != NULL)
+			PQfreemem(n);
+}
+
+static void
+warn_stuck(struct db *db)
+{
+	PGresult	*res;
+
+	if ((res = db_run(db, SQL_OUTBOX_STUCK, NULL, 0)) == NULL)
+		return;
+	if (atoi(PQgetvalue(res, 0, 0)) > 0)
+		log_warn("%s message(s) were claimed by a notifier that stopped "
+		    "mid-delivery; they are not re-sent automatically (status "
+		    "'sending'): check whether they arrived", PQgetvalue(res, 0, 0));
+	PQclear(res);
+}
+
+static int
+run(const struct config *cfg)
+{
+	struct db	*db;
+	unsigned	 listening = 0;	/* generation we LISTENed on */
+	struct buf	 msg;		/* the message being delivered */
+	char		 me[64];
+
+	(void)snprintf(me, sizeof(me), "portal-notify[%d]", (int)getpid());
+	buf_init(&msg, 4 * 1024 * 1024);
+	if ((db = db_new(cfg->database, "portal-notify", 30000)) == NULL)
+		return EXIT_FAILURE;
+	log_info("delivering the outbox with: %s", cfg->sendmail);
+	while (!stop) {
+		if (db_ensure(db) == -1) {
+			(void)sleep((unsigned)cfg->notify_poll);
+			continue;
+		}
+		if (listening != db_generation(db)) {	/* new connection */
+			if (listen_outbox(db) == -1) {
+				db_drop(db);
+				continue;
+			}
+			listening = db_generation(db);
+			warn_stuck(db);
+		}
+		while (!stop && deliver_one(cfg, db, me, &msg) == 1)
+			;
+		if (!stop)
+			wait_for_work(db, cfg->notify_poll);
+	}
+	log_info("stopping");
+	buf_free(&msg);
+	db_free(db);
+	return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct config	*cfg;
+	struct sigaction sa;
+	const char	*path = CONFIG_DEFAULT_PATH;
+	char		 err[512];
+	int		 ch, rc;
+
+	log_init("portal-notify");
+	while ((ch = getopt(argc, argv, "c:")) != -1) {
+		if (ch != 'c') {
+			fprintf(stderr, "usage: portal-notify [-c config]\n");
+			return EXIT_FAILURE;
+		}
+		path = optarg;
+	}
+	if (sodium_init() == -1 || (cfg = malloc(sizeof(*cfg))) == NULL)
+		return EXIT_FAILURE;
+	if (config_load(cfg, path, err, sizeof(err)) == -1) {
+		log_error("config: %s", err);
+		free(cfg);
+		return EXIT_FAILURE;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: select() returns */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) == -1 || sigaction(SIGINT, &sa, NULL) == -1 ||
+	    signal(SIGPIPE, SIG_IGN) == SIG_ERR || signal(SIGHUP, SIG_IGN) == SIG_ERR) {
+		free(cfg);
+		return EXIT_FAILURE;
+	}
+	rc = run(cfg);
+	sodium_memzero(cfg, sizeof(*cfg));
+	free(cfg);
+	return rc;
+}

@@ -1,0 +1,161 @@
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "arena.h"
+#include "config.h"
+#include "ctx.h"
+#include "db.h"
+#include "log.h"
+#include "money.h"
+#include "mustache.h"
+#include "page.h"
+#include "view.h"
+
+/* The phone number as a tel: URI: digits and a leading plus only. */
+static const char *
+phone_uri(struct arena *a, const char *phone)
+{
+	char	*out;
+	size_t	 i, j = 0;
+
+	if ((out = arena_alloc(a, strlen(phone) + 1)) == NULL)
+		return NULL;
+	for (i = 0; phone[i] != '\0'; i++)
+		if ((phone[i] >= '0' && phone[i] <= '9') || (phone[i] == '+' && j == 0))
+			out[j++] = phone[i];
+	out[j] = '\0';
+	return out;
+}
+
+/* Fills the values every page's layout and footer use. */
+static void
+site_view(struct arena *a, struct view *site, const struct config *cfg)
+{
+	view_set_str(site, "company", cfg->company);
+	view_set_str(site, "contact_name", cfg->contact_name);
+	view_set_str(site, "contact_phone", cfg->contact_phone);
+	view_set_str(site, "contact_phone_uri", phone_uri(a, cfg->contact_phone));
+	view_set_str(site, "contact_email", cfg->contact_email);
+	view_set_str(site, "contact_hours", cfg->contact_hours);
+	view_set_str(site, "bank_name", cfg->bank_name);
+	view_set_str(site, "bank_iban", cfg->bank_iban);
+	view_set_str(site, "bank_bic", cfg->bank_bic);
+	view_set_str(site, "base_url", cfg->base_url);
+}
+
+struct view *
+page_view(struct ctx *c)
+{
+	struct view	*v;
+
+	v = view_map(c->arena);
+	site_view(c->arena, view_set_map(v, "site"), c->cfg);
+	return v;
+}
+
+/* The last resort when even the error template cannot be rendered. */
+static void
+plain_500(struct ctx *c)
+{
+	response_reset(&c->res, 500);
+	c->res.content_type = "text/plain; charset=utf-8";
+	(void)buf_puts(&c->res.body, "Something went wrong on our side. "
+	    "Please try again in a few minutes.\n");
+}
+
+void
+page_render(struct ctx *c, int status, const char *name, struct view *v)
+{
+	struct mustache_error	err;
+
+	if (v == NULL || arena_failed(c->arena)) {
+		log_error("%s: %s: out of memory building the view", __func__, name);
+		plain_500(c);
+		return;
+	}
+	buf_reset(&c->res.body);
+	c->res.status = status;
+	if (mustache_render(c->templates, name, v, MUSTACHE_HTML, &c->res.body,
+	    &err) == -1) {
+		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
+		    err.column, err.message);
+		plain_500(c);
+	}
+}
+
+void
+page_error(struct ctx *c, int status, const char *reason)
+{
+	struct view	*v;
+	char		 flag[64];
+
+	response_reset(&c->res, status);
+	v = page_view(c);
+	view_set_int(v, "status", status);
+	(void)snprintf(flag, sizeof(flag), "is_%d", status);
+	view_set_bool(v, flag, true);
+	if (reason != NULL) {
+		(void)snprintf(flag, sizeof(flag), "reason_%s", reason);
+		view_set_bool(v, flag, true);
+	}
+	page_render(c, status, "error", v);
+}
+
+bool
+page_db_or_reply(struct ctx *c)
+{
+	if (db_ensure(c->db) == 0)
+		return true;
+	page_error(c, 503, "database");
+	return false;
+}
+
+struct date
+page_today(const struct ctx *c)
+{
+	struct tm	tm;
+	struct date	d = { 1970, 1, 1 };
+
+	if (localtime_r(&c->now, &tm) != NULL) {
+		d.year = tm.tm_year + 1900;
+		d.month = tm.tm_mon + 1;
+		d.day = tm.tm_mday;
+	}
+	return d;
+}
+
+const char *
+page_money(struct ctx *c, int64_t cents, const char *currency)
+{
+	char	out[64];
+
+	if (money_format(out, sizeof(out), cents, currency, "en") == -1) {
+		log_error("%s: cannot format %lld %s", __func__, (long long)cents,
+		    currency);
+		return "";
+	}
+	return arena_strdup(c->arena, out);
+}
+
+const char *
+page_date(struct ctx *c, struct date d)
+{
+	char	out[64];
+
+	if (date_format_long(out, sizeof(out), d, "en") == -1)
+		return "";
+	return arena_strdup(c->arena, out);
+}
+
+const char *
+page_weekday_date(struct ctx *c, struct date d)
+{
+	static const char *const days[8] = { "", "Monday", "Tuesday",
+	    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+	int	wd = date_weekday(d);
+
+	if (wd < 1 || wd > 7)
+		return page_date(c, d);
+	return arena_printf(c->arena, "%s %s", days[wd], page_date(c, d));
+}

@@ -1,0 +1,35 @@
+#ifndef PORTAL_PAGE_H
+#define PORTAL_PAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "date.h"
+
+/*
+ * Rendering pages into the response: every page is a template extending
+ * layout.mustache, filled from a view. Error pages are the "error" template
+ * with the status as a flag, so their wording lives in the template too.
+ */
+struct ctx;
+struct view;
+
+/* A new root view with the site-wide values (company, contact, bank). */
+struct view *page_view(struct ctx *c);
+/* Renders template name with v as the whole response body; on failure
+ * answers 500 instead. */
+void page_render(struct ctx *c, int status, const char *name, struct view *v);
+/* Answers status with the error page; detail (may be NULL) says what to do. */
+void page_error(struct ctx *c, int status, const char *detail);
+/* Today's date where the business is (config timezone, set in TZ at start). */
+struct date page_today(const struct ctx *c);
+/* cents formatted for the currency ("EUR 1,250.00"), arena-owned; "" on failure. */
+const char *page_money(struct ctx *c, int64_t cents, const char *currency);
+/* A date in words ("4 December 2026"), arena-owned; "" on failure. */
+const char *page_date(struct ctx *c, struct date d);
+/* A date with its weekday ("Wednesday 26 November 2026"), arena-owned. */
+const char *page_weekday_date(struct ctx *c, struct date d);
+/* Makes sure the database is reachable; otherwise answers 503 and returns false. */
+bool page_db_or_reply(struct ctx *c);
+
+#endif

@@ -1,0 +1,382 @@
+/*
+ * Hardship notes: GET /i/{token}/hardship is a short form (what happened,
+ * how and when to reach the debtor); POST stores the note, a hold that
+ * pauses reminders, the audit event and two messages (staff, and an
+ * acknowledgement to the debtor) in one transaction, then 303 to the
+ * invoice. A form with problems comes back with the text kept and each
+ * problem named next to its field; nothing is stored until all is well.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "arena.h"
+#include "config.h"
+#include "ctx.h"
+#include "date.h"
+#include "db.h"
+#include "form.h"
+#include "outbox.h"
+#include "page.h"
+#include "pages/debtor.h"
+#include "routes.h"
+#include "token.h"
+#include "utf8.h"
+#include "view.h"
+
+#define MESSAGE_MAX_CHARS	4000
+#define PHONE_MIN_DIGITS	6
+#define PHONE_MAX_DIGITS	20
+#define CALLBACK_NOTICE		(24 * 60 * 60)	/* seconds, strictly more */
+#define CALLBACK_MAX_DAYS	60
+
+enum hardship_field {
+	H_CATEGORY, H_MESSAGE, H_CONTACT, H_PHONE, H_DATE, H_WINDOW, H_CSRF,
+	H__MAX
+};
+
+static const struct form_field hardship_fields[H__MAX] = {
+	[H_CATEGORY] = { "category", 16, false },
+	[H_MESSAGE] = { "message", 4 * MESSAGE_MAX_CHARS, false },
+	[H_CONTACT] = { "contact", 8, false },
+	[H_PHONE] = { "phone", 40, false },
+	[H_DATE] = { "callback_date", 10, false },
+	[H_WINDOW] = { "callback_window", 12, false },
+	[H_CSRF] = { "csrf", TOKEN_LEN, false },
+};
+
+static const char *const categories[] = {
+	"income", "illness", "bereavement", "disaster", "other", NULL
+};
+static const char *const contacts[] = { "email", "phone", NULL };
+static const char *const windows[] = { "morning", "afternoon", NULL };
+static const int window_start[] = { 9, 12 };	/* hour the window opens */
+
+/* What was typed, and what is wrong with it (flags named for the view). */
+struct note {
+	const char	*f[H__MAX];
+	struct date	 date;
+	int		 window;	/* index in windows[], or -1 */
+	const char	*errors[H__MAX];	/* view flag of each problem */
+	int		 nerrors;
+};
+
+static int
+one_of(const char *s, const char *const *set)
+{
+	int	i;
+
+	for (i = 0; set[i] != NULL; i++)
+		if (strcmp(s, set[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void
+problem(struct note *n, enum hardship_field f, const char *flag)
+{
+	if (n->errors[f] == NULL) {
+		n->errors[f] = flag;
+		n->nerrors++;
+	}
+}
+
+/* Digits, spaces and + - ( ) . only, with a sensible number of digits. */
+static bool
+phone_valid(const char *s)
+{
+	int	digits = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (strchr(" +-().", *s) == NULL)
+			return false;
+	}
+	return digits >= PHONE_MIN_DIGITS && digits <= PHONE_MAX_DIGITS;
+}
+
+/* Seconds since the epoch of hour:00 local time on day d. */
+static time_t
+local_time(struct date d, int hour)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = d.year - 1900;
+	tm.tm_mon = d.month - 1;
+	tm.tm_mday = d.day;
+	tm.tm_hour = hour;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* The callback: a weekday, its window opening more than 24 hours from now. */
+static void
+check_callback(struct ctx *c, struct note *n)
+{
+	struct date	today = page_today(c);
+	int		wd;
+
+	n->window = one_of(n->f[H_WINDOW], windows);
+	if (n->window < 0)
+		problem(n, H_WINDOW, "error_window");
+	if (date_parse(n->f[H_DATE], &n->date) == -1) {
+		problem(n, H_DATE, n->f[H_DATE][0] ? "error_date_format" :
+		    "error_date_missing");
+		return;
+	}
+	wd = date_weekday(n->date);
+	if (wd == 6 || wd == 7)
+		problem(n, H_DATE, "error_date_weekend");
+	else if (date_diff(n->date, today) > CALLBACK_MAX_DAYS)
+		problem(n, H_DATE, "error_date_far");
+	else if (local_time(n->date, n->window >= 0 ?
+	    window_start[n->window] : 9) - c->now <= CALLBACK_NOTICE)
+		problem(n, H_DATE, "error_date_soon");
+}
+
+static void
+check_note(struct ctx *c, struct note *n)
+{
+	const char	*msg = n->f[H_MESSAGE];
+	size_t		 len = strlen(msg);
+
+	if (one_of(n->f[H_CATEGORY], categories) < 0)
+		problem(n, H_CATEGORY, "error_category");
+	if (strspn(msg, " \t\r\n") == len)
+		problem(n, H_MESSAGE, "error_message_missing");
+	else if (utf8_count(msg, len) > MESSAGE_MAX_CHARS)
+		problem(n, H_MESSAGE, "error_message_long");
+	if (one_of(n->f[H_CONTACT], contacts) < 0)
+		problem(n, H_CONTACT, "error_contact");
+	if (strcmp(n->f[H_CONTACT], "phone") == 0 && n->f[H_PHONE][0] == '\0')
+		problem(n, H_PHONE, "error_phone_missing");
+	else if (n->f[H_PHONE][0] != '\0' && !phone_valid(n->f[H_PHONE]))
+		problem(n, H_PHONE, "error_phone");
+	check_callback(c, n);
+}
+
+/* The earliest callback day we accept: a weekday, morning > 24 h away. */
+static struct date
+earliest_callback(struct ctx *c)
+{
+	struct date	d = date_add_days(page_today(c), 1);
+	int		i, wd;
+
+	for (i = 0; i < 10; i++, d = date_add_days(d, 1)) {
+		wd = date_weekday(d);
+		if (wd < 6 && local_time(d, 9) - c->now > CALLBACK_NOTICE)
+			break;
+	}
+	return d;
+}
+
+/* The values typed so far (or the defaults), as the form shows them. */
+static void
+values_view(struct ctx *c, const struct note *n, struct view *v)
+{
+	struct view	*val = view_set_map(v, "form");
+	char		 flag[32], iso[DATE_ISO_SIZE];
+	struct date	 first = earliest_callback(c);
+	int		 i;
+
+	for (i = 0; i < H__MAX; i++)
+		if (i != H_CSRF && n->f[i] != NULL)
+			view_set_str(val, hardship_fields[i].name, n->f[i]);
+	if (n->f[H_DATE] == NULL && date_format_iso(iso, sizeof(iso), first) == 0)
+		view_set_str(val, "callback_date", iso);
+	if (date_format_iso(iso, sizeof(iso), first) == 0)
+		view_set_str(v, "min_date", iso);
+	if (date_format_iso(iso, sizeof(iso), date_add_days(page_today(c),
+	    CALLBACK_MAX_DAYS)) == 0)
+		view_set_str(v, "max_date", iso);
+	view_set_str(v, "earliest", page_weekday_date(c, first));
+	(void)snprintf(flag, sizeof(flag), "is_%s", n->f[H_CATEGORY] ?
+	    n->f[H_CATEGORY] : "");
+	view_set_bool(val, flag, true);
+	(void)snprintf(flag, sizeof(flag), "is_%s", n->f[H_CONTACT] ?
+	    n->f[H_CONTACT] : "");
+	view_set_bool(val, flag, true);
+	(void)snprintf(flag, sizeof(flag), "is_%s", n->f[H_WINDOW] ?
+	    n->f[H_WINDOW] : "morning");	/* mid-morning by default */
+	view_set_bool(val, flag, true);
+	for (i = 0; i < H__MAX; i++)
+		if (n->errors[i] != NULL)
+			view_set_bool(v, n->errors[i], true);
+	view_set_bool(v, "errors", n->nerrors > 0);
+	view_set_int(v, "max_chars", MESSAGE_MAX_CHARS);
+}
+
+/* The form, fresh or again with problems; status 200, 400 or 503. */
+static void
+render_form(struct ctx *c, int status, const char *token, const char *link_id,
+    const struct note *n, struct view *v)
+{
+	char	csrf[TOKEN_LEN + 1];
+
+	if (link_id != NULL) {
+		if (token_csrf(c->cfg->secret, "hardship", link_id, csrf) == -1) {
+			page_error(c, 500, NULL);
+			return;
+		}
+		view_set_str(v, "csrf", csrf);
+	} else	/* database down: hand back what was posted, to try again */
+		view_set_str(v, "csrf", n->f[H_CSRF] ? n->f[H_CSRF] : "");
+	view_set_fmt(v, "action", "/i/%s/hardship", token);
+	view_set_fmt(v, "invoice_url", "/i/%s", token);
+	values_view(c, n, v);
+	page_render(c, status, "hardship", v);
+}
+
+void
+hardship_get(struct ctx *c)
+{
+	struct debtor_invoice	 d;
+	struct note		 n;
+	struct view		*v;
+
+	if (!debtor_open_or_reply(c, "hardship.viewed", false, &d))
+		return;
+	memset(&n, 0, sizeof(n));
+	v = page_view(c);
+	debtor_view(c, &d, v);
+	if (debtor_hardship_view(c, &d, v) == -1) {
+		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		return;
+	}
+	render_form(c, 200, d.token, d.link_id, &n, v);
+}
+
+/* We could not store the note: say so, and give the text back to retry. */
+static void
+unavailable(struct ctx *c, struct note *n)
+{
+	struct view	*v = page_view(c);
+
+	db_rollback(c->db);
+	view_set_bool(v, "unavailable", true);
+	render_form(c, 503, c->match.captures[0], NULL, n, v);
+}
+
+static int
+insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+    char *id, size_t idsz)
+{
+	const char	*p[9];
+	PGresult	*res;
+
+	p[0] = d->invoice_id;
+	p[1] = d->link_id;
+	p[2] = n->f[H_CATEGORY];
+	p[3] = n->f[H_MESSAGE];
+	p[4] = n->f[H_CONTACT];
+	p[5] = n->f[H_PHONE];
+	p[6] = n->f[H_DATE];
+	p[7] = n->f[H_WINDOW];
+	p[8] = c->req.remote_addr;
+	if ((res = db_run(c->db, SQL_HARDSHIP_INSERT, p, 9)) == NULL)
+		return -1;
+	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	p[1] = id;
+	return db_do(c->db, SQL_HOLD_INSERT, p, 2);
+}
+
+/* The audit event and the two messages of a received note. */
+static int
+record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+    const char *id, struct view *v)
+{
+	const char	*p[7];
+	struct view	*note = view_set_map(v, "note");
+	char		 flag[32];
+	int		 i;
+
+	p[0] = "debtor"; p[1] = NULL; p[2] = "hardship.received";
+	p[3] = d->invoice_id; p[4] = d->link_id;
+	p[5] = arena_printf(c->arena, "request %s, %s", id, n->f[H_CATEGORY]);
+	p[6] = c->req.remote_addr;
+	if (p[5] == NULL || db_do(c->db, SQL_AUDIT, p, 7) == -1)
+		return -1;
+	for (i = 0; categories[i] != NULL; i++) {
+		(void)snprintf(flag, sizeof(flag), "is_%s", categories[i]);
+		view_set_bool(note, flag, strcmp(categories[i], n->f[H_CATEGORY]) == 0);
+	}
+	view_set_bool(note, "by_phone", strcmp(n->f[H_CONTACT], "phone") == 0);
+	view_set_bool(note, "by_email", strcmp(n->f[H_CONTACT], "email") == 0);
+	view_set_bool(note, "morning", n->window == 0);
+	view_set_bool(note, "afternoon", n->window == 1);
+	view_set_str(note, "message", n->f[H_MESSAGE]);
+	view_set_str(note, "phone", n->f[H_PHONE]);
+	view_set_str(note, "callback_date", page_weekday_date(c, n->date));
+	view_set_str(note, "received_on", page_date(c, page_today(c)));
+	view_set_fmt(note, "staff_url", "%s/staff/hardship/%s", c->cfg->base_url, id);
+	view_set_fmt(v, "invoice_link", "%s/i/%s", c->cfg->base_url, d->token);
+	if (c->cfg->staff_email[0] != '\0' &&
+	    outbox_queue(c, "mail/hardship_staff", v, c->cfg->staff_email, NULL,
+	    "hardship.staff", d->invoice_id) == -1)
+		return -1;
+	return outbox_queue(c, "mail/hardship_ack", v, d->email, d->name,
+	    "hardship.ack", d->invoice_id);
+}
+
+/*
+ * POST /i/{token}/hardship: see the top of this file. Until the commit
+ * succeeds nothing is claimed received; if the database is unreachable the
+ * debtor gets a 503 page with their text, to send again.
+ */
+void
+hardship_post(struct ctx *c)
+{
+	struct debtor_invoice	 d;
+	struct note		 n;
+	struct view		*v;
+	const char		*bad;
+	char			 id[24];
+
+	memset(&n, 0, sizeof(n));
+	switch (form_check(c->req.form, c->req.nform, hardship_fields, H__MAX,
+	    n.f, &bad)) {
+	case FORM_UNKNOWN:
+	case FORM_REPEATED:
+		page_error(c, 400, NULL);
+		return;
+	case FORM_BAD_TEXT:
+		problem(&n, H_MESSAGE, strcmp(bad, "message") == 0 ?
+		    "error_message_text" : "error_text");
+		break;
+	default:
+		break;
+	}
+	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
+		unavailable(c, &n);
+		return;
+	}
+	if (!debtor_open_or_reply(c, NULL, true, &d))
+		return;
+	if (!token_csrf_valid(c->cfg->secret, "hardship", d.link_id, n.f[H_CSRF]))
+		problem(&n, H_CSRF, "error_csrf");
+	check_note(c, &n);
+	v = page_view(c);
+	debtor_view(c, &d, v);
+	if (n.nerrors > 0) {
+		db_rollback(c->db);
+		render_form(c, 400, d.token, d.link_id, &n, v);
+		return;
+	}
+	if (insert_note(c, &d, &n, id, sizeof(id)) == -1 ||
+	    record_note(c, &d, &n, id, v) == -1 || db_commit(c->db) == -1) {
+		if (db_is_down(c->db))
+			unavailable(c, &n);
+		else {
+			db_rollback(c->db);
+			page_error(c, 500, NULL);
+		}
+		return;
+	}
+	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)
+		page_error(c, 500, NULL);
+}

@@ -1,0 +1,535 @@
+/*
+ * Installment plans for the debtor: GET /i/{token}/plan shows the options
+ * that fit the policy, each with its full schedule; POST accepts one in a
+ * single transaction; GET /i/{token}/plan.ics is the accepted schedule as a
+ * calendar. The invoice row is locked while a plan is accepted and a unique
+ * index allows one active plan per invoice, so a double click, two tabs or a
+ * replay never make two plans.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "arena.h"
+#include "config.h"
+#include "ctx.h"
+#include "db.h"
+#include "form.h"
+#include "ics.h"
+#include "log.h"
+#include "mustache.h"
+#include "outbox.h"
+#include "page.h"
+#include "pages/debtor.h"
+#include "plan.h"
+#include "routes.h"
+#include "token.h"
+#include "view.h"
+
+#define QUOTE_BYTES	16
+#define QUOTE_HEX	(2 * QUOTE_BYTES + 1)
+
+/* What the debtor is offered: the policy and the options that fit it. */
+struct offer {
+	struct plan_policy	policy;
+	bool			offered;	/* a policy exists and is enabled */
+	char			terms[64];
+	struct plan_schedule	options[PLAN_MAX_OPTIONS];
+	int			n;
+	char			quote[QUOTE_HEX];	/* fingerprint of the options */
+};
+
+enum plan_field { F_OPTION, F_AGREE, F_CSRF, F_QUOTE, F__MAX };
+
+static const struct form_field plan_fields[F__MAX] = {
+	[F_OPTION] = { "option", 2, false },
+	[F_AGREE] = { "agree", 3, false },
+	[F_CSRF] = { "csrf", TOKEN_LEN, false },
+	[F_QUOTE] = { "quote", QUOTE_HEX - 1, false },
+};
+
+static bool
+flag(const PGresult *res, int col)
+{
+	return PQgetvalue(res, 0, col)[0] == 't';
+}
+
+static int
+load_policy(struct ctx *c, const char *currency, struct offer *o)
+{
+	const char	*p[1] = { currency };
+	PGresult	*res;
+
+	if ((res = db_run(c->db, SQL_PLAN_POLICY, p, 1)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1 && flag(res, 0)) {
+		o->offered = true;
+		o->policy.min_balance = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+		o->policy.min_installment = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
+		o->policy.max_installments = atoi(PQgetvalue(res, 0, 3));
+		o->policy.freq_mask = (flag(res, 4) ? 1u << PLAN_FREQ_WEEKLY : 0) |
+		    (flag(res, 5) ? 1u << PLAN_FREQ_FORTNIGHTLY : 0) |
+		    (flag(res, 6) ? 1u << PLAN_FREQ_MONTHLY : 0);
+		o->policy.first_due_days = atoi(PQgetvalue(res, 0, 7));
+		(void)snprintf(o->terms, sizeof(o->terms), "%s", PQgetvalue(res, 0, 8));
+	}
+	PQclear(res);
+	return 0;
+}
+
+/*
+ * A fingerprint of every option exactly as shown (frequency, count, each
+ * date and amount). The form carries it back, so a plan is only accepted if
+ * the schedule the debtor saw is still the one we would store.
+ */
+static void
+quote_options(struct offer *o)
+{
+	crypto_generichash_state	 st;
+	unsigned char			 h[QUOTE_BYTES];
+	const struct plan_schedule	*s;
+	char				 item[64];
+	int				 i, k, n;
+
+	(void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	for (i = 0; i < o->n; i++) {
+		s = &o->options[i];
+		n = snprintf(item, sizeof(item), "%d/%d;", (int)s->freq, s->count);
+		(void)crypto_generichash_update(&st, (unsigned char *)item, (size_t)n);
+		for (k = 0; k < s->count; k++) {
+			n = snprintf(item, sizeof(item), "%d-%d-%d:%lld;",
+			    s->items[k].due.year, s->items[k].due.month,
+			    s->items[k].due.day, (long long)s->items[k].amount);
+			(void)crypto_generichash_update(&st, (unsigned char *)item,
+			    (size_t)n);
+		}
+	}
+	(void)crypto_generichash_final(&st, h, sizeof(h));
+	(void)sodium_bin2hex(o->quote, sizeof(o->quote), h, sizeof(h));
+}
+
+static int
+make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (load_policy(c, d->currency, o) == -1)
+		return -1;
+	if (o->offered && d->balance > 0) {
+		o->n = plan_options(d->balance, &o->policy, page_today(c),
+		    o->options, PLAN_MAX_OPTIONS);
+		if (o->n < 0)
+			o->n = 0;	/* an invalid policy row offers nothing */
+	}
+	quote_options(o);
+	return 0;
+}
+
+/* One schedule as a view: amounts, dates, each installment. */
+static void
+schedule_view(struct ctx *c, const struct debtor_invoice *d,
+    const struct plan_schedule *s, struct view *m)
+{
+	struct view	*list, *row;
+	int		 k;
+
+	view_set_str(m, "frequency", plan_freq_name(s->freq));
+	view_set_bool(m, "weekly", s->freq == PLAN_FREQ_WEEKLY);
+	view_set_bool(m, "fortnightly", s->freq == PLAN_FREQ_FORTNIGHTLY);
+	view_set_bool(m, "monthly", s->freq == PLAN_FREQ_MONTHLY);
+	view_set_int(m, "count", s->count);
+	view_set_str(m, "total", page_money(c, s->total, d->currency));
+	view_set_str(m, "first_amount", page_money(c, s->items[0].amount, d->currency));
+	view_set_str(m, "amount", page_money(c, s->items[s->count - 1].amount,
+	    d->currency));
+	view_set_bool(m, "equal", s->items[0].amount == s->items[s->count - 1].amount);
+	view_set_int(m, "others", s->count - 1);
+	view_set_str(m, "first_date", page_date(c, s->first_due));
+	view_set_str(m, "last_date", page_date(c, s->last_due));
+	list = view_set_list(m, "installments");
+	for (k = 0; k < s->count; k++) {
+		row = view_push_map(list);
+		view_set_int(row, "seq", k + 1);
+		view_set_str(row, "date", page_date(c, s->items[k].due));
+		view_set_str(row, "amount", page_money(c, s->items[k].amount,
+		    d->currency));
+	}
+}
+
+/* The options page (also the form again, with errors, after a bad POST). */
+static void
+render_options(struct ctx *c, int status, const struct debtor_invoice *d,
+    const struct offer *o, struct view *v, long chosen)
+{
+	struct view	*list, *m;
+	char		 csrf[TOKEN_LEN + 1];
+	int		 i;
+
+	if (token_csrf(c->cfg->secret, "plan", d->link_id, csrf) == -1) {
+		page_error(c, 500, NULL);
+		return;
+	}
+	view_set_str(v, "csrf", csrf);
+	view_set_str(v, "quote", o->quote);
+	view_set_str(v, "terms_version", o->terms);
+	view_set_str(v, "action", debtor_url(c, d, "/plan"));
+	view_set_bool(v, "no_options", o->n == 0);
+	list = view_set_list(v, "options");
+	for (i = 0; i < o->n; i++) {
+		m = view_push_map(list);
+		view_set_int(m, "value", i + 1);
+		view_set_bool(m, "soonest", i == 0);
+		view_set_bool(m, "checked", chosen == i + 1);
+		schedule_view(c, d, &o->options[i], m);
+	}
+	page_render(c, status, "plan", v);
+}
+
+void
+plan_get(struct ctx *c)
+{
+	struct debtor_invoice	 d;
+	struct offer		 o;
+	struct view		*v;
+	bool			 has_plan;
+
+	if (!debtor_open_or_reply(c, "plan.viewed", false, &d))
+		return;
+	v = page_view(c);
+	debtor_view(c, &d, v);
+	if (debtor_plan_view(c, &d, v, &has_plan) == -1 ||
+	    (!has_plan && make_offer(c, &d, &o) == -1)) {
+		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		return;
+	}
+	if (has_plan)
+		page_render(c, 200, "plan_agreement", v);
+	else
+		render_options(c, 200, &d, &o, v, 0);
+}
+
+/* Appends "{a,b,c}" array literals of the schedule's numbers and dates. */
+static int
+schedule_arrays(const struct plan_schedule *s, struct buf *seq, struct buf *due,
+    struct buf *amount)
+{
+	char	iso[DATE_ISO_SIZE];
+	int	k;
+
+	(void)buf_putc(seq, '{');
+	(void)buf_putc(due, '{');
+	(void)buf_putc(amount, '{');
+	for (k = 0; k < s->count; k++) {
+		if (date_format_iso(iso, sizeof(iso), s->items[k].due) == -1)
+			return -1;
+		(void)buf_printf(seq, "%s%d", k ? "," : "", k + 1);
+		(void)buf_printf(due, "%s%s", k ? "," : "", iso);
+		(void)buf_printf(amount, "%s%lld", k ? "," : "",
+		    (long long)s->items[k].amount);
+	}
+	(void)buf_putc(seq, '}');
+	(void)buf_putc(due, '}');
+	(void)buf_putc(amount, '}');
+	return buf_failed(seq) || buf_failed(due) || buf_failed(amount) ? -1 : 0;
+}
+
+static int
+insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
+    const struct plan_schedule *s, char *plan_id, size_t idsz)
+{
+	const char	*p[9];
+	char		 count[16], total[24];
+	PGresult	*res;
+
+	(void)snprintf(count, sizeof(count), "%d", s->count);
+	(void)snprintf(total, sizeof(total), "%lld", (long long)s->total);
+	p[0] = d->invoice_id;
+	p[1] = d->link_id;
+	p[2] = plan_freq_name(s->freq);
+	p[3] = count;
+	p[4] = total;
+	p[5] = d->currency;
+	p[6] = o->terms;
+	p[7] = c->req.remote_addr;
+	p[8] = c->req.user_agent;
+	if ((res = db_run(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
+		return -1;
+	(void)snprintf(plan_id, idsz, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+static int
+insert_installments(struct ctx *c, const char *plan_id,
+    const struct plan_schedule *s)
+{
+	struct buf	 seq, due, amount;
+	const char	*p[4];
+	int		 rc = -1;
+
+	buf_init(&seq, 0);
+	buf_init(&due, 0);
+	buf_init(&amount, 0);
+	if (schedule_arrays(s, &seq, &due, &amount) == -1)
+		goto out;
+	p[0] = plan_id;
+	p[1] = buf_str(&seq);
+	p[2] = buf_str(&due);
+	p[3] = buf_str(&amount);
+	rc = db_do(c->db, SQL_PLAN_INSTALLMENTS, p, 4);
+out:
+	buf_free(&seq);
+	buf_free(&due);
+	buf_free(&amount);
+	return rc;
+}
+
+/* The audit event and the confirmation mails of an accepted plan. */
+static int
+record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
+    const struct plan_schedule *s, struct view *v)
+{
+	const char	*p[7];
+	struct view	*plan;
+	char		*detail;
+
+	detail = arena_printf(c->arena, "%s x %d, %s total, terms %s",
+	    plan_freq_name(s->freq), s->count, page_money(c, s->total, d->currency),
+	    o->terms);
+	p[0] = "debtor"; p[1] = NULL; p[2] = "plan.accepted"; p[3] = d->invoice_id;
+	p[4] = d->link_id; p[5] = detail ? detail : ""; p[6] = c->req.remote_addr;
+	if (db_do(c->db, SQL_AUDIT, p, 7) == -1)
+		return -1;
+	plan = view_set_map(v, "plan");
+	schedule_view(c, d, s, plan);
+	view_set_str(plan, "accepted_on", page_date(c, page_today(c)));
+	view_set_str(plan, "terms_version", o->terms);
+	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
+	    debtor_url(c, d, ""));
+	if (outbox_queue(c, "mail/plan_confirm", v, d->email, d->name,
+	    "plan.confirm", d->invoice_id) == -1)
+		return -1;
+	if (c->cfg->plan_mail_staff && c->cfg->staff_email[0] != '\0' &&
+	    outbox_queue(c, "mail/plan_staff", v, c->cfg->staff_email, NULL,
+	    "plan.staff", d->invoice_id) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * The invoice already has an active plan: nothing is written, and the
+ * existing plan is shown (a double click or a second tab lands here).
+ */
+static void
+show_existing(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+{
+	bool	has_plan;
+
+	db_rollback(c->db);
+	if (debtor_plan_view(c, d, v, &has_plan) == -1) {
+		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		return;
+	}
+	view_set_bool(v, "already", true);
+	page_render(c, 409, "plan_agreement", v);
+}
+
+/*
+ * Checks the submitted choice against what we offer now. Returns the
+ * schedule, or NULL after answering: 400 with the form again for a missing
+ * choice or consent, 409 when the options changed since the page was shown.
+ */
+static const struct plan_schedule *
+chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
+    const struct offer *o, const char **f, struct view *v)
+{
+	long	 option = 0;
+	int	 bad_option, bad_agree;
+
+	bad_option = form_int(f[F_OPTION], 1, o->n, &option) == -1;
+	bad_agree = strcmp(f[F_AGREE], "yes") != 0;
+	if (bad_option || bad_agree) {
+		db_rollback(c->db);
+		view_set_bool(v, "error_option", bad_option);
+		view_set_bool(v, "error_agree", bad_agree);
+		view_set_bool(v, "errors", true);
+		render_options(c, 400, d, o, v, option);
+		return NULL;
+	}
+	if (strcmp(f[F_QUOTE], o->quote) != 0) {
+		db_rollback(c->db);
+		view_set_bool(v, "changed", true);
+		render_options(c, 409, d, o, v, 0);
+		return NULL;
+	}
+	return &o->options[option - 1];
+}
+
+/* Loads what POST needs under the invoice lock; false after answering. */
+static bool
+open_for_post(struct ctx *c, const char **f, struct debtor_invoice *d,
+    struct view **v, bool *has_plan)
+{
+	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
+		page_error(c, 503, "database");
+		return false;
+	}
+	if (!debtor_open_or_reply(c, NULL, true, d))
+		return false;
+	if (!token_csrf_valid(c->cfg->secret, "plan", d->link_id, f[F_CSRF])) {
+		db_rollback(c->db);
+		page_error(c, 403, "csrf");
+		return false;
+	}
+	*v = page_view(c);
+	debtor_view(c, d, *v);
+	if (debtor_plan_view(c, d, view_map(c->arena), has_plan) == -1) {
+		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * POST /i/{token}/plan (option, agree=yes, csrf, quote): re-checks balance
+ * and policy under the invoice lock, stores the plan exactly as shown with
+ * its installments, terms version, time and address, the audit event and
+ * the confirmation mails, all in one transaction; then 303 to the invoice.
+ */
+void
+plan_post(struct ctx *c)
+{
+	const char			*f[F__MAX], *bad;
+	const struct plan_schedule	*s;
+	struct debtor_invoice		 d;
+	struct offer			 o;
+	struct view			*v;
+	char				 plan_id[24];
+	bool				 has_plan;
+
+	if (form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f,
+	    &bad) != FORM_OK) {
+		page_error(c, 400, NULL);	/* unknown, repeated or too long */
+		return;
+	}
+	if (!open_for_post(c, f, &d, &v, &has_plan))
+		return;
+	if (has_plan) {
+		show_existing(c, &d, v);
+		return;
+	}
+	if (d.balance <= 0) {
+		db_rollback(c->db);
+		page_error(c, 409, "paid");
+		return;
+	}
+	if (make_offer(c, &d, &o) == -1)
+		goto fail;
+	if ((s = chosen_or_reply(c, &d, &o, f, v)) == NULL)
+		return;
+	if (insert_plan(c, &d, &o, s, plan_id, sizeof(plan_id)) == -1) {
+		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
+			show_existing(c, &d, v);	/* lost a race */
+			return;
+		}
+		goto fail;
+	}
+	if (insert_installments(c, plan_id, s) == -1 ||
+	    record_plan(c, &d, &o, s, v) == -1 || db_commit(c->db) == -1)
+		goto fail;
+	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)
+		page_error(c, 500, NULL);
+	return;
+fail:
+	db_rollback(c->db);
+	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+}
+
+/* Renders one of the calendar's text templates for an installment. */
+static const char *
+ics_text(struct ctx *c, const char *name, struct view *v)
+{
+	struct mustache_error	err;
+	struct buf		out;
+	const char		*s;
+
+	buf_init(&out, 4096);
+	if (mustache_render(c->templates, name, v, MUSTACHE_TEXT, &out, &err) == -1) {
+		buf_free(&out);
+		return NULL;
+	}
+	s = arena_strndup(c->arena, buf_str(&out), out.len);
+	buf_free(&out);
+	return s;
+}
+
+static int
+ics_events(struct ctx *c, const struct debtor_invoice *d, const PGresult *res,
+    struct view *v)
+{
+	struct ics_event	 e;
+	const char		*host = strstr(c->cfg->base_url, "://");
+	int			 i;
+
+	host = arena_strndup(c->arena, host ? host + 3 : c->cfg->base_url,
+	    strcspn(host ? host + 3 : c->cfg->base_url, "/"));
+	if (host == NULL)
+		return -1;
+	for (i = 0; i < PQntuples(res); i++) {
+		view_set_str(v, "seq", PQgetvalue(res, i, 2));
+		view_set_str(v, "count", PQgetvalue(res, i, 5));
+		view_set_str(v, "amount", page_money(c,
+		    strtoll(PQgetvalue(res, i, 4), NULL, 10), d->currency));
+		e.uid = arena_printf(c->arena, "settle-plan-%s-%s@%s",
+		    PQgetvalue(res, i, 0), PQgetvalue(res, i, 2), host);
+		e.stamp = PQgetvalue(res, i, 1);
+		e.summary = ics_text(c, "ics/summary", v);
+		e.description = ics_text(c, "ics/description", v);
+		if (date_parse(PQgetvalue(res, i, 3), &e.day) == -1 ||
+		    e.uid == NULL || e.summary == NULL || e.description == NULL ||
+		    ics_event(&c->res.body, &e) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* GET /i/{token}/plan.ics: the accepted plan's schedule for a calendar. */
+void
+plan_ics(struct ctx *c)
+{
+	const char		*p[1], *calname;
+	struct debtor_invoice	 d;
+	struct view		*v;
+	PGresult		*res;
+	int			 rc;
+
+	if (!debtor_open_or_reply(c, "plan.calendar", false, &d))
+		return;
+	p[0] = d.invoice_id;
+	if ((res = db_run(c->db, SQL_PLAN_ICS, p, 1)) == NULL) {
+		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		page_error(c, 404, NULL);
+		return;
+	}
+	v = page_view(c);
+	debtor_view(c, &d, v);
+	buf_reset(&c->res.body);
+	calname = ics_text(c, "ics/calendar", v);
+	rc = calname ? ics_begin(&c->res.body, calname) : -1;
+	if (rc == 0)
+		rc = ics_events(c, &d, res, v);
+	PQclear(res);
+	if (rc == -1 || ics_end(&c->res.body) == -1) {
+		page_error(c, 500, NULL);
+		return;
+	}
+	c->res.content_type = "text/calendar; charset=utf-8";
+	(void)response_header(&c->res, "Content-Disposition", arena_printf(c->arena,
+	    "attachment; filename=\"payment-plan-%s.ics\"", d.number));
+}

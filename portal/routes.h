@@ -1,0 +1,24 @@
+#ifndef PORTAL_ROUTES_H
+#define PORTAL_ROUTES_H
+
+#include <stddef.h>
+
+/*
+ * The portal's route table (DESIGN.md "Routes"), and the handlers it names.
+ * Each handler family lives in portal/pages/.
+ */
+struct ctx;
+struct route;
+
+extern const struct route routes[];
+extern const size_t nroutes;
+
+void health_get(struct ctx *c);
+void invoice_get(struct ctx *c);
+void plan_get(struct ctx *c);
+void plan_post(struct ctx *c);
+void plan_ics(struct ctx *c);
+void hardship_get(struct ctx *c);
+void hardship_post(struct ctx *c);
+
+#endif
