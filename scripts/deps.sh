@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Settle needs, only those that are missing.
+#   scripts/deps.sh base    build, run and test
+#   scripts/deps.sh fuzz    + clang and libFuzzer
+#   scripts/deps.sh bench   + wrk
+set -euo pipefail
+
+base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
+      libcjson-dev postgresql nginx curl ca-certificates util-linux procps)
+case "${1:-base}" in
+	base)	want=("${base[@]}") ;;
+	fuzz)	want=("${base[@]}" clang libclang-rt-14-dev) ;;
+	bench)	want=("${base[@]}" wrk) ;;
+	*)	echo "usage: $0 base|fuzz|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	# Any nginx build will do (nginx, nginx-light, nginx-full...).
+	if [ "$p" = nginx ] && command -v nginx >/dev/null 2>&1; then
+		continue
+	fi
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || {
+		echo "Please install as root: apt-get install ${missing[*]}" >&2; exit 1; }
+	sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+# Package scripts must not start the system's own postgres and nginx services:
+# we run our own, under var/. policy-rc.d is restored afterwards.
+policy=/usr/sbin/policy-rc.d
+had_policy=0
+[ -e "$policy" ] && had_policy=1
+if [ $had_policy -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
+	printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy"
+	trap 'rm -f "$policy"' EXIT
+fi
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "Installed: ${missing[*]}"
