@@ -20,10 +20,14 @@
 #include "db.h"
 #include "import.h"
 #include "log.h"
+#include "mail.h"
 #include "migrate.h"
 #include "mustache.h"
 #include "page.h"
 #include "token.h"
+#include "utf8.h"
+
+#define STAFF_MIN_PASSWORD	12
 
 struct admin {
 	struct config	 cfg;
@@ -175,6 +179,79 @@ out:
 	return rc;
 }
 
+/* Reads the password: the first line of stdin, without its newline. */
+static int
+read_password(char *pw, size_t size)
+{
+	size_t	n;
+
+	if (fgets(pw, (int)size, stdin) == NULL) {
+		fprintf(stderr, "portal-admin: give the password on stdin\n");
+		return -1;
+	}
+	n = strcspn(pw, "\r\n");
+	if (pw[n] == '\0' && n == size - 1) {
+		fprintf(stderr, "portal-admin: the password is too long\n");
+		return -1;
+	}
+	pw[n] = '\0';
+	if (!utf8_valid(pw, n) || utf8_count(pw, n) < STAFF_MIN_PASSWORD) {
+		fprintf(stderr, "portal-admin: the password must be at least %d "
+		    "characters of UTF-8 text\n", STAFF_MIN_PASSWORD);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * staff-add EMAIL NAME: a staff user with an Argon2id password hash
+ * (interactive limits); the password is read from stdin.
+ */
+static int
+verb_staff_add(struct admin *a, char **argv)
+{
+	char		 pw[1024], hash[crypto_pwhash_STRBYTES];
+	const char	*p[7];
+	PGresult	*res = NULL;
+	int		 rc = -1;
+
+	if (!mail_address_valid(argv[0]) || argv[1][0] == '\0' ||
+	    strlen(argv[1]) > 200 || strpbrk(argv[1], "\r\n\t") != NULL ||
+	    !utf8_valid(argv[1], strlen(argv[1]))) {
+		fprintf(stderr, "portal-admin: staff-add EMAIL NAME: a plain email "
+		    "address and a name of 1 to 200 characters on one line\n");
+		return -1;
+	}
+	if (read_password(pw, sizeof(pw)) == -1)
+		goto out;
+	if (crypto_pwhash_str(hash, pw, strlen(pw),
+	    crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		fprintf(stderr, "portal-admin: out of memory hashing the password\n");
+		goto out;
+	}
+	p[0] = argv[0]; p[1] = argv[1]; p[2] = hash;
+	if (db_begin(a->db) == -1)
+		goto out;
+	if ((res = db_run(a->db, SQL_STAFF_ADD, p, 3)) == NULL) {
+		if (strcmp(db_sqlstate(a->db), "23505") == 0)
+			fprintf(stderr, "portal-admin: a staff user with the email "
+			    "%s exists already\n", argv[0]);
+		goto out;
+	}
+	p[0] = "admin"; p[1] = PQgetvalue(res, 0, 0); p[2] = "staff.added";
+	p[3] = NULL; p[4] = NULL; p[5] = argv[0]; p[6] = "";
+	if (db_do(a->db, SQL_AUDIT, p, 7) == -1 || db_commit(a->db) == -1)
+		goto out;
+	printf("staff user %s added: %s\n", argv[0], argv[1]);
+	rc = 0;
+out:
+	PQclear(res);
+	db_rollback(a->db);
+	sodium_memzero(pw, sizeof(pw));
+	return rc;
+}
+
 /*
  * Renders the error template for the statuses nginx answers by itself
  * (body too large, rate limited, portal unreachable), as static files for
@@ -231,6 +308,7 @@ static const struct verb verbs[] = {
 	{ "import", "FILE.csv", 1, 1, true, verb_import },
 	{ "link", "INVOICE", 1, 1, true, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
+	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, verb_staff_add },
 	{ "error-pages", "DIR", 1, 1, false, verb_error_pages },
 };
 
@@ -290,7 +368,7 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if (v->needs_db) {
-		if ((a.db = db_new(a.cfg.admin_database, "portal-admin", 0)) == NULL ||
+		if ((a.db = db_new(a.cfg.admin_database, "portal-admin", 0, a.cfg.timezone)) == NULL ||
 		    db_ensure(a.db) == -1) {
 			fprintf(stderr, "portal-admin: cannot connect to the database\n");
 			goto out;

@@ -12,7 +12,7 @@ struct db {
 	PGconn	*conn;
 	char	*conninfo;
 	char	*appname;
-	char	 options[64];
+	char	 options[160];
 	bool	 prepared[SQL__MAX];
 	bool	 in_tx;
 	bool	 down;
@@ -21,14 +21,23 @@ struct db {
 };
 
 struct db *
-db_new(const char *conninfo, const char *appname, int timeout_ms)
+db_new(const char *conninfo, const char *appname, int timeout_ms,
+    const char *timezone)
 {
 	struct db	*db;
+	int		 n;
 
+	if (strpbrk(timezone, " \\'") != NULL)	/* options are space-separated */
+		return NULL;
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return NULL;
-	(void)snprintf(db->options, sizeof(db->options),
-	    "-c statement_timeout=%d", timeout_ms);
+	n = snprintf(db->options, sizeof(db->options),
+	    "-c statement_timeout=%d%s%s", timeout_ms,
+	    timezone[0] ? " -c TimeZone=" : "", timezone);
+	if (n < 0 || (size_t)n >= sizeof(db->options)) {
+		free(db);
+		return NULL;
+	}
 	if ((db->conninfo = strdup(conninfo)) == NULL ||
 	    (db->appname = strdup(appname)) == NULL) {
 		db_free(db);

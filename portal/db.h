@@ -17,9 +17,11 @@ struct db;
 
 /*
  * A handle for conninfo, not yet connected; NULL on out of memory. Each
- * statement is cancelled after timeout_ms milliseconds (0: no limit).
+ * statement is cancelled after timeout_ms milliseconds (0: no limit); times
+ * are converted to timezone (an IANA name, "" for the server's).
  */
-struct db *db_new(const char *conninfo, const char *appname, int timeout_ms);
+struct db *db_new(const char *conninfo, const char *appname, int timeout_ms,
+    const char *timezone);
 /* Closes the connection and frees the handle; NULL is a no-op. */
 void db_free(struct db *db);
 /* Makes sure the connection is up (reconnecting if needed); 0 or -1. */

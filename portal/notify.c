@@ -175,7 +175,7 @@ run(const struct config *cfg)
 
 	(void)snprintf(me, sizeof(me), "portal-notify[%d]", (int)getpid());
 	buf_init(&msg, 4 * 1024 * 1024);
-	if ((db = db_new(cfg->database, "portal-notify", 30000)) == NULL)
+	if ((db = db_new(cfg->database, "portal-notify", 30000, cfg->timezone)) == NULL)
 		return EXIT_FAILURE;
 	log_info("delivering the outbox with: %s", cfg->sendmail);
 	while (!stop) {

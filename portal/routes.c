@@ -9,6 +9,13 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/i/{}/plan.ics", plan_ics },
 	{ ROUTE_GET, "/i/{}/hardship", hardship_get },
 	{ ROUTE_POST, "/i/{}/hardship", hardship_post },
+	{ ROUTE_GET, "/staff/login", staff_login_get },
+	{ ROUTE_POST, "/staff/login", staff_login_post },
+	{ ROUTE_POST, "/staff/logout", staff_logout_post },
+	{ ROUTE_GET, "/staff", staff_queue_get },
+	{ ROUTE_GET, "/staff/hardship/{}", staff_hardship_get },
+	{ ROUTE_POST, "/staff/hardship/{}", staff_hardship_post },
+	{ ROUTE_GET, "/staff/invoices/{}", staff_invoice_get },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

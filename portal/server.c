@@ -187,7 +187,7 @@ server_run(const struct config *cfg, const struct mustache_set *templates,
 		goto out;
 	}
 	if ((c.arena = arena_new()) == NULL ||
-	    (c.db = db_new(cfg->database, "portal", 10000)) == NULL) {
+	    (c.db = db_new(cfg->database, "portal", 10000, cfg->timezone)) == NULL) {
 		log_error("%s: out of memory", __func__);
 		goto out;
 	}

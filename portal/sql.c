@@ -133,6 +133,125 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO reminder_holds (invoice_id, hardship_id, reason) "
 	    "VALUES ($1, $2, 'hardship')" },
 
+	/*
+	 * Staff. Times are shown in the business's time zone, which each
+	 * connection sets (db.c); "age" is seconds since, for "2 hours ago".
+	 */
+	[SQL_STAFF_ADD] = { "staff_add",
+	    "INSERT INTO staff_users (email, name, password_hash) "
+	    "VALUES ($1, $2, $3) RETURNING id" },
+	[SQL_STAFF_BY_EMAIL] = { "staff_by_email",
+	    "SELECT id, password_hash FROM staff_users "
+	    "WHERE lower(email) = lower($1) AND NOT disabled" },
+	/* Recent failures for this account ($1) and this address ($2). */
+	[SQL_LOGIN_FAILURES] = { "login_failures",
+	    "SELECT (SELECT count(*) FROM login_failures WHERE lower(email) = "
+	    "lower($1) AND at > now() - interval '15 minutes'), "
+	    "(SELECT count(*) FROM login_failures WHERE client_addr = $2 "
+	    "AND at > now() - interval '15 minutes')" },
+	[SQL_LOGIN_FAILURE_ADD] = { "login_failure_add",
+	    "INSERT INTO login_failures (email, client_addr) VALUES ($1, $2)" },
+	[SQL_LOGIN_FAILURE_CLEAR] = { "login_failure_clear",
+	    "DELETE FROM login_failures WHERE lower(email) = lower($1) "
+	    "OR at < now() - interval '1 day'" },
+	/* $1 hash of the session id, $2 staff, $3 absolute lifetime (hours), $4 address */
+	[SQL_SESSION_INSERT] = { "session_insert",
+	    "INSERT INTO staff_sessions (id_hash, staff_id, expires_at, client_addr) "
+	    "VALUES ($1, $2, now() + make_interval(hours => $3::int), $4)" },
+	/* A live session (not idle for $2 minutes, not past its end) is touched. */
+	[SQL_SESSION_TOUCH] = { "session_touch",
+	    "UPDATE staff_sessions s SET last_seen_at = now() FROM staff_users u "
+	    "WHERE s.id_hash = $1 AND u.id = s.staff_id AND NOT u.disabled "
+	    "AND s.expires_at > now() "
+	    "AND s.last_seen_at > now() - make_interval(mins => $2::int) "
+	    "RETURNING u.id, u.name, u.email" },
+	[SQL_SESSION_DELETE] = { "session_delete",
+	    "DELETE FROM staff_sessions WHERE id_hash = $1" },
+	/* Expired sessions, removed at each sign-in ($1: idle minutes). */
+	[SQL_SESSION_PURGE] = { "session_purge",
+	    "DELETE FROM staff_sessions WHERE expires_at <= now() "
+	    "OR last_seen_at <= now() - make_interval(mins => $1::int)" },
+	[SQL_QUEUE_COUNTS] = { "queue_counts",
+	    "SELECT status, count(*) FROM hardship_requests GROUP BY status" },
+#define QUEUE_COLUMNS \
+	    "SELECT h.id, i.number, c.name, h.category, " \
+	    "extract(epoch FROM now() - h.created_at)::bigint, h.callback_date, " \
+	    "h.callback_window, h.status, h.contact_method, " \
+	    "to_char(h.created_at, 'YYYY-MM-DD HH24:MI') " \
+	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id " \
+	    "JOIN customers c ON c.id = i.customer_id "
+	/* Newest first, a page at a time: $1 limit, $2 offset. */
+	[SQL_QUEUE_ALL] = { "queue_all", QUEUE_COLUMNS
+	    "ORDER BY h.created_at DESC, h.id DESC LIMIT $1 OFFSET $2" },
+	[SQL_QUEUE_STATUS] = { "queue_status", QUEUE_COLUMNS
+	    "WHERE h.status = $3 ORDER BY h.created_at DESC, h.id DESC "
+	    "LIMIT $1 OFFSET $2" },
+	/* Invoice number or customer name containing $1 (trigram indexes). */
+	[SQL_SEARCH] = { "search",
+	    "SELECT i.number, c.name, i.issued, i.due FROM invoices i "
+	    "JOIN customers c ON c.id = i.customer_id "
+	    "WHERE i.number ILIKE '%' || $1 || '%' OR c.name ILIKE '%' || $1 || '%' "
+	    "ORDER BY i.due DESC, i.number LIMIT 50" },
+	[SQL_HARDSHIP_GET] = { "hardship_get",
+	    "SELECT h.id, i.number, c.name, c.email, h.category, h.message, "
+	    "h.contact_method, h.phone, h.callback_date, h.callback_window, "
+	    "h.status, to_char(h.created_at, 'YYYY-MM-DD HH24:MI'), "
+	    "extract(epoch FROM now() - h.created_at)::bigint, r.name, h.client_addr "
+	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id "
+	    "LEFT JOIN staff_users r ON r.id = h.reviewer_id WHERE h.id = $1" },
+	[SQL_HARDSHIP_NOTES] = { "hardship_notes",
+	    "SELECT to_char(n.created_at, 'YYYY-MM-DD HH24:MI'), s.name, "
+	    "n.old_status, n.new_status, n.note FROM hardship_notes n "
+	    "JOIN staff_users s ON s.id = n.staff_id WHERE n.request_id = $1 "
+	    "ORDER BY n.created_at, n.id" },
+	[SQL_HARDSHIP_LOCK] = { "hardship_lock",
+	    "SELECT status, invoice_id FROM hardship_requests WHERE id = $1 FOR UPDATE" },
+	[SQL_HARDSHIP_NOTE_ADD] = { "hardship_note_add",
+	    "INSERT INTO hardship_notes (request_id, staff_id, old_status, "
+	    "new_status, note) VALUES ($1, $2, $3, $4, $5)" },
+	[SQL_HARDSHIP_SET_STATUS] = { "hardship_set_status",
+	    "UPDATE hardship_requests SET status = $2, reviewer_id = $3, "
+	    "updated_at = now() WHERE id = $1" },
+	[SQL_HOLD_RELEASE] = { "hold_release",
+	    "UPDATE reminder_holds SET released_at = now(), released_by = $2 "
+	    "WHERE hardship_id = $1 AND released_at IS NULL" },
+	[SQL_STAFF_INVOICE] = { "staff_invoice",
+	    "SELECT i.id, i.number, i.currency, i.issued, i.due, c.name, c.email, "
+	    "c.phone, c.language, c.ref FROM invoices i "
+	    "JOIN customers c ON c.id = i.customer_id WHERE i.number = $1" },
+	[SQL_STAFF_LINKS] = { "staff_links",
+	    "SELECT id, purpose, to_char(issued_at, 'YYYY-MM-DD HH24:MI'), "
+	    "to_char(expires_at, 'YYYY-MM-DD HH24:MI'), "
+	    "coalesce(to_char(revoked_at, 'YYYY-MM-DD HH24:MI'), ''), "
+	    "coalesce(to_char(last_used_at, 'YYYY-MM-DD HH24:MI'), ''), "
+	    "revoked_at IS NULL AND expires_at > now() "
+	    "FROM links WHERE invoice_id = $1 ORDER BY issued_at DESC, id DESC LIMIT 100" },
+	[SQL_STAFF_PLANS] = { "staff_plans",
+	    "SELECT id, status, frequency, installments, total_cents, "
+	    "to_char(accepted_at, 'YYYY-MM-DD HH24:MI'), terms_version, client_addr, "
+	    "currency FROM plans WHERE invoice_id = $1 "
+	    "ORDER BY accepted_at DESC, id DESC" },
+	[SQL_STAFF_PLAN_ITEMS] = { "staff_plan_items",
+	    "SELECT i.plan_id, i.seq, i.due_on, i.amount_cents "
+	    "FROM plan_installments i JOIN plans p ON p.id = i.plan_id "
+	    "WHERE p.invoice_id = $1 ORDER BY i.plan_id, i.seq" },
+	[SQL_STAFF_HARDSHIPS] = { "staff_hardships",
+	    "SELECT id, category, status, to_char(created_at, 'YYYY-MM-DD HH24:MI') "
+	    "FROM hardship_requests WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC" },
+	[SQL_STAFF_MESSAGES] = { "staff_messages",
+	    "SELECT kind, recipient, subject, status, attempts, "
+	    "to_char(created_at, 'YYYY-MM-DD HH24:MI'), "
+	    "coalesce(to_char(sent_at, 'YYYY-MM-DD HH24:MI'), ''), last_error "
+	    "FROM outbox WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100" },
+	/* The invoice's whole story, newest first. */
+	[SQL_STAFF_TIMELINE] = { "staff_timeline",
+	    "SELECT to_char(a.at, 'YYYY-MM-DD HH24:MI:SS'), a.actor, "
+	    "coalesce(s.name, ''), a.action, a.detail, a.client_addr, "
+	    "coalesce(a.link_id::text, '') FROM audit_events a "
+	    "LEFT JOIN staff_users s ON s.id = a.staff_id WHERE a.invoice_id = $1 "
+	    "ORDER BY a.at DESC, a.id DESC LIMIT 500" },
+
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert",
 	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "

@@ -1,0 +1,36 @@
+#ifndef PORTAL_PAGES_STAFF_H
+#define PORTAL_PAGES_STAFF_H
+
+#include <stdbool.h>
+
+#include "token.h"
+
+/*
+ * The staff area's session: a random id in the session cookie, of which the
+ * database keeps only a keyed hash. Pages call staff_session_or_redirect()
+ * first; without a live session the browser is sent to the sign-in page.
+ */
+struct ctx;
+struct view;
+
+struct staff_session {
+	char		 id[24];			/* staff user id */
+	const char	*name;
+	const char	*email;
+	char		 hash[TOKEN_HASH_HEX];		/* of the session id */
+};
+
+/* Checks the session cookie; false after answering 303 to /staff/login. */
+bool staff_session_or_redirect(struct ctx *c, struct staff_session *s);
+/* A new root view for staff pages: the site values, the signed-in user
+ * and the CSRF token for their forms (sign out included). */
+struct view *staff_view(struct ctx *c, const struct staff_session *s,
+    const char *purpose);
+/* True when the form's csrf field is valid for this session and purpose. */
+bool staff_csrf_valid(struct ctx *c, const struct staff_session *s,
+    const char *purpose, const char *given);
+/* Writes an audit event by the signed-in user; 0 or -1. */
+int staff_audit(struct ctx *c, const struct staff_session *s,
+    const char *action, const char *invoice_id, const char *detail);
+
+#endif
