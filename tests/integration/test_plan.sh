@@ -24,7 +24,7 @@ for inv in $(cut -d, -f1 "$T/demo.csv" | sed 1d | sort -u); do
 	[ -n "$balance" ] || continue	# paid: no options
 	# One line per option: the sum of its schedule's amounts in cents.
 	sums=$(awk '/class="card option/ { if (n) print s; n = 1; s = 0 }
-		/<tr><td>[0-9]+<\/td><td>/ { if (match($0, /class="num">[^<]*/)) {
+		/<tr><td class="wide">[0-9]+<\/td><td/ { if (match($0, /class="num">[^<]*/)) {
 			a = substr($0, RSTART + 12, RLENGTH - 12); gsub(/[A-Z, ]/, "", a);
 			sub(/\./, "", a); s += a + 0 } }
 		END { if (n) print s }' "$T/body")
