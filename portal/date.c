@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "lang.h"
 
 #define SECONDS_PER_DAY	INT64_C(86400)
 
@@ -260,21 +261,10 @@ date_format_iso(char *out, size_t n, struct date d)
 static enum date_lang
 lang_of(const char *lang)
 {
-	char	 tag[3];
+	char	 tag[LANG_TAG_SIZE];
 	size_t	 i;
 
-	if (lang == NULL)
-		return DATE_LANG_EN;
-	for (i = 0; i < 2; i++) {
-		if (lang[i] >= 'A' && lang[i] <= 'Z')
-			tag[i] = (char)(lang[i] - 'A' + 'a');
-		else if (lang[i] >= 'a' && lang[i] <= 'z')
-			tag[i] = lang[i];
-		else
-			return DATE_LANG_EN;
-	}
-	tag[2] = '\0';
-	if (lang[2] != '\0' && lang[2] != '-' && lang[2] != '_')
+	if (lang_primary(lang, tag) == -1)
 		return DATE_LANG_EN;
 	for (i = 0; i < DATE_LANG__MAX; i++)
 		if (strcmp(lang_tags[i], tag) == 0)

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lang.h"
 #include "money.h"
 
 /* Number formatting families; a language maps to one of them. */
@@ -174,21 +175,10 @@ money_line_total(int64_t unit, int64_t qty_milli, int64_t *out)
 static enum money_style
 lang_style(const char *lang)
 {
-	char	 tag[3];
+	char	 tag[LANG_TAG_SIZE];
 	size_t	 i;
 
-	if (lang == NULL)
-		return MONEY_STYLE_EN;
-	for (i = 0; i < 2; i++) {
-		if (lang[i] >= 'A' && lang[i] <= 'Z')
-			tag[i] = (char)(lang[i] - 'A' + 'a');
-		else if (lang[i] >= 'a' && lang[i] <= 'z')
-			tag[i] = lang[i];
-		else
-			return MONEY_STYLE_EN;
-	}
-	tag[2] = '\0';
-	if (lang[2] != '\0' && lang[2] != '-' && lang[2] != '_')
+	if (lang_primary(lang, tag) == -1)
 		return MONEY_STYLE_EN;
 	for (i = 0; i < sizeof(langs) / sizeof(langs[0]); i++)
 		if (strcmp(langs[i].tag, tag) == 0)

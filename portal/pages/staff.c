@@ -504,16 +504,24 @@ invoice_list(struct ctx *c, enum sql_query q, const char *id, struct view *v,
 	return 0;
 }
 
+/* Copies row i's first columns into m under the keys given, in order. */
+static void
+row_strings(const PGresult *res, int i, const char *const *keys, struct view *m)
+{
+	int	col;
+
+	for (col = 0; keys[col] != NULL; col++)
+		view_set_str(m, keys[col], PQgetvalue(res, i, col));
+}
+
 static void
 link_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 {
+	static const char *const keys[] = { "id", "purpose", "issued",
+	    "expires", "revoked", "last_used", NULL };
+
 	(void)c;
-	view_set_str(m, "id", PQgetvalue(res, i, 0));
-	view_set_str(m, "purpose", PQgetvalue(res, i, 1));
-	view_set_str(m, "issued", PQgetvalue(res, i, 2));
-	view_set_str(m, "expires", PQgetvalue(res, i, 3));
-	view_set_str(m, "revoked", PQgetvalue(res, i, 4));
-	view_set_str(m, "last_used", PQgetvalue(res, i, 5));
+	row_strings(res, i, keys, m);
 	view_set_bool(m, "active", PQgetvalue(res, i, 6)[0] == 't');
 }
 
@@ -545,15 +553,11 @@ hardship_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 static void
 message_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 {
+	static const char *const keys[] = { "kind", "recipient", "subject",
+	    "status", "attempts", "queued", "sent", "last_error", NULL };
+
 	(void)c;
-	view_set_str(m, "kind", PQgetvalue(res, i, 0));
-	view_set_str(m, "recipient", PQgetvalue(res, i, 1));
-	view_set_str(m, "subject", PQgetvalue(res, i, 2));
-	view_set_str(m, "status", PQgetvalue(res, i, 3));
-	view_set_str(m, "attempts", PQgetvalue(res, i, 4));
-	view_set_str(m, "queued", PQgetvalue(res, i, 5));
-	view_set_str(m, "sent", PQgetvalue(res, i, 6));
-	view_set_str(m, "last_error", PQgetvalue(res, i, 7));
+	row_strings(res, i, keys, m);
 }
 
 /* An audit event: the action becomes a flag ("a_plan_accepted") so the
