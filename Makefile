@@ -131,6 +131,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp -R templates static sql $(DESTDIR)$(PREFIX)/share/settle/
 	install -m 0644 nginx.conf $(DESTDIR)$(PREFIX)/share/settle/nginx.conf.in
+	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/
 
 clean:
 	rm -rf build
