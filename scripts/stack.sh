@@ -317,12 +317,12 @@ stop() {
 case "$cmd" in
 start)
 	start
-	print_links
+	[ $DEMO -eq 0 ] || print_links
 	;;
 run)
 	trap 'echo; echo "Stopping..."; stop; exit 0' INT TERM
 	start
-	print_links
+	[ $DEMO -eq 0 ] || print_links
 	say ""
 	say "Press Ctrl-C to stop everything."
 	while :; do sleep 1; done
