@@ -203,6 +203,90 @@ db_run(struct db *db, enum sql_query q, const char *const *params, int n)
 	return res;
 }
 
+/* Sends every call and the sync; 0, or -1 when the connection refused. */
+static int
+pipeline_send(struct db *db, struct db_call *calls, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (PQsendQueryPrepared(db->conn, sql_name(calls[i].q), calls[i].n,
+		    calls[i].params, NULL, NULL, 0) != 1)
+			return -1;
+	return PQpipelineSync(db->conn) == 1 ? 0 : -1;
+}
+
+/*
+ * Collects each call's result (a NULL ends each one), then the sync. After
+ * a failure the server answers the rest with PGRES_PIPELINE_ABORTED; they
+ * are read and dropped all the same, so the connection stays usable.
+ */
+static int
+pipeline_collect(struct db *db, struct db_call *calls, int n)
+{
+	PGresult	*res;
+	int		 i, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		while ((res = PQgetResult(db->conn)) != NULL) {
+			if (calls[i].res == NULL && rc == 0 && result_ok(res)) {
+				calls[i].res = res;
+				continue;
+			}
+			if (rc == 0 && !result_ok(res))
+				note_failure(db, sql_name(calls[i].q), res);
+			if (!result_ok(res))
+				rc = -1;
+			PQclear(res);
+			if (db->conn == NULL)
+				return -1;
+		}
+		if (calls[i].res == NULL)
+			rc = -1;
+	}
+	res = PQgetResult(db->conn);	/* PGRES_PIPELINE_SYNC */
+	if (PQresultStatus(res) != PGRES_PIPELINE_SYNC)
+		rc = -1;
+	PQclear(res);
+	return rc;
+}
+
+int
+db_pipeline(struct db *db, struct db_call *calls, int n)
+{
+	int	i, rc = -1;
+
+	db->sqlstate[0] = '\0';
+	for (i = 0; i < n; i++)
+		calls[i].res = NULL;
+	if (db->conn == NULL) {
+		db->down = true;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!db->prepared[calls[i].q] && prepare(db, calls[i].q) == -1)
+			return -1;
+	if (PQenterPipelineMode(db->conn) != 1)
+		goto out;
+	if (pipeline_send(db, calls, n) == 0)
+		rc = pipeline_collect(db, calls, n);
+	else
+		note_failure(db, "pipeline", NULL);
+	if (db->conn != NULL && PQexitPipelineMode(db->conn) != 1) {
+		log_error("%s: PQexitPipelineMode: %s", __func__,
+		    PQerrorMessage(db->conn));
+		db_drop(db);
+		rc = -1;
+	}
+out:
+	if (rc == -1)
+		for (i = 0; i < n; i++) {
+			PQclear(calls[i].res);
+			calls[i].res = NULL;
+		}
+	return rc;
+}
+
 int
 db_do(struct db *db, enum sql_query q, const char *const *params, int n)
 {

@@ -34,6 +34,20 @@ void db_drop(struct db *db);
  */
 PGresult *db_run(struct db *db, enum sql_query q, const char *const *params,
     int n);
+/* One statement of a pipeline: what to run, and its result (caller PQclears). */
+struct db_call {
+	enum sql_query		 q;
+	const char *const	*params;
+	int			 n;
+	PGresult		*res;
+};
+
+/*
+ * Runs n statements in one round trip (libpq pipeline mode). Outside an
+ * explicit transaction they form one implicit transaction: all commit
+ * together, or none. 0 with every res set, or -1 with none (logged once).
+ */
+int db_pipeline(struct db *db, struct db_call *calls, int n);
 /* Runs q and discards the result; 0 or -1. */
 int db_do(struct db *db, enum sql_query q, const char *const *params, int n);
 /* Transactions; each 0 or -1. db_rollback is safe to call when not in one. */

@@ -12,6 +12,19 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
+/* An invoice's lines, fees and payments, one row each: kind, position,
+ * description, quantity (lines), unit price (lines), amount, date. */
+#define ITEMS_SQL(ID) \
+    "SELECT 'line', position, description, quantity_milli, unit_cents, " \
+    "total_cents, NULL::date FROM invoice_lines WHERE invoice_id = " ID " " \
+    "UNION ALL SELECT 'fee', position, description, NULL, NULL, " \
+    "amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
+    "UNION ALL SELECT 'payment', position, description, NULL, NULL, " \
+    "amount_cents, received_on FROM payments WHERE invoice_id = " ID " " \
+    "ORDER BY 1, 2"
+/* The invoice of the link whose token hash is $1. */
+#define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1)"
+
 struct statement {
 	const char	*name;
 	const char	*text;
@@ -80,26 +93,27 @@ static const struct statement statements[SQL__MAX] = {
 	/* The same, locking the invoice row: changes to one invoice queue up. */
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock",
 	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
-	/* kind, description, quantity (lines), unit price (lines), amount, date */
-	[SQL_DEBTOR_ITEMS] = { "debtor_items",
-	    "SELECT 'line', position, description, quantity_milli, unit_cents, "
-	    "total_cents, NULL::date FROM invoice_lines WHERE invoice_id = $1 "
-	    "UNION ALL SELECT 'fee', position, description, NULL, NULL, "
-	    "amount_cents, charged_on FROM fees WHERE invoice_id = $1 "
-	    "UNION ALL SELECT 'payment', position, description, NULL, NULL, "
-	    "amount_cents, received_on FROM payments WHERE invoice_id = $1 "
-	    "ORDER BY 1, 2" },
+	/*
+	 * What the debtor pages show, found through the token's hash so that
+	 * they go in the same round trip as debtor_open (db_pipeline), which
+	 * has already refused a revoked or expired link.
+	 */
+	[SQL_DEBTOR_ITEMS] = { "debtor_items", ITEMS_SQL(BY_TOKEN) },
 	[SQL_DEBTOR_PLAN] = { "debtor_plan",
 	    "SELECT p.id, p.frequency, p.installments, p.total_cents, "
-	    "p.accepted_at::date, p.terms_version, i.seq, i.due_on, i.amount_cents "
+	    "p.accepted_at::date, p.terms_version, "
+	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"'), "
+	    "i.seq, i.due_on, i.amount_cents "
 	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
-	    "WHERE p.invoice_id = $1 AND p.status = 'active' ORDER BY i.seq" },
+	    "WHERE p.invoice_id = " BY_TOKEN " AND p.status = 'active' ORDER BY i.seq" },
 	[SQL_DEBTOR_HARDSHIP] = { "debtor_hardship",
 	    "SELECT h.created_at::date, h.callback_date, h.callback_window, "
 	    "h.contact_method, h.status, EXISTS (SELECT 1 FROM reminder_holds r "
-	    "WHERE r.invoice_id = $1 AND r.released_at IS NULL) "
-	    "FROM hardship_requests h WHERE h.invoice_id = $1 "
+	    "WHERE r.invoice_id = h.invoice_id AND r.released_at IS NULL) "
+	    "FROM hardship_requests h WHERE h.invoice_id = " BY_TOKEN " "
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT 1" },
+	/* Lines, fees and payments of an invoice by id (staff pages). */
+	[SQL_INVOICE_ITEMS] = { "invoice_items", ITEMS_SQL("$1") },
 
 	/* Plans */
 	[SQL_PLAN_POLICY] = { "plan_policy",
@@ -116,12 +130,6 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO plan_installments (plan_id, seq, due_on, amount_cents) "
 	    "SELECT $1, s, d, a FROM unnest($2::int[], $3::date[], $4::bigint[]) "
 	    "AS t(s, d, a)" },
-	[SQL_PLAN_ICS] = { "plan_ics",
-	    "SELECT p.id, to_char(p.accepted_at AT TIME ZONE 'UTC', "
-	    "'YYYYMMDD\"T\"HH24MISS\"Z\"'), i.seq, i.due_on, i.amount_cents, "
-	    "p.installments FROM plans p "
-	    "JOIN plan_installments i ON i.plan_id = p.id "
-	    "WHERE p.invoice_id = $1 AND p.status = 'active' ORDER BY i.seq" },
 
 	/* Hardship notes; the hold pauses reminders until staff resolve it. */
 	[SQL_HARDSHIP_INSERT] = { "hardship_insert",

@@ -55,21 +55,17 @@ item_kind(const char *s)
 	return strcmp(s, "fee") == 0 ? DEBTOR_FEE : DEBTOR_PAYMENT;
 }
 
-/* Loads lines, fees and payments, and sums them with overflow checks. */
+/* Copies lines, fees and payments and sums them with overflow checks. */
 static int
-read_items(struct ctx *c, struct debtor_invoice *d)
+read_items(struct ctx *c, const PGresult *res, struct debtor_invoice *d)
 {
-	const char		*p[1] = { d->invoice_id };
 	struct debtor_item	*it;
-	PGresult		*res;
-	int			 i, rc = -1;
+	int			 i;
 
-	if ((res = db_run(c->db, SQL_DEBTOR_ITEMS, p, 1)) == NULL)
-		return -1;
 	d->nitems = PQntuples(res);
 	d->items = arena_alloc(c->arena, sizeof(*d->items) * (size_t)(d->nitems + 1));
 	if (d->items == NULL)
-		goto out;
+		return -1;
 	for (i = 0; i < d->nitems; i++) {
 		it = &d->items[i];
 		it->kind = item_kind(PQgetvalue(res, i, 0));
@@ -79,28 +75,107 @@ read_items(struct ctx *c, struct debtor_invoice *d)
 		it->amount = int_at(res, i, 5);
 		if (it->kind != DEBTOR_LINE &&
 		    date_parse(PQgetvalue(res, i, 6), &it->date) == -1)
-			goto out;
+			return -1;
 		if (money_add(d->totals[it->kind], it->amount,
 		    &d->totals[it->kind]) == -1)
-			goto out;
+			return -1;
 	}
 	if (money_add(d->totals[DEBTOR_LINE], d->totals[DEBTOR_FEE], &d->balance) == -1 ||
 	    money_sub(d->balance, d->totals[DEBTOR_PAYMENT], &d->balance) == -1)
+		return -1;
+	return arena_failed(c->arena) ? -1 : 0;
+}
+
+/* The active plan: one row per installment (SQL_DEBTOR_PLAN). */
+static int
+read_plan(struct ctx *c, const PGresult *res, struct debtor_plan *p)
+{
+	int	i, n = PQntuples(res);
+
+	if ((p->active = n > 0) == false)
+		return 0;
+	p->id = str_at(c, res, 0, 0);
+	p->frequency = str_at(c, res, 0, 1);
+	p->count = (int)int_at(res, 0, 2);
+	p->total = int_at(res, 0, 3);
+	p->terms = str_at(c, res, 0, 5);
+	p->stamp = str_at(c, res, 0, 6);
+	if (date_parse(PQgetvalue(res, 0, 4), &p->accepted) == -1 ||
+	    (p->items = arena_alloc(c->arena, sizeof(*p->items) * (size_t)n)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		p->items[i].seq = (int)int_at(res, i, 7);
+		p->items[i].amount = int_at(res, i, 9);
+		if (date_parse(PQgetvalue(res, i, 8), &p->items[i].due) == -1)
+			return -1;
+	}
+	p->nitems = n;
+	return arena_failed(c->arena) ? -1 : 0;
+}
+
+/* The latest hardship note (SQL_DEBTOR_HARDSHIP). */
+static int
+read_hardship(const PGresult *res, struct debtor_hardship *h)
+{
+	if ((h->exists = PQntuples(res) == 1) == false)
+		return 0;
+	h->morning = strcmp(PQgetvalue(res, 0, 2), "morning") == 0;
+	h->by_phone = strcmp(PQgetvalue(res, 0, 3), "phone") == 0;
+	h->resolved = strcmp(PQgetvalue(res, 0, 4), "resolved") == 0;
+	h->paused = PQgetvalue(res, 0, 5)[0] == 't';
+	if (date_parse(PQgetvalue(res, 0, 0), &h->received) == -1 ||
+	    date_parse(PQgetvalue(res, 0, 1), &h->callback) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Runs the statements of a debtor page in one round trip and reads them.
+ * Returns 1 when the link opened, 0 when it did not (unknown, revoked,
+ * expired), -1 on a database failure.
+ */
+static int
+load(struct ctx *c, const char *hash, const char *action, unsigned flags,
+    struct debtor_invoice *d)
+{
+	const char	*open[3] = { hash, action, c->req.remote_addr };
+	const char	*by_hash[1] = { hash };
+	struct db_call	 calls[4];
+	int		 n = 0, i, rc = -1;
+
+	calls[n++] = (struct db_call){ (flags & DEBTOR_LOCK) ?
+	    SQL_DEBTOR_OPEN_LOCK : SQL_DEBTOR_OPEN, open, 3, NULL };
+	calls[n++] = (struct db_call){ SQL_DEBTOR_ITEMS, by_hash, 1, NULL };
+	if (flags & DEBTOR_PLAN)
+		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
+	if (flags & DEBTOR_HARDSHIP)
+		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
+	if (db_pipeline(c->db, calls, n) == -1)
+		return -1;
+	if (PQntuples(calls[0].res) != 1) {
+		rc = 0;
 		goto out;
-	rc = arena_failed(c->arena) ? -1 : 0;
+	}
+	if (read_invoice(c, calls[0].res, d) == -1 || read_items(c, calls[1].res, d) == -1)
+		goto out;
+	for (i = 2; i < n; i++)
+		if (calls[i].q == SQL_DEBTOR_PLAN ?
+		    read_plan(c, calls[i].res, &d->plan) == -1 :
+		    read_hardship(calls[i].res, &d->hardship) == -1)
+			goto out;
+	rc = 1;
 out:
-	PQclear(res);
+	for (i = 0; i < n; i++)
+		PQclear(calls[i].res);
 	return rc;
 }
 
 bool
-debtor_open_or_reply(struct ctx *c, const char *action, bool lock,
+debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d)
 {
-	char		 hash[TOKEN_HASH_HEX];
-	const char	*p[3];
-	PGresult	*res;
-	int		 found;
+	char	hash[TOKEN_HASH_HEX];
+	int	r;
 
 	memset(d, 0, sizeof(*d));
 	d->token = c->match.captures[0];
@@ -109,29 +184,14 @@ debtor_open_or_reply(struct ctx *c, const char *action, bool lock,
 		page_error(c, 404, "link");
 		return false;
 	}
-	if (!lock && !page_db_or_reply(c))
+	if (!(flags & DEBTOR_LOCK) && !page_db_or_reply(c))
 		return false;
-	p[0] = hash;
-	p[1] = action;
-	p[2] = c->req.remote_addr;
-	if ((res = db_run(c->db, lock ? SQL_DEBTOR_OPEN_LOCK : SQL_DEBTOR_OPEN,
-	    p, 3)) == NULL)
-		goto fail;
-	found = PQntuples(res) == 1;
-	if (found && read_invoice(c, res, d) == -1) {
-		PQclear(res);
-		goto fail;
-	}
-	PQclear(res);
-	if (!found) {
+	if ((r = load(c, hash, action, flags, d)) == 1)
+		return true;
+	if (r == 0)
 		page_error(c, 404, "link");
-		return false;
-	}
-	if (read_items(c, d) == -1)
-		goto fail;
-	return true;
-fail:
-	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	else
+		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
 	return false;
 }
 
@@ -209,74 +269,55 @@ debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_str(v, "hardship_url", debtor_url(c, d, "/hardship"));
 }
 
-int
-debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v,
-    bool *has_plan)
+void
+debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	const char	*p[1] = { d->invoice_id };
-	struct view	*plan, *list, *m;
-	struct date	 due;
-	PGresult	*res;
-	int		 i;
+	const struct debtor_plan	*p = &d->plan;
+	struct view			*plan, *list, *m;
+	int				 i;
 
-	*has_plan = false;
-	if ((res = db_run(c->db, SQL_DEBTOR_PLAN, p, 1)) == NULL)
-		return -1;
-	if (PQntuples(res) > 0) {
-		*has_plan = true;
-		plan = view_set_map(v, "plan");
-		view_set_str(plan, "frequency", PQgetvalue(res, 0, 1));
-		view_set_bool(plan, "weekly", strcmp(PQgetvalue(res, 0, 1), "weekly") == 0);
-		view_set_bool(plan, "fortnightly", strcmp(PQgetvalue(res, 0, 1), "fortnightly") == 0);
-		view_set_bool(plan, "monthly", strcmp(PQgetvalue(res, 0, 1), "monthly") == 0);
-		view_set_int(plan, "count", int_at(res, 0, 2));
-		view_set_str(plan, "total", page_money(c, int_at(res, 0, 3), d->currency));
-		if (date_parse(PQgetvalue(res, 0, 4), &due) == 0)
-			view_set_str(plan, "accepted_on", page_date(c, due));
-		view_set_str(plan, "terms_version", PQgetvalue(res, 0, 5));
-		view_set_str(plan, "ics_url", debtor_url(c, d, "/plan.ics"));
-		list = view_set_list(plan, "installments");
-		for (i = 0; i < PQntuples(res); i++) {
-			m = view_push_map(list);
-			view_set_int(m, "seq", int_at(res, i, 6));
-			if (date_parse(PQgetvalue(res, i, 7), &due) == 0)
-				view_set_str(m, "date", page_date(c, due));
-			view_set_str(m, "amount", page_money(c, int_at(res, i, 8),
-			    d->currency));
-		}
+	if (!p->active)
+		return;
+	plan = view_set_map(v, "plan");
+	view_set_str(plan, "frequency", p->frequency);
+	view_set_bool(plan, "weekly", strcmp(p->frequency, "weekly") == 0);
+	view_set_bool(plan, "fortnightly", strcmp(p->frequency, "fortnightly") == 0);
+	view_set_bool(plan, "monthly", strcmp(p->frequency, "monthly") == 0);
+	view_set_int(plan, "count", p->count);
+	view_set_str(plan, "total", page_money(c, p->total, d->currency));
+	view_set_str(plan, "accepted_on", page_date(c, p->accepted));
+	view_set_str(plan, "terms_version", p->terms);
+	view_set_str(plan, "ics_url", debtor_url(c, d, "/plan.ics"));
+	list = view_set_list(plan, "installments");
+	for (i = 0; i < p->nitems; i++) {
+		m = view_push_map(list);
+		view_set_int(m, "seq", p->items[i].seq);
+		view_set_str(m, "date", page_date(c, p->items[i].due));
+		view_set_str(m, "amount", page_money(c, p->items[i].amount,
+		    d->currency));
 	}
-	PQclear(res);
-	return 0;
 }
 
-int
+void
 debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v)
 {
-	const char	*p[1] = { d->invoice_id };
-	struct view	*h;
-	struct date	 day;
-	PGresult	*res;
+	const struct debtor_hardship	*h = &d->hardship;
+	struct view			*m;
 
-	if ((res = db_run(c->db, SQL_DEBTOR_HARDSHIP, p, 1)) == NULL)
-		return -1;
-	if (PQntuples(res) == 1) {
-		h = view_set_map(v, "hardship");
-		if (date_parse(PQgetvalue(res, 0, 0), &day) == 0)
-			view_set_str(h, "received_on", page_date(c, day));
-		if (date_parse(PQgetvalue(res, 0, 1), &day) == 0)
-			view_set_str(h, "callback_date", page_weekday_date(c, day));
-		/* Every flag is set, true or false: a missing key would be
-		 * looked up in the enclosing context instead. */
-		view_set_bool(h, "morning", strcmp(PQgetvalue(res, 0, 2), "morning") == 0);
-		view_set_bool(h, "afternoon", strcmp(PQgetvalue(res, 0, 2), "afternoon") == 0);
-		view_set_bool(h, "by_phone", strcmp(PQgetvalue(res, 0, 3), "phone") == 0);
-		view_set_bool(h, "by_email", strcmp(PQgetvalue(res, 0, 3), "email") == 0);
-		view_set_bool(h, "resolved", strcmp(PQgetvalue(res, 0, 4), "resolved") == 0);
-		view_set_bool(h, "paused", PQgetvalue(res, 0, 5)[0] == 't');
-	}
-	PQclear(res);
-	return 0;
+	if (!h->exists)
+		return;
+	/* Every flag is set, true or false: a missing key would be looked up
+	 * in the enclosing context instead. */
+	m = view_set_map(v, "hardship");
+	view_set_str(m, "received_on", page_date(c, h->received));
+	view_set_str(m, "callback_date", page_weekday_date(c, h->callback));
+	view_set_bool(m, "morning", h->morning);
+	view_set_bool(m, "afternoon", !h->morning);
+	view_set_bool(m, "by_phone", h->by_phone);
+	view_set_bool(m, "by_email", !h->by_phone);
+	view_set_bool(m, "resolved", h->resolved);
+	view_set_bool(m, "paused", h->paused);
 }
 
 const char *

@@ -8,9 +8,10 @@
 
 /*
  * What every debtor page (/i/{token}...) starts from: the link opened from
- * its token, the invoice and customer behind it, and the invoice's lines,
- * fees and payments with their totals. All strings live in the request's
- * arena.
+ * its token, the invoice and customer behind it, its lines, fees and
+ * payments with their totals, and on request its active plan and latest
+ * hardship note. All of it is read in one round trip (db_pipeline), and all
+ * strings live in the request's arena.
  */
 struct ctx;
 struct view;
@@ -31,6 +32,32 @@ struct debtor_item {
 	struct date		 date;		/* fees and payments */
 };
 
+struct debtor_installment {
+	int		 seq;
+	struct date	 due;
+	int64_t		 amount;
+};
+
+struct debtor_plan {
+	bool				 active;
+	const char			*id;
+	const char			*frequency;
+	int				 count;
+	int64_t				 total;
+	struct date			 accepted;
+	const char			*stamp;		/* accepted, UTC, iCalendar form */
+	const char			*terms;
+	struct debtor_installment	*items;
+	int				 nitems;
+};
+
+struct debtor_hardship {
+	bool		 exists;		/* the latest note */
+	struct date	 received, callback;
+	bool		 morning, by_phone, resolved;
+	bool		 paused;		/* a reminder hold is active */
+};
+
 struct debtor_invoice {
 	const char		*token;
 	char			 link_id[24];
@@ -42,24 +69,29 @@ struct debtor_invoice {
 	int			 nitems;
 	int64_t			 totals[DEBTOR_ITEM__MAX];
 	int64_t			 balance;	/* lines + fees - payments */
+	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
+	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
 };
 
+#define DEBTOR_LOCK	0x1	/* lock the invoice row until the transaction ends */
+#define DEBTOR_PLAN	0x2	/* also read the active plan */
+#define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
+
 /*
- * Opens the link in the route's first capture and loads its invoice; writes
- * audit action (NULL: none) and the link's last use in the same statement.
- * With lock, the invoice row stays locked until the caller's transaction
- * ends. On failure the 404 (unknown, revoked, expired or malformed token)
- * or 503 page has been sent and false is returned.
+ * Opens the link in the route's first capture and loads its invoice (and
+ * what flags ask for); writes audit action (NULL: none) and the link's last
+ * use in the same transaction. On failure the 404 (unknown, revoked, expired
+ * or malformed token) or 503 page has been sent and false is returned.
  */
-bool debtor_open_or_reply(struct ctx *c, const char *action, bool lock,
+bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
 /* Adds the invoice facts, lines, fees, payments and balance to v. */
 void debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v);
-/* Adds the active plan, if any, as v.plan; -1 on database errors. */
-int debtor_plan_view(struct ctx *c, const struct debtor_invoice *d,
-    struct view *v, bool *has_plan);
-/* Adds the latest hardship request, if any, as v.hardship; -1 on errors. */
-int debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
+/* Adds the active plan, if any, as v.plan. */
+void debtor_plan_view(struct ctx *c, const struct debtor_invoice *d,
+    struct view *v);
+/* Adds the latest hardship note, if any, as v.hardship. */
+void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v);
 /* The page's own address with suffix ("", "/plan", ...), arena-owned. */
 const char *debtor_url(struct ctx *c, const struct debtor_invoice *d,

@@ -238,15 +238,12 @@ hardship_get(struct ctx *c)
 	struct note		 n;
 	struct view		*v;
 
-	if (!debtor_open_or_reply(c, "hardship.viewed", false, &d))
+	if (!debtor_open_or_reply(c, "hardship.viewed", DEBTOR_HARDSHIP, &d))
 		return;
 	memset(&n, 0, sizeof(n));
 	v = page_view(c);
 	debtor_view(c, &d, v);
-	if (debtor_hardship_view(c, &d, v) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
-		return;
-	}
+	debtor_hardship_view(c, &d, v);
 	render_form(c, 200, d.token, d.link_id, &n, v);
 }
 
@@ -355,7 +352,7 @@ hardship_post(struct ctx *c)
 		unavailable(c, &n);
 		return;
 	}
-	if (!debtor_open_or_reply(c, NULL, true, &d))
+	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK, &d))
 		return;
 	if (!token_csrf_valid(c->cfg->secret, "hardship", d.link_id, n.f[H_CSRF]))
 		problem(&n, H_CSRF, "error_csrf");

@@ -1,5 +1,4 @@
 #include "ctx.h"
-#include "db.h"
 #include "page.h"
 #include "pages/debtor.h"
 #include "routes.h"
@@ -15,16 +14,13 @@ invoice_get(struct ctx *c)
 {
 	struct debtor_invoice	 d;
 	struct view		*v;
-	bool			 has_plan;
 
-	if (!debtor_open_or_reply(c, "invoice.viewed", false, &d))
+	if (!debtor_open_or_reply(c, "invoice.viewed",
+	    DEBTOR_PLAN | DEBTOR_HARDSHIP, &d))
 		return;
 	v = page_view(c);
 	debtor_view(c, &d, v);
-	if (debtor_plan_view(c, &d, v, &has_plan) == -1 ||
-	    debtor_hardship_view(c, &d, v) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
-		return;
-	}
+	debtor_plan_view(c, &d, v);
+	debtor_hardship_view(c, &d, v);
 	page_render(c, 200, "invoice", v);
 }

@@ -193,21 +193,21 @@ plan_get(struct ctx *c)
 	struct debtor_invoice	 d;
 	struct offer		 o;
 	struct view		*v;
-	bool			 has_plan;
 
-	if (!debtor_open_or_reply(c, "plan.viewed", false, &d))
+	if (!debtor_open_or_reply(c, "plan.viewed", DEBTOR_PLAN, &d))
 		return;
 	v = page_view(c);
 	debtor_view(c, &d, v);
-	if (debtor_plan_view(c, &d, v, &has_plan) == -1 ||
-	    (!has_plan && make_offer(c, &d, &o) == -1)) {
+	if (d.plan.active) {
+		debtor_plan_view(c, &d, v);
+		page_render(c, 200, "plan_agreement", v);
+		return;
+	}
+	if (make_offer(c, &d, &o) == -1) {
 		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
 		return;
 	}
-	if (has_plan)
-		page_render(c, 200, "plan_agreement", v);
-	else
-		render_options(c, 200, &d, &o, v, 0);
+	render_options(c, 200, &d, &o, v, 0);
 }
 
 /* Appends "{a,b,c}" array literals of the schedule's numbers and dates. */
@@ -325,13 +325,8 @@ record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 static void
 show_existing(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	bool	has_plan;
-
 	db_rollback(c->db);
-	if (debtor_plan_view(c, d, v, &has_plan) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
-		return;
-	}
+	debtor_plan_view(c, d, v);
 	view_set_bool(v, "already", true);
 	page_render(c, 409, "plan_agreement", v);
 }
@@ -370,13 +365,13 @@ chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
 /* Loads what POST needs under the invoice lock; false after answering. */
 static bool
 open_for_post(struct ctx *c, const char **f, struct debtor_invoice *d,
-    struct view **v, bool *has_plan)
+    struct view **v)
 {
 	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
 		page_error(c, 503, "database");
 		return false;
 	}
-	if (!debtor_open_or_reply(c, NULL, true, d))
+	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK | DEBTOR_PLAN, d))
 		return false;
 	if (!token_csrf_valid(c->cfg->secret, "plan", d->link_id, f[F_CSRF])) {
 		db_rollback(c->db);
@@ -385,10 +380,6 @@ open_for_post(struct ctx *c, const char **f, struct debtor_invoice *d,
 	}
 	*v = page_view(c);
 	debtor_view(c, d, *v);
-	if (debtor_plan_view(c, d, view_map(c->arena), has_plan) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
-		return false;
-	}
 	return true;
 }
 
@@ -407,16 +398,15 @@ plan_post(struct ctx *c)
 	struct offer			 o;
 	struct view			*v;
 	char				 plan_id[24];
-	bool				 has_plan;
 
 	if (form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f,
 	    &bad) != FORM_OK) {
 		page_error(c, 400, NULL);	/* unknown, repeated or too long */
 		return;
 	}
-	if (!open_for_post(c, f, &d, &v, &has_plan))
+	if (!open_for_post(c, f, &d, &v))
 		return;
-	if (has_plan) {
+	if (d.plan.active) {
 		show_existing(c, &d, v);
 		return;
 	}
@@ -466,29 +456,29 @@ ics_text(struct ctx *c, const char *name, struct view *v)
 }
 
 static int
-ics_events(struct ctx *c, const struct debtor_invoice *d, const PGresult *res,
-    struct view *v)
+ics_events(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	struct ics_event	 e;
-	const char		*host = strstr(c->cfg->base_url, "://");
-	int			 i;
+	const struct debtor_plan	*p = &d->plan;
+	struct ics_event		 e;
+	const char			*host = strstr(c->cfg->base_url, "://");
+	int				 i;
 
-	host = arena_strndup(c->arena, host ? host + 3 : c->cfg->base_url,
-	    strcspn(host ? host + 3 : c->cfg->base_url, "/"));
+	host = host ? host + 3 : c->cfg->base_url;
+	host = arena_strndup(c->arena, host, strcspn(host, "/"));
 	if (host == NULL)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		view_set_str(v, "seq", PQgetvalue(res, i, 2));
-		view_set_str(v, "count", PQgetvalue(res, i, 5));
-		view_set_str(v, "amount", page_money(c,
-		    strtoll(PQgetvalue(res, i, 4), NULL, 10), d->currency));
-		e.uid = arena_printf(c->arena, "settle-plan-%s-%s@%s",
-		    PQgetvalue(res, i, 0), PQgetvalue(res, i, 2), host);
-		e.stamp = PQgetvalue(res, i, 1);
+	view_set_int(v, "count", p->count);
+	for (i = 0; i < p->nitems; i++) {
+		view_set_int(v, "seq", p->items[i].seq);
+		view_set_str(v, "amount", page_money(c, p->items[i].amount,
+		    d->currency));
+		e.uid = arena_printf(c->arena, "settle-plan-%s-%d@%s", p->id,
+		    p->items[i].seq, host);
+		e.stamp = p->stamp;
+		e.day = p->items[i].due;
 		e.summary = ics_text(c, "ics/summary", v);
 		e.description = ics_text(c, "ics/description", v);
-		if (date_parse(PQgetvalue(res, i, 3), &e.day) == -1 ||
-		    e.uid == NULL || e.summary == NULL || e.description == NULL ||
+		if (e.uid == NULL || e.summary == NULL || e.description == NULL ||
 		    ics_event(&c->res.body, &e) == -1)
 			return -1;
 	}
@@ -499,21 +489,13 @@ ics_events(struct ctx *c, const struct debtor_invoice *d, const PGresult *res,
 void
 plan_ics(struct ctx *c)
 {
-	const char		*p[1], *calname;
 	struct debtor_invoice	 d;
 	struct view		*v;
-	PGresult		*res;
-	int			 rc;
+	const char		*calname;
 
-	if (!debtor_open_or_reply(c, "plan.calendar", false, &d))
+	if (!debtor_open_or_reply(c, "plan.calendar", DEBTOR_PLAN, &d))
 		return;
-	p[0] = d.invoice_id;
-	if ((res = db_run(c->db, SQL_PLAN_ICS, p, 1)) == NULL) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
-		return;
-	}
-	if (PQntuples(res) == 0) {
-		PQclear(res);
+	if (!d.plan.active) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -521,11 +503,8 @@ plan_ics(struct ctx *c)
 	debtor_view(c, &d, v);
 	buf_reset(&c->res.body);
 	calname = ics_text(c, "ics/calendar", v);
-	rc = calname ? ics_begin(&c->res.body, calname) : -1;
-	if (rc == 0)
-		rc = ics_events(c, &d, res, v);
-	PQclear(res);
-	if (rc == -1 || ics_end(&c->res.body) == -1) {
+	if (calname == NULL || ics_begin(&c->res.body, calname) == -1 ||
+	    ics_events(c, &d, v) == -1 || ics_end(&c->res.body) == -1) {
 		page_error(c, 500, NULL);
 		return;
 	}

@@ -461,7 +461,7 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 	view_set_str(v, "customer_ref", PQgetvalue(res, 0, 9));
 	PQclear(res);
 	p[0] = id;
-	if ((res = db_run(c->db, SQL_DEBTOR_ITEMS, p, 1)) == NULL)
+	if ((res = db_run(c->db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
 		return -1;
 	for (i = 0; i < PQntuples(res); i++) {
 		k = PQgetvalue(res, i, 0)[0] == 'l' ? 0 :
