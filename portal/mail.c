@@ -133,6 +133,21 @@ put_headers(const struct mail *m, struct buf *out)
 	    date, id, from_domain(m->from, domain, sizeof(domain)));
 }
 
+/* Appends n bytes of s without their CRs. */
+static int
+put_text(struct buf *out, const char *s, size_t n)
+{
+	size_t	i, start = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\r') {
+			if (buf_append(out, s + start, i - start) == -1)
+				return -1;
+			start = i + 1;
+		}
+	return buf_append(out, s + start, n - start);
+}
+
 /* The body, with CRs dropped and any line over MAIL_MAX_LINE wrapped. */
 static int
 put_body(const char *body, struct buf *out)
@@ -143,13 +158,13 @@ put_body(const char *body, struct buf *out)
 		line = strcspn(body, "\n");
 		while (line > MAIL_MAX_LINE) {
 			n = utf8_prefix(body, line, MAIL_MAX_LINE);
-			if (buf_append(out, body, n) == -1 || buf_putc(out, '\n') == -1)
+			if (put_text(out, body, n) == -1 || buf_putc(out, '\n') == -1)
 				return -1;
 			body += n;
 			len -= n;
 			line -= n;
 		}
-		if (buf_append(out, body, line) == -1 || buf_putc(out, '\n') == -1)
+		if (put_text(out, body, line) == -1 || buf_putc(out, '\n') == -1)
 			return -1;
 		body += line;
 		len -= line;
