@@ -23,6 +23,21 @@
 
 #include "sendmail.h"
 
+/*
+ * Under valgrind, a child whose exec fails is still valgrind's: its leak
+ * check at _exit(127) turns the status into run-tests.sh's --error-exitcode.
+ */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND	0
+#endif
+#define EXEC_FAILED	(RUNNING_ON_VALGRIND ? "exited with status 99" : \
+			 "exited with status 127")
+
 /* Length of a literal that may contain NUL bytes. */
 #define LIT(s)	(s), (sizeof(s) - 1)
 
@@ -257,14 +272,14 @@ test_sendmail_missing_program(void **state)
 	char	err[256];
 
 	(void)state;
-	send_fails("nonexistent", NULL, LIT("msg"), "exited with status 127");
-	send_fails("noexec", NULL, LIT("msg"), "exited with status 127");
-	send_fails("", NULL, LIT("msg"), "exited with status 127");	/* a directory */
+	send_fails("nonexistent", NULL, LIT("msg"), EXEC_FAILED);
+	send_fails("noexec", NULL, LIT("msg"), EXEC_FAILED);
+	send_fails("", NULL, LIT("msg"), EXEC_FAILED);	/* a directory */
 	/* No PATH search: the program must be given by its path. */
 	assert_int_equal(run("cat", LIT("msg"), 10, err), -1);
-	assert_string_equal(err, "exited with status 127");
+	assert_string_equal(err, EXEC_FAILED);
 	assert_int_equal(run("sendmail -i -t", LIT("msg"), 10, err), -1);
-	assert_string_equal(err, "exited with status 127");
+	assert_string_equal(err, EXEC_FAILED);
 }
 
 static void
