@@ -263,7 +263,7 @@ load_secret(struct config *c, char *err, size_t errsz)
 	while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == ' ' || hex[n - 1] == '\r'))
 		hex[--n] = '\0';
 	if (sodium_hex2bin(c->secret, sizeof(c->secret), hex, (size_t)n, NULL,
-	    &binlen, &end) != 0 || binlen != sizeof(c->secret) || *end != '\0') {
+	    &binlen, &end) != 0 || binlen != sizeof(c->secret) || end != hex + n) {
 		(void)snprintf(err, errsz, "%s: expected 64 hex digits",
 		    c->secret_file);
 		goto out;

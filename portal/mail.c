@@ -8,7 +8,12 @@
 #include "mail.h"
 #include "utf8.h"
 
-#define ENCODED_CHUNK	45	/* bytes of text per encoded word (60 of base64) */
+/*
+ * Bytes of text per encoded word: 52 of base64, a 64-character word, so
+ * "Subject: " and a word stay within RFC 2047's 76 characters a line.
+ */
+#define ENCODED_CHUNK	39
+#define HEADER_LINE_MAX	76
 
 bool
 mail_address_valid(const char *a)
@@ -88,6 +93,15 @@ put_name(struct buf *out, const char *name)
 	return buf_putc(out, '"');
 }
 
+/* Length of the line being written at the end of out. */
+static size_t
+current_line(const struct buf *out)
+{
+	const char	*nl = memrchr(buf_str(out), '\n', out->len);
+
+	return nl == NULL ? out->len : out->len - (size_t)(nl - out->data) - 1;
+}
+
 /* The domain of the From address, for the Message-ID. */
 static const char *
 from_domain(const char *from, char *domain, size_t size)
@@ -120,7 +134,9 @@ put_headers(const struct mail *m, struct buf *out)
 	if (buf_printf(out, "From: %s\nTo: ", m->from) == -1)
 		return -1;
 	if (m->to_name != NULL && m->to_name[0] != '\0' &&
-	    (put_name(out, m->to_name) == -1 || buf_putc(out, ' ') == -1))
+	    (put_name(out, m->to_name) == -1 ||
+	    buf_puts(out, current_line(out) + strlen(m->to) + 3 > HEADER_LINE_MAX ?
+	    "\n " : " ") == -1))
 		return -1;
 	if (buf_printf(out, "<%s>\nSubject: ", m->to) == -1)
 		return -1;
@@ -133,6 +149,21 @@ put_headers(const struct mail *m, struct buf *out)
 	    date, id, from_domain(m->from, domain, sizeof(domain)));
 }
 
+/* Appends n bytes of s without their CRs. */
+static int
+put_text(struct buf *out, const char *s, size_t n)
+{
+	size_t	i, start = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\r') {
+			if (buf_append(out, s + start, i - start) == -1)
+				return -1;
+			start = i + 1;
+		}
+	return buf_append(out, s + start, n - start);
+}
+
 /* The body, with CRs dropped and any line over MAIL_MAX_LINE wrapped. */
 static int
 put_body(const char *body, struct buf *out)
@@ -143,13 +174,13 @@ put_body(const char *body, struct buf *out)
 		line = strcspn(body, "\n");
 		while (line > MAIL_MAX_LINE) {
 			n = utf8_prefix(body, line, MAIL_MAX_LINE);
-			if (buf_append(out, body, n) == -1 || buf_putc(out, '\n') == -1)
+			if (put_text(out, body, n) == -1 || buf_putc(out, '\n') == -1)
 				return -1;
 			body += n;
 			len -= n;
 			line -= n;
 		}
-		if (buf_append(out, body, line) == -1 || buf_putc(out, '\n') == -1)
+		if (put_text(out, body, line) == -1 || buf_putc(out, '\n') == -1)
 			return -1;
 		body += line;
 		len -= line;

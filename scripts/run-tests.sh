@@ -37,8 +37,8 @@ add_counts() {
 
 # cmocka suites report in TAP; count ok / not ok lines.
 run_cmocka() {
-	local bin=$1 name out status p f
-	name=$(basename "$bin")
+	local name out status p f
+	name=$(basename "${@: -1}")	# the test program, also under valgrind
 	out=$log/$name.out
 	CMOCKA_MESSAGE_OUTPUT=TAP "$@" > "$out" 2>&1
 	status=$?
