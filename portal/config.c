@@ -248,7 +248,7 @@ read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 	return (ssize_t)len;
 }
 
-/* Loads the 32-byte server secret (64 hex digits, surrounding space ignored). */
+/* Loads the 32-byte server secret: 64 hex digits, then optional newline. */
 static int
 load_secret(struct config *c, char *err, size_t errsz)
 {

@@ -37,7 +37,7 @@ enum form_result {
 enum form_result form_check(const struct http_param *params, size_t nparams,
     const struct form_field *fields, size_t n, const char **values,
     const char **bad);
-/* Parses a whole decimal number in [min, max]; 0, or -1. */
+/* Parses digits only (no sign) as a number in [min, max]; 0, or -1. */
 int form_int(const char *s, long min, long max, long *out);
 
 #endif

@@ -287,7 +287,8 @@ response_reset(struct response *r, int status)
 int
 response_header(struct response *r, const char *name, const char *value)
 {
-	if (name == NULL || value == NULL || strpbrk(name, "\r\n:") != NULL ||
+	if (name == NULL || value == NULL || name[0] == '\0' ||
+	    strpbrk(name, "\r\n: ") != NULL ||
 	    strpbrk(value, "\r\n") != NULL)
 		return -1;
 	if (buf_puts(&r->headers, name) == -1 ||

@@ -216,12 +216,14 @@ mail_split(const char *text, char *subject, size_t subjsz, const char **body)
 	if (strncmp(text, "Subject: ", 9) != 0 || (nl = strchr(text, '\n')) == NULL)
 		return -1;
 	n = (size_t)(nl - text) - 9;
+	if (n > 0 && text[9 + n - 1] == '\r')	/* a template saved with CRLF */
+		n--;
 	if (n == 0 || n >= subjsz)
 		return -1;
 	memcpy(subject, text + 9, n);
 	subject[n] = '\0';
 	nl++;
-	while (*nl == '\n')
+	while (*nl == '\n' || *nl == '\r')
 		nl++;
 	*body = nl;
 	return 0;

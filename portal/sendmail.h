@@ -6,7 +6,9 @@
 /*
  * Hands one message to a sendmail-compatible program ("sendmail -i -t"):
  * the message goes to its standard input; success is exit status 0 within
- * the time limit. A program that hangs is killed when the time is up.
+ * the time limit. A program that hangs is killed, with every process it
+ * started, when the time is up. The caller must ignore SIGPIPE: a program
+ * that exits without reading its input must not kill the caller.
  */
 #define SENDMAIL_MAX_ARGS	16
 

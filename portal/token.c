@@ -32,6 +32,8 @@ token_well_formed(const char *s)
 {
 	size_t	i;
 
+	if (s == NULL)
+		return false;
 	for (i = 0; i < TOKEN_LEN; i++) {
 		char c = s[i];
 
@@ -108,7 +110,8 @@ token_csrf(const unsigned char *secret, const char *purpose,
 {
 	unsigned char	mac[crypto_auth_BYTES];
 
-	if (csrf_mac(secret, purpose, subject, mac) != 0)
+	if (purpose == NULL || subject == NULL ||
+	    csrf_mac(secret, purpose, subject, mac) != 0)
 		return -1;
 	(void)sodium_bin2base64(out, TOKEN_LEN + 1, mac, sizeof(mac),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -121,7 +124,7 @@ token_csrf_valid(const unsigned char *secret, const char *purpose,
 {
 	char	want[TOKEN_LEN + 1];
 
-	if (given == NULL || !token_well_formed(given) ||
+	if (purpose == NULL || subject == NULL || !token_well_formed(given) ||
 	    token_csrf(secret, purpose, subject, want) != 0)
 		return false;
 	return sodium_memcmp(want, given, TOKEN_LEN) == 0;
