@@ -5,8 +5,11 @@
 #   scripts/deps.sh bench   + wrk
 set -euo pipefail
 
+# chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
+# playwright-core; it never downloads a browser of its own).
 base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
-      libcjson-dev postgresql nginx curl ca-certificates util-linux procps)
+      libcjson-dev postgresql nginx curl ca-certificates util-linux procps
+      chromium nodejs npm)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
 	fuzz)	want=("${base[@]}" clang libclang-rt-14-dev) ;;
@@ -18,6 +21,13 @@ missing=()
 for p in "${want[@]}"; do
 	# Any nginx build will do (nginx, nginx-light, nginx-full...).
 	if [ "$p" = nginx ] && command -v nginx >/dev/null 2>&1; then
+		continue
+	fi
+	# Any node and npm will do (Debian's, or a nodejs package that has npm).
+	if [ "$p" = nodejs ] && command -v node >/dev/null 2>&1; then
+		continue
+	fi
+	if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
 		continue
 	fi
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then

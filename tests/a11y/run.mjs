@@ -1,0 +1,591 @@
+// Accessibility checks for every page of Settle, in headless Chromium.
+//
+// Run by tests/integration/test_a11y.sh, which starts a stack with the demo
+// data and passes it in the environment:
+//   SETTLE_BASE      http://127.0.0.1:PORT
+//   SETTLE_LINKS     a file of "INVOICE URL" lines (fresh debtor links)
+//   SETTLE_STAFF     a file: the staff email on line 1, the password on line 2
+//   SETTLE_DB_STOP   a shell command that stops the database (for the 503 pages)
+//   SETTLE_ERRORS    the directory of nginx's own error pages (VAR/errors)
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+//
+// For each page: axe-core (WCAG 2.0/2.1/2.2 A and AA rules) at 360x740 and
+// 1280x900, each violation a failed check with its id, impact and targets;
+// no horizontal scrolling, and no box whose content sticks out of it, at
+// 360 px, at 640 px (1280 px at 200% zoom), at 320 px (400%, WCAG 1.4.10)
+// and at 1280 px (a table in a .table-scroll wrapper may scroll on its own,
+// if the keyboard can reach it); nothing cut off with wider text spacing
+// (1.4.12); exactly one h1, a lang, one main landmark and a skip link to
+// it; headings that start at h1 and skip no level; autocomplete on email,
+// phone and password fields (1.3.5); every error message tied to its
+// field; a visible focus indicator with 3:1 contrast on the first 10
+// elements Tab reaches (2.4.7, 1.4.11). Then the plan and hardship forms
+// and staff sign-in are sent with JavaScript off. Pages are visited in two
+// lanes side by side to keep the run short. Playwright starts Chromium with
+// a fresh temporary profile and never downloads a browser of its own.
+// Prints TAP-style lines and "N passed, N failed".
+
+import { chromium } from 'playwright-core';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { execSync } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+const BASE = process.env.SETTLE_BASE;
+const LINKS = Object.fromEntries(readFileSync(process.env.SETTLE_LINKS, 'utf8')
+	.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)));
+const [STAFF_EMAIL, STAFF_PASSWORD] = readFileSync(process.env.SETTLE_STAFF, 'utf8').split('\n');
+const ERRORS_DIR = process.env.SETTLE_ERRORS;
+const DB_STOP = process.env.SETTLE_DB_STOP;
+
+const PHONE = { width: 360, height: 740 };
+const DESKTOP = { width: 1280, height: 900 };
+const ZOOM200 = { width: 640, height: 450 };	// 1280x900 at 200%
+const ZOOM400 = { width: 320, height: 225 };	// 1280x900 at 400% (WCAG 1.4.10)
+
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+	'--no-first-run', '--disable-background-networking',
+	'--disable-component-update', '--disable-sync'];
+
+let passed = 0;
+let failed = 0;
+// Lines go to the running lane's buffer, or straight out.
+const laneOut = new AsyncLocalStorage();
+function say(line) {
+	const buf = laneOut.getStore();
+	if (buf) buf.push(line); else console.log(line);
+}
+async function lane(fn) {
+	const buf = [];
+	try {
+		await laneOut.run(buf, fn);
+	} catch (e) {
+		laneOut.run(buf, () => notOk('a lane of pages ran to its end', e.stack || e.message));
+	}
+	return buf;
+}
+function ok(name) { passed++; say(`ok - ${name}`); }
+function notOk(name, ...details) {
+	failed++;
+	say(`not ok - ${name}`);
+	for (const d of details) for (const line of String(d).split('\n')) say(`#   ${line}`);
+}
+function check(name, good, ...details) { if (good) ok(name); else notOk(name, ...details); }
+
+const url = (inv, suffix = '') => {
+	if (!LINKS[inv]) throw new Error(`no demo link for ${inv}`);
+	return LINKS[inv] + suffix;
+};
+
+// ---------------------------------------------------------------- checks
+
+async function axeCheck(page, name, vp) {
+	if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+		await page.evaluate(AXE);
+	}
+	const res = await page.evaluate(async (tags) => {
+		const r = await window.axe.run(document, {
+			runOnly: { type: 'tag', values: tags },
+			resultTypes: ['violations'],
+		});
+		return r.violations.map((v) => ({
+			id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+		}));
+	}, AXE_TAGS);
+	const where = `${name} @${vp.width}px`;
+	if (res.length === 0) {
+		ok(`${where}: axe finds no WCAG A/AA violation`);
+		return;
+	}
+	for (const v of res) {
+		notOk(`${where}: axe ${v.id} (${v.impact}): ${v.help}`,
+			...v.nodes.slice(0, 6).map((n) => `${n.target}: ${(n.summary || '').replace(/\n\s*/g, ' ')}`),
+			...(v.nodes.length > 6 ? [`... and ${v.nodes.length - 6} more`] : []));
+	}
+}
+
+async function noHorizontalScroll(page, name, vp, why) {
+	await page.setViewportSize(vp);
+	const r = await page.evaluate(() => {
+		const se = document.scrollingElement;
+		const wide = [];
+		// What sticks out: elements whose right edge passes the viewport and
+		// that are not inside a scrolling table wrapper.
+		for (const el of document.body.querySelectorAll('*')) {
+			const b = el.getBoundingClientRect();
+			if (b.right > window.innerWidth + 0.5 && b.width > 0 && !el.closest('.table-scroll, .visually-hidden')) {
+				wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : ''} right=${Math.round(b.right)}`);
+			}
+		}
+		// Boxes whose content sticks out of them (a long word or amount
+		// that does not wrap), even if the page itself does not scroll.
+		const spill = [];
+		for (const el of document.querySelector('main').querySelectorAll('*')) {
+			const cs = getComputedStyle(el);
+			if (cs.display === 'inline' || cs.display === 'none' || cs.overflowX !== 'visible' ||
+				el.closest('.table-scroll, .visually-hidden, summary')) continue;
+			if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+				spill.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).trim().replace(/\s+/g, '.') : ''} "${el.textContent.trim().slice(0, 30)}": content ${el.scrollWidth} px wide in a ${el.clientWidth} px box`);
+			}
+		}
+		// A table that scrolls on its own must be reachable by keyboard
+		// to be scrolled: focusable itself, or holding something focusable.
+		const stuck = [...document.querySelectorAll('.table-scroll')]
+			.filter((w) => w.scrollWidth > w.clientWidth + 1 && w.tabIndex < 0 &&
+				!w.querySelector('a[href], button, input, select, textarea, [tabindex]'))
+			.map((w) => `${(w.querySelector('caption') || w).textContent.trim().slice(0, 40)}: scrolls sideways but cannot be reached by keyboard`);
+		return { scrollWidth: se.scrollWidth, innerWidth: window.innerWidth, wide: wide.slice(0, 5), stuck, spill: spill.slice(0, 5) };
+	});
+	check(`${name}: no horizontal scrolling at ${vp.width} px${why}`,
+		r.scrollWidth <= r.innerWidth && r.stuck.length === 0 && r.spill.length === 0,
+		...(r.scrollWidth > r.innerWidth ? [`scrollWidth ${r.scrollWidth} > innerWidth ${r.innerWidth}`, ...r.wide] : []),
+		...r.stuck, ...r.spill);
+}
+
+async function structure(page, name) {
+	const s = await page.evaluate(() => {
+		const lang = document.documentElement.getAttribute('lang') || '';
+		const h1 = document.querySelectorAll('h1').length;
+		const mains = document.querySelectorAll('main, [role="main"]').length;
+		const main = document.querySelector('main, [role="main"]');
+		const first = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+			.find((e) => e.type !== 'hidden' && e.tabIndex >= 0);
+		let skip = 'no focusable element';
+		if (first) {
+			const href = first.getAttribute('href') || '';
+			const target = href.startsWith('#') ? document.getElementById(href.slice(1)) : null;
+			if (first.tagName !== 'A' || !target) skip = `the first focusable element (${first.outerHTML.slice(0, 80)}) is not a link to an element on the page`;
+			else if (main && target !== main && !main.contains(target)) skip = `the skip link points to #${target.id}, outside main`;
+			else skip = '';
+		}
+		// Headings: one level deeper at most, and none before the h1.
+		const hs = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+			.filter((h) => !h.closest('[hidden]'));
+		const order = [];
+		let prev = 0;
+		for (const h of hs) {
+			const lvl = Number(h.tagName[1]);
+			if (prev === 0 && lvl !== 1) order.push(`the first heading is ${h.tagName.toLowerCase()} "${h.textContent.trim()}"`);
+			else if (lvl > prev + 1 && prev !== 0) order.push(`h${prev} then ${h.tagName.toLowerCase()} "${h.textContent.trim()}"`);
+			prev = lvl;
+		}
+		// WCAG 1.3.5: fields for the user's own email, phone or password
+		// say so (autocomplete), so browsers can fill them in.
+		const noAuto = [...document.querySelectorAll('input[type="email"], input[type="tel"], input[type="password"]')]
+			.filter((i) => !i.getAttribute('autocomplete')).map((i) => `#${i.id || i.name} has no autocomplete`);
+		return { lang, h1, mains, skip, order, noAuto, title: document.title };
+	});
+	const problems = [];
+	if (s.h1 !== 1) problems.push(`${s.h1} h1 elements`);
+	if (!s.lang) problems.push('no lang attribute on html');
+	if (s.mains !== 1) problems.push(`${s.mains} main landmarks`);
+	if (s.skip) problems.push(`skip link: ${s.skip}`);
+	if (!s.title.trim()) problems.push('no title');
+	problems.push(...s.noAuto);
+	check(`${name}: one h1, a lang, one main landmark, a skip link`, problems.length === 0, ...problems);
+	check(`${name}: headings start at h1 and skip no level`, s.order.length === 0, ...s.order);
+}
+
+// Each visible error message is referenced by aria-describedby of a control
+// (or of the fieldset of a group of radios), and each such control is
+// marked aria-invalid.
+async function errorsTied(page, name) {
+	const r = await page.evaluate(() => {
+		const errs = [...document.querySelectorAll('form .error-text, form [role="alert"]')]
+			.filter((e) => e.offsetParent !== null && !e.closest('.error-summary'));
+		if (errs.length === 0) return null;
+		const problems = [];
+		for (const e of errs) {
+			const users = e.id ? [...document.querySelectorAll('[aria-describedby]')]
+				.filter((c) => c.getAttribute('aria-describedby').split(/\s+/).includes(e.id)) : [];
+			if (users.length === 0) {
+				problems.push(`"${e.textContent.trim()}" is not referenced by any aria-describedby`);
+				continue;
+			}
+			// A group of radios is described through its fieldset; a
+			// single control also says it is invalid.
+			for (const c of users) {
+				if (c.tagName !== 'FIELDSET' && c.getAttribute('aria-invalid') !== 'true') {
+					problems.push(`#${c.id || c.name} is described by an error but not aria-invalid`);
+				}
+			}
+		}
+		// The summary's links go to something that can take focus.
+		for (const a of document.querySelectorAll('.error-summary a[href^="#"]')) {
+			const t = document.getElementById(a.getAttribute('href').slice(1));
+			if (!t) problems.push(`the summary links to #${a.getAttribute('href').slice(1)}, which is not on the page`);
+		}
+		return problems;
+	});
+	if (r === null) return;
+	check(`${name}: every error message is tied to its field (aria-describedby, aria-invalid)`, r.length === 0, ...r);
+}
+
+// Tab from the top of the page through the first 10 focusable elements:
+// each must show an outline or a box-shadow, in a colour with at least 3:1
+// contrast against what is around it (WCAG 2.4.7, 1.4.11), and be on screen.
+async function focusVisible(page, name) {
+	await page.setViewportSize(DESKTOP);
+	// Start the sequential navigation from the top of the document: focus
+	// a throw-away element placed before everything else.
+	await page.evaluate(() => {
+		window.scrollTo(0, 0);
+		const start = document.createElement('span');
+		start.id = 'a11y-start';
+		start.tabIndex = -1;
+		document.body.prepend(start);
+		start.focus();
+	});
+	const seen = [];
+	const problems = [];
+	for (let i = 0; i < 10; i++) {
+		await page.keyboard.press('Tab');
+		const f = await page.evaluate(() => {
+			const el = document.activeElement;
+			if (!el || el === document.body || el === document.documentElement) return null;
+			const cs = getComputedStyle(el);
+			const parse = (c) => {
+				const m = c.match(/rgba?\(([^)]+)\)/);
+				if (!m) return null;
+				const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+				return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+			};
+			const lum = ({ r, g, b }) => {
+				const ch = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+				return 0.2126 * ch(r) + 0.7152 * ch(g) + 0.0722 * ch(b);
+			};
+			const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+			const bgOf = (node) => {
+				for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
+					const c = parse(getComputedStyle(n).backgroundColor);
+					if (c && c.a > 0.5) return c;
+				}
+				return { r: 255, g: 255, b: 255, a: 1 };
+			};
+			const rect = el.getBoundingClientRect();
+			let ring = null;
+			let width = 0;
+			let offset = 0;
+			if (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) {
+				ring = cs.outlineStyle === 'auto' ? 'auto' : parse(cs.outlineColor);
+				width = parseFloat(cs.outlineWidth);
+				offset = parseFloat(cs.outlineOffset) || 0;
+			} else if (cs.boxShadow && cs.boxShadow !== 'none') {
+				ring = parse(cs.boxShadow);
+				width = 2;
+			}
+			// What lies next to the ring: sample just outside it, left and right.
+			let contrast = null;
+			if (ring && ring !== 'auto') {
+				const d = offset + width + 1;
+				const pts = [[rect.left - d, rect.top + rect.height / 2], [rect.right + d, rect.top + rect.height / 2],
+					[rect.left + rect.width / 2, rect.top - d], [rect.left + rect.width / 2, rect.bottom + d]];
+				contrast = Infinity;
+				for (const [x, y] of pts) {
+					const under = document.elementsFromPoint(
+						Math.min(Math.max(x, 0), innerWidth - 1), Math.min(Math.max(y, 0), innerHeight - 1))
+						.find((n) => n !== el && !el.contains(n));
+					const bg = bgOf(under || el.parentElement);
+					contrast = Math.min(contrast, ratio(ring, bg));
+				}
+			}
+			const onScreen = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.top < innerHeight &&
+				rect.right > 0 && rect.left < innerWidth;
+			const label = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent || el.value || el.name || '').trim().replace(/\s+/g, ' ').slice(0, 40)}"`;
+			return { label, ring: ring !== null, contrast, onScreen };
+		});
+		if (i === 0) await page.evaluate(() => document.getElementById('a11y-start').remove());
+		if (f === null) break;	// past the last element
+		if (seen.includes(f.label) && seen[0] === f.label) break;	// wrapped round
+		seen.push(f.label);
+		if (!f.ring) problems.push(`${f.label}: no outline or box-shadow when focused`);
+		else if (f.contrast !== null && f.contrast < 3) problems.push(`${f.label}: the focus ring has ${f.contrast.toFixed(2)}:1 against its surroundings (3:1 needed)`);
+		if (!f.onScreen) problems.push(`${f.label}: focused but not on screen`);
+	}
+	check(`${name}: a visible focus indicator (3:1) on the first ${seen.length} elements Tab reaches`,
+		problems.length === 0 && seen.length > 0, ...problems, ...(seen.length ? [] : ['Tab reached nothing']));
+}
+
+// WCAG 1.4.12: with more space between lines, paragraphs, letters and
+// words, nothing is cut off and the page still does not scroll sideways.
+async function textSpacing(page, name) {
+	await page.setViewportSize(PHONE);
+	const r = await page.evaluate(() => {
+		const st = document.createElement('style');
+		st.id = 'a11y-spacing';
+		st.textContent = '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
+			'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }';
+		document.head.appendChild(st);
+		const problems = [];
+		const se = document.scrollingElement;
+		if (se.scrollWidth > innerWidth) problems.push(`scrollWidth ${se.scrollWidth} > innerWidth ${innerWidth}`);
+		for (const el of document.body.querySelectorAll('*')) {
+			const cs = getComputedStyle(el);
+			if (el.closest('.visually-hidden, .table-scroll') || el.offsetParent === null) continue;
+			if ((cs.overflowX === 'hidden' || cs.overflowX === 'clip') && el.scrollWidth > el.clientWidth + 1) problems.push(`${el.tagName.toLowerCase()}.${el.className}: text cut off at the side`);
+			if ((cs.overflowY === 'hidden' || cs.overflowY === 'clip') && el.scrollHeight > el.clientHeight + 1) problems.push(`${el.tagName.toLowerCase()}.${el.className}: text cut off below`);
+		}
+		st.remove();
+		return problems.slice(0, 6);
+	});
+	check(`${name}: wider text spacing (WCAG 1.4.12) cuts nothing off at 360 px`, r.length === 0, ...r);
+}
+
+// All checks for the page as it is now; `load` has already been done.
+const TIMES = {};
+async function timed(what, fn) {
+	const t = Date.now();
+	await fn();
+	TIMES[what] = (TIMES[what] || 0) + Date.now() - t;
+}
+
+async function audit(page, name) {
+	await timed('focus', () => focusVisible(page, name));
+	await timed('structure', () => structure(page, name));
+	await timed('errors', () => errorsTied(page, name));
+	await page.setViewportSize(PHONE);
+	await timed('axe', () => axeCheck(page, name, PHONE));
+	await timed('scroll', () => noHorizontalScroll(page, name, PHONE, ''));
+	await timed('spacing', () => textSpacing(page, name));
+	await timed('scroll', () => noHorizontalScroll(page, name, ZOOM400, ' (1280 px at 400%, WCAG 1.4.10)'));
+	await timed('scroll', () => noHorizontalScroll(page, name, ZOOM200, ' (1280 px at 200%)'));
+	await page.setViewportSize(DESKTOP);
+	await timed('axe', () => axeCheck(page, name, DESKTOP));
+	await timed('scroll', () => noHorizontalScroll(page, name, DESKTOP, ''));
+}
+
+// ---------------------------------------------------------------- pages
+
+async function goto(page, u, status) {
+	const r = await page.goto(u, { waitUntil: 'load' });
+	if (status !== undefined && r.status() !== status) {
+		throw new Error(`${u}: expected status ${status}, got ${r.status()}`);
+	}
+	return r;
+}
+
+// Sends the form holding `selector` and waits for the next page.
+async function submit(page, selector, status) {
+	const [r] = await Promise.all([
+		page.waitForNavigation({ waitUntil: 'load' }),
+		page.click(selector),
+	]);
+	if (status !== undefined && r.status() !== status) {
+		throw new Error(`${page.url()}: expected status ${status} after submit, got ${r.status()}`);
+	}
+	return r;
+}
+
+async function visit(page, name, load) {
+	try {
+		await load();
+	} catch (e) {
+		notOk(`${name}: the page could not be reached`, e.message);
+		return;
+	}
+	await audit(page, name);
+}
+
+// nginx serves these itself (from templates/error.mustache); they are shown
+// at a real address with the real stylesheet.
+async function staticError(page, code) {
+	const file = path.join(ERRORS_DIR, `${code}.html`);
+	if (!existsSync(file)) throw new Error(`${file} is missing`);
+	const body = readFileSync(file);
+	const u = `${BASE}/a11y-static-error-${code}`;
+	await page.route(u, (route) => route.fulfill({ status: code, contentType: 'text/html; charset=utf-8', body }));
+	await goto(page, u, code);
+	await page.unroute(u);
+}
+
+async function main() {
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+		headless: true,
+		args: FLAGS,
+	});
+	const t0 = Date.now();
+	// bypassCSP: the pages forbid inline styles, and the text-spacing check
+	// adds one (as a reader's own style sheet would).
+	const ctx = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+	const page = await ctx.newPage();
+	const sctx = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+	const spage = await sctx.newPage();
+	page.setDefaultTimeout(15000);
+	spage.setDefaultTimeout(15000);
+	const unpaid = 'INV-2026-0147';	// fees and a payment
+
+	// Two lanes side by side, each in its own browser context; each lane's
+	// lines are printed together when both are done.
+	const lanes = await Promise.all([lane(async () => {
+		// The debtor's pages.
+		await visit(page, 'invoice (unpaid, fees and payments)', () => goto(page, url(unpaid), 200));
+		await visit(page, 'invoice (paid)', () => goto(page, url('INV-2026-0133'), 200));
+		await visit(page, 'invoice (accepted plan)', () => goto(page, url('INV-2026-0171'), 200));
+		await visit(page, 'invoice (hardship note received)', () => goto(page, url('INV-2026-0158'), 200));
+		await visit(page, 'invoice (unpaid, larger amount, no fees)', () => goto(page, url('INV-2026-0152'), 200));
+		await visit(page, 'plan options', () => goto(page, url(unpaid, '/plan'), 200));
+		await visit(page, 'plan options after a submit without a choice or the agree box', async () => {
+			await goto(page, url(unpaid, '/plan'), 200);
+			await submit(page, 'form[method="post"] button[type="submit"]', 400);
+			if (!(await page.isVisible('#agree-error'))) throw new Error('no error next to the agree box');
+		});
+		await visit(page, 'plan agreement', () => goto(page, url('INV-2026-0171', '/plan'), 200));
+		await visit(page, 'plan, paid invoice', () => goto(page, url('INV-2026-0133', '/plan'), 200));
+		await visit(page, 'hardship form', () => goto(page, url(unpaid, '/hardship'), 200));
+		await visit(page, 'hardship form after a submit with errors', async () => {
+			await goto(page, url(unpaid, '/hardship'), 200);
+			await page.fill('#message', 'Kept text: my shop flooded last week.');
+			await page.fill('#phone', 'call me');
+			await submit(page, 'form[method="post"] button[type="submit"]', 400);
+			if ((await page.inputValue('#message')) !== 'Kept text: my shop flooded last week.') {
+				throw new Error('the message was not kept');
+			}
+		});
+		await visit(page, 'hardship form, note already received', () => goto(page, url('INV-2026-0158', '/hardship'), 200));
+	}), lane(async () => {
+		// Error pages.
+		await visit(spage, '404 page (unknown token)', () => goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+		await visit(spage, '400 page (a form with an unknown field)', async () => {
+			await goto(spage, url(unpaid, '/plan'), 200);
+			await spage.evaluate(() => {
+				const f = document.querySelector('form[method="post"]');
+				const i = document.createElement('input');
+				i.type = 'hidden'; i.name = 'unexpected'; i.value = '1';
+				f.appendChild(i);
+			});
+			await submit(spage, 'form[method="post"] button[type="submit"]', 400);
+		});
+		await visit(spage, '403 page (an expired form)', async () => {
+			await goto(spage, url(unpaid, '/plan'), 200);
+			await spage.evaluate(() => { document.querySelector('input[name="csrf"]').value = 'expired'; });
+			await spage.check('input[name="option"] >> nth=0');
+			await spage.check('#agree');
+			await submit(spage, 'form[method="post"] button[type="submit"]', 403);
+		});
+		for (const code of [400, 503]) {
+			await visit(spage, `${code} page served by nginx`, () => staticError(spage, code));
+		}
+
+		// Staff pages.
+		await visit(spage, 'staff sign-in', () => goto(spage, `${BASE}/staff/login`, 200));
+		await visit(spage, 'staff sign-in with an error', async () => {
+			await goto(spage, `${BASE}/staff/login`, 200);
+			await spage.fill('#email', STAFF_EMAIL);
+			await spage.fill('#password', 'not the password');
+			await submit(spage, 'form[method="post"] button[type="submit"]', 403);
+		});
+		try {
+			await goto(spage, `${BASE}/staff/login`, 200);
+			await spage.fill('#email', STAFF_EMAIL);
+			await spage.fill('#password', STAFF_PASSWORD);
+			await submit(spage, 'form[method="post"] button[type="submit"]', 200);
+			if (new URL(spage.url()).pathname !== '/staff') throw new Error(`signed in to ${spage.url()}`);
+			ok('staff sign-in in the browser lands on the queue');
+		} catch (e) {
+			notOk('staff sign-in in the browser lands on the queue', e.message);
+			return;
+		}
+		await visit(spage, 'staff queue', () => goto(spage, `${BASE}/staff`, 200));
+		const req = await spage.getAttribute('a[href^="/staff/hardship/"]', 'href');
+		await visit(spage, 'staff queue with a search', () => goto(spage, `${BASE}/staff?q=Bright`, 200));
+		await visit(spage, 'staff queue, filtered, nothing there', () => goto(spage, `${BASE}/staff?status=resolved`, 200));
+		await visit(spage, 'staff hardship request', () => goto(spage, BASE + req, 200));
+		await visit(spage, 'staff hardship request after a submit with errors', async () => {
+			await goto(spage, BASE + req, 200);
+			await spage.fill('#note', 'x'.repeat(4001));
+			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 400);
+		});
+		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+	})]);
+	for (const lines of lanes) for (const l of lines) console.log(l);
+
+	// Without JavaScript: plain HTML forms still work. A second page keeps
+	// the plan form of the same invoice open, to send it again afterwards.
+	const stale = await ctx.newPage();
+	await goto(stale, url('INV-2026-0152', '/plan'), 200);
+	const nojs = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+	const np = await nojs.newPage();
+	try {
+		await goto(np, url('INV-2026-0152', '/plan'), 200);
+		await np.check('input[name="option"] >> nth=0');
+		await np.check('#agree');
+		const r = await submit(np, 'form[method="post"] button[type="submit"]');
+		const chain = [];
+		for (let q = r.request().redirectedFrom(); q; q = q.redirectedFrom()) chain.push(q);
+		const redirected = chain.length > 0 && (await chain[0].response()).status() === 303;
+		const text = await np.textContent('main');
+		check('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan',
+			redirected && r.status() === 200 && np.url() === url('INV-2026-0152') && text.includes('Your payment plan'),
+			`status ${r.status()}, redirected by 303: ${redirected}, now at ${np.url()}`);
+	} catch (e) {
+		notOk('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan', e.message);
+	}
+	try {
+		await goto(np, url('INV-2026-0160', '/hardship'), 200);
+		await np.check('#cat-income');
+		await np.fill('#message', 'Sent without JavaScript.');
+		await np.check('#contact-phone');
+		await np.fill('#phone', '+44 1632 960 512');
+		await submit(np, 'form[method="post"] button[type="submit"]');
+		const text = await np.textContent('main');
+		check('without JavaScript the hardship form is sent and the invoice shows the note',
+			np.url() === url('INV-2026-0160') && text.includes('We received your note'), `now at ${np.url()}`);
+	} catch (e) {
+		notOk('without JavaScript the hardship form is sent and the invoice shows the note', e.message);
+	}
+	try {
+		await goto(np, `${BASE}/staff/login`, 200);
+		await np.fill('#email', STAFF_EMAIL);
+		await np.fill('#password', STAFF_PASSWORD);
+		await submit(np, 'form[method="post"] button[type="submit"]');
+		await submit(np, 'nav[aria-label="Staff"] button[type="submit"]');
+		check('without JavaScript staff can sign in and out',
+			new URL(np.url()).pathname === '/staff/login', `now at ${np.url()}`);
+	} catch (e) {
+		notOk('without JavaScript staff can sign in and out', e.message);
+	}
+	await nojs.close();
+
+	// The page left open still shows the plan form: sending it now finds the
+	// plan already agreed.
+	await visit(stale, 'plan agreement, plan already agreed (409)', async () => {
+		await stale.check('input[name="option"] >> nth=0');
+		await stale.check('#agree');
+		await submit(stale, 'form[method="post"] button[type="submit"]', 409);
+	});
+
+	// With the database down: the 503 page, and the hardship form given back.
+	if (DB_STOP) {
+		await goto(stale, url('INV-2026-0152', '/hardship'), 200);
+		await stale.check('#cat-other');
+		await stale.fill('#message', 'Written while the database is down.');
+		await stale.check('#contact-email');
+		execSync(DB_STOP, { stdio: 'ignore' });
+		await visit(stale, 'hardship form, could not be saved (503)', async () => {
+			await submit(stale, 'form[method="post"] button[type="submit"]', 503);
+			if ((await stale.inputValue('#message')) !== 'Written while the database is down.') {
+				throw new Error('the message was not given back');
+			}
+		});
+		await visit(page, '503 page (database down)', () => goto(page, url(unpaid), 503));
+	}
+
+	await browser.close();
+	console.log(`# ${((Date.now() - t0) / 1000).toFixed(1)} s in the browser (time per check, lanes added: ${
+		Object.entries(TIMES).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')})`);
+}
+
+try {
+	await main();
+} catch (e) {
+	notOk('the accessibility run finished', e.stack || e.message);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
