@@ -66,7 +66,9 @@ http POST "$p/plan" --data-urlencode "option=0" --data-urlencode "agree=yes" --d
 expect_status 400 "option 0 is 400"
 http POST "$p/plan" --data-urlencode "option=1" --data-urlencode "agree=yes" --data-urlencode "quote=$quote"
 expect_status 403 "a missing CSRF token is 403"
-http POST "$p/plan" --data-urlencode "option=1" --data-urlencode "agree=yes" --data-urlencode "csrf=${csrf%?}A" --data-urlencode "quote=$quote"
+wrong=${csrf%?}A
+[ "$wrong" != "$csrf" ] || wrong=${csrf%?}B	# never the real token by chance
+http POST "$p/plan" --data-urlencode "option=1" --data-urlencode "agree=yes" --data-urlencode "csrf=$wrong" --data-urlencode "quote=$quote"
 expect_status 403 "a wrong CSRF token is 403"
 other=$(link_path INV-2026-0152)
 http GET "$other/plan"
