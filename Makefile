@@ -84,7 +84,8 @@ build/asan/mustache-spec: tests/mustache_spec.c build/asan/libsettle.a
 asan: $(SAN_TESTS) build/asan/mustache-spec
 
 # Everything a test run needs, then every suite; the last line sums them.
-test: deps
+test:
+	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory all asan $(TESTS)
 	@scripts/run-tests.sh
 

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Settle needs, only those that are missing.
-#   scripts/deps.sh base    build, run and test
+#   scripts/deps.sh base    build and run (make run, make start)
+#   scripts/deps.sh test    + what the tests need (make test)
 #   scripts/deps.sh fuzz    + clang and libFuzzer
 #   scripts/deps.sh bench   + wrk
 set -euo pipefail
 
+base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
+      libcjson-dev postgresql nginx curl ca-certificates util-linux procps)
 # chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
 # playwright-core; it never downloads a browser of its own).
-base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
-      libcjson-dev postgresql nginx curl ca-certificates util-linux procps
-      chromium nodejs npm)
+test=(chromium nodejs npm)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
+	test)	want=("${base[@]}" "${test[@]}") ;;
 	fuzz)	want=("${base[@]}" clang libclang-rt-14-dev) ;;
 	bench)	want=("${base[@]}" wrk) ;;
-	*)	echo "usage: $0 base|fuzz|bench" >&2; exit 2 ;;
+	*)	echo "usage: $0 base|test|fuzz|bench" >&2; exit 2 ;;
 esac
 
 missing=()
