@@ -485,7 +485,11 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 	return 0;
 }
 
-/* Runs q for the invoice; rows become maps of list key in v via fill(). */
+/*
+ * Runs q for the invoice; rows become maps of list key in v via fill(),
+ * and has_<key> says whether there are any (a list alone cannot say it
+ * without also becoming the context).
+ */
 static int
 invoice_list(struct ctx *c, enum sql_query q, const char *id, struct view *v,
     const char *key, void (*fill)(struct ctx *, const PGresult *, int,
@@ -500,6 +504,7 @@ invoice_list(struct ctx *c, enum sql_query q, const char *id, struct view *v,
 		return -1;
 	for (i = 0; i < PQntuples(res); i++)
 		fill(c, res, i, view_push_map(list));
+	view_set_bool(v, arena_printf(c->arena, "has_%s", key), PQntuples(res) > 0);
 	PQclear(res);
 	return 0;
 }
