@@ -226,11 +226,11 @@ check_output(const struct debtor_invoice *d, const struct buf *out)
 		"<h1>Invoice INV-2024-00417</h1>",
 		"Dear Harbour &amp; Sons Engineering Ltd,",
 		"15 days past its due date",
-		"<td>Hydraulic hose 1/2&quot; x 2 m (HX-1402)</td>",
-		"<td>Documentation &amp; test certificates</td>",
-		"<td class=\"num\">37.5</td>",		/* quantity 37.5 m */
+		"<td>Hydraulic hose 1/2&quot; x 2 m (HX-1402)",
+		"<td>Documentation &amp; test certificates",
+		">37.5</td>",				/* quantity 37.5 m */
 		"Late Payment of Commercial Debts Act 1998",
-		"<td>Card payment by phone</td>",
+		"Card payment by phone",
 		"href=\"/i/q8Xv3bN0cT7kYw2LmPz5RfHs9JdUe4Ga1VnKo6BiC_E/plan\"",
 		"GB33 BUKB 2020 1555 5555 55",
 		"</html>",
@@ -250,8 +250,8 @@ check_output(const struct debtor_invoice *d, const struct buf *out)
 		fprintf(stderr, "render: the page lacks: %s\n", want);
 		exit(1);
 	}
-	/* One table row per line, fee and payment. */
-	if ((rows = count(html, "<tr><td>")) != NITEMS) {
+	/* One table row per line, fee and payment (body rows start with a td). */
+	if ((rows = count(html, "<tr><td")) != NITEMS) {
 		fprintf(stderr, "render: %zu item rows, expected %d\n", rows, NITEMS);
 		exit(1);
 	}

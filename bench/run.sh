@@ -133,6 +133,12 @@ for n in $(seq 1 $NINVOICES); do
 done
 INVOICE=${paths[0]}
 UNKNOWN=/i/$(printf 'A%.0s' $(seq 43))
+# An expired and a revoked link, on invoices of their own: they must cost
+# the same as an unknown token (DESIGN.md: same page, same timing).
+EXPIRED=$(admin link BENCH-002 | sed 's|^http://[^/]*||')
+sql "UPDATE links SET expires_at = now() - interval '1 day' WHERE id = (SELECT max(id) FROM links)" > /dev/null
+REVOKED=$(admin link BENCH-003 | sed 's|^http://[^/]*||')
+sql "UPDATE links SET revoked_at = now() WHERE id = (SELECT max(id) FROM links)" > /dev/null
 # wrk script: the 16 links in turn (each thread starts at a random one).
 {
 	echo "local paths = {"
@@ -167,18 +173,22 @@ expect /healthz 200 "ok"
 expect "$INVOICE" 200 "<h1>Invoice BENCH-001</h1>" "Harbour &amp; Sons Engineering 1" \
 	"Hydraulic fitting HX-1420, 1/2&quot; BSP" "Late Payment of Commercial Debts Act 1998" \
 	"Card payment by phone" "Balance due"
-[ "$(grep -c '^<tr><td>' "$T/body")" -eq 23 ] || die "the invoice page does not have 23 item rows"
+[ "$(grep -c '^<tr><td' "$T/body")" -eq 23 ] || die "the invoice page does not have 23 item rows"
 expect "${paths[$((NINVOICES - 1))]}" 200 "<h1>Invoice BENCH-016</h1>"
 expect "$UNKNOWN" 404
+expect "$EXPIRED" 404
+expect "$REVOKED" 404
 
 # --- 4. load ------------------------------------------------------------------
-NAMES=(static healthz invoice invoice16 unknown)
+NAMES=(static healthz invoice invoice16 unknown expired revoked)
 declare -A URL LABEL SCRIPT
 URL[static]=/static/settle.css;	LABEL[static]="a) static file /static/settle.css (baseline)"
 URL[healthz]=/healthz;		LABEL[healthz]="b) GET /healthz"
 URL[invoice]=$INVOICE;		LABEL[invoice]="c) GET /i/{token}, one link"
 URL[invoice16]=/;		LABEL[invoice16]="c2) GET /i/{token}, 16 invoices in turn"
 URL[unknown]=$UNKNOWN;		LABEL[unknown]="d) GET /i/{unknown token} (404)"
+URL[expired]=$EXPIRED;		LABEL[expired]="e) GET /i/{expired token} (404)"
+URL[revoked]=$REVOKED;		LABEL[revoked]="f) GET /i/{revoked token} (404)"
 SCRIPT[invoice16]=$T/links.lua
 WRK=(wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency)
 
@@ -254,36 +264,34 @@ list_trees
 # is in the log but portal-notify's polls, which the application name filters.
 say "== counting database round trips per request"
 sql "ALTER SYSTEM SET log_min_duration_statement = 0" > /dev/null
-sql "ALTER SYSTEM SET log_line_prefix = '%m [%p] app=%a '" > /dev/null
+sql "ALTER SYSTEM SET log_line_prefix = '%m [%p] vx=%v app=%a '" > /dev/null
 sql "SELECT pg_reload_conf()" > /dev/null
 sleep 0.5
 PGLOG=$VAR/log/postgres.log
 declare -A RT
 declare -A TX
-xacts() { sql "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'settle'"; }
 trips() {	# trips NAME N PATH...: N sequential requests over the paths
-	local name=$1 n=$2 off i x0 x1
+	local name=$1 n=$2 off i
 	shift 2
 	local list=("$@")
 	off=$(stat -c %s "$PGLOG")
-	sleep 1.2	# let earlier statistics reach pg_stat_database
-	x0=$(xacts)
 	for ((i = 0; i < n; i++)); do
 		curl -s -o /dev/null --max-time 10 "$BASE${list[$((i % ${#list[@]}))]}"
 	done
-	sleep 1.2
-	x1=$(xacts)
+	sleep 0.5
 	tail -c +$((off + 1)) "$PGLOG" | grep ' app=portal LOG:  duration: ' > "$T/trips.$name" || true
 	RT[$name]=$(awk -v n="$n" '
 		/ execute / { e++ } / parse / { p++ } / statement: / { s++ }
 		END { printf "%.2f %.2f %.2f", e / n, p / n, s / n }' "$T/trips.$name")
-	# The two xacts() queries are transactions too; portal-notify's polls add
-	# about one every 2 s: both are left in, so this is an upper bound.
-	TX[$name]=$(awk -v a="$x0" -v b="$x1" -v n="$n" 'BEGIN { printf "%.2f", (b - a - 1) / n }')
+	# Transactions: statements of one transaction share its virtual id (%v).
+	TX[$name]=$(awk -v n="$n" '{ for (i = 1; i <= NF; i++) if ($i ~ /^vx=/) v[$i] = 1 }
+		END { c = 0; for (k in v) c++; printf "%.2f", c / n }' "$T/trips.$name")
 }
 trips invoice 20 "${paths[@]}"
 trips healthz 10 /healthz
 trips unknown 10 "$UNKNOWN"
+trips expired 10 "$EXPIRED"
+trips revoked 10 "$REVOKED"
 # Server time per statement of the invoice page: bind + execute, mean of 20.
 stmt_table=$(awk '
 	{ for (i = 1; i <= NF; i++) if ($i == "duration:") { ms = $(i + 1); kind = $(i + 3); st = $(i + 4) } }
@@ -363,10 +371,12 @@ problems=()
 for name in invoice invoice16; do
 	[ "$(sum "$name" 5)" -eq 0 ] || { verdict=FAILED; problems+=("$name: $(sum "$name" 5) non-2xx responses"); }
 done
-[ "$(sum unknown 5)" -eq "$(sum unknown 4)" ] || { verdict=FAILED; problems+=("unknown: only $(sum unknown 5) of $(sum unknown 4) responses were non-2xx"); }
+for name in unknown expired revoked; do
+	[ "$(sum $name 5)" -eq "$(sum $name 4)" ] || { verdict=FAILED; problems+=("$name: only $(sum $name 5) of $(sum $name 4) responses were non-2xx"); }
+done
 for name in "${NAMES[@]}"; do
 	case "$name" in
-	unknown) want=404 ;;
+	unknown|expired|revoked) want=404 ;;
 	*) want=200 ;;
 	esac
 	for ((rep = 1; rep <= REPS; rep++)); do
@@ -396,7 +406,7 @@ dirty=$(git -C "$ROOT" status --porcelain -- portal templates 2>/dev/null | head
 	echo
 	echo "## HTTP through nginx"
 	echo
-	echo "\`${WRK[*]}\`, $REPS rounds, the five runs interleaved in each round (order rotated), after a ${WARMUP} warm-up each."
+	echo "\`${WRK[*]}\`, $REPS rounds, the ${#NAMES[@]} runs interleaved in each round (order rotated), after a ${WARMUP} warm-up each."
 	echo "Medians of the rounds; a ratio is taken within each round, then its median is reported."
 	echo
 	echo "| endpoint | req/s | p50 ms | p99 ms | req/s vs static | req/s vs healthz | requests | non-2xx | nginx statuses |"
@@ -408,6 +418,8 @@ dirty=$(git -C "$ROOT" status --porcelain -- portal templates 2>/dev/null | head
 		case "$name" in static|healthz) vs_h="—" ;; esac
 		echo "| ${LABEL[$name]} | $(fmt "$(med "$name" 1)" '%.0f') | $(fmt "$(med "$name" 2)" '%.2f') | $(fmt "$(med "$name" 3)" '%.2f') | $(fmt "$(med_ratio "$name" static)" '%.3f') | $vs_h | $(sum "$name" 4) | $(sum "$name" 5) | ${statuses% } |"
 	done
+	echo
+	echo "Same page, same timing: requests/s of an expired token against an unknown one, $(fmt "$(med_ratio expired unknown)" '%.3f'); of a revoked one, $(fmt "$(med_ratio revoked unknown)" '%.3f') (medians of the per-round ratios; 1 means no difference)."
 	echo
 	echo "Every round: req/s (p50 / p99 ms; CPU µs per request of nginx, portal, PostgreSQL, portal-notify and wrk together):"
 	echo
@@ -455,7 +467,7 @@ dirty=$(git -C "$ROOT" status --porcelain -- portal templates 2>/dev/null | head
 	echo
 	echo "## Database round trips per invoice view"
 	echo
-	echo "Over 20 sequential views of the 16 invoices, after the warm-up: $(cut -d' ' -f1 <<<"${RT[invoice]}") statements executed per view (PostgreSQL's log, log_min_duration_statement = 0) in ${TX[invoice]} transactions per view (pg_stat_database; an upper bound, since the measuring queries and portal-notify's polls count too). invoice_get() sends its statements (debtor_open, debtor_items, debtor_plan, debtor_hardship) with db_pipeline(): libpq pipeline mode with one sync, so they travel in one round trip and run in one implicit transaction. Statement preparation (once per worker connection) seen during these views: $(cut -d' ' -f2 <<<"${RT[invoice]}") per view; simple-protocol statements (BEGIN/COMMIT...): $(cut -d' ' -f3 <<<"${RT[invoice]}") per view. /healthz: $(cut -d' ' -f1 <<<"${RT[healthz]}") statement per request in ${TX[healthz]} transactions; the unknown token: $(cut -d' ' -f1 <<<"${RT[unknown]}") statements in ${TX[unknown]} transactions (the same pipeline; its first result is empty)."
+	echo "Over 20 sequential views of the 16 invoices, after the warm-up: $(cut -d' ' -f1 <<<"${RT[invoice]}") statements executed per view (PostgreSQL's log, log_min_duration_statement = 0) in ${TX[invoice]} transactions per view (distinct virtual transaction ids, %v, in the same log). invoice_get() sends its statements (debtor_open, debtor_items, debtor_plan, debtor_hardship) with db_pipeline(): libpq pipeline mode with one sync, so they travel in one round trip and run in one implicit transaction. Statement preparation (once per worker connection) seen during these views: $(cut -d' ' -f2 <<<"${RT[invoice]}") per view; simple-protocol statements (BEGIN/COMMIT...): $(cut -d' ' -f3 <<<"${RT[invoice]}") per view. /healthz: $(cut -d' ' -f1 <<<"${RT[healthz]}") statement per request in ${TX[healthz]} transactions; the unknown token: $(cut -d' ' -f1 <<<"${RT[unknown]}") statements in ${TX[unknown]} transactions (the same pipeline; its first result is empty)."
 	echo
 	echo "| statement | executions in 20 views | server time (bind + execute), mean µs |"
 	echo "|---|---:|---:|"

@@ -22,8 +22,13 @@
     "UNION ALL SELECT 'payment', position, description, NULL, NULL, " \
     "amount_cents, received_on FROM payments WHERE invoice_id = " ID " " \
     "ORDER BY 1, 2"
-/* The invoice of the link whose token hash is $1. */
-#define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1)"
+/*
+ * The invoice of the live link whose token hash is $1: the same test as
+ * debtor_open's, so revoked and expired links read nothing, like unknown
+ * ones, and take the same time.
+ */
+#define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1 " \
+    "AND revoked_at IS NULL AND expires_at > now())"
 
 struct statement {
 	const char	*name;
@@ -95,8 +100,7 @@ static const struct statement statements[SQL__MAX] = {
 	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
 	/*
 	 * What the debtor pages show, found through the token's hash so that
-	 * they go in the same round trip as debtor_open (db_pipeline), which
-	 * has already refused a revoked or expired link.
+	 * they go in the same round trip as debtor_open (db_pipeline).
 	 */
 	[SQL_DEBTOR_ITEMS] = { "debtor_items", ITEMS_SQL(BY_TOKEN) },
 	[SQL_DEBTOR_PLAN] = { "debtor_plan",

@@ -131,8 +131,11 @@ read_hardship(const PGresult *res, struct debtor_hardship *h)
 
 /*
  * Runs the statements of a debtor page in one round trip and reads them.
- * Returns 1 when the link opened, 0 when it did not (unknown, revoked,
- * expired), -1 on a database failure.
+ * With DEBTOR_LOCK the opening statement goes first, so the invoice row is
+ * locked before anything is read; otherwise it goes last, so the link row
+ * it updates is locked only from there to the commit, and concurrent views
+ * of one link barely wait for each other. Returns 1 when the link opened,
+ * 0 when it did not (unknown, revoked, expired), -1 on a database failure.
  */
 static int
 load(struct ctx *c, const char *hash, const char *action, unsigned flags,
@@ -140,29 +143,39 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 {
 	const char	*open[3] = { hash, action, c->req.remote_addr };
 	const char	*by_hash[1] = { hash };
-	struct db_call	 calls[4];
+	struct db_call	 calls[4], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
 
-	calls[n++] = (struct db_call){ (flags & DEBTOR_LOCK) ?
-	    SQL_DEBTOR_OPEN_LOCK : SQL_DEBTOR_OPEN, open, 3, NULL };
+	if (flags & DEBTOR_LOCK)
+		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN_LOCK, open, 3, NULL };
 	calls[n++] = (struct db_call){ SQL_DEBTOR_ITEMS, by_hash, 1, NULL };
 	if (flags & DEBTOR_PLAN)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
 	if (flags & DEBTOR_HARDSHIP)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
+	if (!(flags & DEBTOR_LOCK))
+		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN, open, 3, NULL };
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
-	if (PQntuples(calls[0].res) != 1) {
+	o = (flags & DEBTOR_LOCK) ? &calls[0] : &calls[n - 1];
+	if (PQntuples(o->res) != 1) {
 		rc = 0;
 		goto out;
 	}
-	if (read_invoice(c, calls[0].res, d) == -1 || read_items(c, calls[1].res, d) == -1)
+	if (read_invoice(c, o->res, d) == -1)
 		goto out;
-	for (i = 2; i < n; i++)
-		if (calls[i].q == SQL_DEBTOR_PLAN ?
-		    read_plan(c, calls[i].res, &d->plan) == -1 :
+	for (i = 0; i < n; i++) {
+		if (calls[i].q == SQL_DEBTOR_ITEMS)
+			it = &calls[i];
+		else if (calls[i].q == SQL_DEBTOR_PLAN &&
+		    read_plan(c, calls[i].res, &d->plan) == -1)
+			goto out;
+		else if (calls[i].q == SQL_DEBTOR_HARDSHIP &&
 		    read_hardship(calls[i].res, &d->hardship) == -1)
 			goto out;
+	}
+	if (it == NULL || read_items(c, it->res, d) == -1)
+		goto out;
 	rc = 1;
 out:
 	for (i = 0; i < n; i++)
