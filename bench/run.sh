@@ -90,16 +90,7 @@ cpu_seconds() {	# cpu_seconds FILE: the children's line of a `times` output
 		printf "%.3f\n", s }' "$1"
 }
 
-free_port() {
-	local p
-	while :; do
-		p=$(( 20000 + RANDOM % 20000 ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
+free_port() { "$ROOT/scripts/free-port.sh"; }
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 say "== starting a stack in $VAR on port $PORT"

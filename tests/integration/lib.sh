@@ -16,16 +16,7 @@ CONF=$VAR/settle.conf
 BASE=
 PORT=
 
-free_port() {
-	local p
-	while :; do
-		p=$(( 20000 + RANDOM % 20000 ))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
+free_port() { "$ROOT/scripts/free-port.sh"; }
 
 stack_up() {
 	PORT=$(free_port)
