@@ -595,12 +595,27 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 	    "invoice.imported", im->name);
 }
 
+/* Writes every invoice in one transaction; 0, or -1 after a rollback. */
+static int
+write_all(struct import *im, struct db *db, struct import_stats *st)
+{
+	struct invoice	*inv;
+
+	if (db_begin(db) == -1)
+		return -1;
+	for (inv = im->head; inv != NULL; inv = inv->next)
+		if (write_invoice(im, db, inv, st) == -1) {
+			db_rollback(db);
+			return -1;
+		}
+	return db_commit(db);
+}
+
 int
 import_csv(struct db *db, const char *name, const char *text, size_t len,
     struct import_stats *st, char *err, size_t errsz)
 {
 	struct import	 im;
-	struct invoice	*inv;
 	int		 rc = -1;
 
 	memset(&im, 0, sizeof(im));
@@ -614,20 +629,13 @@ import_csv(struct db *db, const char *name, const char *text, size_t len,
 	}
 	if (parse_file(&im, text, len) == -1)
 		goto out;
-	if (db_begin(db) == -1)
-		goto dberr;
-	for (inv = im.head; inv != NULL; inv = inv->next)
-		if (write_invoice(&im, db, inv, st) == -1)
-			goto dberr;
-	if (db_commit(db) == -1)
-		goto dberr;
+	if (write_all(&im, db, st) == -1) {
+		memset(st, 0, sizeof(*st));
+		(void)snprintf(err, errsz, "%s: the database refused the import "
+		    "(see the message above); nothing was imported", name);
+		goto out;
+	}
 	rc = 0;
-	goto out;
-dberr:
-	db_rollback(db);
-	memset(st, 0, sizeof(*st));
-	(void)snprintf(err, errsz, "%s: the database refused the import "
-	    "(see the message above); nothing was imported", name);
 out:
 	arena_free(im.arena);
 	return rc;
