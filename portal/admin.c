@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
@@ -125,7 +126,7 @@ verb_link(struct admin *a, char **argv)
 {
 	char		 id[24], link[24], days[16], tok[TOKEN_LEN + 1];
 	char		 hash[TOKEN_HASH_HEX];
-	const char	*p[7];
+	const char	*p[4];
 	PGresult	*res;
 	int		 rc = -1;
 
@@ -139,9 +140,9 @@ verb_link(struct admin *a, char **argv)
 		goto out;
 	(void)snprintf(link, sizeof(link), "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
-	p[0] = "admin"; p[1] = NULL; p[2] = "link.issued"; p[3] = id;
-	p[4] = link; p[5] = days; p[6] = "";
-	if (db_do(a->db, SQL_AUDIT, p, 7) == -1 || db_commit(a->db) == -1)
+	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
+	    .action = "link.issued", .invoice_id = id, .link_id = link,
+	    .detail = days }) == -1 || db_commit(a->db) == -1)
 		goto out;
 	printf("%s/i/%s\n", a->cfg.base_url, tok);
 	rc = 0;
@@ -155,7 +156,7 @@ static int
 verb_revoke(struct admin *a, char **argv)
 {
 	char		 id[24];
-	const char	*p[7];
+	const char	*p[1];
 	PGresult	*res;
 	int		 rc = -1;
 
@@ -166,9 +167,9 @@ verb_revoke(struct admin *a, char **argv)
 		goto out;
 	printf("%s: %s link%s revoked\n", argv[0], PQcmdTuples(res),
 	    strcmp(PQcmdTuples(res), "1") == 0 ? "" : "s");
-	p[0] = "admin"; p[1] = NULL; p[2] = "links.revoked"; p[3] = id;
-	p[4] = NULL; p[5] = PQcmdTuples(res); p[6] = "";
-	if (db_do(a->db, SQL_AUDIT, p, 7) == -1 || db_commit(a->db) == -1) {
+	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
+	    .action = "links.revoked", .invoice_id = id,
+	    .detail = PQcmdTuples(res) }) == -1 || db_commit(a->db) == -1) {
 		PQclear(res);
 		goto out;
 	}
@@ -211,7 +212,7 @@ static int
 verb_staff_add(struct admin *a, char **argv)
 {
 	char		 pw[1024], hash[crypto_pwhash_STRBYTES];
-	const char	*p[7];
+	const char	*p[3];
 	PGresult	*res = NULL;
 	int		 rc = -1;
 
@@ -239,9 +240,9 @@ verb_staff_add(struct admin *a, char **argv)
 			    "%s exists already\n", argv[0]);
 		goto out;
 	}
-	p[0] = "admin"; p[1] = PQgetvalue(res, 0, 0); p[2] = "staff.added";
-	p[3] = NULL; p[4] = NULL; p[5] = argv[0]; p[6] = "";
-	if (db_do(a->db, SQL_AUDIT, p, 7) == -1 || db_commit(a->db) == -1)
+	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
+	    .staff_id = PQgetvalue(res, 0, 0), .action = "staff.added",
+	    .detail = argv[0] }) == -1 || db_commit(a->db) == -1)
 		goto out;
 	printf("staff user %s added: %s\n", argv[0], argv[1]);
 	rc = 0;

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "buf.h"
 #include "csv.h"
 #include "date.h"
@@ -537,14 +538,6 @@ insert_items(struct db *db, const char *invoice_id, const struct invoice *inv)
 	return 0;
 }
 
-static int
-audit_import(struct db *db, const char *invoice_id, const char *action,
-    const char *file)
-{
-	const char	*p[7] = { "admin", NULL, action, invoice_id, NULL, file, "" };
-
-	return db_do(db, SQL_AUDIT, p, 7);
-}
 
 /* Creates, replaces or leaves alone one invoice; -1 on database errors. */
 static int
@@ -591,8 +584,9 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 	}
 	if (insert_items(db, id, inv) == -1)
 		return -1;
-	return audit_import(db, id, exists ? "invoice.updated" :
-	    "invoice.imported", im->name);
+	return audit_write(db, &(struct audit_event){ .actor = "admin",
+	    .action = exists ? "invoice.updated" : "invoice.imported",
+	    .invoice_id = id, .detail = im->name });
 }
 
 /* Writes every invoice in one transaction; 0, or -1 after a rollback. */

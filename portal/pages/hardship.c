@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "config.h"
 #include "ctx.h"
 #include "date.h"
@@ -287,16 +288,16 @@ static int
 record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
     const char *id, struct view *v)
 {
-	const char	*p[7];
+	const char	*detail;
 	struct view	*note = view_set_map(v, "note");
 	char		 flag[32];
 	int		 i;
 
-	p[0] = "debtor"; p[1] = NULL; p[2] = "hardship.received";
-	p[3] = d->invoice_id; p[4] = d->link_id;
-	p[5] = arena_printf(c->arena, "request %s, %s", id, n->f[H_CATEGORY]);
-	p[6] = c->req.remote_addr;
-	if (p[5] == NULL || db_do(c->db, SQL_AUDIT, p, 7) == -1)
+	detail = arena_printf(c->arena, "request %s, %s", id, n->f[H_CATEGORY]);
+	if (detail == NULL || audit_write(c->db, &(struct audit_event){
+	    .actor = "debtor", .action = "hardship.received",
+	    .invoice_id = d->invoice_id, .link_id = d->link_id, .detail = detail,
+	    .client_addr = c->req.remote_addr }) == -1)
 		return -1;
 	for (i = 0; categories[i] != NULL; i++) {
 		(void)snprintf(flag, sizeof(flag), "is_%s", categories[i]);

@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
@@ -291,16 +292,16 @@ static int
 record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
     const struct plan_schedule *s, struct view *v)
 {
-	const char	*p[7];
 	struct view	*plan;
 	char		*detail;
 
 	detail = arena_printf(c->arena, "%s x %d, %s total, terms %s",
 	    plan_freq_name(s->freq), s->count, page_money(c, s->total, d->currency),
 	    o->terms);
-	p[0] = "debtor"; p[1] = NULL; p[2] = "plan.accepted"; p[3] = d->invoice_id;
-	p[4] = d->link_id; p[5] = detail ? detail : ""; p[6] = c->req.remote_addr;
-	if (db_do(c->db, SQL_AUDIT, p, 7) == -1)
+	if (audit_write(c->db, &(struct audit_event){ .actor = "debtor",
+	    .action = "plan.accepted", .invoice_id = d->invoice_id,
+	    .link_id = d->link_id, .detail = detail,
+	    .client_addr = c->req.remote_addr }) == -1)
 		return -1;
 	plan = view_set_map(v, "plan");
 	schedule_view(c, d, s, plan);

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "audit.h"
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
@@ -133,10 +134,9 @@ int
 staff_audit(struct ctx *c, const struct staff_session *s, const char *action,
     const char *invoice_id, const char *detail)
 {
-	const char	*p[7] = { "staff", s->id, action, invoice_id, NULL,
-	    detail ? detail : "", c->req.remote_addr };
-
-	return db_do(c->db, SQL_AUDIT, p, 7);
+	return audit_write(c->db, &(struct audit_event){ .actor = "staff",
+	    .staff_id = s->id, .action = action, .invoice_id = invoice_id,
+	    .detail = detail, .client_addr = c->req.remote_addr });
 }
 
 /* The sign-in form, with a new pre-session cookie when there is none. */
@@ -216,13 +216,13 @@ check_password(struct ctx *c, const char *email, const char *password,
 static int
 record_failure(struct ctx *c, const char *email)
 {
-	const char	*p[7] = { email, c->req.remote_addr };
+	const char	*p[2] = { email, c->req.remote_addr };
 
 	if (db_do(c->db, SQL_LOGIN_FAILURE_ADD, p, 2) == -1)
 		return -1;
-	p[0] = "staff"; p[1] = NULL; p[2] = "staff.login_failed"; p[3] = NULL;
-	p[4] = NULL; p[5] = email; p[6] = c->req.remote_addr;
-	return db_do(c->db, SQL_AUDIT, p, 7);
+	return audit_write(c->db, &(struct audit_event){ .actor = "staff",
+	    .action = "staff.login_failed", .detail = email,
+	    .client_addr = c->req.remote_addr });
 }
 
 /* A new session row and cookie for staff user id; 0 or -1. */
