@@ -44,6 +44,17 @@ form_check(const struct http_param *params, size_t nparams,
 }
 
 int
+form_choice(const char *s, const char *const *set)
+{
+	int	i;
+
+	for (i = 0; s != NULL && set[i] != NULL; i++)
+		if (strcmp(s, set[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
 form_int(const char *s, long min, long max, long *out)
 {
 	char	*end;

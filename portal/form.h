@@ -37,6 +37,8 @@ enum form_result {
 enum form_result form_check(const struct http_param *params, size_t nparams,
     const struct form_field *fields, size_t n, const char **values,
     const char **bad);
+/* The index of s in the NULL-terminated set, or -1 when it is not there. */
+int form_choice(const char *s, const char *const *set);
 /* Parses digits only (no sign) as a number in [min, max]; 0, or -1. */
 int form_int(const char *s, long min, long max, long *out);
 

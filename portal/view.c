@@ -1,10 +1,12 @@
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
 #include "view.h"
 
 #define VIEW_INITIAL_SLOTS	8
+#define VIEW_CHOICE_KEY		64	/* prefix + name in view_set_choice */
 
 struct entry {
 	const char	*key;
@@ -197,6 +199,24 @@ view_set_fmt(struct view *map, const char *key, const char *fmt, ...)
 	s = arena_vprintf(map->arena, fmt, ap);
 	va_end(ap);
 	return view_set_str(map, key, s);
+}
+
+int
+view_set_choice(struct view *map, const char *prefix, const char *const *set,
+    const char *value)
+{
+	char	key[VIEW_CHOICE_KEY];
+	int	i, n, rc = 0;
+
+	for (i = 0; set[i] != NULL; i++) {
+		n = snprintf(key, sizeof(key), "%s%s", prefix, set[i]);
+		if (n < 0 || (size_t)n >= sizeof(key))
+			rc = view_set(map, NULL, NULL);	/* records the failure */
+		else if (view_set_bool(map, key, value != NULL &&
+		    strcmp(set[i], value) == 0) == -1)
+			rc = -1;
+	}
+	return rc;
 }
 
 struct view *

@@ -47,6 +47,14 @@ int view_set_fmt(struct view *map, const char *key, const char *fmt, ...)
 /* Creates a new map or list stored under key in map; NULL on failure. */
 struct view *view_set_map(struct view *map, const char *key);
 struct view *view_set_list(struct view *map, const char *key);
+/*
+ * For each name of the NULL-terminated set, sets flag prefix+name: true for
+ * the one equal to value (none when value is NULL or not in the set), false
+ * for the others, so a template never falls back to an outer context.
+ * 0 or -1.
+ */
+int view_set_choice(struct view *map, const char *prefix,
+    const char *const *set, const char *value);
 /* Appends v to list; 0 or -1. */
 int view_push(struct view *list, struct view *v);
 /* Appends a new map to list and returns it; NULL on failure. */

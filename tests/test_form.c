@@ -346,6 +346,21 @@ test_form_int_junk(void **state)
 
 #define T(f)	cmocka_unit_test_setup(f, setup)
 
+static void
+test_form_choice(void **state)
+{
+	static const char *const set[] = { "new", "in_review", "resolved", NULL };
+
+	(void)state;
+	assert_int_equal(form_choice("new", set), 0);
+	assert_int_equal(form_choice("resolved", set), 2);
+	assert_int_equal(form_choice("", set), -1);
+	assert_int_equal(form_choice("New", set), -1);
+	assert_int_equal(form_choice("new ", set), -1);
+	assert_int_equal(form_choice("in_revie", set), -1);
+	assert_int_equal(form_choice(NULL, set), -1);
+}
+
 int
 main(void)
 {
@@ -365,6 +380,7 @@ main(void)
 		T(test_form_missing_all),
 		T(test_form_bad_text),
 		T(test_form_first_soft_error),
+		T(test_form_choice),
 		T(test_form_int_good),
 		T(test_form_int_range),
 		T(test_form_int_junk),

@@ -415,6 +415,36 @@ test_view_failure_sticks(void **state)
 	check_fails(f_alloc_too_big);
 }
 
+static const char *const colours[] = { "red", "green", "blue", NULL };
+
+/* One flag per name, true only for the value; all false for an unknown one. */
+static void
+test_view_choice(void **state)
+{
+	struct arena	*a = *state;
+	struct view	*m = view_map(a);
+	char		 longprefix[80];
+
+	assert_int_equal(view_set_choice(m, "is_", colours, "green"), 0);
+	assert_int_equal(view_type(get(m, "is_red")), VIEW_BOOL);
+	assert_false(view_truthy(get(m, "is_red")));
+	assert_true(view_truthy(get(m, "is_green")));
+	assert_false(view_truthy(get(m, "is_blue")));
+	assert_null(get(m, "green"));
+	/* An unknown or missing value: every flag present, every one false. */
+	assert_int_equal(view_set_choice(m, "is_", colours, "purple"), 0);
+	assert_false(view_truthy(get(m, "is_green")));
+	assert_null(get(m, "is_purple"));
+	assert_int_equal(view_set_choice(m, "is_", colours, NULL), 0);
+	assert_int_equal(view_type(get(m, "is_blue")), VIEW_BOOL);
+	assert_false(arena_failed(a));
+	/* A key that does not fit is a failure, never a truncated key. */
+	memset(longprefix, 'x', sizeof(longprefix) - 1);
+	longprefix[sizeof(longprefix) - 1] = '\0';
+	assert_int_equal(view_set_choice(m, longprefix, colours, "red"), -1);
+	assert_true(arena_failed(a));
+}
+
 int
 main(void)
 {
@@ -434,6 +464,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_view_null_tolerance, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_view_choice, setup, teardown),
 		cmocka_unit_test(test_view_failure_sticks),
 	};
 

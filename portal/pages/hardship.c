@@ -22,6 +22,7 @@
 #include "outbox.h"
 #include "page.h"
 #include "pages/debtor.h"
+#include "pages/hardship.h"
 #include "routes.h"
 #include "token.h"
 #include "utf8.h"
@@ -48,8 +49,11 @@ static const struct form_field hardship_fields[H__MAX] = {
 	[H_CSRF] = { "csrf", TOKEN_LEN, false },
 };
 
-static const char *const categories[] = {
+const char *const hardship_categories[] = {
 	"income", "illness", "bereavement", "disaster", "other", NULL
+};
+const char *const hardship_statuses[] = {
+	"new", "in_review", "resolved", NULL
 };
 static const char *const contacts[] = { "email", "phone", NULL };
 static const char *const windows[] = { "morning", "afternoon", NULL };
@@ -63,17 +67,6 @@ struct note {
 	const char	*errors[H__MAX];	/* view flag of each problem */
 	int		 nerrors;
 };
-
-static int
-one_of(const char *s, const char *const *set)
-{
-	int	i;
-
-	for (i = 0; set[i] != NULL; i++)
-		if (strcmp(s, set[i]) == 0)
-			return i;
-	return -1;
-}
 
 static void
 problem(struct note *n, enum hardship_field f, const char *flag)
@@ -121,7 +114,7 @@ check_callback(struct ctx *c, struct note *n)
 	struct date	today = page_today(c);
 	int		wd;
 
-	n->window = one_of(n->f[H_WINDOW], windows);
+	n->window = form_choice(n->f[H_WINDOW], windows);
 	if (n->window < 0)
 		problem(n, H_WINDOW, "error_window");
 	if (date_parse(n->f[H_DATE], &n->date) == -1) {
@@ -145,13 +138,13 @@ check_note(struct ctx *c, struct note *n)
 	const char	*msg = n->f[H_MESSAGE];
 	size_t		 len = strlen(msg);
 
-	if (one_of(n->f[H_CATEGORY], categories) < 0)
+	if (form_choice(n->f[H_CATEGORY], hardship_categories) < 0)
 		problem(n, H_CATEGORY, "error_category");
 	if (strspn(msg, " \t\r\n") == len)
 		problem(n, H_MESSAGE, "error_message_missing");
 	else if (utf8_count(msg, len) > MESSAGE_MAX_CHARS)
 		problem(n, H_MESSAGE, "error_message_long");
-	if (one_of(n->f[H_CONTACT], contacts) < 0)
+	if (form_choice(n->f[H_CONTACT], contacts) < 0)
 		problem(n, H_CONTACT, "error_contact");
 	if (strcmp(n->f[H_CONTACT], "phone") == 0 && n->f[H_PHONE][0] == '\0')
 		problem(n, H_PHONE, "error_phone_missing");
@@ -180,30 +173,26 @@ static void
 values_view(struct ctx *c, const struct note *n, struct view *v)
 {
 	struct view	*val = view_set_map(v, "form");
-	char		 flag[32], iso[DATE_ISO_SIZE];
+	char		 iso[DATE_ISO_SIZE];
 	struct date	 first = earliest_callback(c);
 	int		 i;
 
 	for (i = 0; i < H__MAX; i++)
 		if (i != H_CSRF && n->f[i] != NULL)
 			view_set_str(val, hardship_fields[i].name, n->f[i]);
-	if (n->f[H_DATE] == NULL && date_format_iso(iso, sizeof(iso), first) == 0)
-		view_set_str(val, "callback_date", iso);
-	if (date_format_iso(iso, sizeof(iso), first) == 0)
+	if (date_format_iso(iso, sizeof(iso), first) == 0) {
 		view_set_str(v, "min_date", iso);
+		if (n->f[H_DATE] == NULL)	/* suggest the earliest day */
+			view_set_str(val, "callback_date", iso);
+	}
 	if (date_format_iso(iso, sizeof(iso), date_add_days(page_today(c),
 	    CALLBACK_MAX_DAYS)) == 0)
 		view_set_str(v, "max_date", iso);
 	view_set_str(v, "earliest", page_weekday_date(c, first));
-	(void)snprintf(flag, sizeof(flag), "is_%s", n->f[H_CATEGORY] ?
-	    n->f[H_CATEGORY] : "");
-	view_set_bool(val, flag, true);
-	(void)snprintf(flag, sizeof(flag), "is_%s", n->f[H_CONTACT] ?
-	    n->f[H_CONTACT] : "");
-	view_set_bool(val, flag, true);
-	(void)snprintf(flag, sizeof(flag), "is_%s", n->f[H_WINDOW] ?
+	view_set_choice(val, "is_", hardship_categories, n->f[H_CATEGORY]);
+	view_set_choice(val, "is_", contacts, n->f[H_CONTACT]);
+	view_set_choice(val, "is_", windows, n->f[H_WINDOW] ?
 	    n->f[H_WINDOW] : "morning");	/* mid-morning by default */
-	view_set_bool(val, flag, true);
 	for (i = 0; i < H__MAX; i++)
 		if (n->errors[i] != NULL)
 			view_set_bool(v, n->errors[i], true);
@@ -290,8 +279,6 @@ record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 {
 	const char	*detail;
 	struct view	*note = view_set_map(v, "note");
-	char		 flag[32];
-	int		 i;
 
 	detail = arena_printf(c->arena, "request %s, %s", id, n->f[H_CATEGORY]);
 	if (detail == NULL || audit_write(c->db, &(struct audit_event){
@@ -299,10 +286,7 @@ record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	    .invoice_id = d->invoice_id, .link_id = d->link_id, .detail = detail,
 	    .client_addr = c->req.remote_addr }) == -1)
 		return -1;
-	for (i = 0; categories[i] != NULL; i++) {
-		(void)snprintf(flag, sizeof(flag), "is_%s", categories[i]);
-		view_set_bool(note, flag, strcmp(categories[i], n->f[H_CATEGORY]) == 0);
-	}
+	view_set_choice(note, "is_", hardship_categories, n->f[H_CATEGORY]);
 	view_set_bool(note, "by_phone", strcmp(n->f[H_CONTACT], "phone") == 0);
 	view_set_bool(note, "by_email", strcmp(n->f[H_CONTACT], "email") == 0);
 	view_set_bool(note, "morning", n->window == 0);

@@ -18,6 +18,7 @@
 #include "form.h"
 #include "money.h"
 #include "page.h"
+#include "pages/hardship.h"
 #include "pages/staff.h"
 #include "routes.h"
 #include "utf8.h"
@@ -26,37 +27,6 @@
 #define QUEUE_PAGE	20
 #define MAX_PAGE	10000
 #define NOTE_MAX	4000
-
-static const char *const statuses[] = { "new", "in_review", "resolved", NULL };
-
-static bool
-known_status(const char *s)
-{
-	int	i;
-
-	for (i = 0; statuses[i] != NULL; i++)
-		if (strcmp(s, statuses[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Sets flag prefix_value (e.g. "is_new") and false for its siblings. */
-static void
-set_choice(struct view *v, const char *prefix, const char *const *set,
-    const char *value)
-{
-	char	flag[48];
-	int	i;
-
-	for (i = 0; set[i] != NULL; i++) {
-		(void)snprintf(flag, sizeof(flag), "%s%s", prefix, set[i]);
-		view_set_bool(v, flag, strcmp(set[i], value) == 0);
-	}
-}
-
-static const char *const categories[] = {
-	"income", "illness", "bereavement", "disaster", "other", NULL
-};
 
 /* "3 hours ago" as parts: the number and which unit, for the template. */
 static void
@@ -99,13 +69,13 @@ queue_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 	view_set_str(m, "id", PQgetvalue(res, i, 0));
 	view_set_str(m, "number", PQgetvalue(res, i, 1));
 	view_set_str(m, "customer", PQgetvalue(res, i, 2));
-	set_choice(m, "is_", categories, PQgetvalue(res, i, 3));
+	view_set_choice(m, "is_", hardship_categories, PQgetvalue(res, i, 3));
 	age_view(m, strtoll(PQgetvalue(res, i, 4), NULL, 10));
 	view_set_str(m, "callback_date", long_date(c, PQgetvalue(res, i, 5)));
 	view_set_bool(m, "morning", strcmp(PQgetvalue(res, i, 6), "morning") == 0);
 	view_set_bool(m, "afternoon", strcmp(PQgetvalue(res, i, 6), "afternoon") == 0);
 	view_set_str(m, "status", PQgetvalue(res, i, 7));
-	set_choice(m, "status_", statuses, PQgetvalue(res, i, 7));
+	view_set_choice(m, "status_", hardship_statuses, PQgetvalue(res, i, 7));
 	view_set_bool(m, "by_phone", strcmp(PQgetvalue(res, i, 8), "phone") == 0);
 	view_set_str(m, "received", PQgetvalue(res, i, 9));
 }
@@ -120,8 +90,8 @@ queue_counts(struct ctx *c, struct view *v)
 
 	if ((res = db_run(c->db, SQL_QUEUE_COUNTS, NULL, 0)) == NULL)
 		return -1;
-	for (k = 0; statuses[k] != NULL; k++)
-		view_set_int(counts, statuses[k], 0);
+	for (k = 0; hardship_statuses[k] != NULL; k++)
+		view_set_int(counts, hardship_statuses[k], 0);
 	for (i = 0; i < PQntuples(res); i++) {
 		view_set_int(counts, PQgetvalue(res, i, 0),
 		    strtoll(PQgetvalue(res, i, 1), NULL, 10));
@@ -196,7 +166,7 @@ queue_query(struct ctx *c, const char **status, long *page, const char **q)
 
 	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad) != FORM_OK)
 		return false;
-	if (f[0][0] != '\0' && !known_status(f[0]))
+	if (f[0][0] != '\0' && form_choice(f[0], hardship_statuses) < 0)
 		return false;
 	*page = 1;
 	if (f[1][0] != '\0' && form_int(f[1], 1, MAX_PAGE, page) == -1)
@@ -223,7 +193,7 @@ staff_queue_get(struct ctx *c)
 	}
 	v = staff_view(c, &s, NULL);
 	view_set_str(v, "filter", status);
-	set_choice(v, "filter_", statuses, status);
+	view_set_choice(v, "filter_", hardship_statuses, status);
 	view_set_bool(v, "filter_all", status[0] == '\0');
 	if (queue_counts(c, v) == -1 || queue_rows(c, v, status, page) == -1 ||
 	    (q[0] != '\0' && search(c, v, q) == -1)) {
@@ -261,7 +231,7 @@ request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 		view_set_str(r, "number", PQgetvalue(res, 0, 1));
 		view_set_str(r, "customer", PQgetvalue(res, 0, 2));
 		view_set_str(r, "email", PQgetvalue(res, 0, 3));
-		set_choice(r, "is_", categories, PQgetvalue(res, 0, 4));
+		view_set_choice(r, "is_", hardship_categories, PQgetvalue(res, 0, 4));
 		view_set_str(r, "message", PQgetvalue(res, 0, 5));
 		view_set_bool(r, "by_phone", strcmp(PQgetvalue(res, 0, 6), "phone") == 0);
 		view_set_bool(r, "by_email", strcmp(PQgetvalue(res, 0, 6), "email") == 0);
@@ -270,7 +240,7 @@ request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 		view_set_bool(r, "morning", strcmp(PQgetvalue(res, 0, 9), "morning") == 0);
 		view_set_bool(r, "afternoon", strcmp(PQgetvalue(res, 0, 9), "afternoon") == 0);
 		view_set_str(r, "status", PQgetvalue(res, 0, 10));
-		set_choice(r, "status_", statuses, PQgetvalue(res, 0, 10));
+		view_set_choice(r, "status_", hardship_statuses, PQgetvalue(res, 0, 10));
 		view_set_str(r, "received", PQgetvalue(res, 0, 11));
 		age_view(r, strtoll(PQgetvalue(res, 0, 12), NULL, 10));
 		view_set_str(r, "reviewer", PQgetvalue(res, 0, 13));
@@ -294,8 +264,8 @@ notes_view(struct ctx *c, const char *id, struct view *v)
 		m = view_push_map(list);
 		view_set_str(m, "at", PQgetvalue(res, i, 0));
 		view_set_str(m, "staff", PQgetvalue(res, i, 1));
-		set_choice(m, "old_", statuses, PQgetvalue(res, i, 2));
-		set_choice(m, "new_", statuses, PQgetvalue(res, i, 3));
+		view_set_choice(m, "old_", hardship_statuses, PQgetvalue(res, i, 2));
+		view_set_choice(m, "new_", hardship_statuses, PQgetvalue(res, i, 3));
 		view_set_bool(m, "changed", strcmp(PQgetvalue(res, i, 2),
 		    PQgetvalue(res, i, 3)) != 0);
 		view_set_str(m, "note", PQgetvalue(res, i, 4));
@@ -410,8 +380,8 @@ staff_hardship_post(struct ctx *c)
 		page_error(c, 403, "csrf");
 		return;
 	}
-	if (!known_status(f[0]) || utf8_count(f[1], strlen(f[1])) > NOTE_MAX) {
-		render_request(c, &s, id, 400, !known_status(f[0]) ?
+	if (form_choice(f[0], hardship_statuses) < 0 || utf8_count(f[1], strlen(f[1])) > NOTE_MAX) {
+		render_request(c, &s, id, 400, form_choice(f[0], hardship_statuses) < 0 ?
 		    "error_status" : "error_note", f[1]);
 		return;
 	}
@@ -550,8 +520,8 @@ hardship_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 {
 	(void)c;
 	view_set_str(m, "id", PQgetvalue(res, i, 0));
-	set_choice(m, "is_", categories, PQgetvalue(res, i, 1));
-	set_choice(m, "status_", statuses, PQgetvalue(res, i, 2));
+	view_set_choice(m, "is_", hardship_categories, PQgetvalue(res, i, 1));
+	view_set_choice(m, "status_", hardship_statuses, PQgetvalue(res, i, 2));
 	view_set_str(m, "received", PQgetvalue(res, i, 3));
 }
 
