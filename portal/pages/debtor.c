@@ -55,7 +55,27 @@ item_kind(const char *s)
 	return strcmp(s, "fee") == 0 ? DEBTOR_FEE : DEBTOR_PAYMENT;
 }
 
-/* Copies lines, fees and payments and sums them with overflow checks. */
+int
+debtor_totals(const PGresult *res, int64_t totals[DEBTOR_ITEM__MAX],
+    int64_t *balance)
+{
+	enum debtor_item_kind	k;
+	int			i;
+
+	for (k = 0; k < DEBTOR_ITEM__MAX; k++)
+		totals[k] = 0;
+	for (i = 0; i < PQntuples(res); i++) {
+		k = item_kind(PQgetvalue(res, i, 0));
+		if (money_add(totals[k], int_at(res, i, 5), &totals[k]) == -1)
+			return -1;
+	}
+	if (money_add(totals[DEBTOR_LINE], totals[DEBTOR_FEE], balance) == -1 ||
+	    money_sub(*balance, totals[DEBTOR_PAYMENT], balance) == -1)
+		return -1;
+	return 0;
+}
+
+/* Copies lines, fees and payments, and their totals. */
 static int
 read_items(struct ctx *c, const PGresult *res, struct debtor_invoice *d)
 {
@@ -76,12 +96,8 @@ read_items(struct ctx *c, const PGresult *res, struct debtor_invoice *d)
 		if (it->kind != DEBTOR_LINE &&
 		    date_parse(PQgetvalue(res, i, 6), &it->date) == -1)
 			return -1;
-		if (money_add(d->totals[it->kind], it->amount,
-		    &d->totals[it->kind]) == -1)
-			return -1;
 	}
-	if (money_add(d->totals[DEBTOR_LINE], d->totals[DEBTOR_FEE], &d->balance) == -1 ||
-	    money_sub(d->balance, d->totals[DEBTOR_PAYMENT], &d->balance) == -1)
+	if (debtor_totals(res, d->totals, &d->balance) == -1)
 		return -1;
 	return arena_failed(c->arena) ? -1 : 0;
 }

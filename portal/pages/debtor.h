@@ -14,6 +14,7 @@
  * strings live in the request's arena.
  */
 struct ctx;
+struct pg_result;
 struct view;
 
 enum debtor_item_kind {
@@ -85,6 +86,12 @@ struct debtor_invoice {
  */
 bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
+/*
+ * Sums the rows of an items query (SQL_DEBTOR_ITEMS, SQL_INVOICE_ITEMS)
+ * into totals per kind and the balance, overflow-checked; 0 or -1.
+ */
+int debtor_totals(const struct pg_result *items,
+    int64_t totals[DEBTOR_ITEM__MAX], int64_t *balance);
 /* Adds the invoice facts, lines, fees, payments and balance to v. */
 void debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v);
 /* Adds the active plan, if any, as v.plan. */

@@ -16,8 +16,8 @@
 #include "ctx.h"
 #include "db.h"
 #include "form.h"
-#include "money.h"
 #include "page.h"
+#include "pages/debtor.h"
 #include "pages/hardship.h"
 #include "pages/staff.h"
 #include "routes.h"
@@ -409,9 +409,9 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 {
 	const char	*p[1] = { number };
 	char		 currency[8];
-	int64_t		 sum[3] = { 0, 0, 0 }, balance;
+	int64_t		 sum[DEBTOR_ITEM__MAX], balance;
 	PGresult	*res;
-	int		 i, k;
+	int		 r;
 
 	if ((res = db_run(c->db, SQL_STAFF_INVOICE, p, 1)) == NULL)
 		return -1;
@@ -433,22 +433,14 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 	p[0] = id;
 	if ((res = db_run(c->db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
-		k = PQgetvalue(res, i, 0)[0] == 'l' ? 0 :
-		    PQgetvalue(res, i, 0)[0] == 'f' ? 1 : 2;
-		if (money_add(sum[k], strtoll(PQgetvalue(res, i, 5), NULL, 10),
-		    &sum[k]) == -1) {
-			PQclear(res);
-			return -1;
-		}
-	}
+	r = debtor_totals(res, sum, &balance);
 	PQclear(res);
-	if (money_add(sum[0], sum[1], &balance) == -1 ||
-	    money_sub(balance, sum[2], &balance) == -1)
+	if (r == -1)
 		return -1;
-	view_set_str(v, "lines_total", page_money(c, sum[0], currency));
-	view_set_str(v, "fees_total", page_money(c, sum[1], currency));
-	view_set_str(v, "payments_total", page_money(c, sum[2], currency));
+	view_set_str(v, "lines_total", page_money(c, sum[DEBTOR_LINE], currency));
+	view_set_str(v, "fees_total", page_money(c, sum[DEBTOR_FEE], currency));
+	view_set_str(v, "payments_total", page_money(c, sum[DEBTOR_PAYMENT],
+	    currency));
 	view_set_str(v, "balance", page_money(c, balance, currency));
 	view_set_str(v, "currency", currency);
 	view_set_bool(v, "paid", balance <= 0);
