@@ -2,7 +2,6 @@
 
 #include <sodium.h>
 
-#include "config.h"
 #include "token.h"
 
 /* crypto_kdf contexts are exactly 8 bytes; one subkey per use. */
