@@ -239,19 +239,6 @@ field(struct camt *c, const struct entry *en, xmlNode *n,
 	return CAMT_OK;
 }
 
-/* Digits after the decimal point of s; 0 without one or when others follow. */
-static size_t
-decimals(const char *s)
-{
-	const char	*dot = strchr(s, '.');
-	size_t		 n;
-
-	if (dot == NULL)
-		return 0;
-	n = strspn(dot + 1, "0123456789");
-	return dot[1 + n] == '\0' ? n : 0;
-}
-
 /*
  * An Amt element: its Ccy must be a currency money.c knows, its value a
  * plain decimal above zero with no more decimals than the currency has.
@@ -262,15 +249,15 @@ amount(struct camt *c, const struct entry *en, xmlNode *amt,
 {
 	xmlChar		*ccy_attr;
 	const char	*s;
+	char		 why[64];
 	enum camt_err	 e;
-	int		 exp;
 
 	if (amt == NULL)
 		return entry_fail(c, en, CAMT_ERR_AMOUNT, "%s is missing", what);
 	if ((ccy_attr = xmlGetNoNsProp(amt, (const xmlChar *)"Ccy")) == NULL)
 		return entry_fail(c, en, CAMT_ERR_CURRENCY, "%s has no currency "
 		    "(Ccy)", what);
-	if ((exp = money_exponent((const char *)ccy_attr)) < 0) {
+	if (money_exponent((const char *)ccy_attr) < 0) {
 		e = entry_fail(c, en, CAMT_ERR_CURRENCY, "%s has the "
 		    "unsupported currency \"%s\"", what, (const char *)ccy_attr);
 		xmlFree(ccy_attr);
@@ -280,16 +267,9 @@ amount(struct camt *c, const struct entry *en, xmlNode *amt,
 	xmlFree(ccy_attr);
 	if ((e = field(c, en, amt, "", 40, &s)) != CAMT_OK)
 		return e;
-	if (*s == '-')
-		return entry_fail(c, en, CAMT_ERR_AMOUNT, "%s %s is negative",
-		    what, s);
-	if (money_parse(s, ccy, cents) == -1)
-		return entry_fail(c, en, CAMT_ERR_AMOUNT, decimals(s) >
-		    (size_t)exp ? "%s %s has more decimals than %s allows" :
-		    "%s \"%s\" is not an amount in %s", what, s, ccy);
-	if (*cents <= 0)
-		return entry_fail(c, en, CAMT_ERR_AMOUNT, "%s %s is not above "
-		    "zero", what, s);
+	if (credit_parse_amount(s, ccy, cents, why, sizeof(why)) == -1)
+		return entry_fail(c, en, CAMT_ERR_AMOUNT, "%s %s %s", what, s,
+		    why);
 	return CAMT_OK;
 }
 
@@ -329,7 +309,7 @@ booking_date(struct camt *c, struct entry *en)
 static int
 status(struct camt *c, struct entry *en, enum camt_err *e)
 {
-	xmlNode	*sts = child(c, en->node, "Sts");
+	xmlNode		*sts = child(c, en->node, "Sts");
 	const char	*s;
 
 	/* 001.08 wraps the code: <Sts><Cd>BOOK</Cd></Sts>. */
@@ -469,7 +449,7 @@ static enum camt_err
 tx_details(struct camt *c, const struct entry *en, xmlNode *tx,
     struct credit *cr)
 {
-	xmlNode	*rmt = child(c, tx, "RmtInf");
+	xmlNode		*rmt = child(c, tx, "RmtInf");
 	enum camt_err	 e;
 
 	if ((e = field(c, en, tx, "Refs/EndToEndId", CAMT_MAX_ID,
@@ -493,7 +473,7 @@ static enum camt_err
 tx_amount(struct camt *c, const struct entry *en, xmlNode *tx,
     unsigned i, unsigned n, int64_t *cents)
 {
-	xmlNode	*amt = child(c, tx, "Amt");
+	xmlNode		*amt = child(c, tx, "Amt");
 	char		 what[40], ccy[4];
 	enum camt_err	 e;
 

@@ -1,8 +1,10 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
 #include "credit.h"
+#include "money.h"
 
 static const char *const kind_names[CREDIT_KIND__MAX] = {
 	[CREDIT_KIND_CREDIT] = "credit",
@@ -91,4 +93,43 @@ credit_duplicate(struct arena *a, const struct credit_list *l, size_t *first,
 		found = 1;
 	}
 	return found;
+}
+
+/* Digits after the decimal point of s; 0 without one or when others follow. */
+static size_t
+decimals(const char *s)
+{
+	const char	*dot = strchr(s, '.');
+	size_t		 n;
+
+	if (dot == NULL)
+		return 0;
+	n = strspn(dot + 1, "0123456789");
+	return dot[1 + n] == '\0' ? n : 0;
+}
+
+int
+credit_parse_amount(const char *s, const char *currency, int64_t *cents,
+    char *why, size_t whysz)
+{
+	int64_t	 v;
+	int	 exp = money_exponent(currency);
+
+	if (whysz > 0)
+		why[0] = '\0';
+	if (*s == '-')
+		(void)snprintf(why, whysz, "is negative");
+	else if (exp >= 0 && money_parse(s, currency, &v) == -1 &&
+	    decimals(s) > (size_t)exp)
+		(void)snprintf(why, whysz, "has more decimals than %s allows",
+		    currency);
+	else if (exp < 0 || money_parse(s, currency, &v) == -1)
+		(void)snprintf(why, whysz, "is not an amount in %s", currency);
+	else if (v <= 0)
+		(void)snprintf(why, whysz, "is not above zero");
+	else {
+		*cents = v;
+		return 0;
+	}
+	return -1;
 }

@@ -66,6 +66,14 @@ void credit_list_init(struct credit_list *l);
 struct credit *credit_add(struct arena *a, struct credit_list *l);
 /* Index pairs *first < *second of two items with the same account and id: 1 if found, 0 if all unique, -1 on out of memory. */
 int credit_duplicate(struct arena *a, const struct credit_list *l, size_t *first, size_t *second);
+/*
+ * A statement amount s in currency: a plain decimal above zero with no
+ * more decimals than the currency has, into *cents. 0, or -1 with why
+ * (whysz bytes) completing "<s> ...": "is negative", "has more decimals
+ * than EUR allows", "is not an amount in EUR", "is not above zero".
+ */
+int credit_parse_amount(const char *s, const char *currency, int64_t *cents,
+    char *why, size_t whysz);
 /* "credit", "debit", "return", "reversal"; "unknown" otherwise. */
 const char *credit_kind_name(enum credit_kind k);
 

@@ -448,7 +448,7 @@ test_camt_amounts(void **state)
 	file_refused("zero-amount.xml", CAMT_ERR_AMOUNT, "not above zero", NULL);
 	refused(ONE(CRDT BOOK DATE REF), CAMT_ERR_AMOUNT, "Amt is missing", NULL);
 	refused(ONE("<Amt Ccy=\"EUR\">1,00</Amt>" CRDT BOOK DATE REF),
-	    CAMT_ERR_AMOUNT, "not an amount", NULL);
+	    CAMT_ERR_AMOUNT, "is not an amount in EUR", NULL);
 	refused(ONE("<Amt Ccy=\"EUR\">+1.00</Amt>" CRDT BOOK DATE REF),
 	    CAMT_ERR_AMOUNT, NULL);
 	refused(ONE("<Amt Ccy=\"EUR\">1e3</Amt>" CRDT BOOK DATE REF),
@@ -456,7 +456,7 @@ test_camt_amounts(void **state)
 	refused(ONE("<Amt Ccy=\"EUR\"></Amt>" CRDT BOOK DATE REF),
 	    CAMT_ERR_AMOUNT, NULL);
 	refused(ONE("<Amt Ccy=\"EUR\">1.2.3</Amt>" CRDT BOOK DATE REF),
-	    CAMT_ERR_AMOUNT, "not an amount", NULL);
+	    CAMT_ERR_AMOUNT, "is not an amount in EUR", NULL);
 	refused(ONE("<Amt Ccy=\"EUR\">9999999999999999.00</Amt>" CRDT BOOK DATE
 	    REF), CAMT_ERR_AMOUNT, NULL);
 	refused(ONE("<Amt>1.00</Amt>" CRDT BOOK DATE REF), CAMT_ERR_CURRENCY,
