@@ -370,6 +370,7 @@ entry_head(struct camt *c, struct entry *en, bool *booked)
 	enum camt_err	 e;
 	int		 st;
 
+	*booked = false;
 	if ((e = field(c, en, en->node, "AcctSvcrRef", CAMT_MAX_ID,
 	    &en->bank_ref)) != CAMT_OK ||
 	    (e = field(c, en, en->node, "NtryRef", CAMT_MAX_ID, &en->ref)) !=
@@ -384,8 +385,9 @@ entry_head(struct camt *c, struct entry *en, bool *booked)
 	}
 	if ((st = status(c, en, &e)) == -1)
 		return e;
-	if ((*booked = st == 1) == false)
+	if (st == 0)
 		return CAMT_OK;
+	*booked = true;
 	if ((e = kind(c, en)) != CAMT_OK || (e = booking_date(c, en)) != CAMT_OK)
 		return e;
 	return amount(c, en, child(c, en->node, "Amt"), "Amt", &en->cents,
