@@ -10,52 +10,15 @@
 #include <cmocka.h>
 
 #include "arena.h"
+#include "arena_fixture.h"
 #include "bankcsv.h"
 #include "credit.h"
 
 #define DATA	"tests/data/bankcsv/"
 #define HDR	"date,amount,currency,reference,payer\n"
 
-static struct arena *A;
 static struct credit_list L;
 static char E[512];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	A = arena_new();
-	return A == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	arena_free(A);
-	return 0;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	if (f == NULL)
-		fail_msg("cannot open %s (run from the checkout)", path);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	s = arena_alloc(A, (size_t)n + 1);
-	assert_non_null(s);
-	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
-	(void)fclose(f);
-	*len = (size_t)n;
-	return s;
-}
 
 static void
 ok(const char *s)
@@ -412,5 +375,5 @@ main(void)
 		cmocka_unit_test(test_bankcsv_strerror),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }

@@ -8,25 +8,9 @@
 #include <cmocka.h>
 
 #include "arena.h"
+#include "arena_fixture.h"
 #include "payref.h"
 
-static struct arena *A;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	A = arena_new();
-	return A == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	arena_free(A);
-	return 0;
-}
 
 /* The demo invoices' numbers. */
 static const char *const demo[] = {
@@ -286,5 +270,5 @@ main(void)
 		cmocka_unit_test(test_payref_limits),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, arena_setup, arena_teardown);
 }
