@@ -330,7 +330,12 @@ status(struct camt *c, struct entry *en, enum camt_err *e)
 	return -1;
 }
 
-/* CdtDbtInd and RvslInd into en->kind. */
+/*
+ * CdtDbtInd and RvslInd into en->kind. XXX Some banks book a returned
+ * credit as a plain DBIT with bank transaction code PMNT/RCDT/RRTN and no
+ * RvslInd; that reads as a debit here, which staff see but the matcher
+ * does not undo.
+ */
 static enum camt_err
 kind(struct camt *c, struct entry *en)
 {
