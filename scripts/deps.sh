@@ -6,11 +6,15 @@
 #   scripts/deps.sh bench   + wrk
 set -euo pipefail
 
+# libqrencode, libpng, libxml2 and liboath: payment QR codes, bank statements
+# (camt.053) and staff TOTP.
 base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
-      libcjson-dev postgresql nginx curl ca-certificates util-linux procps)
+      libcjson-dev libqrencode-dev libpng-dev libxml2-dev liboath-dev
+      postgresql nginx curl ca-certificates util-linux procps)
 # chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
-# playwright-core; it never downloads a browser of its own).
-test=(chromium nodejs npm)
+# playwright-core; it never downloads a browser of its own). zbar-tools: the
+# QR tests decode what we draw with zbarimg.
+test=(chromium nodejs npm zbar-tools)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
 	test)	want=("${base[@]}" "${test[@]}") ;;

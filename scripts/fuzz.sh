@@ -32,6 +32,7 @@ export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 max_len() {
 	case $1 in
 	csv) echo 65536 ;;	# the importer reads whole files
+	camt) echo 65536 ;;	# a statement of a few entries is ~10 KB
 	*) echo 4096 ;;
 	esac
 }
