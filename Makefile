@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_CFLAGS = $(BASEFLAGS) -O1 $(SAN) $(CFLAGS)
 
-PROGRAMS = portal/main.c portal/notify.c portal/admin.c
+PROGRAMS = portal/main.c portal/notify.c portal/admin.c portal/potool.c
 LIB_SRC	 = $(filter-out $(PROGRAMS),$(sort $(wildcard portal/*.c portal/pages/*.c)))
 HDRS	 = $(wildcard portal/*.h portal/pages/*.h)
 LIB_OBJ	 = $(LIB_SRC:%.c=build/obj/%.o)
@@ -35,7 +35,7 @@ SAN_TESTS = $(TEST_SRC:tests/%.c=build/asan/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz_*.c))
 FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 
-BINS	 = build/portal build/portal-notify build/portal-admin
+BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
 	asan valgrind fuzz bench psql install clean
@@ -65,6 +65,8 @@ build/portal: build/obj/portal/main.o build/libsettle.a
 build/portal-notify: build/obj/portal/notify.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 build/portal-admin: build/obj/portal/admin.o build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/settle-po: build/obj/portal/potool.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: one cmocka program per module, built plain and under ASan+UBSan.

@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	S("user", user),
 	I("workers", workers, 1, 256),
 	S("templates", templates),
+	S("po", po),
 	S("sql", sql),
 	S("secret_file", secret_file),
 	S("base_url", base_url),
@@ -193,6 +194,23 @@ parse_line(struct config *c, const char *line, size_t n, bool *seen)
 	return set_value(c, k, value, vlen);
 }
 
+/* Without a "po" key, the catalogs sit beside the templates: DIR/../po. */
+static void
+default_po(struct config *c)
+{
+	size_t	n = strlen(c->templates);
+
+	if (c->po[0] != '\0' || n == 0)
+		return;
+	while (n > 1 && c->templates[n - 1] == '/')
+		n--;
+	while (n > 0 && c->templates[n - 1] != '/')
+		n--;
+	if ((size_t)snprintf(c->po, sizeof(c->po), "%.*spo", (int)n,
+	    c->templates) >= sizeof(c->po))
+		c->po[0] = '\0';
+}
+
 int
 config_parse(struct config *c, const char *text, size_t len, char *err,
     size_t errsz)
@@ -217,6 +235,7 @@ config_parse(struct config *c, const char *text, size_t len, char *err,
 		}
 		p += n + (nl ? 1 : 0);
 	}
+	default_po(c);
 	return 0;
 }
 

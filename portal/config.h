@@ -23,6 +23,7 @@ struct config {
 	char	user[64];			/* drop to this user when root */
 	int	workers;
 	char	templates[CONFIG_STR_MAX];	/* directory of *.mustache */
+	char	po[CONFIG_STR_MAX];		/* catalogs; default: templates/../po */
 	char	sql[CONFIG_STR_MAX];		/* directory of migrations */
 	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */

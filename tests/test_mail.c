@@ -40,6 +40,7 @@ sample(void)
 	m.to_name = "Jane Doe";
 	m.subject = "Your plan";
 	m.body = "Hello Jane,\n\nPay by Friday.\n";
+	m.language = NULL;
 	m.date = 1700000000;
 	return m;
 }
