@@ -302,7 +302,7 @@ put_message(const struct i18n_lang *lang, const char *name,
 	forms[1] = m->plural;
 	flen[1] = m->plen;
 	n = m->plural ? 2 : 1;
-	if (lang->po != NULL &&
+	if (lang != NULL && lang->po != NULL &&
 	    (n = lookup(lang, name, m, forms, flen, err)) == -1)
 		return -1;
 	if (m->plural == NULL)

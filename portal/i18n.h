@@ -98,7 +98,8 @@ const struct i18n_lang *i18n_find(const struct i18n *i18n, const char *tag);
 const struct i18n_lang *i18n_accept(const struct i18n *i18n,
     const char *header);
 /*
- * The template text translated for lang (its catalog; NULL for the source)
+ * The template text translated for lang (NULL or a language without a
+ * catalog: the source text)
  * appended to out; 0, or -1 with err naming template name, line, column.
  */
 int i18n_translate(const struct i18n_lang *lang, const char *name,

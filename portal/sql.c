@@ -231,7 +231,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "WHERE hardship_id = $1 AND released_at IS NULL" },
 	[SQL_STAFF_INVOICE] = { "staff_invoice",
 	    "SELECT i.id, i.number, i.currency, i.issued, i.due, c.name, c.email, "
-	    "c.phone, c.language, c.ref FROM invoices i "
+	    "c.phone, c.language, c.ref, c.timezone FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id WHERE i.number = $1" },
 	[SQL_STAFF_LINKS] = { "staff_links",
 	    "SELECT id, purpose, to_char(issued_at, 'YYYY-MM-DD HH24:MI'), "

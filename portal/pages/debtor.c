@@ -14,6 +14,7 @@
 #include "page.h"
 #include "pages/debtor.h"
 #include "token.h"
+#include "tz.h"
 #include "view.h"
 
 static int64_t
@@ -233,6 +234,17 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	return false;
 }
 
+const char *
+debtor_zone(struct ctx *c, const char *zone)
+{
+	char	city[TZ_NAME_MAX];
+
+	if (tz_city(zone != NULL && zone[0] != '\0' ? zone : c->cfg->timezone,
+	    city, sizeof(city)) == -1 || city[0] == '\0')
+		return "UTC";
+	return arena_strdup(c->arena, city);
+}
+
 const struct i18n_lang *
 debtor_query_lang(const struct ctx *c)
 {
@@ -358,6 +370,7 @@ debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	    date_add_days(today, 10)));
 	items_view(c, d, v);
 	languages_view(c, d, v);
+	view_set_str(v, "zone", debtor_zone(c, d->timezone));
 	view_set_str(v, "invoice_url", debtor_url(c, d, ""));
 	view_set_str(v, "plan_url", debtor_url(c, d, "/plan"));
 	view_set_str(v, "hardship_url", debtor_url(c, d, "/hardship"));

@@ -114,6 +114,8 @@ void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
  */
 const char *debtor_url(struct ctx *c, const struct debtor_invoice *d,
     const char *suffix);
+/* The city naming time zone zone ("" or NULL: the config's), arena-owned. */
+const char *debtor_zone(struct ctx *c, const char *zone);
 /* The language ?lang= asks for, if it is one of ours; else NULL. */
 const struct i18n_lang *debtor_query_lang(const struct ctx *c);
 /*

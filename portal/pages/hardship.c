@@ -158,18 +158,6 @@ earliest_callback(struct ctx *c, const char *zone)
 	return d;
 }
 
-/* The city that names the debtor's time zone in "9:00 to 12:00, Madrid time". */
-static void
-zone_view(struct ctx *c, const char *zone, struct view *v)
-{
-	char	city[TZ_NAME_MAX];
-
-	if (tz_city(zone != NULL && zone[0] != '\0' ? zone : c->cfg->timezone,
-	    city, sizeof(city)) == -1 || city[0] == '\0')
-		(void)snprintf(city, sizeof(city), "UTC");
-	view_set_str(v, "zone", city);
-}
-
 /* The values typed so far (or the defaults), as the form shows them. */
 static void
 values_view(struct ctx *c, const char *zone, const struct note *n,
@@ -201,7 +189,7 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 			view_set_bool(v, n->errors[i], true);
 	view_set_bool(v, "errors", n->nerrors > 0);
 	view_set_int(v, "max_chars", MESSAGE_MAX_CHARS);
-	zone_view(c, zone, v);
+	view_set_str(v, "zone", debtor_zone(c, zone));	/* "9:00 to 12:00, Madrid time" */
 }
 
 /*
@@ -302,7 +290,6 @@ note_view(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	view_set_fmt(note, "staff_url", "%s/staff/hardship/%s", c->cfg->base_url, id);
 	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
 	    debtor_url(c, d, ""));
-	zone_view(c, d->timezone, v);
 }
 
 /* Queues mail template tpl about the note to to, written in lang. */
