@@ -106,13 +106,13 @@ end_entry(struct reader *r)
 {
 	struct po_entry	*e = &r->cur;
 	struct po_entry	*p;
-	unsigned	 i;
+	unsigned	 i, here = r->line;
 
 	if (end_field(r) == -1)
 		return -1;
 	if (!r->open)
 		return 0;
-	r->line = e->line;
+	r->line = e->line;	/* problems are the entry's; its msgid's line */
 	if (e->nstr == 0)
 		return fail(r, "a message without msgstr");
 	for (i = 0; i < e->nstr; i++)
@@ -137,6 +137,7 @@ end_entry(struct reader *r)
 	}
 	memset(e, 0, sizeof(*e));
 	r->open = false;
+	r->line = here;
 	return 0;
 }
 
@@ -279,6 +280,8 @@ read_all(struct reader *r, const char *text, size_t len)
 		nl = memchr(s, '\n', (size_t)(end - s));
 		if (nl == NULL)
 			nl = end;
+		if (!utf8_valid(s, (size_t)(nl - s)))
+			return fail(r, "not UTF-8, or a NUL byte");
 		if (!(nl - s >= 2 && s[0] == '#' && s[1] == '~') &&
 		    line(r, s, nl) == -1)
 			return -1;
@@ -300,8 +303,6 @@ po_parse(const char *text, size_t len, struct po **out, char *err, size_t errsz)
 	buf_init(&r.val, PO_MAX_STRING);
 	if (len > PO_MAX_FILE)
 		return fail(&r, "the catalog is larger than 4 MiB");
-	if (!utf8_valid(text, len))
-		return fail(&r, "not UTF-8, or a NUL byte");
 	if ((r.po = calloc(1, sizeof(*r.po))) == NULL ||
 	    (r.po->arena = arena_new()) == NULL) {
 		(void)fail(&r, "out of memory");
