@@ -38,7 +38,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install clean
+	asan valgrind fuzz bench psql install clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -111,6 +111,15 @@ fuzz:
 	@$(MAKE) --no-print-directory $(FUZZERS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
+# Catalogs (docs/TRANSLATING.md): po re-extracts po/settle.pot from the
+# templates and merges it into every po/*.po; po-check is the test's check.
+po: build/settle-po
+	build/settle-po extract templates > po/settle.pot.tmp && mv po/settle.pot.tmp po/settle.pot
+	@for f in po/*.po; do msgmerge --quiet --update --backup=none --previous $$f po/settle.pot && \
+		msgfmt --statistics -o /dev/null $$f 2>&1 | sed "s|^|$$f: |"; done
+po-check: build/settle-po build/portal
+	@bash tests/integration/test_catalogs.sh
+
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
@@ -132,7 +141,7 @@ psql:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/settle
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	cp -R templates static sql $(DESTDIR)$(PREFIX)/share/settle/
+	cp -R templates static sql po $(DESTDIR)$(PREFIX)/share/settle/
 	install -m 0644 nginx.conf $(DESTDIR)$(PREFIX)/share/settle/nginx.conf.in
 	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/
 

@@ -67,7 +67,8 @@ record(struct extract *x, const char *name, const struct i18n_msg *im,
 	struct message	*m = find(x, im);
 	char		 ref[192];
 
-	(void)snprintf(ref, sizeof(ref), "%s/%s.mustache:%u", x->dir, name,
+	/* References name the project's directory, wherever it was read. */
+	(void)snprintf(ref, sizeof(ref), "templates/%s.mustache:%u", name,
 	    im->line);
 	if (m != NULL) {
 		if ((m->plural == NULL) != (im->plural == NULL) || (m->plural &&

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Issue 12: the catalogs. Every catalog translates every message of the
+# templates (no empty msgstr, no fuzzy entry, msgfmt --check passes, the
+# same {{tags}} and <tags> as the source), po/settle.pot is what the
+# templates say, and the portal refuses to start on a catalog that is not
+# complete. Proved on broken copies: each break must be caught.
+. "$(dirname "$0")/lib.sh"
+
+PO=$ROOT/build/settle-po
+check "settle-po check passes on templates/ and po/" "$PO" check "$ROOT/templates" "$ROOT/po"
+for f in "$ROOT"/po/*.po; do
+	check "msgfmt --check accepts $(basename "$f")" msgfmt --check -o /dev/null "$f"
+	n=$(msgfmt --statistics -o /dev/null "$f" 2>&1)
+	case $n in
+	*fuzzy*|*untranslated*) not_ok "$(basename "$f") has no fuzzy or untranslated message" "$n" ;;
+	*) ok "$(basename "$f") has no fuzzy or untranslated message ($n)" ;;
+	esac
+done
+langs=$(ls "$ROOT"/po/*.po | wc -l)
+check "there are Spanish and French catalogs" test -f "$ROOT/po/es.po" -a -f "$ROOT/po/fr.po"
+
+# The portal's own check (portal -t) loads every language.
+printf '%064d\n' 0 > "$T/secret"
+conf() {	# conf TEMPLATES PO: a config for portal -t
+	printf 'templates = %s\npo = %s\nsecret_file = %s\n' "$1" "$2" "$T/secret" > "$T/settle.conf"
+}
+conf "$ROOT/templates" "$ROOT/po"
+out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+expect_eq "portal -t loads English and every catalog" \
+	"$T/settle.conf: configuration and templates are fine ($((langs + 1)) languages)" "$out"
+
+# Broken copies: each must be refused, naming what is wrong.
+fresh() {
+	rm -rf "$T/tpl" "$T/po"
+	cp -R "$ROOT/templates" "$T/tpl"
+	cp -R "$ROOT/po" "$T/po"
+}
+# refused NAME WHAT-THE-MESSAGE-SAYS: settle-po check and portal -t both fail.
+refused() {
+	local name=$1 want=$2 out
+	out=$("$PO" check "$T/tpl" "$T/po" 2>&1)
+	if [ $? -ne 0 ] && grep -qF -- "$want" <<< "$out"; then
+		ok "the check refuses $name"
+	else
+		not_ok "the check refuses $name" "wanted \"$want\" in: $(tail -n 3 <<< "$out")"
+	fi
+}
+# An untranslated message: the msgstr of "Invoice {{number}}" emptied.
+fresh
+python3 - "$T/po/es.po" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+s = s.replace('msgid "Invoice {{number}}"\nmsgstr "Factura {{number}}"', 'msgid "Invoice {{number}}"\nmsgstr ""', 1)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+refused "a message left untranslated" 'untranslated (empty msgstr): "Invoice {{number}}"'
+if msgfmt --statistics -o /dev/null "$T/po/es.po" 2>&1 | grep -q untranslated; then
+	ok "msgfmt counts it untranslated too"
+else
+	not_ok "msgfmt counts it untranslated too"
+fi
+conf "$T/tpl" "$T/po"
+out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+if [ $? -ne 0 ] && grep -qF 'es: an empty translation: "Invoice {{number}}"' <<< "$out"; then
+	ok "portal -t refuses to start with it, naming the template and message"
+else
+	not_ok "portal -t refuses to start with it, naming the template and message" "$out"
+fi
+
+# A fuzzy translation (msgmerge's guess) is not a translation.
+fresh
+python3 - "$T/po/fr.po" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+s = s.replace('\nmsgid "Cancel"\n', '\n#, fuzzy\nmsgid "Cancel"\n', 1)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+refused "a fuzzy translation" 'fuzzy (review it, then remove the fuzzy flag): "Cancel"'
+
+# A translation that renames a placeholder or drops a link.
+fresh
+sed -i 's/msgstr "Facture {{number}}"/msgstr "Facture {{numero}}"/' "$T/po/fr.po"
+refused "a renamed placeholder" "differ from the source: \"Invoice {{number}}\""
+fresh
+python3 - "$T/po/es.po" <<'PY'
+import sys, re
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+s = s.replace('<a href=\\"{{hardship_url}}\\">cuéntenos lo que ocurre</a>', 'cuéntenos lo que ocurre', 1)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+refused "a dropped link" "differ from the source"
+
+# A missing entry, and a catalog entry no template uses.
+fresh
+python3 - "$T/po/es.po" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p, encoding='utf-8').read()
+s = s.replace('msgid "Cancel"\nmsgstr "Cancelar"\n', 'msgid "Cancelled"\nmsgstr "Cancelado"\n', 1)
+open(p, 'w', encoding='utf-8').write(s)
+PY
+refused "a message missing from a catalog" 'missing (run make po): "Cancel"'
+refused "a message no template uses" 'not in the templates (run make po): "Cancelled"'
+
+# A template changed without `make po`: the POT is stale. After the
+# update (extract, msgmerge) the new message is untranslated until done.
+fresh
+sed -i 's|<h1>{{#t}}Set up a payment plan{{/t}}</h1>|<h1>{{#t}}Set up a payment plan today{{/t}}</h1>|' "$T/tpl/plan.mustache"
+refused "a template newer than po/settle.pot" "out of date with the templates (run make po)"
+"$PO" extract "$T/tpl" > "$T/po/settle.pot"
+for f in "$T"/po/*.po; do msgmerge --quiet --update --backup=none "$f" "$T/po/settle.pot"; done
+refused "the new message after msgmerge, until it is translated" '"Set up a payment plan today"'
+check "msgmerge kept the other translations" grep -qF 'msgstr "Cancelar"' "$T/po/es.po"
+
+# A catalog with no plural rule, and one for the source language.
+fresh
+sed -i '/^"Plural-Forms: /d' "$T/po/fr.po"
+refused "a catalog without Plural-Forms" "no valid Plural-Forms header"
+fresh
+cp "$T/po/es.po" "$T/po/en.po"
+conf "$T/tpl" "$T/po"
+out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+if [ $? -ne 0 ] && grep -qF "the templates' own language" <<< "$out"; then
+	ok "portal -t refuses a catalog for English, the source"
+else
+	not_ok "portal -t refuses a catalog for English, the source" "$out"
+fi
+
+# A stray mark in a template stops start-up with its place.
+fresh
+printf '<p>{{#t}}Never closed</p>\n' > "$T/tpl/stray.mustache"
+out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+if [ $? -ne 0 ] && grep -qF "stray" <<< "$out" && grep -qF "{{#t without {{/t}}" <<< "$out"; then
+	ok "portal -t refuses an unclosed {{#t}}, naming the template"
+else
+	not_ok "portal -t refuses an unclosed {{#t}}, naming the template" "$out"
+fi
+finish
