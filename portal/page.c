@@ -52,6 +52,17 @@ page_lang(struct ctx *c, const struct i18n_lang *lang)
 	c->templates = lang->templates;
 }
 
+const struct i18n_lang *
+page_query_lang(const struct ctx *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->req.nquery; i++)
+		if (strcmp(c->req.query[i].name, "lang") == 0)
+			return i18n_find(c->i18n, c->req.query[i].value);
+	return NULL;
+}
+
 const char *
 page_lang_tag(const struct ctx *c)
 {
@@ -108,7 +119,8 @@ page_error(struct ctx *c, int status, const char *reason)
 	response_reset(&c->res, status);
 	if (c->lang == NULL && c->i18n != NULL)	/* no customer to follow */
 		page_lang(c, strncmp(c->req.path ? c->req.path : "", "/staff", 6) == 0 ?
-		    i18n_source(c->i18n) : i18n_accept(c->i18n, c->req.accept_language));
+		    i18n_source(c->i18n) : page_query_lang(c) ? page_query_lang(c) :
+		    i18n_accept(c->i18n, c->req.accept_language));
 	v = page_view(c);
 	view_set_int(v, "status", status);
 	(void)snprintf(flag, sizeof(flag), "is_%d", status);

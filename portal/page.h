@@ -21,6 +21,8 @@ struct view;
  * page chooses by Accept-Language (staff pages: English).
  */
 void page_lang(struct ctx *c, const struct i18n_lang *lang);
+/* The language ?lang= asks for, if it is one of ours; else NULL. */
+const struct i18n_lang *page_query_lang(const struct ctx *c);
 /* The tag of the response's language ("en" until one is chosen). */
 const char *page_lang_tag(const struct ctx *c);
 /* A new root view with the site-wide values (company, contact, bank) and

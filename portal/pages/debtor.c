@@ -224,7 +224,7 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	if ((r = load(c, hash, action, flags, d)) == 1) {
 		if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
 			d->lang = i18n_source(c->i18n);
-		page_lang(c, debtor_query_lang(c) ? debtor_query_lang(c) : d->lang);
+		page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
 		return true;
 	}
 	if (r == 0)
@@ -243,17 +243,6 @@ debtor_zone(struct ctx *c, const char *zone)
 	    city, sizeof(city)) == -1 || city[0] == '\0')
 		return "UTC";
 	return arena_strdup(c->arena, city);
-}
-
-const struct i18n_lang *
-debtor_query_lang(const struct ctx *c)
-{
-	size_t	i;
-
-	for (i = 0; i < c->req.nquery; i++)
-		if (strcmp(c->req.query[i].name, "lang") == 0)
-			return i18n_find(c->i18n, c->req.query[i].value);
-	return NULL;
 }
 
 const struct i18n_lang *
@@ -430,7 +419,7 @@ debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
 const char *
 debtor_url(struct ctx *c, const struct debtor_invoice *d, const char *suffix)
 {
-	const struct i18n_lang	*q = debtor_query_lang(c);
+	const struct i18n_lang	*q = page_query_lang(c);
 	bool			 other = d != NULL ? c->lang != d->lang : q != NULL;
 
 	return arena_printf(c->arena, "/i/%s%s%s%s",

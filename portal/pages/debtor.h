@@ -116,8 +116,6 @@ const char *debtor_url(struct ctx *c, const struct debtor_invoice *d,
     const char *suffix);
 /* The city naming time zone zone ("" or NULL: the config's), arena-owned. */
 const char *debtor_zone(struct ctx *c, const char *zone);
-/* The language ?lang= asks for, if it is one of ours; else NULL. */
-const struct i18n_lang *debtor_query_lang(const struct ctx *c);
 /*
  * Switches the response to lang (the customer's for their mails, English
  * for staff mails) and returns the one it replaces, to switch back.

@@ -240,7 +240,7 @@ unavailable(struct ctx *c, struct note *n)
 
 	db_rollback(c->db);
 	if (c->lang == NULL)	/* the customer's is unknown: what they asked for */
-		page_lang(c, debtor_query_lang(c) ? debtor_query_lang(c) :
+		page_lang(c, page_query_lang(c) ? page_query_lang(c) :
 		    i18n_accept(c->i18n, c->req.accept_language));
 	v = page_view(c);
 	view_set_bool(v, "unavailable", true);
