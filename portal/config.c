@@ -164,6 +164,68 @@ set_value(struct config *c, const struct key *k, const char *v, size_t n)
 	}
 }
 
+/* Site texts that may be given per language ("contact_hours.es"). */
+static const char *const texts[] = { "contact_name", "contact_hours", NULL };
+
+/*
+ * "key.lang = value" for a site text: stored in c->texts. NULL, or what
+ * is wrong.
+ */
+static const char *
+set_text(struct config *c, const char *name, size_t nlen, const char *value,
+    size_t vlen)
+{
+	const char		*dot = memchr(name, '.', nlen);
+	struct config_text	*t;
+	size_t			 kl = (size_t)(dot - name), ll = nlen - kl - 1;
+	int			 i;
+
+	for (i = 0; texts[i] != NULL; i++)
+		if (strlen(texts[i]) == kl && memcmp(texts[i], name, kl) == 0)
+			break;
+	if (texts[i] == NULL)
+		return "unknown key (only contact_name and contact_hours may "
+		    "be given per language)";
+	if (ll < 2 || ll >= sizeof(t->lang) || strspn(dot + 1, "abcdefghijklmn"
+	    "opqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") < ll)
+		return "expected a language tag after the dot (contact_hours.es)";
+	for (i = 0; i < c->ntexts; i++) {
+		t = &c->texts[i];
+		if (strlen(t->key) == kl && memcmp(t->key, name, kl) == 0 &&
+		    strlen(t->lang) == ll && memcmp(t->lang, dot + 1, ll) == 0)
+			return "key given twice";
+	}
+	if (c->ntexts == CONFIG_MAX_TEXTS)
+		return "too many per-language texts";
+	if (vlen >= sizeof(t->value))
+		return "value is too long";
+	t = &c->texts[c->ntexts++];
+	memcpy(t->key, name, kl);
+	t->key[kl] = '\0';
+	memcpy(t->lang, dot + 1, ll);
+	t->lang[ll] = '\0';
+	memcpy(t->value, value, vlen);
+	t->value[vlen] = '\0';
+	return NULL;
+}
+
+const char *
+config_text(const struct config *c, const char *key, const char *lang)
+{
+	const char	*base = "";
+	int		 i;
+
+	for (i = 0; i < c->ntexts; i++)
+		if (lang != NULL && strcmp(c->texts[i].key, key) == 0 &&
+		    strcmp(c->texts[i].lang, lang) == 0)
+			return c->texts[i].value;
+	if (strcmp(key, "contact_name") == 0)
+		base = c->contact_name;
+	else if (strcmp(key, "contact_hours") == 0)
+		base = c->contact_hours;
+	return base;
+}
+
 /* Parses one line (without its newline); NULL or an error description. */
 static const char *
 parse_line(struct config *c, const char *line, size_t n, bool *seen)
@@ -186,6 +248,8 @@ parse_line(struct config *c, const char *line, size_t n, bool *seen)
 	nlen = (size_t)(eq - name);
 	trim(&name, &nlen);
 	trim(&value, &vlen);
+	if (memchr(name, '.', nlen) != NULL)
+		return set_text(c, name, nlen, value, vlen);
 	if ((k = find_key(name, nlen, &idx)) == NULL)
 		return "unknown key";
 	if (seen[idx])

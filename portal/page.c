@@ -29,16 +29,17 @@ phone_uri(struct arena *a, const char *phone)
 	return out;
 }
 
-/* Fills the values every page's layout and footer use. */
+/* Fills the values every page's layout and footer use, in language lang. */
 static void
-site_view(struct arena *a, struct view *site, const struct config *cfg)
+site_view(struct arena *a, struct view *site, const struct config *cfg,
+    const char *lang)
 {
 	view_set_str(site, "company", cfg->company);
-	view_set_str(site, "contact_name", cfg->contact_name);
+	view_set_str(site, "contact_name", config_text(cfg, "contact_name", lang));
 	view_set_str(site, "contact_phone", cfg->contact_phone);
 	view_set_str(site, "contact_phone_uri", phone_uri(a, cfg->contact_phone));
 	view_set_str(site, "contact_email", cfg->contact_email);
-	view_set_str(site, "contact_hours", cfg->contact_hours);
+	view_set_str(site, "contact_hours", config_text(cfg, "contact_hours", lang));
 	view_set_str(site, "bank_name", cfg->bank_name);
 	view_set_str(site, "bank_iban", cfg->bank_iban);
 	view_set_str(site, "bank_bic", cfg->bank_bic);
@@ -75,7 +76,7 @@ page_view(struct ctx *c)
 	struct view	*v;
 
 	v = view_map(c->arena);
-	site_view(c->arena, view_set_map(v, "site"), c->cfg);
+	site_view(c->arena, view_set_map(v, "site"), c->cfg, page_lang_tag(c));
 	view_set_str(v, "lang", page_lang_tag(c));
 	return v;
 }
