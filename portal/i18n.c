@@ -328,11 +328,13 @@ i18n_translate(const struct i18n_lang *lang, const char *name,
 			return -1;
 		done = m.end;
 	}
-	if (r == -1) {
+	if (r == -1) {	/* msg is "LINE:COLUMN: what" */
 		memset(err, 0, sizeof(*err));
 		err->code = MUSTACHE_EBAD_NAME;
 		(void)snprintf(err->template, sizeof(err->template), "%s", name);
-		(void)snprintf(err->message, sizeof(err->message), "%s", msg);
+		if (sscanf(msg, "%u:%u: %n", &err->line, &err->column, &r) < 2)
+			r = 0;
+		(void)snprintf(err->message, sizeof(err->message), "%s", msg + r);
 		return -1;
 	}
 	(void)buf_append(out, text + done, len - done);

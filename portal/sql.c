@@ -209,7 +209,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT h.id, i.number, c.name, c.email, h.category, h.message, "
 	    "h.contact_method, h.phone, h.callback_date, h.callback_window, "
 	    "h.status, to_char(h.created_at, 'YYYY-MM-DD HH24:MI'), "
-	    "extract(epoch FROM now() - h.created_at)::bigint, r.name, h.client_addr "
+	    "extract(epoch FROM now() - h.created_at)::bigint, r.name, h.client_addr, "
+	    "c.timezone "
 	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id "
 	    "JOIN customers c ON c.id = i.customer_id "
 	    "LEFT JOIN staff_users r ON r.id = h.reviewer_id WHERE h.id = $1" },

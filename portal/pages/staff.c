@@ -245,6 +245,8 @@ request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 		age_view(r, strtoll(PQgetvalue(res, 0, 12), NULL, 10));
 		view_set_str(r, "reviewer", PQgetvalue(res, 0, 13));
 		view_set_str(r, "client_addr", PQgetvalue(res, 0, 14));
+		/* The debtor's zone: "morning (9:00 to 12:00, Madrid time)". */
+		view_set_str(r, "zone", debtor_zone(c, PQgetvalue(res, 0, 15)));
 	}
 	PQclear(res);
 	return 0;

@@ -375,19 +375,10 @@ async function auditLayout(page, name) {
 	await timed('scroll', () => noHorizontalScroll(page, name, DESKTOP, ''));
 }
 
+// Every check: the focus rings, then the layout audit.
 async function audit(page, name) {
 	await timed('focus', () => focusVisible(page, name));
-	await timed('structure', () => structure(page, name));
-	await timed('errors', () => errorsTied(page, name));
-	await page.setViewportSize(PHONE);
-	await timed('axe', () => axeCheck(page, name, PHONE));
-	await timed('scroll', () => noHorizontalScroll(page, name, PHONE, ''));
-	await timed('spacing', () => textSpacing(page, name));
-	await timed('scroll', () => noHorizontalScroll(page, name, ZOOM400, ' (1280 px at 400%, WCAG 1.4.10)'));
-	await timed('scroll', () => noHorizontalScroll(page, name, ZOOM200, ' (1280 px at 200%)'));
-	await page.setViewportSize(DESKTOP);
-	await timed('axe', () => axeCheck(page, name, DESKTOP));
-	await timed('scroll', () => noHorizontalScroll(page, name, DESKTOP, ''));
+	await auditLayout(page, name);
 }
 
 // ---------------------------------------------------------------- pages

@@ -45,36 +45,35 @@ refused() {
 		not_ok "the check refuses $name" "wanted \"$want\" in: $(tail -n 3 <<< "$out")"
 	fi
 }
+# swap FILE OLD NEW: replaces the first OLD (literal text, may span lines).
+swap() {
+	python3 -c 'import sys; p, a, b = sys.argv[1:4]; s = open(p, encoding="utf-8").read()
+assert a in s, a; open(p, "w", encoding="utf-8").write(s.replace(a, b, 1))' "$@"
+}
+# no_start NAME WANT: portal -t on the broken copy fails, saying WANT.
+no_start() {
+	local out
+	conf "$T/tpl" "$T/po"
+	out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+	if [ $? -ne 0 ] && grep -qF -- "$2" <<< "$out"; then ok "$1"; else not_ok "$1" "$out"; fi
+}
+NL=$'\n'
 # An untranslated message: the msgstr of "Invoice {{number}}" emptied.
 fresh
-python3 - "$T/po/es.po" <<'PY'
-import sys
-p = sys.argv[1]; s = open(p, encoding='utf-8').read()
-s = s.replace('msgid "Invoice {{number}}"\nmsgstr "Factura {{number}}"', 'msgid "Invoice {{number}}"\nmsgstr ""', 1)
-open(p, 'w', encoding='utf-8').write(s)
-PY
+swap "$T/po/es.po" "msgid \"Invoice {{number}}\"${NL}msgstr \"Factura {{number}}\"" \
+	"msgid \"Invoice {{number}}\"${NL}msgstr \"\""
 refused "a message left untranslated" 'untranslated (empty msgstr): "Invoice {{number}}"'
 if msgfmt --statistics -o /dev/null "$T/po/es.po" 2>&1 | grep -q untranslated; then
 	ok "msgfmt counts it untranslated too"
 else
 	not_ok "msgfmt counts it untranslated too"
 fi
-conf "$T/tpl" "$T/po"
-out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
-if [ $? -ne 0 ] && grep -qF 'es: an empty translation: "Invoice {{number}}"' <<< "$out"; then
-	ok "portal -t refuses to start with it, naming the template and message"
-else
-	not_ok "portal -t refuses to start with it, naming the template and message" "$out"
-fi
+no_start "portal -t refuses to start with it, naming the template and message" \
+	'es: an empty translation: "Invoice {{number}}"'
 
 # A fuzzy translation (msgmerge's guess) is not a translation.
 fresh
-python3 - "$T/po/fr.po" <<'PY'
-import sys
-p = sys.argv[1]; s = open(p, encoding='utf-8').read()
-s = s.replace('\nmsgid "Cancel"\n', '\n#, fuzzy\nmsgid "Cancel"\n', 1)
-open(p, 'w', encoding='utf-8').write(s)
-PY
+swap "$T/po/fr.po" "${NL}msgid \"Cancel\"${NL}" "${NL}#, fuzzy${NL}msgid \"Cancel\"${NL}"
 refused "a fuzzy translation" 'fuzzy (review it, then remove the fuzzy flag): "Cancel"'
 
 # A translation that renames a placeholder or drops a link.
@@ -82,22 +81,12 @@ fresh
 sed -i 's/msgstr "Facture {{number}}"/msgstr "Facture {{numero}}"/' "$T/po/fr.po"
 refused "a renamed placeholder" "differ from the source: \"Invoice {{number}}\""
 fresh
-python3 - "$T/po/es.po" <<'PY'
-import sys, re
-p = sys.argv[1]; s = open(p, encoding='utf-8').read()
-s = s.replace('<a href=\\"{{hardship_url}}\\">cuéntenos lo que ocurre</a>', 'cuéntenos lo que ocurre', 1)
-open(p, 'w', encoding='utf-8').write(s)
-PY
+swap "$T/po/es.po" '<a href=\"{{hardship_url}}\">cuéntenos lo que ocurre</a>' 'cuéntenos lo que ocurre'
 refused "a dropped link" "differ from the source"
 
 # A missing entry, and a catalog entry no template uses.
 fresh
-python3 - "$T/po/es.po" <<'PY'
-import sys
-p = sys.argv[1]; s = open(p, encoding='utf-8').read()
-s = s.replace('msgid "Cancel"\nmsgstr "Cancelar"\n', 'msgid "Cancelled"\nmsgstr "Cancelado"\n', 1)
-open(p, 'w', encoding='utf-8').write(s)
-PY
+swap "$T/po/es.po" "msgid \"Cancel\"${NL}msgstr \"Cancelar\"" "msgid \"Cancelled\"${NL}msgstr \"Cancelado\""
 refused "a message missing from a catalog" 'missing (run make po): "Cancel"'
 refused "a message no template uses" 'not in the templates (run make po): "Cancelled"'
 
@@ -117,21 +106,10 @@ sed -i '/^"Plural-Forms: /d' "$T/po/fr.po"
 refused "a catalog without Plural-Forms" "no valid Plural-Forms header"
 fresh
 cp "$T/po/es.po" "$T/po/en.po"
-conf "$T/tpl" "$T/po"
-out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
-if [ $? -ne 0 ] && grep -qF "the templates' own language" <<< "$out"; then
-	ok "portal -t refuses a catalog for English, the source"
-else
-	not_ok "portal -t refuses a catalog for English, the source" "$out"
-fi
+no_start "portal -t refuses a catalog for English, the source" "the templates' own language"
 
 # A stray mark in a template stops start-up with its place.
 fresh
 printf '<p>{{#t}}Never closed</p>\n' > "$T/tpl/stray.mustache"
-out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
-if [ $? -ne 0 ] && grep -qF "stray" <<< "$out" && grep -qF "{{#t without {{/t}}" <<< "$out"; then
-	ok "portal -t refuses an unclosed {{#t}}, naming the template"
-else
-	not_ok "portal -t refuses an unclosed {{#t}}, naming the template" "$out"
-fi
+no_start "portal -t refuses an unclosed {{#t}}, naming the template" "template stray:1:4: {{#t without {{/t}}"
 finish
