@@ -48,7 +48,8 @@ refused() {
 # swap FILE OLD NEW: replaces the first OLD (literal text, may span lines).
 swap() {
 	python3 -c 'import sys; p, a, b = sys.argv[1:4]; s = open(p, encoding="utf-8").read()
-assert a in s, a; open(p, "w", encoding="utf-8").write(s.replace(a, b, 1))' "$@"
+assert a in s, a; open(p, "w", encoding="utf-8").write(s.replace(a, b, 1))' "$@" ||
+		not_ok "the test could change $1" "no: $2"
 }
 # no_start NAME WANT: portal -t on the broken copy fails, saying WANT.
 no_start() {
@@ -81,7 +82,11 @@ fresh
 sed -i 's/msgstr "Facture {{number}}"/msgstr "Facture {{numero}}"/' "$T/po/fr.po"
 refused "a renamed placeholder" "differ from the source: \"Invoice {{number}}\""
 fresh
-swap "$T/po/es.po" '<a href=\"{{hardship_url}}\">cuéntenos lo que ocurre</a>' 'cuéntenos lo que ocurre'
+swap "$T/po/es.po" 'msgstr[1] "<strong>{{new}}</strong> nuevas"' 'msgstr[1] "{{new}} nuevas"'
+refused "a dropped <strong> in a plural form" 'differ from the source: "<strong>{{new}}</strong> new"'
+fresh
+swap "$T/po/es.po" '"{{customer}}, factura <a href=\"/staff/invoices/{{number}}\">{{number}}</a>"' \
+	'"{{customer}}, factura {{number}}"'
 refused "a dropped link" "differ from the source"
 
 # A missing entry, and a catalog entry no template uses.
