@@ -96,6 +96,8 @@ tz_time(const char *zone, struct date d, int hour)
 	if (!name_ok(zone))
 		return (time_t)-1;
 	cur = getenv("TZ");
+	if (cur != NULL && strcmp(cur, zone) == 0)
+		return local(d, hour);	/* already the process's zone */
 	had = cur != NULL && strlen(cur) < sizeof(old);
 	if (had)
 		(void)snprintf(old, sizeof(old), "%s", cur);
