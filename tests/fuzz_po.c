@@ -59,6 +59,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    "plural=(n > 1);\\n\"\n\nmsgid \"English\"\nmsgstr \"Français\"\n");
 	(void)snprintf(path, sizeof(path), "%s/po", dir);
 	CHECK(i18n_load(dir, path, &langs, &err) == 0);
+	/* Loaded: the files are no longer needed. */
+	(void)snprintf(path, sizeof(path), "%s/po/es.po", dir);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/po/fr.po", dir);
+	(void)unlink(path);
+	(void)snprintf(path, sizeof(path), "%s/po", dir);
+	(void)rmdir(path);
+	(void)snprintf(path, sizeof(path), "%s/lang_name.mustache", dir);
+	(void)unlink(path);
+	(void)rmdir(dir);
 	return 0;
 }
 
