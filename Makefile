@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(LDHARDEN) $(LDFLAGS)
 SAN	 = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_CFLAGS = $(BASEFLAGS) -O1 $(SAN) $(CFLAGS)
 
-PROGRAMS = portal/main.c portal/notify.c portal/admin.c
+PROGRAMS = portal/main.c portal/notify.c portal/admin.c portal/potool.c
 LIB_SRC	 = $(filter-out $(PROGRAMS),$(sort $(wildcard portal/*.c portal/pages/*.c)))
 HDRS	 = $(wildcard portal/*.h portal/pages/*.h)
 LIB_OBJ	 = $(LIB_SRC:%.c=build/obj/%.o)
@@ -35,10 +35,10 @@ SAN_TESTS = $(TEST_SRC:tests/%.c=build/asan/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz_*.c))
 FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 
-BINS	 = build/portal build/portal-notify build/portal-admin
+BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install clean
+	asan valgrind fuzz bench psql install clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -65,6 +65,8 @@ build/portal: build/obj/portal/main.o build/libsettle.a
 build/portal-notify: build/obj/portal/notify.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 build/portal-admin: build/obj/portal/admin.o build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/settle-po: build/obj/portal/potool.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: one cmocka program per module, built plain and under ASan+UBSan.
@@ -109,6 +111,15 @@ fuzz:
 	@$(MAKE) --no-print-directory $(FUZZERS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
 
+# Catalogs (docs/TRANSLATING.md): po re-extracts po/settle.pot from the
+# templates and merges it into every po/*.po; po-check is the test's check.
+po: build/settle-po
+	build/settle-po extract templates > po/settle.pot.tmp && mv po/settle.pot.tmp po/settle.pot
+	@for f in po/*.po; do msgmerge --quiet --update --backup=none --previous $$f po/settle.pot && \
+		msgfmt --statistics -o /dev/null $$f 2>&1 | sed "s|^|$$f: |"; done
+po-check: build/settle-po build/portal
+	@bash tests/integration/test_catalogs.sh
+
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
@@ -130,7 +141,7 @@ psql:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/settle
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	cp -R templates static sql $(DESTDIR)$(PREFIX)/share/settle/
+	cp -R templates static sql po $(DESTDIR)$(PREFIX)/share/settle/
 	install -m 0644 nginx.conf $(DESTDIR)$(PREFIX)/share/settle/nginx.conf.in
 	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/
 

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "mail.h"
 #include "migrate.h"
+#include "i18n.h"
 #include "mustache.h"
 #include "page.h"
 #include "token.h"
@@ -262,7 +263,7 @@ static int
 verb_error_pages(struct admin *a, char **argv)
 {
 	static const int	 statuses[] = { 400, 404, 405, 413, 414, 429, 500, 503 };
-	struct mustache_set	*tpl = NULL;
+	struct i18n		*tpl = NULL;
 	struct mustache_error	 merr;
 	struct ctx		 c;
 	char			 path[4096];
@@ -273,15 +274,17 @@ verb_error_pages(struct admin *a, char **argv)
 	memset(&c, 0, sizeof(c));
 	response_init(&c.res);
 	c.cfg = &a->cfg;
-	if ((tpl = mustache_set_new()) == NULL || (c.arena = arena_new()) == NULL)
+	if ((c.arena = arena_new()) == NULL)
 		goto out;
-	if (mustache_set_load_dir(tpl, a->cfg.templates, &merr) == -1 ||
-	    mustache_set_check(tpl, &merr) == -1) {
+	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
 		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
 		    merr.line, merr.column, merr.message);
 		goto out;
 	}
-	c.templates = tpl;
+	/* nginx serves one page per status to everyone: in English. */
+	c.i18n = tpl;
+	c.lang = i18n_source(tpl);
+	c.templates = c.lang->templates;
 	if (mkdir(argv[0], 0755) == -1 && errno != EEXIST)
 		goto out;
 	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
@@ -300,7 +303,7 @@ verb_error_pages(struct admin *a, char **argv)
 out:
 	response_free(&c.res);
 	arena_free(c.arena);
-	mustache_set_free(tpl);
+	i18n_free(tpl);
 	return rc;
 }
 

@@ -42,6 +42,7 @@ static const struct key keys[] = {
 	S("user", user),
 	I("workers", workers, 1, 256),
 	S("templates", templates),
+	S("po", po),
 	S("sql", sql),
 	S("secret_file", secret_file),
 	S("base_url", base_url),
@@ -163,6 +164,68 @@ set_value(struct config *c, const struct key *k, const char *v, size_t n)
 	}
 }
 
+/* Site texts that may be given per language ("contact_hours.es"). */
+static const char *const texts[] = { "contact_name", "contact_hours", NULL };
+
+/*
+ * "key.lang = value" for a site text: stored in c->texts. NULL, or what
+ * is wrong.
+ */
+static const char *
+set_text(struct config *c, const char *name, size_t nlen, const char *value,
+    size_t vlen)
+{
+	const char		*dot = memchr(name, '.', nlen);
+	struct config_text	*t;
+	size_t			 kl = (size_t)(dot - name), ll = nlen - kl - 1;
+	int			 i;
+
+	for (i = 0; texts[i] != NULL; i++)
+		if (strlen(texts[i]) == kl && memcmp(texts[i], name, kl) == 0)
+			break;
+	if (texts[i] == NULL)
+		return "unknown key (only contact_name and contact_hours may "
+		    "be given per language)";
+	if (ll < 2 || ll >= sizeof(t->lang) || strspn(dot + 1, "abcdefghijklmn"
+	    "opqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") < ll)
+		return "expected a language tag after the dot (contact_hours.es)";
+	for (i = 0; i < c->ntexts; i++) {
+		t = &c->texts[i];
+		if (strlen(t->key) == kl && memcmp(t->key, name, kl) == 0 &&
+		    strlen(t->lang) == ll && memcmp(t->lang, dot + 1, ll) == 0)
+			return "key given twice";
+	}
+	if (c->ntexts == CONFIG_MAX_TEXTS)
+		return "too many per-language texts";
+	if (vlen >= sizeof(t->value))
+		return "value is too long";
+	t = &c->texts[c->ntexts++];
+	memcpy(t->key, name, kl);
+	t->key[kl] = '\0';
+	memcpy(t->lang, dot + 1, ll);
+	t->lang[ll] = '\0';
+	memcpy(t->value, value, vlen);
+	t->value[vlen] = '\0';
+	return NULL;
+}
+
+const char *
+config_text(const struct config *c, const char *key, const char *lang)
+{
+	const char	*base = "";
+	int		 i;
+
+	for (i = 0; i < c->ntexts; i++)
+		if (lang != NULL && strcmp(c->texts[i].key, key) == 0 &&
+		    strcmp(c->texts[i].lang, lang) == 0)
+			return c->texts[i].value;
+	if (strcmp(key, "contact_name") == 0)
+		base = c->contact_name;
+	else if (strcmp(key, "contact_hours") == 0)
+		base = c->contact_hours;
+	return base;
+}
+
 /* Parses one line (without its newline); NULL or an error description. */
 static const char *
 parse_line(struct config *c, const char *line, size_t n, bool *seen)
@@ -185,12 +248,31 @@ parse_line(struct config *c, const char *line, size_t n, bool *seen)
 	nlen = (size_t)(eq - name);
 	trim(&name, &nlen);
 	trim(&value, &vlen);
+	if (memchr(name, '.', nlen) != NULL)
+		return set_text(c, name, nlen, value, vlen);
 	if ((k = find_key(name, nlen, &idx)) == NULL)
 		return "unknown key";
 	if (seen[idx])
 		return "key given twice";
 	seen[idx] = true;
 	return set_value(c, k, value, vlen);
+}
+
+/* Without a "po" key, the catalogs sit beside the templates: DIR/../po. */
+static void
+default_po(struct config *c)
+{
+	size_t	n = strlen(c->templates);
+
+	if (c->po[0] != '\0' || n == 0)
+		return;
+	while (n > 1 && c->templates[n - 1] == '/')
+		n--;
+	while (n > 0 && c->templates[n - 1] != '/')
+		n--;
+	if ((size_t)snprintf(c->po, sizeof(c->po), "%.*spo", (int)n,
+	    c->templates) >= sizeof(c->po))
+		c->po[0] = '\0';
 }
 
 int
@@ -217,6 +299,7 @@ config_parse(struct config *c, const char *text, size_t len, char *err,
 		}
 		p += n + (nl ? 1 : 0);
 	}
+	default_po(c);
 	return 0;
 }
 

@@ -14,6 +14,14 @@
 #define CONFIG_STR_MAX		512
 #define CONFIG_SECRET_LEN	32
 #define CONFIG_DEFAULT_PATH	"/etc/settle/settle.conf"
+#define CONFIG_MAX_TEXTS	32	/* "contact_hours.es = ..." lines */
+
+/* A site text in one language: "contact_hours.es = De lunes a viernes". */
+struct config_text {
+	char	key[16];
+	char	lang[16];
+	char	value[CONFIG_STR_MAX];
+};
 
 struct config {
 	char	database[CONFIG_STR_MAX];	/* libpq conninfo, web role */
@@ -23,6 +31,7 @@ struct config {
 	char	user[64];			/* drop to this user when root */
 	int	workers;
 	char	templates[CONFIG_STR_MAX];	/* directory of *.mustache */
+	char	po[CONFIG_STR_MAX];		/* catalogs; default: templates/../po */
 	char	sql[CONFIG_STR_MAX];		/* directory of migrations */
 	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
@@ -54,6 +63,9 @@ struct config {
 	int	session_max_hours;
 	bool	cookie_secure;			/* __Host- cookie needs HTTPS */
 
+	struct config_text texts[CONFIG_MAX_TEXTS];	/* translated site texts */
+	int	ntexts;
+
 	unsigned char secret[CONFIG_SECRET_LEN];	/* read from secret_file */
 };
 
@@ -62,6 +74,12 @@ int config_parse(struct config *c, const char *text, size_t len,
     char *err, size_t errsz);
 /* Reads and parses path, then loads the secret file; 0 or -1 with err set. */
 int config_load(struct config *c, const char *path, char *err, size_t errsz);
+/*
+ * The value of site text key (contact_name, contact_hours) for language
+ * tag lang: its "key.lang" line if there is one, else the key's own value.
+ */
+const char *config_text(const struct config *c, const char *key,
+    const char *lang);
 /* Makes the config's timezone the process's local time (TZ); 0 or -1. */
 int config_apply_timezone(const struct config *c);
 /* Fills c with the built-in defaults. */

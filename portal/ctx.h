@@ -14,11 +14,15 @@
 struct arena;
 struct config;
 struct db;
+struct i18n;
+struct i18n_lang;
 struct mustache_set;
 
 struct ctx {
 	const struct config		*cfg;
-	const struct mustache_set	*templates;
+	const struct i18n		*i18n;		/* every language */
+	const struct i18n_lang		*lang;		/* of this page; NULL: not chosen yet */
+	const struct mustache_set	*templates;	/* lang's (the source's until chosen) */
 	struct db			*db;
 	struct arena			*arena;
 	struct request			 req;

@@ -42,6 +42,24 @@ static const char *const month_names[DATE_LANG__MAX][12] = {
 	  "julho", "agosto", "setembro", "outubro", "novembro", "dezembro" },
 };
 
+/* ISO weekdays, Monday first. */
+static const char *const weekday_names[DATE_LANG__MAX][7] = {
+	{ "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+	  "Sunday" },
+	{ "lunes", "martes", "mi\xc3\xa9rcoles", "jueves", "viernes",
+	  "s\xc3\xa1" "bado", "domingo" },
+	{ "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag",
+	  "Sonntag" },
+	{ "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+	  "dimanche" },
+	{ "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag",
+	  "zondag" },
+	{ "luned\xc3\xac", "marted\xc3\xac", "mercoled\xc3\xac",
+	  "gioved\xc3\xac", "venerd\xc3\xac", "sabato", "domenica" },
+	{ "segunda-feira", "ter\xc3\xa7" "a-feira", "quarta-feira",
+	  "quinta-feira", "sexta-feira", "s\xc3\xa1" "bado", "domingo" },
+};
+
 static bool
 is_leap(int year)
 {
@@ -302,5 +320,25 @@ date_format_long(char *out, size_t n, struct date d, const char *lang)
 		r = snprintf(out, n, "%d %s %d", d.day, m, d.year);
 		break;
 	}
+	return checked(out, n, r);
+}
+
+int
+date_format_weekday_long(char *out, size_t n, struct date d, const char *lang)
+{
+	enum date_lang	 l = lang_of(lang);
+	char		 day[DATE_LONG_MAX];
+	int		 r;
+
+	if (out == NULL || n == 0)
+		return -1;
+	if (date_format_long(day, sizeof(day), d, lang) == -1) {
+		out[0] = '\0';
+		return -1;
+	}
+	/* Spanish, German and Portuguese put a comma after the weekday. */
+	r = snprintf(out, n, "%s%s %s", weekday_names[l][date_weekday(d) - 1],
+	    l == DATE_LANG_ES || l == DATE_LANG_DE || l == DATE_LANG_PT ? "," : "",
+	    day);
 	return checked(out, n, r);
 }

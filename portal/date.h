@@ -63,5 +63,12 @@ struct date date_from_unix(int64_t t);
  * 0, or -1 on an invalid date or truncation (out is then "").
  */
 int date_format_long(char *out, size_t n, struct date d, const char *lang);
+/*
+ * The long form with its weekday, for lang as above: en "Wednesday 26
+ * November 2026", es "miércoles, 26 de noviembre de 2026", fr "mercredi 26
+ * novembre 2026", de "Mittwoch, 26. November 2026". 0 or -1 as above.
+ */
+int date_format_weekday_long(char *out, size_t n, struct date d,
+    const char *lang);
 
 #endif

@@ -45,6 +45,7 @@ struct request {
 	size_t			 ncookies;
 	char			 remote_addr[HTTP_MAX_ADDR];
 	const char		*user_agent;	/* may be "" */
+	const char		*accept_language;	/* NULL when not sent */
 };
 
 struct response {

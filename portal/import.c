@@ -14,6 +14,7 @@
 #include "db.h"
 #include "import.h"
 #include "money.h"
+#include "tz.h"
 
 enum column {
 	COL_INVOICE,
@@ -22,6 +23,7 @@ enum column {
 	COL_EMAIL,
 	COL_PHONE,
 	COL_LANGUAGE,
+	COL_TIMEZONE,		/* optional: may be left out of the file */
 	COL_CURRENCY,
 	COL_ISSUED,
 	COL_DUE,		/* the columns above belong to the invoice */
@@ -36,7 +38,7 @@ enum column {
 
 static const char *const column_names[COL__MAX] = {
 	"invoice", "customer_ref", "customer_name", "email", "phone",
-	"language", "currency", "issued", "due", "kind", "description",
+	"language", "timezone", "currency", "issued", "due", "kind", "description",
 	"quantity", "amount", "date",
 };
 
@@ -74,6 +76,7 @@ struct import {
 	struct arena	*arena;
 	const char	*name;
 	size_t		 map[COL__MAX];	/* CSV field index of each column */
+	size_t		 nfields;	/* of the header */
 	struct invoice	*head, *tail;
 	char		*err;
 	size_t		 errsz;
@@ -148,11 +151,34 @@ check_phone(const char *s)
 	return NULL;
 }
 
+/* A language tag: 2 or 3 lower-case letters, then -subtags ("pt-BR"). */
 static const char *
 check_language(const char *s)
 {
-	if (strlen(s) != 2 || !all_chars(s, "abcdefghijklmnopqrstuvwxyz"))
-		return "must be a two-letter language code such as en or es";
+	size_t	n = strspn(s, "abcdefghijklmnopqrstuvwxyz"), part;
+	const char *p = s + n;
+
+	if (n < 2 || n > 3 || strlen(s) > 15)
+		goto bad;
+	while (*p == '-') {
+		part = strspn(p + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (part == 0 || part > 8)
+			goto bad;
+		p += 1 + part;
+	}
+	if (*p == '\0')
+		return NULL;
+bad:
+	return "must be a language tag such as en, es or pt-BR";
+}
+
+static const char *
+check_timezone(const char *s)
+{
+	if (!tz_valid(s))
+		return "is not a time zone of the system's zoneinfo (an IANA "
+		    "name such as Europe/Madrid), or leave it empty";
 	return NULL;
 }
 
@@ -183,6 +209,7 @@ static const validator invoice_checks[COL_INVOICE_LAST + 1] = {
 	[COL_EMAIL] = check_email,
 	[COL_PHONE] = check_phone,
 	[COL_LANGUAGE] = check_language,
+	[COL_TIMEZONE] = check_timezone,
 	[COL_CURRENCY] = check_currency,
 	[COL_ISSUED] = check_date,
 	[COL_DUE] = check_date,
@@ -207,8 +234,11 @@ read_header(struct import *im, const struct csv_record *r)
 		im->map[c] = i;
 	}
 	for (c = 0; c < COL__MAX; c++)
-		if (!seen[c])
+		if (!seen[c] && c != COL_TIMEZONE)
 			return fail(im, r->line, column_names[c], "column missing");
+	if (!seen[COL_TIMEZONE])
+		im->map[COL_TIMEZONE] = SIZE_MAX;	/* every row: "" */
+	im->nfields = r->nfields;
 	return 0;
 }
 
@@ -234,7 +264,7 @@ check_customer(struct import *im, const char *const *f, unsigned line)
 	for (inv = im->head; inv != NULL; inv = inv->next) {
 		if (strcmp(inv->col[COL_CUSTOMER_REF], f[COL_CUSTOMER_REF]) != 0)
 			continue;
-		for (c = COL_CUSTOMER_NAME; c <= COL_LANGUAGE; c++)
+		for (c = COL_CUSTOMER_NAME; c <= COL_TIMEZONE; c++)
 			if (strcmp(inv->col[c], f[c]) != 0)
 				return fail(im, line, column_names[c],
 				    "differs from an earlier row of the same customer_ref");
@@ -366,16 +396,16 @@ add_row(struct import *im, const struct csv_record *r)
 	char		 msg[64];
 	int		 c;
 
-	if (r->nfields != COL__MAX) {
-		(void)snprintf(msg, sizeof(msg), "expected %d fields, found %zu",
-		    COL__MAX, r->nfields);
+	if (r->nfields != im->nfields) {
+		(void)snprintf(msg, sizeof(msg), "expected %zu fields, found %zu",
+		    im->nfields, r->nfields);
 		return fail(im, r->line, NULL, msg);
 	}
 	for (c = 0; c < COL__MAX; c++)
-		f[c] = r->fields[im->map[c]];
+		f[c] = im->map[c] == SIZE_MAX ? "" : r->fields[im->map[c]];
 	for (c = 0; c <= COL_INVOICE_LAST; c++) {
-		if (c == COL_PHONE && *f[c] == '\0')
-			continue;	/* the phone number is optional */
+		if ((c == COL_PHONE || c == COL_TIMEZONE) && *f[c] == '\0')
+			continue;	/* optional */
 		if ((why = invoice_checks[c](f[c])) != NULL)
 			return fail(im, r->line, column_names[c], why);
 	}
@@ -445,7 +475,9 @@ invoice_hash(const struct invoice *inv, char hex[65])
 
 	buf_init(&b, 0);
 	for (c = 0; c <= COL_INVOICE_LAST; c++)
-		(void)buf_printf(&b, "%zu:%s;", strlen(inv->col[c]), inv->col[c]);
+		if (c != COL_TIMEZONE || inv->col[c][0] != '\0')	/* as before 0004 */
+			(void)buf_printf(&b, "%zu:%s;", strlen(inv->col[c]),
+			    inv->col[c]);
 	for (it = inv->head; it != NULL; it = it->next) {
 		(void)buf_printf(&b, "|%s;%zu:%s;%s;%s;", kind_names[it->kind],
 		    strlen(it->description), it->description, it->quantity,
@@ -468,9 +500,9 @@ out:
 static long long
 upsert_customer(struct db *db, const struct invoice *inv)
 {
-	const char	*p[5] = { inv->col[COL_CUSTOMER_REF],
+	const char	*p[6] = { inv->col[COL_CUSTOMER_REF],
 	    inv->col[COL_CUSTOMER_NAME], inv->col[COL_EMAIL], inv->col[COL_PHONE],
-	    inv->col[COL_LANGUAGE] };
+	    inv->col[COL_LANGUAGE], inv->col[COL_TIMEZONE] };
 	PGresult	*res;
 	char		 idbuf[24];
 	long long	 id = -1;
@@ -480,20 +512,20 @@ upsert_customer(struct db *db, const struct invoice *inv)
 		return -1;
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		if ((res = db_run(db, SQL_CUSTOMER_INSERT, p, 5)) == NULL)
+		if ((res = db_run(db, SQL_CUSTOMER_INSERT, p, 6)) == NULL)
 			return -1;
 		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 		PQclear(res);
 		return id;
 	}
 	id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	for (i = 1; i < 5; i++)
+	for (i = 1; i < 6; i++)
 		same = same && strcmp(PQgetvalue(res, 0, i), p[i]) == 0;
 	PQclear(res);
 	if (!same) {
 		(void)snprintf(idbuf, sizeof(idbuf), "%lld", id);
 		p[0] = idbuf;
-		if (db_do(db, SQL_CUSTOMER_UPDATE, p, 5) == -1)
+		if (db_do(db, SQL_CUSTOMER_UPDATE, p, 6) == -1)
 			return -1;
 	}
 	return id;

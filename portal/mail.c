@@ -15,6 +15,14 @@
 #define ENCODED_CHUNK	39
 #define HEADER_LINE_MAX	76
 
+/* A language tag for Content-Language: letters, digits and '-' only. */
+static bool
+language_safe(const char *s)
+{
+	return s == NULL || (strlen(s) < 36 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == strlen(s));
+}
+
 bool
 mail_address_valid(const char *a)
 {
@@ -143,10 +151,15 @@ put_headers(const struct mail *m, struct buf *out)
 	if (is_ascii(m->subject) ? buf_puts(out, m->subject) :
 	    put_encoded(out, m->subject))
 		return -1;
-	return buf_printf(out, "\nDate: %s\nMessage-ID: <%s@%s>\n"
-	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
-	    "Content-Transfer-Encoding: 8bit\nAuto-Submitted: auto-generated\n\n",
-	    date, id, from_domain(m->from, domain, sizeof(domain)));
+	if (buf_printf(out, "\nDate: %s\nMessage-ID: <%s@%s>\n", date, id,
+	    from_domain(m->from, domain, sizeof(domain))) == -1)
+		return -1;
+	if (m->language != NULL && m->language[0] != '\0' &&
+	    buf_printf(out, "Content-Language: %s\n", m->language) == -1)
+		return -1;
+	return buf_puts(out, "MIME-Version: 1.0\nContent-Type: text/plain; "
+	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
+	    "Auto-Submitted: auto-generated\n\n");
 }
 
 /* Appends n bytes of s without their CRs. */
@@ -198,6 +211,7 @@ mail_compose(const struct mail *m, struct buf *out)
 	if (!header_safe(m->from) || !mail_address_valid(m->to) ||
 	    (m->to_name != NULL && !header_safe(m->to_name)) ||
 	    !header_safe(m->subject) || m->body == NULL ||
+	    !language_safe(m->language) ||
 	    !utf8_valid(m->subject, strlen(m->subject)) ||
 	    !utf8_valid(m->body, strlen(m->body)) ||
 	    (m->to_name != NULL && !utf8_valid(m->to_name, strlen(m->to_name))))

@@ -19,6 +19,7 @@ struct mail {
 	const char	*to_name;	/* display name, may be NULL or "" */
 	const char	*subject;
 	const char	*body;		/* LF line ends */
+	const char	*language;	/* Content-Language ("es"), may be NULL */
 	time_t		 date;
 };
 

@@ -1,6 +1,7 @@
 /*
  * portal: the FastCGI server. The master reads the config and compiles the
- * templates (a broken template stops start-up), opens the unix socket, drops
+ * templates once per language from the catalogs (a broken template or an
+ * incomplete catalog stops start-up), opens the unix socket, drops
  * privileges and forks the workers. It restarts a worker that dies, reloads
  * config and templates on SIGHUP (workers are replaced gracefully), and stops
  * everything on SIGTERM or SIGINT.
@@ -27,6 +28,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "i18n.h"
 #include "mustache.h"
 #include "server.h"
 
@@ -68,16 +70,15 @@ install(int sig, void (*fn)(int))
 
 /* Loads config and templates; on failure logs why and returns -1. */
 static int
-load(const char *path, struct config **cfgp, struct mustache_set **tplp)
+load(const char *path, struct config **cfgp, struct i18n **tplp)
 {
 	struct config		*cfg = NULL;
-	struct mustache_set	*tpl = NULL;
+	struct i18n	*tpl = NULL;
 	struct mustache_error	 merr;
 	char			 err[512];
 	int			 rc = -1;
 
-	if ((cfg = malloc(sizeof(*cfg))) == NULL ||
-	    (tpl = mustache_set_new()) == NULL) {
+	if ((cfg = malloc(sizeof(*cfg))) == NULL) {
 		log_error("%s: out of memory", __func__);
 		goto out;
 	}
@@ -89,8 +90,7 @@ load(const char *path, struct config **cfgp, struct mustache_set **tplp)
 		log_error("config: cannot set timezone %s", cfg->timezone);
 		goto out;
 	}
-	if (mustache_set_load_dir(tpl, cfg->templates, &merr) == -1 ||
-	    mustache_set_check(tpl, &merr) == -1) {
+	if (i18n_load(cfg->templates, cfg->po, &tpl, &merr) == -1) {
 		log_error("template %s:%u:%u: %s", merr.template, merr.line,
 		    merr.column, merr.message);
 		goto out;
@@ -104,7 +104,7 @@ out:
 	if (cfg != NULL)
 		sodium_memzero(cfg, sizeof(*cfg));
 	free(cfg);
-	mustache_set_free(tpl);
+	i18n_free(tpl);
 	return rc;
 }
 
@@ -201,7 +201,7 @@ write_pidfile(const char *path)
 
 /* In the child: default signals, then serve until told to stop. */
 static void
-worker_main(const struct config *cfg, const struct mustache_set *tpl, int fd,
+worker_main(const struct config *cfg, const struct i18n *tpl, int fd,
     const sigset_t *oldmask)
 {
 	got_term = 0;
@@ -214,7 +214,7 @@ worker_main(const struct config *cfg, const struct mustache_set *tpl, int fd,
 }
 
 static int
-spawn(struct worker *w, const struct config *cfg, const struct mustache_set *tpl,
+spawn(struct worker *w, const struct config *cfg, const struct i18n *tpl,
     int fd, const sigset_t *oldmask)
 {
 	pid_t	pid;
@@ -236,7 +236,7 @@ spawn(struct worker *w, const struct config *cfg, const struct mustache_set *tpl
  */
 static void
 reap_and_respawn(struct worker *w, int n, const struct config *cfg,
-    const struct mustache_set *tpl, int fd, const sigset_t *oldmask, bool respawn)
+    const struct i18n *tpl, int fd, const sigset_t *oldmask, bool respawn)
 {
 	pid_t	pid;
 	int	status, i;
@@ -302,11 +302,11 @@ stop_workers(struct worker *w, int n)
 
 /* SIGHUP: load anew; if that works, replace every worker one by one. */
 static void
-reload(const char *path, struct config **cfg, struct mustache_set **tpl,
+reload(const char *path, struct config **cfg, struct i18n **tpl,
     struct worker *w, int *n)
 {
 	struct config		*ncfg;
-	struct mustache_set	*ntpl;
+	struct i18n	*ntpl;
 	int			 i;
 
 	log_info("reloading %s", path);
@@ -320,7 +320,7 @@ reload(const char *path, struct config **cfg, struct mustache_set **tpl,
 	(void)snprintf(ncfg->socket, sizeof(ncfg->socket), "%s", (*cfg)->socket);
 	sodium_memzero(*cfg, sizeof(**cfg));
 	free(*cfg);
-	mustache_set_free(*tpl);
+	i18n_free(*tpl);
 	*cfg = ncfg;
 	*tpl = ntpl;
 	for (i = 0; i < *n; i++)	/* they are respawned with the new state */
@@ -331,7 +331,7 @@ reload(const char *path, struct config **cfg, struct mustache_set **tpl,
 }
 
 static int
-master(const char *path, struct config *cfg, struct mustache_set *tpl, int fd)
+master(const char *path, struct config *cfg, struct i18n *tpl, int fd)
 {
 	struct worker	 w[MAX_WORKERS];
 	sigset_t	 block, oldmask;
@@ -370,7 +370,7 @@ master(const char *path, struct config *cfg, struct mustache_set *tpl, int fd)
 		(void)unlink(cfg->pidfile);
 	sodium_memzero(cfg, sizeof(*cfg));
 	free(cfg);
-	mustache_set_free(tpl);
+	i18n_free(tpl);
 	return EXIT_SUCCESS;
 }
 
@@ -386,7 +386,7 @@ main(int argc, char *argv[])
 {
 	const char		*path = CONFIG_DEFAULT_PATH;
 	struct config		*cfg = NULL;
-	struct mustache_set	*tpl = NULL;
+	struct i18n	*tpl = NULL;
 	bool			 test_only = false;
 	int			 ch, fd;
 
@@ -412,7 +412,8 @@ main(int argc, char *argv[])
 	if (load(path, &cfg, &tpl) == -1)
 		return EXIT_FAILURE;
 	if (test_only) {
-		printf("%s: configuration and templates are fine\n", path);
+		printf("%s: configuration and templates are fine (%zu languages)\n",
+		    path, i18n_count(tpl));
 		return EXIT_SUCCESS;
 	}
 	if ((fd = listen_unix(cfg->socket)) == -1 || drop_privileges(cfg) == -1 ||

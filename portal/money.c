@@ -328,3 +328,9 @@ money_sub(int64_t a, int64_t b, int64_t *out)
 	*out = r;
 	return 0;
 }
+
+char
+money_decimal_point(const char *lang)
+{
+	return style_decimal[lang_style(lang)];
+}

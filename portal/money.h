@@ -41,6 +41,8 @@ int money_line_total(int64_t unit, int64_t qty_milli, int64_t *out);
 int money_format(char *out, size_t outsz, int64_t cents, const char *currency, const char *lang);
 /* Canonical form money_parse accepts ("1250.00", "-5.00", "1250" for JPY); 0 or -1 as money_format. */
 int money_format_plain(char *out, size_t outsz, int64_t cents, const char *currency);
+/* The decimal separator of lang's numbers: '.' (en, unknown) or ','. */
+char money_decimal_point(const char *lang);
 /* *out = a + b; 0, or -1 on overflow (out untouched). */
 int money_add(int64_t a, int64_t b, int64_t *out);
 /* *out = a - b; 0, or -1 on overflow (out untouched). */

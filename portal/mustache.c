@@ -46,6 +46,7 @@ enum op_type {
 	OP_PARTIAL,	/* off/len: name; ioff/ilen: indentation */
 	OP_PARENT,	/* body: the overriding OP_BLOCKs only */
 	OP_BLOCK,	/* body: default (or overriding) content */
+	OP_PLURAL,	/* {{#name|K}}: body when name's plural form is K (ioff) */
 	OP__MAX
 };
 
@@ -73,6 +74,14 @@ struct tpl {
 struct mustache_set {
 	struct tpl	**tpls;		/* sorted by name */
 	size_t		  n, cap;
+	mustache_plural_fn plural;	/* NULL: n != 1 */
+	const void	 *plural_arg;
+};
+
+/* What load_dir does with each file's text before compiling it. */
+struct loader {
+	mustache_filter_fn	 filter;	/* NULL: compile as it is */
+	void			*arg;
 };
 
 enum tok_type {
@@ -851,6 +860,24 @@ emit_lead(struct compiler *c, size_t first, size_t to)
 
 static int emit_range(struct compiler *, size_t, size_t, bool, size_t);
 
+/*
+ * A section named "name|K" (K one digit) is a plural section: it renders
+ * when the set's plural rule gives form K for the integer name. The name
+ * looked up loses its suffix; K is kept in ioff.
+ */
+static void
+plural_op(const struct compiler *c, struct op *o)
+{
+	const char	*nm = c->text + o->off;
+
+	if (o->type != OP_SECTION || o->len < 3 || nm[o->len - 2] != '|' ||
+	    nm[o->len - 1] < '0' || nm[o->len - 1] > '9')
+		return;
+	o->type = OP_PLURAL;
+	o->ioff = (uint32_t)(nm[o->len - 1] - '0');
+	o->len -= 2;
+}
+
 /* Emits the open tag k, its body and what its close tag needs. */
 static int
 emit_open(struct compiler *c, size_t k)
@@ -872,6 +899,7 @@ emit_open(struct compiler *c, size_t k)
 		c->ops[i].flags |= OPF_DYNAMIC;
 	if (t->flags & TF_ALONE)
 		c->ops[i].flags |= OPF_ALONE;
+	plural_op(c, &c->ops[i]);
 	if (t->type == TOK_BLOCK) {
 		first = content_start(c, k + 1, t->match);
 		if (emit_lead(c, first, t->match) == -1)
@@ -1204,12 +1232,15 @@ out:
 /* Adds the template file path under the name rel less its suffix. */
 static int
 load_file(struct mustache_set *set, const char *path, const char *rel,
-    struct mustache_error *err)
+    const struct loader *ld, struct mustache_error *err)
 {
-	char	 name[MUSTACHE_MAX_NAME + 1];
-	char	*text = NULL;
-	size_t	 len = 0, n = strlen(rel) - strlen(SUFFIX);
-	int	 rc = -1;
+	char		 name[MUSTACHE_MAX_NAME + 1];
+	char		*text = NULL;
+	size_t		 len = 0, n = strlen(rel) - strlen(SUFFIX);
+	struct buf	 out;
+	int		 rc = -1;
+
+	buf_init(&out, MUSTACHE_MAX_SIZE);
 
 	if (n > MUSTACHE_MAX_NAME) {
 		(void)set_error(err, MUSTACHE_ENAME, rel, strlen(rel), NULL, 0,
@@ -1218,11 +1249,24 @@ load_file(struct mustache_set *set, const char *path, const char *rel,
 	}
 	memcpy(name, rel, n);
 	name[n] = '\0';
-	if (read_file(path, name, &text, &len, err) == -1 ||
-	    mustache_set_add(set, name, text, len, err) == -1)
+	if (read_file(path, name, &text, &len, err) == -1)
+		goto out;
+	if (ld->filter != NULL) {
+		if (ld->filter(ld->arg, name, text, len, &out, err) == -1)
+			goto out;
+		if (buf_failed(&out)) {
+			(void)set_error(err, MUSTACHE_ESIZE, name, strlen(name),
+			    NULL, 0, "larger than %u bytes once filtered",
+			    MUSTACHE_MAX_SIZE);
+			goto out;
+		}
+		if (mustache_set_add(set, name, buf_str(&out), out.len, err) == -1)
+			goto out;
+	} else if (mustache_set_add(set, name, text, len, err) == -1)
 		goto out;
 	rc = 0;
 out:
+	buf_free(&out);
 	free(text);
 	return rc;
 }
@@ -1237,12 +1281,13 @@ is_template_file(const char *name)
 }
 
 static int load_tree(struct mustache_set *, const char *, const char *,
-    unsigned, struct mustache_error *);
+    unsigned, const struct loader *, struct mustache_error *);
 
 /* Handles directory entry ent of dir (whose name relative to the root is rel). */
 static int
 load_entry(struct mustache_set *set, const char *dir, const char *rel,
-    const char *ent, unsigned depth, struct mustache_error *err)
+    const char *ent, unsigned depth, const struct loader *ld,
+    struct mustache_error *err)
 {
 	char		 path[PATH_MAX], sub[PATH_MAX];
 	struct stat	 st;
@@ -1263,17 +1308,17 @@ load_entry(struct mustache_set *set, const char *dir, const char *rel,
 			return set_error(err, MUSTACHE_EDEPTH, sub,
 			    strlen(sub), NULL, 0, "%s: more than %u levels "
 			    "of directories", path, MUSTACHE_MAX_DIR_DEPTH);
-		return load_tree(set, path, sub, depth + 1, err);
+		return load_tree(set, path, sub, depth + 1, ld, err);
 	}
 	if (S_ISREG(st.st_mode) && is_template_file(ent))
-		return load_file(set, path, sub, err);
+		return load_file(set, path, sub, ld, err);
 	return 0;
 }
 
 /* Loads every template below dir, whose name relative to the root is rel. */
 static int
 load_tree(struct mustache_set *set, const char *dir, const char *rel,
-    unsigned depth, struct mustache_error *err)
+    unsigned depth, const struct loader *ld, struct mustache_error *err)
 {
 	DIR		*d = NULL;
 	struct dirent	*de;
@@ -1290,7 +1335,7 @@ load_tree(struct mustache_set *set, const char *dir, const char *rel,
 			break;
 		if (de->d_name[0] == '.')
 			continue;
-		if (load_entry(set, dir, rel, de->d_name, depth, err) == -1)
+		if (load_entry(set, dir, rel, de->d_name, depth, ld, err) == -1)
 			goto out;
 	}
 	if (errno != 0) {
@@ -1309,14 +1354,30 @@ int
 mustache_set_load_dir(struct mustache_set *set, const char *dir,
     struct mustache_error *err)
 {
+	return mustache_set_load_dir_filtered(set, dir, NULL, NULL, err);
+}
+
+int
+mustache_set_load_dir_filtered(struct mustache_set *set, const char *dir,
+    mustache_filter_fn filter, void *arg, struct mustache_error *err)
+{
 	struct mustache_error	 dummy;
+	struct loader		 ld = { filter, arg };
 
 	if (err == NULL)
 		err = &dummy;
 	if (set == NULL || dir == NULL)
 		return set_error(err, MUSTACHE_EIO, "", 0, NULL, 0,
 		    "no set or directory");
-	return load_tree(set, dir, "", 0, err);
+	return load_tree(set, dir, "", 0, &ld, err);
+}
+
+void
+mustache_set_plural(struct mustache_set *set, mustache_plural_fn rule,
+    const void *arg)
+{
+	set->plural = rule;
+	set->plural_arg = arg;
 }
 
 int
@@ -1509,6 +1570,22 @@ section(struct render *r, const struct tpl *t, size_t i)
 	return view_truthy(v) ? section_with(r, t, i, v) : 0;
 }
 
+/* A plural section renders when its variable's plural form is the op's. */
+static int
+plural_section(struct render *r, const struct tpl *t, size_t i)
+{
+	const struct op		*o = &t->ops[i];
+	const struct view	*v = lookup(r, t->text + o->off, o->len);
+	int64_t			 n = view_type(v) == VIEW_INT ? view_integer(v) : 0;
+	unsigned		 form;
+
+	if (n < 0)
+		n = -n;
+	form = r->set->plural != NULL ? r->set->plural(n, r->set->plural_arg) :
+	    n != 1;
+	return form == o->ioff ? render_ops(r, t, i + 1, o->end, false) : 0;
+}
+
 /* The template a partial or parent op names, or NULL. */
 static const struct tpl *
 target(const struct render *r, const struct tpl *t, const struct op *o)
@@ -1646,6 +1723,10 @@ render_ops(struct render *r, const struct tpl *t, size_t from, size_t to,
 		case OP_SECTION:
 		case OP_INVERTED:
 			rc = section(r, t, i);
+			i = o->end - 1;
+			break;
+		case OP_PLURAL:
+			rc = plural_section(r, t, i);
 			i = o->end - 1;
 			break;
 		case OP_PARENT:

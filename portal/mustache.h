@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Mustache templates (https://mustache.github.io/mustache.5.html): the
@@ -15,6 +16,7 @@
  * once. Rendering appends to a struct buf and allocates nothing else.
  */
 struct buf;
+struct mustache_error;
 struct view;
 
 /* Limits; exceeding one is an error with its own code. */
@@ -69,6 +71,20 @@ struct mustache_error {
 	enum mustache_code code;
 };
 
+/*
+ * Plural sections: {{#n|K}}...{{/n|K}} (K one digit) renders its body,
+ * without changing the context, when the set's plural rule gives form K
+ * for the integer n (missing or not an integer: 0). The rule returns the
+ * form for |n|; without one, form 1 unless n is 1 (English).
+ */
+typedef unsigned (*mustache_plural_fn)(int64_t n, const void *arg);
+/*
+ * A load_dir filter: given a template's name and text, appends the text to
+ * compile to out (bounded by MUSTACHE_MAX_SIZE); 0, or -1 with err filled.
+ */
+typedef int (*mustache_filter_fn)(void *arg, const char *name,
+    const char *text, size_t len, struct buf *out, struct mustache_error *err);
+
 /* TEXT: {{x}} is not escaped (plain-text emails). */
 enum mustache_escape { MUSTACHE_HTML, MUSTACHE_TEXT };
 
@@ -89,6 +105,12 @@ int mustache_set_add(struct mustache_set *set, const char *name,
  */
 int mustache_set_load_dir(struct mustache_set *set, const char *dir,
     struct mustache_error *err);
+/* load_dir, passing each file's text through filter before compiling it. */
+int mustache_set_load_dir_filtered(struct mustache_set *set, const char *dir,
+    mustache_filter_fn filter, void *arg, struct mustache_error *err);
+/* Sets the plural rule (and its argument, borrowed) of the set's renders. */
+void mustache_set_plural(struct mustache_set *set, mustache_plural_fn rule,
+    const void *arg);
 /*
  * 0 when every static partial {{>x}} and parent {{<x}} names a template in
  * the set; -1 with err naming the referring template, line and column.

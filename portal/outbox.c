@@ -8,6 +8,7 @@
 #include "mail.h"
 #include "mustache.h"
 #include "outbox.h"
+#include "page.h"
 #include "seal.h"
 
 #define OUTBOX_MAX_MESSAGE	(256 * 1024)
@@ -37,6 +38,7 @@ outbox_queue(struct ctx *c, const char *template, const struct view *v,
 	m.to = to;
 	m.to_name = to_name;
 	m.subject = subject;
+	m.language = page_lang_tag(c);	/* the language it was rendered in */
 	m.date = c->now;
 	if (mail_split(buf_str(&text), subject, sizeof(subject), &m.body) == -1 ||
 	    mail_compose(&m, &msg) == -1) {

@@ -3,7 +3,9 @@
 
 /*
  * Queuing email from a request: a mail template (templates/mail/NAME.mustache,
- * first line "Subject: ...") is rendered as plain text with a view, composed
+ * first line "Subject: ...") is rendered as plain text with a view, in the
+ * response's language (page_lang: the customer's for their mails, English
+ * for staff; it is also the mail's Content-Language), composed
  * into an RFC 5322 message, sealed (seal.h: it may hold the debtor's link)
  * and inserted into the outbox, inside the caller's
  * transaction. portal-notify delivers it once the transaction commits.

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "money.h"
 #include "mustache.h"
@@ -28,20 +29,45 @@ phone_uri(struct arena *a, const char *phone)
 	return out;
 }
 
-/* Fills the values every page's layout and footer use. */
+/* Fills the values every page's layout and footer use, in language lang. */
 static void
-site_view(struct arena *a, struct view *site, const struct config *cfg)
+site_view(struct arena *a, struct view *site, const struct config *cfg,
+    const char *lang)
 {
 	view_set_str(site, "company", cfg->company);
-	view_set_str(site, "contact_name", cfg->contact_name);
+	view_set_str(site, "contact_name", config_text(cfg, "contact_name", lang));
 	view_set_str(site, "contact_phone", cfg->contact_phone);
 	view_set_str(site, "contact_phone_uri", phone_uri(a, cfg->contact_phone));
 	view_set_str(site, "contact_email", cfg->contact_email);
-	view_set_str(site, "contact_hours", cfg->contact_hours);
+	view_set_str(site, "contact_hours", config_text(cfg, "contact_hours", lang));
 	view_set_str(site, "bank_name", cfg->bank_name);
 	view_set_str(site, "bank_iban", cfg->bank_iban);
 	view_set_str(site, "bank_bic", cfg->bank_bic);
 	view_set_str(site, "base_url", cfg->base_url);
+}
+
+void
+page_lang(struct ctx *c, const struct i18n_lang *lang)
+{
+	c->lang = lang;
+	c->templates = lang->templates;
+}
+
+const struct i18n_lang *
+page_query_lang(const struct ctx *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->req.nquery; i++)
+		if (strcmp(c->req.query[i].name, "lang") == 0)
+			return i18n_find(c->i18n, c->req.query[i].value);
+	return NULL;
+}
+
+const char *
+page_lang_tag(const struct ctx *c)
+{
+	return c->lang != NULL ? c->lang->tag : I18N_SOURCE;
 }
 
 struct view *
@@ -50,7 +76,8 @@ page_view(struct ctx *c)
 	struct view	*v;
 
 	v = view_map(c->arena);
-	site_view(c->arena, view_set_map(v, "site"), c->cfg);
+	site_view(c->arena, view_set_map(v, "site"), c->cfg, page_lang_tag(c));
+	view_set_str(v, "lang", page_lang_tag(c));
 	return v;
 }
 
@@ -91,6 +118,10 @@ page_error(struct ctx *c, int status, const char *reason)
 	char		 flag[64];
 
 	response_reset(&c->res, status);
+	if (c->lang == NULL && c->i18n != NULL)	/* no customer to follow */
+		page_lang(c, strncmp(c->req.path ? c->req.path : "", "/staff", 6) == 0 ?
+		    i18n_source(c->i18n) : page_query_lang(c) ? page_query_lang(c) :
+		    i18n_accept(c->i18n, c->req.accept_language));
 	v = page_view(c);
 	view_set_int(v, "status", status);
 	(void)snprintf(flag, sizeof(flag), "is_%d", status);
@@ -130,7 +161,7 @@ page_money(struct ctx *c, int64_t cents, const char *currency)
 {
 	char	out[64];
 
-	if (money_format(out, sizeof(out), cents, currency, "en") == -1) {
+	if (money_format(out, sizeof(out), cents, currency, page_lang_tag(c)) == -1) {
 		log_error("%s: cannot format %lld %s", __func__, (long long)cents,
 		    currency);
 		return "";
@@ -143,7 +174,7 @@ page_date(struct ctx *c, struct date d)
 {
 	char	out[64];
 
-	if (date_format_long(out, sizeof(out), d, "en") == -1)
+	if (date_format_long(out, sizeof(out), d, page_lang_tag(c)) == -1)
 		return "";
 	return arena_strdup(c->arena, out);
 }
@@ -151,11 +182,9 @@ page_date(struct ctx *c, struct date d)
 const char *
 page_weekday_date(struct ctx *c, struct date d)
 {
-	static const char *const days[8] = { "", "Monday", "Tuesday",
-	    "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
-	int	wd = date_weekday(d);
+	char	out[2 * DATE_LONG_MAX];
 
-	if (wd < 1 || wd > 7)
-		return page_date(c, d);
-	return arena_printf(c->arena, "%s %s", days[wd], page_date(c, d));
+	if (date_format_weekday_long(out, sizeof(out), d, page_lang_tag(c)) == -1)
+		return "";
+	return arena_strdup(c->arena, out);
 }

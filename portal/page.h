@@ -12,9 +12,21 @@
  * with the status as a flag, so their wording lives in the template too.
  */
 struct ctx;
+struct i18n_lang;
 struct view;
 
-/* A new root view with the site-wide values (company, contact, bank). */
+/*
+ * Makes lang the response's language: its templates, dates and money. Until
+ * a handler calls it the source language (English) is used, and an error
+ * page chooses by Accept-Language (staff pages: English).
+ */
+void page_lang(struct ctx *c, const struct i18n_lang *lang);
+/* The language ?lang= asks for, if it is one of ours; else NULL. */
+const struct i18n_lang *page_query_lang(const struct ctx *c);
+/* The tag of the response's language ("en" until one is chosen). */
+const char *page_lang_tag(const struct ctx *c);
+/* A new root view with the site-wide values (company, contact, bank) and
+ * lang, the response's language tag. */
 struct view *page_view(struct ctx *c);
 /* Renders template name with v as the whole response body; on failure
  * answers 500 instead. */
@@ -25,9 +37,11 @@ void page_error(struct ctx *c, int status, const char *detail);
 struct date page_today(const struct ctx *c);
 /* cents formatted for the currency ("EUR 1,250.00"), arena-owned; "" on failure. */
 const char *page_money(struct ctx *c, int64_t cents, const char *currency);
-/* A date in words ("4 December 2026"), arena-owned; "" on failure. */
+/* A date in words in the response's language ("4 December 2026",
+ * "4 de diciembre de 2026"), arena-owned; "" on failure. */
 const char *page_date(struct ctx *c, struct date d);
-/* A date with its weekday ("Wednesday 26 November 2026"), arena-owned. */
+/* A date with its weekday ("Wednesday 26 November 2026", "miércoles, 26
+ * de noviembre de 2026"), arena-owned. */
 const char *page_weekday_date(struct ctx *c, struct date d);
 /* Makes sure the database is reachable; otherwise answers 503 and returns false. */
 bool page_db_or_reply(struct ctx *c);

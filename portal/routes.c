@@ -9,6 +9,7 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/i/{}/plan.ics", plan_ics },
 	{ ROUTE_GET, "/i/{}/hardship", hardship_get },
 	{ ROUTE_POST, "/i/{}/hardship", hardship_post },
+	{ ROUTE_POST, "/i/{}/language", language_post },
 	{ ROUTE_GET, "/staff/login", staff_login_get },
 	{ ROUTE_POST, "/staff/login", staff_login_post },
 	{ ROUTE_POST, "/staff/logout", staff_logout_post },

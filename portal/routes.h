@@ -20,6 +20,7 @@ void plan_post(struct ctx *c);
 void plan_ics(struct ctx *c);
 void hardship_get(struct ctx *c);
 void hardship_post(struct ctx *c);
+void language_post(struct ctx *c);
 void staff_login_get(struct ctx *c);
 void staff_login_post(struct ctx *c);
 void staff_logout_post(struct ctx *c);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "page.h"
 #include "routes.h"
@@ -97,6 +98,9 @@ parse_request(struct ctx *c, FCGX_Request *f)
 		    sizeof(c->req.remote_addr));
 	ua = FCGX_GetParam("HTTP_USER_AGENT", f->envp);
 	c->req.user_agent = ua ? arena_strndup(c->arena, ua, strnlen(ua, 512)) : "";
+	ua = FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp);
+	c->req.accept_language = ua ? arena_strndup(c->arena, ua,
+	    strnlen(ua, 512)) : NULL;
 	c->req.path = "/";
 	if ((st = http_parse_uri(c->arena, FCGX_GetParam("REQUEST_URI", f->envp),
 	    &c->req.path, &query)) != 0)
@@ -169,7 +173,7 @@ write_response(struct ctx *c, FCGX_Request *f, struct buf *head)
 }
 
 int
-server_run(const struct config *cfg, const struct mustache_set *templates,
+server_run(const struct config *cfg, const struct i18n *i18n,
     int listen_fd, volatile sig_atomic_t *stop)
 {
 	FCGX_Request	 f;
@@ -179,7 +183,7 @@ server_run(const struct config *cfg, const struct mustache_set *templates,
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
-	c.templates = templates;
+	c.i18n = i18n;
 	response_init(&c.res);
 	buf_init(&head, 16 * 1024);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&f, listen_fd, 0) != 0) {
@@ -194,6 +198,8 @@ server_run(const struct config *cfg, const struct mustache_set *templates,
 	(void)db_ensure(c.db);	/* early connect; failures retried per request */
 	while (!*stop && FCGX_Accept_r(&f) >= 0) {
 		c.now = time(NULL);
+		c.lang = NULL;
+		c.templates = i18n_source(i18n)->templates;
 		response_reset(&c.res, 200);
 		dispatch(&c, &f);
 		write_response(&c, &f, &head);

@@ -9,10 +9,10 @@
  * writing the response. It owns one database connection.
  */
 struct config;
-struct mustache_set;
+struct i18n;
 
 /* Runs the accept loop until *stop is set; returns the exit status. */
-int server_run(const struct config *cfg, const struct mustache_set *templates,
+int server_run(const struct config *cfg, const struct i18n *i18n,
     int listen_fd, volatile sig_atomic_t *stop);
 
 #endif

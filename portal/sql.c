@@ -8,7 +8,7 @@
     "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
     "WHERE $2::text IS NOT NULL) " \
     "SELECT l.id, i.id, i.number, i.currency, i.issued, i.due, c.name, " \
-    "c.email, c.phone, c.language " \
+    "c.email, c.phone, c.language, c.timezone, c.id " \
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
@@ -45,13 +45,14 @@ static const struct statement statements[SQL__MAX] = {
 
 	/* portal-admin import: customers by their reference, invoices by number. */
 	[SQL_CUSTOMER_GET] = { "customer_get",
-	    "SELECT id, name, email, phone, language FROM customers WHERE ref = $1" },
+	    "SELECT id, name, email, phone, language, timezone FROM customers "
+	    "WHERE ref = $1" },
 	[SQL_CUSTOMER_INSERT] = { "customer_insert",
-	    "INSERT INTO customers (ref, name, email, phone, language) "
-	    "VALUES ($1, $2, $3, $4, $5) RETURNING id" },
+	    "INSERT INTO customers (ref, name, email, phone, language, timezone) "
+	    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id" },
 	[SQL_CUSTOMER_UPDATE] = { "customer_update",
 	    "UPDATE customers SET name = $2, email = $3, phone = $4, "
-	    "language = $5 WHERE id = $1" },
+	    "language = $5, timezone = $6 WHERE id = $1" },
 	[SQL_IMPORT_INVOICE_GET] = { "import_invoice_get",
 	    "SELECT id, import_hash FROM invoices WHERE number = $1 FOR UPDATE" },
 	[SQL_IMPORT_INVOICE_INSERT] = { "import_invoice_insert",
@@ -208,7 +209,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT h.id, i.number, c.name, c.email, h.category, h.message, "
 	    "h.contact_method, h.phone, h.callback_date, h.callback_window, "
 	    "h.status, to_char(h.created_at, 'YYYY-MM-DD HH24:MI'), "
-	    "extract(epoch FROM now() - h.created_at)::bigint, r.name, h.client_addr "
+	    "extract(epoch FROM now() - h.created_at)::bigint, r.name, h.client_addr, "
+	    "c.timezone "
 	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id "
 	    "JOIN customers c ON c.id = i.customer_id "
 	    "LEFT JOIN staff_users r ON r.id = h.reviewer_id WHERE h.id = $1" },
@@ -230,7 +232,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "WHERE hardship_id = $1 AND released_at IS NULL" },
 	[SQL_STAFF_INVOICE] = { "staff_invoice",
 	    "SELECT i.id, i.number, i.currency, i.issued, i.due, c.name, c.email, "
-	    "c.phone, c.language, c.ref FROM invoices i "
+	    "c.phone, c.language, c.ref, c.timezone FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id WHERE i.number = $1" },
 	[SQL_STAFF_LINKS] = { "staff_links",
 	    "SELECT id, purpose, to_char(issued_at, 'YYYY-MM-DD HH24:MI'), "
@@ -263,6 +265,13 @@ static const struct statement statements[SQL__MAX] = {
 	    "coalesce(a.link_id::text, '') FROM audit_events a "
 	    "LEFT JOIN staff_users s ON s.id = a.staff_id WHERE a.invoice_id = $1 "
 	    "ORDER BY a.at DESC, a.id DESC LIMIT 500" },
+
+	/*
+	 * Languages (issue 12): a debtor asks us to remember the language of
+	 * their pages. $1 customer, $2 the language tag.
+	 */
+	[SQL_CUSTOMER_LANGUAGE] = { "customer_language",
+	    "UPDATE customers SET language = $2 WHERE id = $1" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert",

@@ -66,6 +66,8 @@ enum sql_query {
 	SQL_STAFF_HARDSHIPS,
 	SQL_STAFF_MESSAGES,
 	SQL_STAFF_TIMELINE,
+	/* languages (issue 12) */
+	SQL_CUSTOMER_LANGUAGE,
 	/* portal-notify */
 	SQL_OUTBOX_CLAIM,
 	SQL_OUTBOX_SENT,

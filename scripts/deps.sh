@@ -10,11 +10,12 @@ set -euo pipefail
 # (camt.053) and staff TOTP.
 base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
       libcjson-dev libqrencode-dev libpng-dev libxml2-dev liboath-dev
-      postgresql nginx curl ca-certificates util-linux procps)
+      postgresql nginx curl ca-certificates util-linux procps tzdata)
 # chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
 # playwright-core; it never downloads a browser of its own). zbar-tools: the
-# QR tests decode what we draw with zbarimg.
-test=(chromium nodejs npm zbar-tools)
+# QR tests decode what we draw with zbarimg. gettext (msgfmt, msgmerge) and
+# python3: the catalog test and make po.
+test=(chromium nodejs npm zbar-tools gettext python3)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
 	test)	want=("${base[@]}" "${test[@]}") ;;

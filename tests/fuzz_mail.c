@@ -275,6 +275,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	m.to_name = data[0] & 1 ? NULL : data[0] & 2 ? "Jane" : part[1];
 	m.subject = part[0];
 	m.body = part[2];
+	m.language = (data[0] & 1) ? "es" : NULL;
 	m.date = (time_t)(data[0] >> 2) * 50000000;
 
 	refuse = !mail_address_valid(m.to) || has_crlf(m.subject) ||

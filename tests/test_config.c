@@ -223,6 +223,29 @@ test_config_unknown_key(void **state)
 	parse_bad_s("[section]\nworkers = 2", "line 1: expected key = value");
 }
 
+/* Site texts per language: "contact_hours.es"; the plain key otherwise. */
+static void
+test_config_texts(void **state)
+{
+	(void)state;
+	parse_ok_s("contact_hours = Monday to Friday\n"
+	    "contact_hours.es = De lunes a viernes\n"
+	    "contact_name.fr = Service recouvrement\ncontact_name = Credit team\n");
+	assert_string_equal(config_text(&C, "contact_hours", "es"), "De lunes a viernes");
+	assert_string_equal(config_text(&C, "contact_hours", "fr"), "Monday to Friday");
+	assert_string_equal(config_text(&C, "contact_hours", "en"), "Monday to Friday");
+	assert_string_equal(config_text(&C, "contact_name", "fr"), "Service recouvrement");
+	assert_string_equal(config_text(&C, "contact_name", NULL), "Credit team");
+	parse_bad_s("company.es = X", "line 1: unknown key (only contact_name and "
+	    "contact_hours may be given per language)");
+	parse_bad_s("contact_hours.e = X", "line 1: expected a language tag after "
+	    "the dot (contact_hours.es)");
+	parse_bad_s("contact_hours.e s = X", "line 1: expected a language tag after "
+	    "the dot (contact_hours.es)");
+	parse_bad_s("contact_hours.es = a\ncontact_hours.es = b",
+	    "line 2: key given twice");
+}
+
 static void
 test_config_repeated_key(void **state)
 {
@@ -658,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_config_comments_blank),
 		cmocka_unit_test(test_config_whitespace),
 		cmocka_unit_test(test_config_unknown_key),
+		cmocka_unit_test(test_config_texts),
 		cmocka_unit_test(test_config_repeated_key),
 		cmocka_unit_test(test_config_missing_equals),
 		cmocka_unit_test(test_config_int_range),

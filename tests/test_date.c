@@ -388,6 +388,36 @@ test_date_format_long_languages(void **state)
 }
 
 static void
+weekday_is(struct date d, const char *lang, const char *want)
+{
+	char	out[2 * DATE_LONG_MAX];
+
+	if (date_format_weekday_long(out, sizeof(out), d, lang) == -1)
+		fail_msg("refused %d-%d-%d in %s", d.year, d.month, d.day, lang);
+	assert_string_equal(out, want);
+}
+
+static void
+test_date_format_weekday_languages(void **state)
+{
+	char	out[8];
+
+	(void)state;
+	weekday_is(D(2026, 11, 25), "en", "Wednesday 25 November 2026");
+	weekday_is(D(2026, 11, 25), "es", "mi\xc3\xa9rcoles, 25 de noviembre de 2026");
+	weekday_is(D(2026, 11, 25), "fr", "mercredi 25 novembre 2026");
+	weekday_is(D(2026, 11, 25), "de", "Mittwoch, 25. November 2026");
+	weekday_is(D(2026, 11, 29), "es-MX", "domingo, 29 de noviembre de 2026");
+	weekday_is(D(2026, 11, 30), "xx", "Monday 30 November 2026");
+	weekday_is(D(2026, 3, 1), "fr", "dimanche 1er mars 2026");
+	assert_int_equal(date_format_weekday_long(out, sizeof(out), D(2026, 11, 25),
+	    "en"), -1);
+	assert_string_equal(out, "");
+	assert_int_equal(date_format_weekday_long(out, sizeof(out), D(2026, 2, 30),
+	    "en"), -1);
+}
+
+static void
 test_date_format_long_lang_fallback(void **state)
 {
 	struct date d = D(2026, 12, 4);
@@ -450,6 +480,7 @@ main(void)
 		cmocka_unit_test(test_date_format_long_languages),
 		cmocka_unit_test(test_date_format_long_lang_fallback),
 		cmocka_unit_test(test_date_format_long_bad),
+		cmocka_unit_test(test_date_format_weekday_languages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

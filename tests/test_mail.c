@@ -40,6 +40,7 @@ sample(void)
 	m.to_name = "Jane Doe";
 	m.subject = "Your plan";
 	m.body = "Hello Jane,\n\nPay by Friday.\n";
+	m.language = NULL;
 	m.date = 1700000000;
 	return m;
 }
@@ -552,6 +553,24 @@ test_mail_body_wrap_utf8(void **state)
 		}
 }
 
+/* The language it is written in goes into Content-Language. */
+static void
+test_mail_content_language(void **state)
+{
+	struct mail	m = sample();
+	struct buf	b;
+
+	(void)state;
+	compose(&m, &b);
+	assert_null(strstr(b.data, "Content-Language:"));
+	buf_free(&b);
+	m.language = "es";
+	compose(&m, &b);
+	assert_non_null(strstr(b.data, "\nContent-Language: es\nMIME-Version: 1.0\n"));
+	assert_true(strstr(b.data, "Content-Language") < body_of(&b));
+	buf_free(&b);
+}
+
 /* --- refusals: nothing is written ------------------------------------- */
 
 static void
@@ -563,6 +582,18 @@ refused(const struct mail *m)
 	assert_int_equal(mail_compose(m, &b), -1);
 	assert_int_equal(b.len, 0);
 	buf_free(&b);
+}
+
+static void
+test_mail_refuse_language(void **state)
+{
+	struct mail	m = sample();
+
+	(void)state;
+	m.language = "es\nBcc: evil@example.com";
+	refused(&m);
+	m.language = "es; q";
+	refused(&m);
 }
 
 static void
@@ -807,7 +838,9 @@ main(void)
 		cmocka_unit_test(test_mail_body_wrap_ascii),
 		cmocka_unit_test(test_mail_body_wrap_exact),
 		cmocka_unit_test(test_mail_body_wrap_utf8),
+		cmocka_unit_test(test_mail_content_language),
 		cmocka_unit_test(test_mail_refuse_crlf),
+		cmocka_unit_test(test_mail_refuse_language),
 		cmocka_unit_test(test_mail_refuse_bad_fields),
 		cmocka_unit_test(test_mail_refuse_bad_to),
 		cmocka_unit_test(test_mail_buffer_cap),

@@ -701,6 +701,100 @@ test_mustache_output_cap(void **state)
 	arena_free(a);
 }
 
+/* A rule with three forms: 0 for 1, 1 for 2..4, 2 otherwise. */
+static unsigned
+three_forms(int64_t n, const void *arg)
+{
+	assert_ptr_equal(arg, &three_forms);
+	return n == 1 ? 0 : n >= 2 && n <= 4 ? 1 : 2;
+}
+
+/* Plural sections pick the form the set's rule gives for the integer. */
+static void
+test_mustache_plural_sections(void **state)
+{
+	static const char t[] = "{{#n|0}}one{{/n|0}}{{#n|1}}few {{n}}{{/n|1}}"
+	    "{{#n|2}}many {{n}}{{/n|2}}";
+	struct mustache_set	*set = mustache_set_new();
+	struct mustache_error	 err;
+	struct arena		*a = arena_new();
+	struct view		*v = view_map(a);
+	struct buf		 out;
+	static const struct { int64_t n; const char *en, *three; } cases[] = {
+		{ 1, "one", "one" }, { 0, "few 0", "many 0" },
+		{ 3, "few 3", "few 3" }, { 7, "few 7", "many 7" },
+		{ -1, "one", "one" },
+	};
+	size_t			 i;
+
+	(void)state;
+	assert_int_equal(mustache_set_add(set, "t", t, strlen(t), &err), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		view_set_int(v, "n", cases[i].n);
+		buf_init(&out, 0);
+		mustache_set_plural(set, NULL, NULL);	/* English: n != 1 */
+		assert_int_equal(mustache_render(set, "t", v, MUSTACHE_TEXT, &out,
+		    &err), 0);
+		assert_string_equal(buf_str(&out), cases[i].en);
+		buf_reset(&out);
+		mustache_set_plural(set, three_forms, &three_forms);
+		assert_int_equal(mustache_render(set, "t", v, MUSTACHE_TEXT, &out,
+		    &err), 0);
+		assert_string_equal(buf_str(&out), cases[i].three);
+		buf_free(&out);
+	}
+	/* A missing or non-integer variable counts as 0; the context stays. */
+	assert_renders("{{#x|1}}{{y}}{{/x|1}}{{#x|0}}no{{/x|0}}", NULL, "");
+	view_set_str(v, "y", "kept");
+	view_set_str(v, "x", "3");
+	assert_renders("{{#x|1}}{{y}}{{/x|1}}", v, "kept");
+	/* Only a digit after '|' makes a plural section. */
+	assert_renders("{{#n|a}}x{{/n|a}}", v, "");
+	mustache_set_free(set);
+	arena_free(a);
+}
+
+static int
+upper_filter(void *arg, const char *name, const char *text, size_t len,
+    struct buf *out, struct mustache_error *err)
+{
+	size_t	i;
+
+	(void)arg;
+	(void)err;
+	(void)name;
+	for (i = 0; i < len; i++)
+		(void)buf_putc(out, text[i] >= 'a' && text[i] <= 'z' ?
+		    (char)(text[i] - 32) : text[i]);
+	return 0;
+}
+
+static void
+test_mustache_load_filtered(void **state)
+{
+	char			 dir[] = "/tmp/test_mustache.XXXXXX", path[64];
+	struct mustache_set	*set = mustache_set_new();
+	struct mustache_error	 err;
+	struct buf		 out;
+	FILE			*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	(void)snprintf(path, sizeof(path), "%s/a.mustache", dir);
+	assert_non_null(f = fopen(path, "w"));
+	assert_true(fputs("hello {{! x }}world", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(mustache_set_load_dir_filtered(set, dir, upper_filter,
+	    NULL, &err), 0);
+	buf_init(&out, 0);
+	assert_int_equal(mustache_render(set, "a", NULL, MUSTACHE_TEXT, &out, &err), 0);
+	assert_string_equal(buf_str(&out), "HELLO WORLD");
+	buf_free(&out);
+	mustache_set_free(set);
+	(void)unlink(path);
+	(void)rmdir(dir);
+}
+
 static void
 test_mustache_render_many(void **state)
 {
@@ -772,6 +866,8 @@ main(void)
 		cmocka_unit_test(test_mustache_unknown_template),
 		cmocka_unit_test(test_mustache_output_cap),
 		cmocka_unit_test(test_mustache_render_many),
+		cmocka_unit_test(test_mustache_plural_sections),
+		cmocka_unit_test(test_mustache_load_filtered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

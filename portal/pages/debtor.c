@@ -8,11 +8,13 @@
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
+#include "i18n.h"
 #include "log.h"
 #include "money.h"
 #include "page.h"
 #include "pages/debtor.h"
 #include "token.h"
+#include "tz.h"
 #include "view.h"
 
 static int64_t
@@ -41,6 +43,10 @@ read_invoice(struct ctx *c, const PGresult *res, struct debtor_invoice *d)
 	d->email = str_at(c, res, 0, 7);
 	d->phone = str_at(c, res, 0, 8);
 	d->language = str_at(c, res, 0, 9);
+	d->timezone = PQgetlength(res, 0, 10) > 0 ? str_at(c, res, 0, 10) :
+	    c->cfg->timezone;
+	(void)snprintf(d->customer_id, sizeof(d->customer_id), "%s",
+	    PQgetvalue(res, 0, 11));
 	if (date_parse(PQgetvalue(res, 0, 4), &d->issued) == -1 ||
 	    date_parse(PQgetvalue(res, 0, 5), &d->due) == -1)
 		return -1;
@@ -215,8 +221,12 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	}
 	if (!(flags & DEBTOR_LOCK) && !page_db_or_reply(c))
 		return false;
-	if ((r = load(c, hash, action, flags, d)) == 1)
+	if ((r = load(c, hash, action, flags, d)) == 1) {
+		if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
+			d->lang = i18n_source(c->i18n);
+		page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
 		return true;
+	}
 	if (r == 0)
 		page_error(c, 404, "link");
 	else
@@ -224,7 +234,27 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	return false;
 }
 
-/* "1", "2.5", "0.125": a quantity in thousandths, without trailing zeros. */
+const char *
+debtor_zone(struct ctx *c, const char *zone)
+{
+	char	city[TZ_NAME_MAX];
+
+	if (tz_city(zone != NULL && zone[0] != '\0' ? zone : c->cfg->timezone,
+	    city, sizeof(city)) == -1 || city[0] == '\0')
+		return "UTC";
+	return arena_strdup(c->arena, city);
+}
+
+const struct i18n_lang *
+debtor_use_lang(struct ctx *c, const struct i18n_lang *lang)
+{
+	const struct i18n_lang	*was = c->lang;
+
+	page_lang(c, lang);
+	return was;
+}
+
+/* "1", "2.5", "0,125": a quantity in thousandths, without trailing zeros. */
 static const char *
 quantity_text(struct ctx *c, int64_t milli)
 {
@@ -236,7 +266,8 @@ quantity_text(struct ctx *c, int64_t milli)
 	n = snprintf(frac, sizeof(frac), "%03lld", (long long)(milli % 1000));
 	while (n > 0 && frac[n - 1] == '0')
 		frac[--n] = '\0';
-	return arena_printf(c->arena, "%lld.%s", (long long)(milli / 1000), frac);
+	return arena_printf(c->arena, "%lld%c%s", (long long)(milli / 1000),
+	    money_decimal_point(page_lang_tag(c)), frac);
 }
 
 static void
@@ -267,6 +298,40 @@ items_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_str(v, "payments_total", page_money(c, d->totals[DEBTOR_PAYMENT], d->currency));
 }
 
+/*
+ * The language switch: every language named in itself, each a link to this
+ * page in it; and while the page is not in the customer's language, a form
+ * to keep that language for their pages and mails.
+ */
+static void
+languages_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+{
+	const struct i18n_lang	*l;
+	struct view		*list, *m;
+	char			 csrf[TOKEN_LEN + 1];
+	size_t			 i;
+
+	if (i18n_count(c->i18n) < 2)
+		return;
+	view_set_bool(v, "has_languages", true);
+	list = view_set_list(v, "languages");
+	for (i = 0; i < i18n_count(c->i18n); i++) {
+		l = i18n_at(c->i18n, i);
+		m = view_push_map(list);
+		view_set_str(m, "tag", l->tag);
+		view_set_str(m, "name", l->name);
+		view_set_bool(m, "current", l == c->lang);
+		view_set_fmt(m, "url", "%s?lang=%s", c->req.path, l->tag);
+	}
+	if (c->lang == d->lang ||
+	    token_csrf(c->cfg->secret, "language", d->link_id, csrf) == -1)
+		return;
+	m = view_set_map(v, "remember");
+	view_set_str(m, "csrf", csrf);
+	view_set_str(m, "tag", c->lang->tag);
+	view_set_str(m, "action", debtor_url(c, d, "/language"));
+}
+
 void
 debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
@@ -293,6 +358,8 @@ debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_str(v, "pay_by", page_date(c, late < 0 ? d->due :
 	    date_add_days(today, 10)));
 	items_view(c, d, v);
+	languages_view(c, d, v);
+	view_set_str(v, "zone", debtor_zone(c, d->timezone));
 	view_set_str(v, "invoice_url", debtor_url(c, d, ""));
 	view_set_str(v, "plan_url", debtor_url(c, d, "/plan"));
 	view_set_str(v, "hardship_url", debtor_url(c, d, "/hardship"));
@@ -352,5 +419,11 @@ debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
 const char *
 debtor_url(struct ctx *c, const struct debtor_invoice *d, const char *suffix)
 {
-	return arena_printf(c->arena, "/i/%s%s", d->token, suffix);
+	const struct i18n_lang	*q = page_query_lang(c);
+	bool			 other = d != NULL ? c->lang != d->lang : q != NULL;
+
+	return arena_printf(c->arena, "/i/%s%s%s%s",
+	    d != NULL ? d->token : c->match.captures[0], suffix,
+	    other && c->lang != NULL ? "?lang=" : "",
+	    other && c->lang != NULL ? c->lang->tag : "");
 }

@@ -14,6 +14,7 @@
  * strings live in the request's arena.
  */
 struct ctx;
+struct i18n_lang;
 struct pg_result;
 struct view;
 
@@ -65,6 +66,9 @@ struct debtor_invoice {
 	char			 invoice_id[24];
 	const char		*number, *currency;
 	const char		*name, *email, *phone, *language;
+	const char		*timezone;	/* the customer's, else the config's */
+	char			 customer_id[24];
+	const struct i18n_lang	*lang;		/* the customer's language, or English */
 	struct date		 issued, due;
 	struct debtor_item	*items;
 	int			 nitems;
@@ -81,8 +85,10 @@ struct debtor_invoice {
 /*
  * Opens the link in the route's first capture and loads its invoice (and
  * what flags ask for); writes audit action (NULL: none) and the link's last
- * use in the same transaction. On failure the 404 (unknown, revoked, expired
- * or malformed token) or 503 page has been sent and false is returned.
+ * use in the same transaction. The page speaks the customer's language, or
+ * the one ?lang= asks for (one of ours; anything else is ignored). On
+ * failure the 404 (unknown, revoked, expired or malformed token) or 503 page
+ * has been sent and false is returned.
  */
 bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
@@ -100,8 +106,21 @@ void debtor_plan_view(struct ctx *c, const struct debtor_invoice *d,
 /* Adds the latest hardship note, if any, as v.hardship. */
 void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v);
-/* The page's own address with suffix ("", "/plan", ...), arena-owned. */
+/*
+ * The page's own address with suffix ("", "/plan", ...), arena-owned; with
+ * "?lang=xx" while the page is shown in a language other than the
+ * customer's. d may be NULL (nothing loaded): the token of the route, and
+ * ?lang= kept as the request had it.
+ */
 const char *debtor_url(struct ctx *c, const struct debtor_invoice *d,
     const char *suffix);
+/* The city naming time zone zone ("" or NULL: the config's), arena-owned. */
+const char *debtor_zone(struct ctx *c, const char *zone);
+/*
+ * Switches the response to lang (the customer's for their mails, English
+ * for staff mails) and returns the one it replaces, to switch back.
+ */
+const struct i18n_lang *debtor_use_lang(struct ctx *c,
+    const struct i18n_lang *lang);
 
 #endif

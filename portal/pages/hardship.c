@@ -19,12 +19,14 @@
 #include "date.h"
 #include "db.h"
 #include "form.h"
+#include "i18n.h"
 #include "outbox.h"
 #include "page.h"
 #include "pages/debtor.h"
 #include "pages/hardship.h"
 #include "routes.h"
 #include "token.h"
+#include "tz.h"
 #include "utf8.h"
 #include "view.h"
 
@@ -92,24 +94,12 @@ phone_valid(const char *s)
 	return digits >= PHONE_MIN_DIGITS && digits <= PHONE_MAX_DIGITS;
 }
 
-/* Seconds since the epoch of hour:00 local time on day d. */
-static time_t
-local_time(struct date d, int hour)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = d.year - 1900;
-	tm.tm_mon = d.month - 1;
-	tm.tm_mday = d.day;
-	tm.tm_hour = hour;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-/* The callback: a weekday, its window opening more than 24 hours from now. */
+/*
+ * The callback: a weekday, its window opening more than 24 hours from now,
+ * where the debtor is (their time zone, zone; NULL: the business's).
+ */
 static void
-check_callback(struct ctx *c, struct note *n)
+check_callback(struct ctx *c, const char *zone, struct note *n)
 {
 	struct date	today = page_today(c);
 	int		wd;
@@ -127,13 +117,13 @@ check_callback(struct ctx *c, struct note *n)
 		problem(n, H_DATE, "error_date_weekend");
 	else if (date_diff(n->date, today) > CALLBACK_MAX_DAYS)
 		problem(n, H_DATE, "error_date_far");
-	else if (local_time(n->date, n->window >= 0 ?
+	else if (tz_time(zone, n->date, n->window >= 0 ?
 	    window_start[n->window] : 9) - c->now <= CALLBACK_NOTICE)
 		problem(n, H_DATE, "error_date_soon");
 }
 
 static void
-check_note(struct ctx *c, struct note *n)
+check_note(struct ctx *c, const char *zone, struct note *n)
 {
 	const char	*msg = n->f[H_MESSAGE];
 	size_t		 len = strlen(msg);
@@ -150,19 +140,19 @@ check_note(struct ctx *c, struct note *n)
 		problem(n, H_PHONE, "error_phone_missing");
 	else if (n->f[H_PHONE][0] != '\0' && !phone_valid(n->f[H_PHONE]))
 		problem(n, H_PHONE, "error_phone");
-	check_callback(c, n);
+	check_callback(c, zone, n);
 }
 
 /* The earliest callback day we accept: a weekday, morning > 24 h away. */
 static struct date
-earliest_callback(struct ctx *c)
+earliest_callback(struct ctx *c, const char *zone)
 {
 	struct date	d = date_add_days(page_today(c), 1);
 	int		i, wd;
 
 	for (i = 0; i < 10; i++, d = date_add_days(d, 1)) {
 		wd = date_weekday(d);
-		if (wd < 6 && local_time(d, 9) - c->now > CALLBACK_NOTICE)
+		if (wd < 6 && tz_time(zone, d, 9) - c->now > CALLBACK_NOTICE)
 			break;
 	}
 	return d;
@@ -170,11 +160,12 @@ earliest_callback(struct ctx *c)
 
 /* The values typed so far (or the defaults), as the form shows them. */
 static void
-values_view(struct ctx *c, const struct note *n, struct view *v)
+values_view(struct ctx *c, const char *zone, const struct note *n,
+    struct view *v)
 {
 	struct view	*val = view_set_map(v, "form");
 	char		 iso[DATE_ISO_SIZE];
-	struct date	 first = earliest_callback(c);
+	struct date	 first = earliest_callback(c, zone);
 	int		 i;
 
 	for (i = 0; i < H__MAX; i++)
@@ -198,26 +189,30 @@ values_view(struct ctx *c, const struct note *n, struct view *v)
 			view_set_bool(v, n->errors[i], true);
 	view_set_bool(v, "errors", n->nerrors > 0);
 	view_set_int(v, "max_chars", MESSAGE_MAX_CHARS);
+	view_set_str(v, "zone", debtor_zone(c, zone));	/* "9:00 to 12:00, Madrid time" */
 }
 
-/* The form, fresh or again with problems; status 200, 400 or 503. */
+/*
+ * The form, fresh or again with problems; status 200, 400 or 503 (then d
+ * is NULL: nothing could be read).
+ */
 static void
-render_form(struct ctx *c, int status, const char *token, const char *link_id,
+render_form(struct ctx *c, int status, const struct debtor_invoice *d,
     const struct note *n, struct view *v)
 {
 	char	csrf[TOKEN_LEN + 1];
 
-	if (link_id != NULL) {
-		if (token_csrf(c->cfg->secret, "hardship", link_id, csrf) == -1) {
+	if (d != NULL) {
+		if (token_csrf(c->cfg->secret, "hardship", d->link_id, csrf) == -1) {
 			page_error(c, 500, NULL);
 			return;
 		}
 		view_set_str(v, "csrf", csrf);
 	} else	/* database down: hand back what was posted, to try again */
 		view_set_str(v, "csrf", n->f[H_CSRF] ? n->f[H_CSRF] : "");
-	view_set_fmt(v, "action", "/i/%s/hardship", token);
-	view_set_fmt(v, "invoice_url", "/i/%s", token);
-	values_view(c, n, v);
+	view_set_str(v, "action", debtor_url(c, d, "/hardship"));
+	view_set_str(v, "invoice_url", debtor_url(c, d, ""));
+	values_view(c, d != NULL ? d->timezone : NULL, n, v);
 	page_render(c, status, "hardship", v);
 }
 
@@ -234,18 +229,22 @@ hardship_get(struct ctx *c)
 	v = page_view(c);
 	debtor_view(c, &d, v);
 	debtor_hardship_view(c, &d, v);
-	render_form(c, 200, d.token, d.link_id, &n, v);
+	render_form(c, 200, &d, &n, v);
 }
 
 /* We could not store the note: say so, and give the text back to retry. */
 static void
 unavailable(struct ctx *c, struct note *n)
 {
-	struct view	*v = page_view(c);
+	struct view	*v;
 
 	db_rollback(c->db);
+	if (c->lang == NULL)	/* the customer's is unknown: what they asked for */
+		page_lang(c, page_query_lang(c) ? page_query_lang(c) :
+		    i18n_accept(c->i18n, c->req.accept_language));
+	v = page_view(c);
 	view_set_bool(v, "unavailable", true);
-	render_form(c, 503, c->match.captures[0], NULL, n, v);
+	render_form(c, 503, NULL, n, v);
 }
 
 static int
@@ -272,20 +271,13 @@ insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	return db_do(c->db, SQL_HOLD_INSERT, p, 2);
 }
 
-/* The audit event and the two messages of a received note. */
-static int
-record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+/* The note as its mails tell it, in the response's language. */
+static void
+note_view(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
     const char *id, struct view *v)
 {
-	const char	*detail;
 	struct view	*note = view_set_map(v, "note");
 
-	detail = arena_printf(c->arena, "request %s, %s", id, n->f[H_CATEGORY]);
-	if (detail == NULL || audit_write(c->db, &(struct audit_event){
-	    .actor = "debtor", .action = "hardship.received",
-	    .invoice_id = d->invoice_id, .link_id = d->link_id, .detail = detail,
-	    .client_addr = c->req.remote_addr }) == -1)
-		return -1;
 	view_set_choice(note, "is_", hardship_categories, n->f[H_CATEGORY]);
 	view_set_bool(note, "by_phone", strcmp(n->f[H_CONTACT], "phone") == 0);
 	view_set_bool(note, "by_email", strcmp(n->f[H_CONTACT], "email") == 0);
@@ -296,13 +288,49 @@ record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	view_set_str(note, "callback_date", page_weekday_date(c, n->date));
 	view_set_str(note, "received_on", page_date(c, page_today(c)));
 	view_set_fmt(note, "staff_url", "%s/staff/hardship/%s", c->cfg->base_url, id);
-	view_set_fmt(v, "invoice_link", "%s/i/%s", c->cfg->base_url, d->token);
-	if (c->cfg->staff_email[0] != '\0' &&
-	    outbox_queue(c, "mail/hardship_staff", v, c->cfg->staff_email, NULL,
-	    "hardship.staff", d->invoice_id) == -1)
+	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
+	    debtor_url(c, d, ""));
+}
+
+/* Queues mail template tpl about the note to to, written in lang. */
+static int
+note_mail(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+    const char *id, const struct i18n_lang *lang, const char *tpl,
+    const char *to, const char *to_name, const char *kind)
+{
+	const struct i18n_lang	*was = debtor_use_lang(c, lang);
+	struct view		*v = page_view(c);
+	int			 rc;
+
+	debtor_view(c, d, v);
+	note_view(c, d, n, id, v);
+	rc = outbox_queue(c, tpl, v, to, to_name, kind, d->invoice_id);
+	(void)debtor_use_lang(c, was);
+	return rc;
+}
+
+/*
+ * The audit event and the two messages of a received note: to staff in
+ * English, to the debtor in the customer's language.
+ */
+static int
+record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+    const char *id)
+{
+	const char	*detail;
+
+	detail = arena_printf(c->arena, "request %s, %s", id, n->f[H_CATEGORY]);
+	if (detail == NULL || audit_write(c->db, &(struct audit_event){
+	    .actor = "debtor", .action = "hardship.received",
+	    .invoice_id = d->invoice_id, .link_id = d->link_id, .detail = detail,
+	    .client_addr = c->req.remote_addr }) == -1)
 		return -1;
-	return outbox_queue(c, "mail/hardship_ack", v, d->email, d->name,
-	    "hardship.ack", d->invoice_id);
+	if (c->cfg->staff_email[0] != '\0' &&
+	    note_mail(c, d, n, id, i18n_source(c->i18n), "mail/hardship_staff",
+	    c->cfg->staff_email, NULL, "hardship.staff") == -1)
+		return -1;
+	return note_mail(c, d, n, id, d->lang, "mail/hardship_ack", d->email,
+	    d->name, "hardship.ack");
 }
 
 /*
@@ -341,16 +369,16 @@ hardship_post(struct ctx *c)
 		return;
 	if (!token_csrf_valid(c->cfg->secret, "hardship", d.link_id, n.f[H_CSRF]))
 		problem(&n, H_CSRF, "error_csrf");
-	check_note(c, &n);
-	v = page_view(c);
-	debtor_view(c, &d, v);
+	check_note(c, d.timezone, &n);
 	if (n.nerrors > 0) {
 		db_rollback(c->db);
-		render_form(c, 400, d.token, d.link_id, &n, v);
+		v = page_view(c);
+		debtor_view(c, &d, v);
+		render_form(c, 400, &d, &n, v);
 		return;
 	}
 	if (insert_note(c, &d, &n, id, sizeof(id)) == -1 ||
-	    record_note(c, &d, &n, id, v) == -1 || db_commit(c->db) == -1) {
+	    record_note(c, &d, &n, id) == -1 || db_commit(c->db) == -1) {
 		if (db_is_down(c->db))
 			unavailable(c, &n);
 		else {

@@ -19,8 +19,10 @@
 #include "ctx.h"
 #include "db.h"
 #include "form.h"
+#include "i18n.h"
 #include "ics.h"
 #include "log.h"
+#include "money.h"
 #include "mustache.h"
 #include "outbox.h"
 #include "page.h"
@@ -287,34 +289,53 @@ out:
 	return rc;
 }
 
-/* The audit event and the confirmation mails of an accepted plan. */
+/* Queues mail template tpl about the accepted plan to to, written in lang. */
 static int
-record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
-    const struct plan_schedule *s, struct view *v)
+plan_mail(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
+    const struct plan_schedule *s, const struct i18n_lang *lang,
+    const char *tpl, const char *to, const char *to_name, const char *kind)
 {
-	struct view	*plan;
-	char		*detail;
+	const struct i18n_lang	*was = debtor_use_lang(c, lang);
+	struct view		*v = page_view(c), *plan;
+	int			 rc;
 
-	detail = arena_printf(c->arena, "%s x %d, %s total, terms %s",
-	    plan_freq_name(s->freq), s->count, page_money(c, s->total, d->currency),
-	    o->terms);
-	if (audit_write(c->db, &(struct audit_event){ .actor = "debtor",
-	    .action = "plan.accepted", .invoice_id = d->invoice_id,
-	    .link_id = d->link_id, .detail = detail,
-	    .client_addr = c->req.remote_addr }) == -1)
-		return -1;
+	debtor_view(c, d, v);
 	plan = view_set_map(v, "plan");
 	schedule_view(c, d, s, plan);
 	view_set_str(plan, "accepted_on", page_date(c, page_today(c)));
 	view_set_str(plan, "terms_version", o->terms);
 	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
 	    debtor_url(c, d, ""));
-	if (outbox_queue(c, "mail/plan_confirm", v, d->email, d->name,
-	    "plan.confirm", d->invoice_id) == -1)
+	rc = outbox_queue(c, tpl, v, to, to_name, kind, d->invoice_id);
+	(void)debtor_use_lang(c, was);
+	return rc;
+}
+
+/*
+ * The audit event and the confirmation mails of an accepted plan: to the
+ * debtor in the customer's language, to staff in English.
+ */
+static int
+record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
+    const struct plan_schedule *s)
+{
+	char	total[MONEY_FORMAT_MAX], *detail;
+
+	if (money_format_plain(total, sizeof(total), s->total, d->currency) == -1)
+		return -1;
+	detail = arena_printf(c->arena, "%s x %d, %s %s total, terms %s",
+	    plan_freq_name(s->freq), s->count, d->currency, total, o->terms);
+	if (audit_write(c->db, &(struct audit_event){ .actor = "debtor",
+	    .action = "plan.accepted", .invoice_id = d->invoice_id,
+	    .link_id = d->link_id, .detail = detail,
+	    .client_addr = c->req.remote_addr }) == -1)
+		return -1;
+	if (plan_mail(c, d, o, s, d->lang, "mail/plan_confirm", d->email,
+	    d->name, "plan.confirm") == -1)
 		return -1;
 	if (c->cfg->plan_mail_staff && c->cfg->staff_email[0] != '\0' &&
-	    outbox_queue(c, "mail/plan_staff", v, c->cfg->staff_email, NULL,
-	    "plan.staff", d->invoice_id) == -1)
+	    plan_mail(c, d, o, s, i18n_source(c->i18n), "mail/plan_staff",
+	    c->cfg->staff_email, NULL, "plan.staff") == -1)
 		return -1;
 	return 0;
 }
@@ -428,7 +449,7 @@ plan_post(struct ctx *c)
 		goto fail;
 	}
 	if (insert_installments(c, plan_id, s) == -1 ||
-	    record_plan(c, &d, &o, s, v) == -1 || db_commit(c->db) == -1)
+	    record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
 		goto fail;
 	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)
 		page_error(c, 500, NULL);

@@ -245,6 +245,8 @@ request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 		age_view(r, strtoll(PQgetvalue(res, 0, 12), NULL, 10));
 		view_set_str(r, "reviewer", PQgetvalue(res, 0, 13));
 		view_set_str(r, "client_addr", PQgetvalue(res, 0, 14));
+		/* The debtor's zone: "morning (9:00 to 12:00, Madrid time)". */
+		view_set_str(r, "zone", debtor_zone(c, PQgetvalue(res, 0, 15)));
 	}
 	PQclear(res);
 	return 0;
@@ -429,6 +431,7 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 	view_set_str(v, "phone", PQgetvalue(res, 0, 7));
 	view_set_str(v, "language", PQgetvalue(res, 0, 8));
 	view_set_str(v, "customer_ref", PQgetvalue(res, 0, 9));
+	view_set_str(v, "timezone", PQgetvalue(res, 0, 10));
 	PQclear(res);
 	p[0] = id;
 	if ((res = db_run(c->db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
@@ -499,7 +502,10 @@ plan_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 	view_set_str(m, "status", PQgetvalue(res, i, 1));
 	view_set_bool(m, "active", strcmp(PQgetvalue(res, i, 1), "active") == 0);
 	view_set_str(m, "frequency", PQgetvalue(res, i, 2));
-	view_set_str(m, "count", PQgetvalue(res, i, 3));
+	view_set_bool(m, "weekly", strcmp(PQgetvalue(res, i, 2), "weekly") == 0);
+	view_set_bool(m, "fortnightly", strcmp(PQgetvalue(res, i, 2), "fortnightly") == 0);
+	view_set_bool(m, "monthly", strcmp(PQgetvalue(res, i, 2), "monthly") == 0);
+	view_set_int(m, "count", strtoll(PQgetvalue(res, i, 3), NULL, 10));
 	view_set_str(m, "total", page_money(c, strtoll(PQgetvalue(res, i, 4), NULL,
 	    10), PQgetvalue(res, i, 8)));
 	view_set_str(m, "accepted", PQgetvalue(res, i, 5));
@@ -525,6 +531,7 @@ message_row(struct ctx *c, const PGresult *res, int i, struct view *m)
 
 	(void)c;
 	row_strings(res, i, keys, m);
+	view_set_int(m, "attempts", strtoll(PQgetvalue(res, i, 4), NULL, 10));
 }
 
 /* An audit event: the action becomes a flag ("a_plan_accepted") so the

@@ -19,7 +19,9 @@
 // it; headings that start at h1 and skip no level; autocomplete on email,
 // phone and password fields (1.3.5); every error message tied to its
 // field; a visible focus indicator with 3:1 contrast on the first 10
-// elements Tab reaches (2.4.7, 1.4.11). Then the plan and hardship forms
+// elements Tab reaches (2.4.7, 1.4.11). The debtor pages are visited in
+// English (all checks), French (all but focus: the longest words) and
+// Spanish (axe and structure, 360 and 1280 px). Then the plan and hardship forms
 // and staff sign-in are sent with JavaScript off. Pages are visited in two
 // lanes side by side to keep the run short. Playwright starts Chromium with
 // a fresh temporary profile and never downloads a browser of its own.
@@ -345,8 +347,21 @@ async function timed(what, fn) {
 	TIMES[what] = (TIMES[what] || 0) + Date.now() - t;
 }
 
-async function audit(page, name) {
-	await timed('focus', () => focusVisible(page, name));
+// The lighter audit for a language whose layout is covered by a longer
+// one: axe at both widths, the page's structure, no overflow at 360 px
+// and 1280 px.
+async function auditLight(page, name) {
+	await timed('structure', () => structure(page, name));
+	await timed('errors', () => errorsTied(page, name));
+	await page.setViewportSize(PHONE);
+	await timed('axe', () => axeCheck(page, name, PHONE));
+	await timed('scroll', () => noHorizontalScroll(page, name, PHONE, ''));
+	await timed('scroll', () => noHorizontalScroll(page, name, DESKTOP, ''));
+}
+
+// The longest language: everything but the focus rings (which do not
+// depend on the words), axe at both widths, every layout check.
+async function auditLayout(page, name) {
 	await timed('structure', () => structure(page, name));
 	await timed('errors', () => errorsTied(page, name));
 	await page.setViewportSize(PHONE);
@@ -358,6 +373,12 @@ async function audit(page, name) {
 	await page.setViewportSize(DESKTOP);
 	await timed('axe', () => axeCheck(page, name, DESKTOP));
 	await timed('scroll', () => noHorizontalScroll(page, name, DESKTOP, ''));
+}
+
+// Every check: the focus rings, then the layout audit.
+async function audit(page, name) {
+	await timed('focus', () => focusVisible(page, name));
+	await auditLayout(page, name);
 }
 
 // ---------------------------------------------------------------- pages
@@ -382,14 +403,54 @@ async function submit(page, selector, status) {
 	return r;
 }
 
-async function visit(page, name, load) {
+async function visit(page, name, load, how = audit) {
 	try {
 		await load();
 	} catch (e) {
 		notOk(`${name}: the page could not be reached`, e.message);
 		return;
 	}
-	await audit(page, name);
+	await how(page, name);
+}
+
+// The debtor's pages in language l (?lang=; the forms keep it), each
+// checked by how: every check in English, the layout checks in French
+// (the longest), the lighter ones in Spanish. The demo's unpaid invoice
+// belongs to a Spanish customer, so its pages also offer to remember l.
+async function debtorPages(page, l, how) {
+	const unpaid = 'INV-2026-0147';
+	const q = `?lang=${l}`;
+	const v = (name, load) => visit(page, `${name} [${l}]`, load, how);
+	const main = 'main form[method="post"] button[type="submit"]';
+	await v('invoice (unpaid, fees and payments)', () => goto(page, url(unpaid, q), 200));
+	await v('invoice (paid)', () => goto(page, url('INV-2026-0133', q), 200));
+	await v('invoice (accepted plan)', () => goto(page, url('INV-2026-0171', q), 200));
+	await v('invoice (hardship note received)', () => goto(page, url('INV-2026-0158', q), 200));
+	await v('invoice (unpaid, larger amount, no fees)', () => goto(page, url('INV-2026-0152', q), 200));
+	await v('plan options', () => goto(page, url(unpaid, '/plan' + q), 200));
+	await v('plan options after a submit without a choice or the agree box', async () => {
+		await goto(page, url(unpaid, '/plan' + q), 200);
+		await submit(page, main, 400);
+		if (!(await page.isVisible('#agree-error'))) throw new Error('no error next to the agree box');
+	});
+	await v('plan agreement', () => goto(page, url('INV-2026-0171', '/plan' + q), 200));
+	await v('plan, paid invoice', () => goto(page, url('INV-2026-0133', '/plan' + q), 200));
+	await v('hardship form', () => goto(page, url(unpaid, '/hardship' + q), 200));
+	await v('hardship form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/hardship' + q), 200);
+		await page.fill('#message', 'Kept text: my shop flooded last week.');
+		await page.fill('#phone', 'call me');
+		await submit(page, main, 400);
+		if ((await page.inputValue('#message')) !== 'Kept text: my shop flooded last week.') {
+			throw new Error('the message was not kept');
+		}
+	});
+	await v('hardship form, note already received', () => goto(page, url('INV-2026-0158', '/hardship' + q), 200));
+	await page.setExtraHTTPHeaders({ 'Accept-Language': l });
+	await v('404 page (unknown token, Accept-Language)', () => goto(page, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+	await page.setExtraHTTPHeaders({});
+	const lang = await page.evaluate(() => document.documentElement.lang);
+	check(`the pages in ${l} say lang="${l}"`, lang === l, `lang="${lang}"`);
 }
 
 // nginx serves these itself (from templates/error.mustache); they are shown
@@ -417,57 +478,37 @@ async function main() {
 	const page = await ctx.newPage();
 	const sctx = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
 	const spage = await sctx.newPage();
+	const fctx = await browser.newContext({ viewport: DESKTOP, bypassCSP: true });
+	const fpage = await fctx.newPage();
+	fpage.setDefaultTimeout(15000);
 	page.setDefaultTimeout(15000);
 	spage.setDefaultTimeout(15000);
 	const unpaid = 'INV-2026-0147';	// fees and a payment
 
-	// Two lanes side by side, each in its own browser context; each lane's
+	// Three lanes side by side, each in its own browser context; each lane's
 	// lines are printed together when both are done.
 	const lanes = await Promise.all([lane(async () => {
-		// The debtor's pages.
-		await visit(page, 'invoice (unpaid, fees and payments)', () => goto(page, url(unpaid), 200));
-		await visit(page, 'invoice (paid)', () => goto(page, url('INV-2026-0133'), 200));
-		await visit(page, 'invoice (accepted plan)', () => goto(page, url('INV-2026-0171'), 200));
-		await visit(page, 'invoice (hardship note received)', () => goto(page, url('INV-2026-0158'), 200));
-		await visit(page, 'invoice (unpaid, larger amount, no fees)', () => goto(page, url('INV-2026-0152'), 200));
-		await visit(page, 'plan options', () => goto(page, url(unpaid, '/plan'), 200));
-		await visit(page, 'plan options after a submit without a choice or the agree box', async () => {
-			await goto(page, url(unpaid, '/plan'), 200);
-			await submit(page, 'form[method="post"] button[type="submit"]', 400);
-			if (!(await page.isVisible('#agree-error'))) throw new Error('no error next to the agree box');
-		});
-		await visit(page, 'plan agreement', () => goto(page, url('INV-2026-0171', '/plan'), 200));
-		await visit(page, 'plan, paid invoice', () => goto(page, url('INV-2026-0133', '/plan'), 200));
-		await visit(page, 'hardship form', () => goto(page, url(unpaid, '/hardship'), 200));
-		await visit(page, 'hardship form after a submit with errors', async () => {
-			await goto(page, url(unpaid, '/hardship'), 200);
-			await page.fill('#message', 'Kept text: my shop flooded last week.');
-			await page.fill('#phone', 'call me');
-			await submit(page, 'form[method="post"] button[type="submit"]', 400);
-			if ((await page.inputValue('#message')) !== 'Kept text: my shop flooded last week.') {
-				throw new Error('the message was not kept');
-			}
-		});
-		await visit(page, 'hardship form, note already received', () => goto(page, url('INV-2026-0158', '/hardship'), 200));
+		// The debtor's pages, in English (the full audit).
+		await debtorPages(page, 'en', audit);
 	}), lane(async () => {
 		// Error pages.
 		await visit(spage, '404 page (unknown token)', () => goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
 		await visit(spage, '400 page (a form with an unknown field)', async () => {
 			await goto(spage, url(unpaid, '/plan'), 200);
 			await spage.evaluate(() => {
-				const f = document.querySelector('form[method="post"]');
+				const f = document.querySelector('main form[method="post"]');
 				const i = document.createElement('input');
 				i.type = 'hidden'; i.name = 'unexpected'; i.value = '1';
 				f.appendChild(i);
 			});
-			await submit(spage, 'form[method="post"] button[type="submit"]', 400);
+			await submit(spage, 'main form[method="post"] button[type="submit"]', 400);
 		});
 		await visit(spage, '403 page (an expired form)', async () => {
 			await goto(spage, url(unpaid, '/plan'), 200);
-			await spage.evaluate(() => { document.querySelector('input[name="csrf"]').value = 'expired'; });
+			await spage.evaluate(() => { document.querySelector('main input[name="csrf"]').value = 'expired'; });
 			await spage.check('input[name="option"] >> nth=0');
 			await spage.check('#agree');
-			await submit(spage, 'form[method="post"] button[type="submit"]', 403);
+			await submit(spage, 'main form[method="post"] button[type="submit"]', 403);
 		});
 		for (const code of [400, 503]) {
 			await visit(spage, `${code} page served by nginx`, () => staticError(spage, code));
@@ -503,6 +544,11 @@ async function main() {
 			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 400);
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+		// The debtor's pages in Spanish (lighter: French is longer).
+		await debtorPages(spage, 'es', auditLight);
+	}), lane(async () => {
+		// The debtor's pages in French, the longest language: the full audit.
+		await debtorPages(fpage, 'fr', auditLayout);
 	})]);
 	for (const lines of lanes) for (const l of lines) console.log(l);
 

@@ -10,6 +10,8 @@ H-1,HC-1,Rosa Díaz,rosa@example.com,+34 600 000 001,es,EUR,$(d -40),$(d -10),li
 H-2,HC-2,Tom Byrne,tom@example.com,,en,GBP,$(d -40),$(d -10),line,Repairs,1,300.00,
 CSV
 admin import "$T/inv.csv" > /dev/null
+# The wording is checked in English here (languages: test_languages.sh).
+sql "UPDATE customers SET language = 'en'"
 p=$(link_path H-1)
 http GET "$p/hardship"
 expect_status 200 "the hardship form opens"

@@ -10,6 +10,8 @@ awk '{ while (match($0, /@-?[0-9]+@/)) { n = substr($0, RSTART + 1, RLENGTH - 2)
 	$0 = substr($0, 1, RSTART - 1) d substr($0, RSTART + RLENGTH) } print }' \
 	"$ROOT/sql/demo.csv.in" > "$T/demo.csv"
 admin import "$T/demo.csv" > /dev/null
+# The wording is checked in English here (languages: test_languages.sh).
+sql "UPDATE customers SET language = 'en'"
 
 cents() { tr -d ', ' | sed -E 's/^[A-Z]{3}//; s/\.//'; }	# "EUR 1,234.50" -> 123450
 
@@ -95,7 +97,7 @@ http GET "$p3/plan"
 c3=$(form_value csrf)
 q3=$(form_value quote)
 grep '^INV-2026-0160,' "$T/demo.csv" | head -n 1 | awk -F, -v OFS=, -v d="$(date -u +%Y-%m-%d)" \
-	'{ $10 = "payment"; $11 = "Paid in full"; $12 = ""; $13 = "294.00"; $14 = d; print }' > "$T/pay.csv"
+	'{ $11 = "payment"; $12 = "Paid in full"; $13 = ""; $14 = "294.00"; $15 = d; print }' > "$T/pay.csv"
 { head -n 1 "$T/demo.csv"; grep '^INV-2026-0160,' "$T/demo.csv"; cat "$T/pay.csv"; } > "$T/paid.csv"
 admin import "$T/paid.csv" > /dev/null
 http POST "$p3/plan" --data-urlencode "option=1" --data-urlencode "agree=yes" --data-urlencode "csrf=$c3" --data-urlencode "quote=$q3"
