@@ -65,11 +65,20 @@ record(struct extract *x, const char *name, const struct i18n_msg *im,
     struct mustache_error *err)
 {
 	struct message	*m = find(x, im);
-	char		 ref[192];
+	char		 ref[192], file[192], line[200];
 
-	/* References name the project's directory, wherever it was read. */
+	/*
+	 * References name the project's directory, wherever it was read. The
+	 * catalogs' "#:" lines carry the file only: with line numbers every
+	 * edit of a template would rewrite the references of every message
+	 * below it in the POT and in each PO file, and two branches touching
+	 * one template would conflict on lines nobody translated. Messages
+	 * still name their line in errors (where).
+	 */
 	(void)snprintf(ref, sizeof(ref), "templates/%s.mustache:%u", name,
 	    im->line);
+	(void)snprintf(file, sizeof(file), "templates/%s.mustache", name);
+	(void)snprintf(line, sizeof(line), "#: %s\n", file);
 	if (m != NULL) {
 		if ((m->plural == NULL) != (im->plural == NULL) || (m->plural &&
 		    (strlen(m->plural) != im->plen ||
@@ -78,7 +87,8 @@ record(struct extract *x, const char *name, const struct i18n_msg *im,
 			    "plural at %s\n", ref, m->where);
 			x->problems++;
 		}
-		(void)buf_printf(&m->refs, "#: %s\n", ref);
+		if (strstr(buf_str(&m->refs), line) == NULL)
+			(void)buf_puts(&m->refs, line);
 		return 0;
 	}
 	if (x->n == MAX_MESSAGES) {
@@ -92,7 +102,7 @@ record(struct extract *x, const char *name, const struct i18n_msg *im,
 	m->comment = dup(im->comment, im->comlen);
 	(void)snprintf(m->where, sizeof(m->where), "%s", ref);
 	buf_init(&m->refs, 0);
-	(void)buf_printf(&m->refs, "#: %s\n", ref);
+	(void)buf_puts(&m->refs, line);
 	if (im->plural != NULL && !i18n_same_tags(im->id, im->idlen, im->plural,
 	    im->plen)) {
 		fprintf(stderr, "%s: the singular and plural have different "
