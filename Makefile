@@ -124,11 +124,13 @@ bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
 
+# The development stack listens on 127.0.0.1:$(PORT).
+PORT	?= 8080
 run: deps all
-	@scripts/stack.sh run var
+	@scripts/stack.sh run var --port $(PORT)
 
 start: deps all
-	@scripts/stack.sh start var
+	@scripts/stack.sh start var --port $(PORT)
 
 stop:
 	@scripts/stack.sh stop var
@@ -141,8 +143,13 @@ psql:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/settle
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	cp -R templates static sql po $(DESTDIR)$(PREFIX)/share/settle/
-	install -m 0644 nginx.conf $(DESTDIR)$(PREFIX)/share/settle/nginx.conf.in
+	cp -R templates sql $(DESTDIR)$(PREFIX)/share/settle/
+	if [ -d po ]; then cp -R po $(DESTDIR)$(PREFIX)/share/settle/; fi
+	scripts/static-names.sh static $(DESTDIR)$(PREFIX)/share/settle/static
+	scripts/nginx-conf.sh site EXEMPT= STATE=/var/lib/settle \
+		SHARE=$(PREFIX)/share/settle ACCESS_LOG=/var/log/nginx/settle-access.log \
+		HSTS='add_header Strict-Transport-Security "max-age=63072000" always;' \
+		> $(DESTDIR)$(PREFIX)/share/settle/nginx-site.conf
 	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/
 
 clean:

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "asset.h"
 #include "config.h"
 
 #define CONFIG_FILE_MAX		(64 * 1024)
@@ -43,6 +44,7 @@ static const struct key keys[] = {
 	I("workers", workers, 1, 256),
 	S("templates", templates),
 	S("po", po),
+	S("static", static_dir),
 	S("sql", sql),
 	S("secret_file", secret_file),
 	S("base_url", base_url),
@@ -93,6 +95,7 @@ config_defaults(struct config *c)
 	(void)snprintf(c->admin_database, sizeof(c->admin_database), "dbname=settle");
 	(void)snprintf(c->socket, sizeof(c->socket), "/run/settle/portal.sock");
 	(void)snprintf(c->templates, sizeof(c->templates), "/usr/local/share/settle/templates");
+	(void)snprintf(c->static_dir, sizeof(c->static_dir), "/usr/local/share/settle/static");
 	(void)snprintf(c->sql, sizeof(c->sql), "/usr/local/share/settle/sql");
 	(void)snprintf(c->secret_file, sizeof(c->secret_file), "/etc/settle/secret");
 	(void)snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
@@ -357,6 +360,23 @@ out:
 	return rc;
 }
 
+/*
+ * The stylesheet's URL for the pages: its versioned name when the file can
+ * be read (nginx caches those for a year), else the plain name, so a host
+ * without static files (portal-notify alone) still starts; css_versioned
+ * tells the portal to warn.
+ */
+static void
+name_stylesheet(struct config *c)
+{
+	char	err[256];
+
+	c->css_versioned = asset_url(c->static_dir, "settle.css", c->css_url,
+	    sizeof(c->css_url), err, sizeof(err)) == 0;
+	if (!c->css_versioned)
+		(void)snprintf(c->css_url, sizeof(c->css_url), "/static/settle.css");
+}
+
 int
 config_load(struct config *c, const char *path, char *err, size_t errsz)
 {
@@ -376,6 +396,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	}
 	if (load_secret(c, err, errsz) == -1)
 		goto out;
+	name_stylesheet(c);
 	rc = 0;
 out:
 	free(text);

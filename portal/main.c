@@ -90,6 +90,9 @@ load(const char *path, struct config **cfgp, struct i18n **tplp)
 		log_error("config: cannot set timezone %s", cfg->timezone);
 		goto out;
 	}
+	if (!cfg->css_versioned)
+		log_warn("config: cannot read %s/settle.css; pages link the "
+		    "unversioned /static/settle.css", cfg->static_dir);
 	if (i18n_load(cfg->templates, cfg->po, &tpl, &merr) == -1) {
 		log_error("template %s:%u:%u: %s", merr.template, merr.line,
 		    merr.column, merr.message);
