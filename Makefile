@@ -148,6 +148,7 @@ install: all
 	scripts/static-names.sh static $(DESTDIR)$(PREFIX)/share/settle/static
 	scripts/nginx-conf.sh site EXEMPT= STATE=/var/lib/settle \
 		SHARE=$(PREFIX)/share/settle ACCESS_LOG=/var/log/nginx/settle-access.log \
+		ERROR_LOG=/var/log/nginx/settle-error.log \
 		HSTS='add_header Strict-Transport-Security "max-age=63072000" always;' \
 		> $(DESTDIR)$(PREFIX)/share/settle/nginx-site.conf
 	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/

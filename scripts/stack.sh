@@ -369,6 +369,7 @@ start_nginx() {
 	"$ROOT/scripts/nginx-conf.sh" dev STATE="$VAR" RUN="$RUN" SHARE="$VAR" \
 		LISTEN="127.0.0.1:$PORT" UPSTREAM="server unix:$RUN/portal.sock;" \
 		ACCESS_LOG="\"$VAR/log/nginx-access.log\"" HSTS= EXEMPT="$EXEMPT" \
+		ERROR_LOG="\"$VAR/log/nginx-error.log\"" \
 		> "$VAR/nginx/nginx.conf"
 	pid=$(pidof_file "$RUN/nginx.pid")
 	if alive "$pid" nginx; then
