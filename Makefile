@@ -8,7 +8,7 @@ ifeq ($(origin CC),default)
 CC	= gcc
 endif
 
-PKGS	 = fcgi libpq libsodium libqrencode libpng libxml-2.0 liboath
+PKGS	 = fcgi libpq libsodium libqrencode libpng libxml-2.0 liboath libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell pkg-config --cflags cmocka libcjson 2>/dev/null)

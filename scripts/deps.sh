@@ -7,15 +7,17 @@
 set -euo pipefail
 
 # libqrencode, libpng, libxml2 and liboath: payment QR codes, bank statements
-# (camt.053) and staff TOTP.
+# (camt.053) and staff TOTP. libsystemd: sd_notify readiness under systemd.
 base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
       libcjson-dev libqrencode-dev libpng-dev libxml2-dev liboath-dev
-      postgresql nginx curl ca-certificates util-linux procps tzdata)
+      libsystemd-dev postgresql nginx curl ca-certificates util-linux procps
+      tzdata)
 # chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
 # playwright-core; it never downloads a browser of its own). zbar-tools: the
 # QR tests decode what we draw with zbarimg. gettext (msgfmt, msgmerge) and
-# python3: the catalog test and make po.
-test=(chromium nodejs npm zbar-tools gettext python3)
+# python3: the catalog test and make po. systemd: its systemd-analyze checks
+# the unit files offline (test_systemd.sh).
+test=(chromium nodejs npm zbar-tools gettext python3 systemd)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
 	test)	want=("${base[@]}" "${test[@]}") ;;
