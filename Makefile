@@ -38,7 +38,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install clean po po-check
+	asan valgrind fuzz bench psql install deb clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -140,7 +140,7 @@ restart: stop start
 psql:
 	@scripts/stack.sh psql var
 
-install: all
+install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/settle
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	cp -R templates sql $(DESTDIR)$(PREFIX)/share/settle/
@@ -153,5 +153,13 @@ install: all
 		> $(DESTDIR)$(PREFIX)/share/settle/nginx-site.conf
 	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/
 
+# The Debian package (debian/): build/deb/settle_VERSION_ARCH.deb, then lintian.
+deb:
+	@scripts/deps.sh deb
+	rm -rf build/deb debian/settle && mkdir -p build/deb
+	debian/rules binary
+	lintian --fail-on error build/deb/settle_*_$$(dpkg --print-architecture).deb
+
 clean:
-	rm -rf build
+	rm -rf build debian/settle debian/.debhelper debian/files \
+		debian/settle.substvars debian/debhelper-build-stamp

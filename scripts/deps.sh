@@ -4,6 +4,7 @@
 #   scripts/deps.sh test    + what the tests need (make test)
 #   scripts/deps.sh fuzz    + clang and libFuzzer
 #   scripts/deps.sh bench   + wrk
+#   scripts/deps.sh deb     + debhelper and lintian (make deb)
 set -euo pipefail
 
 # libqrencode, libpng, libxml2 and liboath: payment QR codes, bank statements
@@ -23,7 +24,8 @@ case "${1:-base}" in
 	test)	want=("${base[@]}" "${test[@]}") ;;
 	fuzz)	want=("${base[@]}" clang libclang-rt-14-dev) ;;
 	bench)	want=("${base[@]}" wrk) ;;
-	*)	echo "usage: $0 base|test|fuzz|bench" >&2; exit 2 ;;
+	deb)	want=("${base[@]}" debhelper lintian fakeroot) ;;
+	*)	echo "usage: $0 base|test|fuzz|bench|deb" >&2; exit 2 ;;
 esac
 
 missing=()
