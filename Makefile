@@ -38,7 +38,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install deb clean po po-check
+	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -159,6 +159,22 @@ deb:
 	rm -rf build/deb debian/settle && mkdir -p build/deb
 	debian/rules binary
 	lintian --fail-on error build/deb/settle_*_$$(dpkg --print-architecture).deb
+
+# pg_dump, restore into a new cluster, the same pages (scripts/backup-test.sh).
+backup-test: all
+	@scripts/backup-test.sh
+
+# Two portal instances behind one upstream, one killed under load; PgBouncer;
+# a streaming replica (scripts/scale-test.sh; about 2 minutes).
+scale-test: all
+	@scripts/deps.sh scale
+	@scripts/scale-test.sh
+
+# Installs the package in a Debian 12 system booted with systemd-nspawn and
+# checks the units and nginx there (root; debootstrap once, then ~1 min).
+deb-boot-test: deb
+	@scripts/deps.sh deb-boot
+	@scripts/deb-boot-test.sh build/deb/settle_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
 
 clean:
 	rm -rf build debian/settle debian/.debhelper debian/files \

@@ -5,6 +5,8 @@
 #   scripts/deps.sh fuzz    + clang and libFuzzer
 #   scripts/deps.sh bench   + wrk
 #   scripts/deps.sh deb     + debhelper and lintian (make deb)
+#   scripts/deps.sh deb-boot + debootstrap and systemd-nspawn (make deb-boot-test)
+#   scripts/deps.sh scale   + wrk and pgbouncer (make scale-test)
 set -euo pipefail
 
 # libqrencode, libpng, libxml2 and liboath: payment QR codes, bank statements
@@ -25,7 +27,9 @@ case "${1:-base}" in
 	fuzz)	want=("${base[@]}" clang libclang-rt-14-dev) ;;
 	bench)	want=("${base[@]}" wrk) ;;
 	deb)	want=("${base[@]}" debhelper lintian fakeroot) ;;
-	*)	echo "usage: $0 base|test|fuzz|bench|deb" >&2; exit 2 ;;
+	deb-boot) want=("${base[@]}" debootstrap systemd-container openssl) ;;
+	scale)	want=("${base[@]}" wrk pgbouncer) ;;
+	*)	echo "usage: $0 base|test|fuzz|bench|deb|deb-boot|scale" >&2; exit 2 ;;
 esac
 
 missing=()
