@@ -5,6 +5,7 @@
 # with a temporary directory and a free port, so runs never collide.
 #
 #   scripts/stack.sh start DIR [--port N] [--fast] [--no-demo] [--exempt]
+#                             [--instances N]        (portal masters, one socket each)
 #                             [--set KEY=VALUE]...   (override a config key)
 #   scripts/stack.sh run DIR      start, print the demo links, stop on Ctrl-C
 #   scripts/stack.sh stop DIR     stop what DIR's pid files name
@@ -33,12 +34,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SETTLE_BUILD:-$ROOT/build}
 cmd=${1:-}; shift || true
 VAR=${1:-}; shift || true
-[ -n "$cmd" ] && [ -n "$VAR" ] || { sed -n '2,17p' "$0" >&2; exit 2; }
+[ -n "$cmd" ] && [ -n "$VAR" ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 
 PORT=8080
 FAST=0
 DEMO=1
 EXEMPT=
+INSTANCES=1
 SETS=()
 while [ $# -gt 0 ] && [ "$cmd" != psql ]; do
 	case "$1" in
@@ -47,6 +49,7 @@ while [ $# -gt 0 ] && [ "$cmd" != psql ]; do
 	--no-demo) DEMO=0; shift ;;
 	--exempt) EXEMPT='127.0.0.1/32 1;'; shift ;;
 	--set) SETS+=("$2"); shift 2 ;;
+	--instances) INSTANCES=$2; shift 2 ;;
 	*) echo "stack.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -347,13 +350,30 @@ wait_for() {	# wait_for SECONDS COMMAND...
 	return 1
 }
 
+# Instance 1 is settle.conf and portal.sock; instance K > 1 (--instances,
+# the scale test) is settle-K.conf and portal-K.sock, on the same database.
+instance_conf() { if [ "$1" -eq 1 ]; then echo "$CONF"; else echo "$VAR/settle-$1.conf"; fi; }
+instance_name() { if [ "$1" -eq 1 ]; then echo portal; else echo "portal-$1"; fi; }
+
 start_portal() {
-	local pid
-	pid=$(pidof_file "$RUN/portal.pid")
-	if alive "$pid" "portal -c $CONF"; then return 0; fi
-	start_bg "$VAR/log/portal.log" "$BIN/portal" -c "$CONF"
-	wait_for 20 test -S "$RUN/portal.sock" ||
-		die "portal did not start, see $VAR/log/portal.log"
+	local k pid conf name
+	for k in $(seq 1 "$INSTANCES"); do
+		conf=$(instance_conf "$k")
+		name=$(instance_name "$k")
+		if [ "$k" -gt 1 ]; then
+			sed -e "s|^socket = .*|socket = $RUN/$name.sock|" \
+			    -e "s|^pidfile = .*|pidfile = $RUN/$name.pid|" "$CONF" > "$conf"
+			[ -z "$RUNUSER" ] || chown "$RUNUSER:$RUNUSER" "$conf"
+		fi
+		pid=$(pidof_file "$RUN/$name.pid")
+		if alive "$pid" "portal -c $conf"; then continue; fi
+		touch "$VAR/log/$name.log"
+		chmod 0640 "$VAR/log/$name.log"
+		[ -z "$RUNUSER" ] || chown "$RUNUSER:$RUNUSER" "$VAR/log/$name.log"
+		start_bg "$VAR/log/$name.log" "$BIN/portal" -c "$conf"
+		wait_for 20 test -S "$RUN/$name.sock" ||
+			die "portal did not start, see $VAR/log/$name.log"
+	done
 }
 
 start_notify() {
@@ -364,10 +384,20 @@ start_notify() {
 	echo "$BG_PID" > "$RUN/notify.pid"
 }
 
+# One upstream server line per portal instance; a failed one is skipped for
+# 5 s (as in nginx/site.conf).
+upstream_servers() {
+	local k
+	for k in $(seq 1 "$INSTANCES"); do
+		[ "$k" -eq 1 ] || printf '\n\t\t'
+		printf 'server unix:%s/%s.sock max_fails=1 fail_timeout=5s;' "$RUN" "$(instance_name "$k")"
+	done
+}
+
 start_nginx() {
 	local pid
 	"$ROOT/scripts/nginx-conf.sh" dev STATE="$VAR" RUN="$RUN" SHARE="$VAR" \
-		LISTEN="127.0.0.1:$PORT" UPSTREAM="server unix:$RUN/portal.sock;" \
+		LISTEN="127.0.0.1:$PORT" UPSTREAM="$(upstream_servers)" \
 		ACCESS_LOG="\"$VAR/log/nginx-access.log\"" HSTS= EXEMPT="$EXEMPT" \
 		ERROR_LOG="\"$VAR/log/nginx-error.log\"" \
 		> "$VAR/nginx/nginx.conf"
@@ -465,6 +495,12 @@ stop() {
 	stop_pid "$RUN/nginx.pid" nginx
 	stop_pid "$RUN/notify.pid" "portal-notify -c $CONF"
 	stop_pid "$RUN/portal.pid" "portal -c $CONF"
+	local f
+	for f in "$RUN"/portal-*.pid; do
+		[ -e "$f" ] || continue
+		f=${f##*/portal-}
+		stop_pid "$RUN/portal-${f%.pid}.pid" "portal -c $VAR/settle-${f%.pid}.conf"
+	done
 	pg_stop
 }
 
