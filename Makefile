@@ -38,7 +38,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test clean po po-check
+	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -159,6 +159,11 @@ deb:
 	rm -rf build/deb debian/settle && mkdir -p build/deb
 	debian/rules binary
 	lintian --fail-on error build/deb/settle_*_$$(dpkg --print-architecture).deb
+
+# make start and make stop in real clones: /root, a long path with spaces,
+# a normal user's home (root; scripts/try-paths.sh; TRY_FULL=1 adds make test).
+try-paths:
+	@scripts/try-paths.sh
 
 # pg_dump, restore into a new cluster, the same pages (scripts/backup-test.sh).
 backup-test: all
