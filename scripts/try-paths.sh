@@ -53,7 +53,7 @@ try() {
 	shift 2
 	local as=("$@")
 	CLONES+=("$dir")
-	"${as[@]}" git clone -q "$T/settle.bundle" "$dir" || { not_ok "$name: git clone"; return; }
+	"${as[@]}" git -c advice.detachedHead=false clone -q "$T/settle.bundle" "$dir" || { not_ok "$name: git clone"; return; }
 	if [ -n "$SHARED" ]; then "${as[@]}" ln -s "$SHARED" "$(dirname "$dir")/shared"; fi
 	port=$("$ROOT/scripts/free-port.sh")
 	say "$name: make start PORT=$port in $dir"
