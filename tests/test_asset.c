@@ -50,39 +50,38 @@ teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Asserts that dir/name gets the URL want. */
+static void
+expect_url(const char *name, const char *want)
+{
+	char	out[128], err[256];
+
+	assert_int_equal(asset_url(dir, name, out, sizeof(out), err,
+	    sizeof(err)), 0);
+	assert_string_equal(out, want);
+}
+
 /* SHA-256("abc") = ba7816bf8f01cfea414140de5dae2223b00361a3... */
 static void
 test_asset_known_vector(void **state)
 {
-	char	out[128], err[256];
-
 	(void)state;
-	assert_int_equal(asset_url(dir, "abc.css", out, sizeof(out), err,
-	    sizeof(err)), 0);
-	assert_string_equal(out, "/static/abc.ba7816bf8f01.css");
+	expect_url("abc.css", "/static/abc.ba7816bf8f01.css");
 }
 
 /* SHA-256 of nothing = e3b0c44298fc1c14... */
 static void
 test_asset_empty_file(void **state)
 {
-	char	out[128], err[256];
-
 	(void)state;
-	assert_int_equal(asset_url(dir, "empty.svg", out, sizeof(out), err,
-	    sizeof(err)), 0);
-	assert_string_equal(out, "/static/empty.e3b0c44298fc.svg");
+	expect_url("empty.svg", "/static/empty.e3b0c44298fc.svg");
 }
 
 static void
 test_asset_no_extension(void **state)
 {
-	char	out[128], err[256];
-
 	(void)state;
-	assert_int_equal(asset_url(dir, "noext", out, sizeof(out), err,
-	    sizeof(err)), 0);
-	assert_string_equal(out, "/static/noext.ba7816bf8f01");
+	expect_url("noext", "/static/noext.ba7816bf8f01");
 }
 
 static void
