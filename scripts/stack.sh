@@ -236,6 +236,7 @@ prepare_dirs() {
 }
 
 paths() {
+	check_path_chars "$ROOT"
 	resolve_state "$VAR"
 	resolve_run
 	resolve_share
