@@ -36,6 +36,21 @@ if [ ! -x "$BASE/usr/lib/systemd/systemd" ]; then
 		> "$BASE.log" 2>&1 || die "debootstrap failed, see $BASE.log"
 fi
 
+# The package's run-time libraries (its Depends), into the base system: the
+# booted copy has no network, so dpkg -i must find them there.
+deps=$(dpkg-deb -f "$DEB" Depends | tr ',' '\n' | sed 's/|.*//; s/(.*)//; s/ //g' | grep -v '^$')
+missing=()
+for p in $deps; do
+	chroot "$BASE" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	say "installing into the base system: ${missing[*]}"
+	cp /etc/resolv.conf "$BASE/etc/resolv.conf" 2>/dev/null
+	chroot "$BASE" apt-get update -qq > "$BASE.apt.log" 2>&1 &&
+	DEBIAN_FRONTEND=noninteractive chroot "$BASE" apt-get install -y -qq --no-install-recommends \
+		"${missing[@]}" >> "$BASE.apt.log" 2>&1 || die "apt-get in the base failed, see $BASE.apt.log"
+fi
+
 T=$(mktemp -d /var/tmp/settle-boot/run.XXXXXX)
 M=$T/root
 NSPAWN=
