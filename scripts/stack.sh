@@ -190,7 +190,7 @@ lookup_paths() {
 }
 
 # What the run user reads from the checkout: in place when it can, else a
-# copy under VAR/share (templates, programs, the dev sendmail).
+# copy under VAR/share (templates, catalogs, programs, the dev sendmail).
 resolve_share() {
 	TEMPLATES=$ROOT/templates
 	BIN=$BUILD
@@ -202,6 +202,7 @@ resolve_share() {
 	rm -rf "$VAR/share"
 	mkdir -p "$VAR/share/bin"
 	cp -R "$ROOT/templates" "$VAR/share/templates"
+	[ ! -d "$ROOT/po" ] || cp -R "$ROOT/po" "$VAR/share/po"	# beside templates/
 	cp "$BUILD/portal" "$BUILD/portal-notify" "$BUILD/portal-admin" "$VAR/share/bin/"
 	cp "$ROOT/scripts/dev-sendmail" "$VAR/share/"
 	TEMPLATES=$VAR/share/templates

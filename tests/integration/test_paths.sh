@@ -101,6 +101,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	mkdir -p "$LOCKED/build"
 	chmod 700 "$T/locked"
 	cp -R "$ROOT/scripts" "$ROOT/templates" "$ROOT/static" "$ROOT/sql" "$ROOT/nginx" "$LOCKED/"
+	[ ! -d "$ROOT/po" ] || cp -R "$ROOT/po" "$LOCKED/"
 	cp "$ROOT/build/portal" "$ROOT/build/portal-notify" "$ROOT/build/portal-admin" "$LOCKED/build/"
 	check "locked: user settle cannot reach the checkout" \
 		bash -c "! setpriv --reuid=settle --regid=settle --init-groups test -e '$LOCKED/templates'"
@@ -120,8 +121,9 @@ if [ "$(id -u)" -eq 0 ]; then
 	admin() { "$LOCKED/build/portal-admin" -c "$CONF" "$@"; }
 	admin import "$T/paths.csv" > /dev/null
 	serves "locked"
-	check "locked: templates and programs were copied for the service user" \
-		test -f "$state/share/templates/layout.mustache" -a -x "$state/share/bin/portal"
+	check "locked: templates, catalogs and programs were copied for the service user" \
+		test -f "$state/share/templates/layout.mustache" -a -x "$state/share/bin/portal" \
+		-a -d "$state/share/po"
 	"$LOCKED/scripts/stack.sh" stop "$VAR" > /dev/null
 	run=$(cd "$state/run" && pwd -P)
 	rm -rf "$state" "$run"
