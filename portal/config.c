@@ -95,7 +95,6 @@ config_defaults(struct config *c)
 	(void)snprintf(c->admin_database, sizeof(c->admin_database), "dbname=settle");
 	(void)snprintf(c->socket, sizeof(c->socket), "/run/settle/portal.sock");
 	(void)snprintf(c->templates, sizeof(c->templates), "/usr/local/share/settle/templates");
-	(void)snprintf(c->static_dir, sizeof(c->static_dir), "/usr/local/share/settle/static");
 	(void)snprintf(c->sql, sizeof(c->sql), "/usr/local/share/settle/sql");
 	(void)snprintf(c->secret_file, sizeof(c->secret_file), "/etc/settle/secret");
 	(void)snprintf(c->base_url, sizeof(c->base_url), "http://127.0.0.1:8080");
@@ -261,21 +260,26 @@ parse_line(struct config *c, const char *line, size_t n, bool *seen)
 	return set_value(c, k, value, vlen);
 }
 
-/* Without a "po" key, the catalogs sit beside the templates: DIR/../po. */
+/*
+ * Without a "po" or "static" key, the catalogs and the static files sit
+ * beside the templates: DIR/../po, DIR/../static. Fills dst (size dstsz)
+ * with that path when it is empty; a path too long stays empty.
+ */
 static void
-default_po(struct config *c)
+beside_templates(const struct config *c, char *dst, size_t dstsz,
+    const char *name)
 {
 	size_t	n = strlen(c->templates);
 
-	if (c->po[0] != '\0' || n == 0)
+	if (dst[0] != '\0' || n == 0)
 		return;
 	while (n > 1 && c->templates[n - 1] == '/')
 		n--;
 	while (n > 0 && c->templates[n - 1] != '/')
 		n--;
-	if ((size_t)snprintf(c->po, sizeof(c->po), "%.*spo", (int)n,
-	    c->templates) >= sizeof(c->po))
-		c->po[0] = '\0';
+	if ((size_t)snprintf(dst, dstsz, "%.*s%s", (int)n, c->templates,
+	    name) >= dstsz)
+		dst[0] = '\0';
 }
 
 int
@@ -302,7 +306,8 @@ config_parse(struct config *c, const char *text, size_t len, char *err,
 		}
 		p += n + (nl ? 1 : 0);
 	}
-	default_po(c);
+	beside_templates(c, c->po, sizeof(c->po), "po");
+	beside_templates(c, c->static_dir, sizeof(c->static_dir), "static");
 	return 0;
 }
 

@@ -32,7 +32,7 @@ struct config {
 	int	workers;
 	char	templates[CONFIG_STR_MAX];	/* directory of *.mustache */
 	char	po[CONFIG_STR_MAX];		/* catalogs; default: templates/../po */
-	char	static_dir[CONFIG_STR_MAX];	/* nginx's static/ (key "static") */
+	char	static_dir[CONFIG_STR_MAX];	/* key "static"; default: templates/../static */
 	char	sql[CONFIG_STR_MAX];		/* directory of migrations */
 	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
