@@ -8,7 +8,7 @@ ifeq ($(origin CC),default)
 CC	= gcc
 endif
 
-PKGS	 = fcgi libpq libsodium libqrencode libpng libxml-2.0 liboath
+PKGS	 = fcgi libpq libsodium libqrencode libpng libxml-2.0 liboath libsystemd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 TEST_CFLAGS := $(shell pkg-config --cflags cmocka libcjson 2>/dev/null)
@@ -38,7 +38,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install clean po po-check
+	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -124,11 +124,13 @@ bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
 
+# The development stack listens on 127.0.0.1:$(PORT).
+PORT	?= 8080
 run: deps all
-	@scripts/stack.sh run var
+	@scripts/stack.sh run var --port $(PORT)
 
 start: deps all
-	@scripts/stack.sh start var
+	@scripts/stack.sh start var --port $(PORT)
 
 stop:
 	@scripts/stack.sh stop var
@@ -138,12 +140,47 @@ restart: stop start
 psql:
 	@scripts/stack.sh psql var
 
-install: all
+install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/settle
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	cp -R templates static sql po $(DESTDIR)$(PREFIX)/share/settle/
-	install -m 0644 nginx.conf $(DESTDIR)$(PREFIX)/share/settle/nginx.conf.in
+	cp -R templates sql $(DESTDIR)$(PREFIX)/share/settle/
+	if [ -d po ]; then cp -R po $(DESTDIR)$(PREFIX)/share/settle/; fi
+	scripts/static-names.sh static $(DESTDIR)$(PREFIX)/share/settle/static
+	scripts/nginx-conf.sh site EXEMPT= STATE=/var/lib/settle \
+		SHARE=$(PREFIX)/share/settle ACCESS_LOG=/var/log/nginx/settle-access.log \
+		ERROR_LOG=/var/log/nginx/settle-error.log \
+		HSTS='add_header Strict-Transport-Security "max-age=63072000" always;' \
+		> $(DESTDIR)$(PREFIX)/share/settle/nginx-site.conf
 	install -m 0644 settle.conf.example $(DESTDIR)$(PREFIX)/share/settle/
 
+# The Debian package (debian/): build/deb/settle_VERSION_ARCH.deb, then lintian.
+deb:
+	@scripts/deps.sh deb
+	rm -rf build/deb debian/settle && mkdir -p build/deb
+	debian/rules binary
+	lintian --fail-on error build/deb/settle_*_$$(dpkg --print-architecture).deb
+
+# make start and make stop in real clones: /root, a long path with spaces,
+# a normal user's home (root; scripts/try-paths.sh; TRY_FULL=1 adds make test).
+try-paths:
+	@scripts/try-paths.sh
+
+# pg_dump, restore into a new cluster, the same pages (scripts/backup-test.sh).
+backup-test: all
+	@scripts/backup-test.sh
+
+# Two portal instances behind one upstream, one killed under load; PgBouncer;
+# a streaming replica (scripts/scale-test.sh; about 2 minutes).
+scale-test: all
+	@scripts/deps.sh scale
+	@scripts/scale-test.sh
+
+# Installs the package in a Debian 12 system booted with systemd-nspawn and
+# checks the units and nginx there (root; debootstrap once, then ~1 min).
+deb-boot-test: deb
+	@scripts/deps.sh deb-boot
+	@scripts/deb-boot-test.sh build/deb/settle_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
+
 clean:
-	rm -rf build
+	rm -rf build debian/settle debian/.debhelper debian/files \
+		debian/settle.substvars debian/debhelper-build-stamp

@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "asset.h"
 #include "config.h"
 
 #define CONFIG_FILE_MAX		(64 * 1024)
@@ -43,6 +44,7 @@ static const struct key keys[] = {
 	I("workers", workers, 1, 256),
 	S("templates", templates),
 	S("po", po),
+	S("static", static_dir),
 	S("sql", sql),
 	S("secret_file", secret_file),
 	S("base_url", base_url),
@@ -258,21 +260,26 @@ parse_line(struct config *c, const char *line, size_t n, bool *seen)
 	return set_value(c, k, value, vlen);
 }
 
-/* Without a "po" key, the catalogs sit beside the templates: DIR/../po. */
+/*
+ * Without a "po" or "static" key, the catalogs and the static files sit
+ * beside the templates: DIR/../po, DIR/../static. Fills dst (size dstsz)
+ * with that path when it is empty; a path too long stays empty.
+ */
 static void
-default_po(struct config *c)
+beside_templates(const struct config *c, char *dst, size_t dstsz,
+    const char *name)
 {
 	size_t	n = strlen(c->templates);
 
-	if (c->po[0] != '\0' || n == 0)
+	if (dst[0] != '\0' || n == 0)
 		return;
 	while (n > 1 && c->templates[n - 1] == '/')
 		n--;
 	while (n > 0 && c->templates[n - 1] != '/')
 		n--;
-	if ((size_t)snprintf(c->po, sizeof(c->po), "%.*spo", (int)n,
-	    c->templates) >= sizeof(c->po))
-		c->po[0] = '\0';
+	if ((size_t)snprintf(dst, dstsz, "%.*s%s", (int)n, c->templates,
+	    name) >= dstsz)
+		dst[0] = '\0';
 }
 
 int
@@ -299,7 +306,8 @@ config_parse(struct config *c, const char *text, size_t len, char *err,
 		}
 		p += n + (nl ? 1 : 0);
 	}
-	default_po(c);
+	beside_templates(c, c->po, sizeof(c->po), "po");
+	beside_templates(c, c->static_dir, sizeof(c->static_dir), "static");
 	return 0;
 }
 
@@ -357,6 +365,23 @@ out:
 	return rc;
 }
 
+/*
+ * The stylesheet's URL for the pages: its versioned name when the file can
+ * be read (nginx caches those for a year), else the plain name, so a host
+ * without static files (portal-notify alone) still starts; css_versioned
+ * tells the portal to warn.
+ */
+static void
+name_stylesheet(struct config *c)
+{
+	char	err[256];
+
+	c->css_versioned = asset_url(c->static_dir, "settle.css", c->css_url,
+	    sizeof(c->css_url), err, sizeof(err)) == 0;
+	if (!c->css_versioned)
+		(void)snprintf(c->css_url, sizeof(c->css_url), "/static/settle.css");
+}
+
 int
 config_load(struct config *c, const char *path, char *err, size_t errsz)
 {
@@ -376,6 +401,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 	}
 	if (load_secret(c, err, errsz) == -1)
 		goto out;
+	name_stylesheet(c);
 	rc = 0;
 out:
 	free(text);

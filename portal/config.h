@@ -32,6 +32,7 @@ struct config {
 	int	workers;
 	char	templates[CONFIG_STR_MAX];	/* directory of *.mustache */
 	char	po[CONFIG_STR_MAX];		/* catalogs; default: templates/../po */
+	char	static_dir[CONFIG_STR_MAX];	/* key "static"; default: templates/../static */
 	char	sql[CONFIG_STR_MAX];		/* directory of migrations */
 	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
@@ -67,6 +68,8 @@ struct config {
 	int	ntexts;
 
 	unsigned char secret[CONFIG_SECRET_LEN];	/* read from secret_file */
+	char	css_url[CONFIG_STR_MAX];	/* the stylesheet's versioned URL */
+	bool	css_versioned;			/* false: static/settle.css unreadable */
 };
 
 /* Fills c with defaults, then parses len bytes of text; 0, or -1 with err set. */

@@ -4,7 +4,8 @@
  * incomplete catalog stops start-up), opens the unix socket, drops
  * privileges and forks the workers. It restarts a worker that dies, reloads
  * config and templates on SIGHUP (workers are replaced gracefully), and stops
- * everything on SIGTERM or SIGINT.
+ * everything on SIGTERM or SIGINT. Under systemd (Type=notify) it reports
+ * readiness once the workers are forked, and each reload and the stop.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -25,6 +26,7 @@
 
 #include <fcgiapp.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 
 #include "config.h"
 #include "log.h"
@@ -90,6 +92,9 @@ load(const char *path, struct config **cfgp, struct i18n **tplp)
 		log_error("config: cannot set timezone %s", cfg->timezone);
 		goto out;
 	}
+	if (!cfg->css_versioned)
+		log_warn("config: cannot read %s/settle.css; pages link the "
+		    "unversioned /static/settle.css", cfg->static_dir);
 	if (i18n_load(cfg->templates, cfg->po, &tpl, &merr) == -1) {
 		log_error("template %s:%u:%u: %s", merr.template, merr.line,
 		    merr.column, merr.message);
@@ -310,8 +315,11 @@ reload(const char *path, struct config **cfg, struct i18n **tpl,
 	int			 i;
 
 	log_info("reloading %s", path);
+	(void)sd_notify(0, "RELOADING=1");
 	if (load(path, &ncfg, &ntpl) == -1) {
 		log_error("reload failed; keeping the running configuration");
+		(void)sd_notify(0, "READY=1\nSTATUS=reload failed; "
+		    "running the previous configuration");
 		return;
 	}
 	if (strcmp(ncfg->socket, (*cfg)->socket) != 0)
@@ -328,6 +336,7 @@ reload(const char *path, struct config **cfg, struct i18n **tpl,
 			(void)kill(w[i].pid, SIGTERM);
 	if (ncfg->workers > *n)
 		*n = ncfg->workers;
+	(void)sd_notify(0, "READY=1\nSTATUS=reloaded");
 }
 
 static int
@@ -352,6 +361,8 @@ master(const char *path, struct config *cfg, struct i18n *tpl, int fd)
 		if (spawn(&w[i], cfg, tpl, fd, &oldmask) == -1)
 			return EXIT_FAILURE;
 	log_info("listening on %s with %d workers", cfg->socket, n);
+	(void)sd_notifyf(0, "READY=1\nSTATUS=listening on %s with %d workers",
+	    cfg->socket, n);
 	while (!got_term) {
 		(void)sigsuspend(&oldmask);
 		if (got_hup) {
@@ -364,6 +375,7 @@ master(const char *path, struct config *cfg, struct i18n *tpl, int fd)
 		}
 	}
 	log_info("stopping");
+	(void)sd_notify(0, "STOPPING=1");
 	stop_workers(w, n);
 	(void)unlink(cfg->socket);
 	if (cfg->pidfile[0] != '\0')

@@ -5,7 +5,9 @@
  * claimed in the database before it goes to sendmail and marked sent only
  * when sendmail exits 0; failures are retried with exponential backoff. A
  * claimed message is never handed out again, so nothing is sent twice, and
- * several notifiers can share one outbox.
+ * several notifiers can share one outbox. Under systemd (Type=notify) it is
+ * ready once its configuration is loaded: a database that is down is
+ * waited for, as at any later time.
  */
 #include <sys/select.h>
 
@@ -18,6 +20,7 @@
 
 #include <libpq-fe.h>
 #include <sodium.h>
+#include <systemd/sd-daemon.h>
 
 #include "buf.h"
 #include "config.h"
@@ -178,6 +181,7 @@ run(const struct config *cfg)
 	if ((db = db_new(cfg->database, "portal-notify", 30000, cfg->timezone)) == NULL)
 		return EXIT_FAILURE;
 	log_info("delivering the outbox with: %s", cfg->sendmail);
+	(void)sd_notify(0, "READY=1");
 	while (!stop) {
 		if (db_ensure(db) == -1) {
 			(void)sleep((unsigned)cfg->notify_poll);
@@ -197,6 +201,7 @@ run(const struct config *cfg)
 			wait_for_work(db, cfg->notify_poll);
 	}
 	log_info("stopping");
+	(void)sd_notify(0, "STOPPING=1");
 	buf_free(&msg);
 	db_free(db);
 	return EXIT_SUCCESS;

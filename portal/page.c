@@ -44,6 +44,7 @@ site_view(struct arena *a, struct view *site, const struct config *cfg,
 	view_set_str(site, "bank_iban", cfg->bank_iban);
 	view_set_str(site, "bank_bic", cfg->bank_bic);
 	view_set_str(site, "base_url", cfg->base_url);
+	view_set_str(site, "css", cfg->css_url);
 }
 
 void

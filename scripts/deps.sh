@@ -4,24 +4,32 @@
 #   scripts/deps.sh test    + what the tests need (make test)
 #   scripts/deps.sh fuzz    + clang and libFuzzer
 #   scripts/deps.sh bench   + wrk
+#   scripts/deps.sh deb     + debhelper and lintian (make deb)
+#   scripts/deps.sh deb-boot + debootstrap and systemd-nspawn (make deb-boot-test)
+#   scripts/deps.sh scale   + wrk and pgbouncer (make scale-test)
 set -euo pipefail
 
 # libqrencode, libpng, libxml2 and liboath: payment QR codes, bank statements
-# (camt.053) and staff TOTP.
+# (camt.053) and staff TOTP. libsystemd: sd_notify readiness under systemd.
 base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
       libcjson-dev libqrencode-dev libpng-dev libxml2-dev liboath-dev
-      postgresql nginx curl ca-certificates util-linux procps tzdata)
+      libsystemd-dev postgresql nginx curl ca-certificates util-linux procps
+      tzdata)
 # chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
 # playwright-core; it never downloads a browser of its own). zbar-tools: the
 # QR tests decode what we draw with zbarimg. gettext (msgfmt, msgmerge) and
-# python3: the catalog test and make po.
-test=(chromium nodejs npm zbar-tools gettext python3)
+# python3: the catalog test and make po. systemd: its systemd-analyze checks
+# the unit files offline (test_systemd.sh).
+test=(chromium nodejs npm zbar-tools gettext python3 systemd)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
 	test)	want=("${base[@]}" "${test[@]}") ;;
 	fuzz)	want=("${base[@]}" clang libclang-rt-14-dev) ;;
 	bench)	want=("${base[@]}" wrk) ;;
-	*)	echo "usage: $0 base|test|fuzz|bench" >&2; exit 2 ;;
+	deb)	want=("${base[@]}" debhelper lintian fakeroot) ;;
+	deb-boot) want=("${base[@]}" debootstrap systemd-container openssl) ;;
+	scale)	want=("${base[@]}" wrk pgbouncer) ;;
+	*)	echo "usage: $0 base|test|fuzz|bench|deb|deb-boot|scale" >&2; exit 2 ;;
 esac
 
 missing=()

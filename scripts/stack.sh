@@ -5,30 +5,42 @@
 # with a temporary directory and a free port, so runs never collide.
 #
 #   scripts/stack.sh start DIR [--port N] [--fast] [--no-demo] [--exempt]
+#                             [--instances N]        (portal masters, one socket each)
 #                             [--set KEY=VALUE]...   (override a config key)
 #   scripts/stack.sh run DIR      start, print the demo links, stop on Ctrl-C
 #   scripts/stack.sh stop DIR     stop what DIR's pid files name
 #   scripts/stack.sh pg-stop DIR | pg-start DIR   only the database
 #   scripts/stack.sh psql DIR [psql args]
 #   scripts/stack.sh links DIR    print fresh demo links
+#   scripts/stack.sh where DIR    print the state, socket and share directories
 #
 # As root, everything runs as the system user "settle" (created if needed):
 # PostgreSQL refuses to run as root, and nginx and the portal need no
 # privileges. As another user, everything runs as that user.
+#
+# Where things live (README.md, "Where the stack keeps its files"):
+# - state (database, logs, mail, config, secret): DIR, unless the run user
+#   cannot reach it (a checkout in /root, mode 0700): then DIR becomes a
+#   symbolic link to /var/lib/settle-dev/HASH.
+# - sockets and pid files: DIR/run, unless that path is too long for a unix
+#   socket or not plain (spaces): then DIR/run is a symbolic link to a short
+#   directory, /run/settle-dev/HASH as root, /tmp/settle-UID-HASH otherwise.
+# - what the run user reads from the checkout (programs, templates): read in
+#   place when it can, else copied to DIR/share at every start. Static files
+#   are always copied to DIR/static, with their versioned names.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${SETTLE_BUILD:-$ROOT/build}
 cmd=${1:-}; shift || true
 VAR=${1:-}; shift || true
-[ -n "$cmd" ] && [ -n "$VAR" ] || { sed -n '2,16p' "$0" >&2; exit 2; }
-mkdir -p "$VAR"
-VAR=$(cd "$VAR" && pwd)
+[ -n "$cmd" ] && [ -n "$VAR" ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 
 PORT=8080
 FAST=0
 DEMO=1
 EXEMPT=
+INSTANCES=1
 SETS=()
 while [ $# -gt 0 ] && [ "$cmd" != psql ]; do
 	case "$1" in
@@ -37,12 +49,12 @@ while [ $# -gt 0 ] && [ "$cmd" != psql ]; do
 	--no-demo) DEMO=0; shift ;;
 	--exempt) EXEMPT='127.0.0.1/32 1;'; shift ;;
 	--set) SETS+=("$2"); shift 2 ;;
+	--instances) INSTANCES=$2; shift 2 ;;
 	*) echo "stack.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 done
 
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-CONF=$VAR/settle.conf
 RUNUSER=
 
 say() { printf '%s\n' "$*"; }
@@ -79,38 +91,174 @@ setup_user() {
 	fi
 }
 
-# Every directory on the way to the checkout must be searchable by the user.
-check_access() {
-	as_user test -r "$ROOT/templates/layout.mustache" ||
-		die "user ${RUNUSER:-$(id -un)} cannot read $ROOT/templates; move the checkout or chmod o+x its parent directories"
+# --- where things live (see the header) -------------------------------------
+SUN_PATH_MAX=107	# sockaddr_un.sun_path: 108 bytes with the final NUL
+SOCK_NAME_MAX=20	# our longest socket name: .s.PGSQL.NNNN, portal-2.sock
+STATE_HOME=/var/lib/settle-dev
+
+path_hash() { printf '%s' "$1" | sha256sum | cut -c1-12; }
+
+# plain_path PATH: only characters that every config syntax takes unquoted.
+plain_path() { [[ $1 =~ ^[A-Za-z0-9/._+-]+$ ]]; }
+
+# socket_dir_fits DIR: DIR/NAME fits a unix socket address for every NAME we
+# use, and DIR needs no quoting in a libpq conninfo or postgresql.conf.
+socket_dir_fits() {
+	[ $(( ${#1} + 1 + SOCK_NAME_MAX )) -le $SUN_PATH_MAX ] && plain_path "$1"
+}
+
+# short_run_dir STATE: the socket directory when STATE/run does not fit.
+short_run_dir() {
+	if [ "$(id -u)" -eq 0 ]; then
+		echo "/run/settle-dev/$(path_hash "$1")"
+	else
+		echo "/tmp/settle-$(id -u)-$(path_hash "$1")"
+	fi
+}
+
+# Paths go into nginx.conf (quoted), settle.conf and sed: refuse the few
+# characters that would need escaping there. Spaces are fine.
+check_path_chars() {
+	case "$1" in
+	*[\"\'\$\\\|\&\;]*|*$'\n'*|*$'\t'*)
+		die "the path $1 contains a quote, \$, \\, |, &, ; or a tab or newline; please move it" ;;
+	esac
+}
+
+# reachable PATH: the run user can get to PATH (every directory above it
+# searchable).
+reachable() { (cd / && as_user test -e "$1"); }
+
+# Sets VAR to the physical state directory, creating it; when the run user
+# cannot reach DIR (root's 0700 home), DIR becomes a symbolic link to a
+# directory under /var/lib/settle-dev.
+resolve_state() {
+	local want=$1 abs target
+	if [ -L "$want" ]; then
+		target=$(readlink "$want")
+		mkdir -p "$target"
+	else
+		mkdir -p "$want"
+	fi
+	VAR=$(cd "$want" && pwd -P)
+	check_path_chars "$VAR"
+	reachable "$VAR" && return 0
+	[ -n "$RUNUSER" ] || die "$VAR is not reachable by $(id -un)"
+	[ -z "$(ls -A "$VAR")" ] ||
+		die "user $RUNUSER cannot reach $VAR and it is not empty: move it away (or chmod o+x its parent directories)"
+	abs=$VAR
+	target=$STATE_HOME/$(basename "$(dirname "$abs")")-$(path_hash "$abs")
+	mkdir -p "$target"
+	chmod 755 "$STATE_HOME"
+	rmdir "$VAR"
+	ln -s "$target" "$abs"
+	VAR=$target
+	say "State for $abs is kept in $target (user $RUNUSER cannot reach the checkout)"
+}
+
+# Sets RUN, the socket directory, and makes VAR/run lead to it.
+resolve_run() {
+	local short
+	if socket_dir_fits "$VAR/run"; then
+		[ ! -L "$VAR/run" ] || rm -f "$VAR/run"
+		mkdir -p "$VAR/run"
+		RUN=$VAR/run
+		return 0
+	fi
+	short=$(short_run_dir "$VAR")
+	mkdir -p "$(dirname "$short")"
+	[ -d "$short" ] || mkdir -m 700 "$short"
+	if [ -L "$short" ] || ! case "$(stat -c %U "$short")" in
+	    "$(id -un)"|"${RUNUSER:-$(id -un)}") true ;; *) false ;; esac; then
+		die "$short exists and is not ours; remove it"
+	fi
+	if [ -d "$VAR/run" ] && [ ! -L "$VAR/run" ]; then
+		rmdir "$VAR/run" 2>/dev/null ||
+			die "$VAR/run is a directory, but sockets must go to $short; stop the stack and remove it"
+	fi
+	ln -sfn "$short" "$VAR/run"
+	RUN=$short
+}
+
+# For the commands that only look (stop, psql...): nothing is created.
+lookup_paths() {
+	[ -d "$VAR" ] || die "$VAR does not exist"
+	VAR=$(cd "$VAR" && pwd -P)
+	RUN=$VAR/run
+	[ ! -d "$VAR/run" ] || RUN=$(cd "$VAR/run" && pwd -P)
+	CONF=$VAR/settle.conf
+}
+
+# What the run user reads from the checkout: in place when it can, else a
+# copy under VAR/share (templates, catalogs, programs, the dev sendmail).
+resolve_share() {
+	TEMPLATES=$ROOT/templates
+	BIN=$BUILD
+	SENDMAIL_PROG=$ROOT/scripts/dev-sendmail
+	if (cd / && as_user test -r "$ROOT/templates/layout.mustache" &&
+	    as_user test -x "$BUILD/portal"); then
+		return 0
+	fi
+	rm -rf "$VAR/share"
+	mkdir -p "$VAR/share/bin"
+	cp -R "$ROOT/templates" "$VAR/share/templates"
+	[ ! -d "$ROOT/po" ] || cp -R "$ROOT/po" "$VAR/share/po"	# beside templates/
+	cp "$BUILD/portal" "$BUILD/portal-notify" "$BUILD/portal-admin" "$VAR/share/bin/"
+	cp "$ROOT/scripts/dev-sendmail" "$VAR/share/"
+	TEMPLATES=$VAR/share/templates
+	BIN=$VAR/share/bin
+	SENDMAIL_PROG=$VAR/share/dev-sendmail
+}
+
+# Every start: static files with their versioned names, the sendmail
+# wrapper (its path has no spaces: portal-notify splits the command at them).
+prepare_share() {
+	"$ROOT/scripts/static-names.sh" "$ROOT/static" "$VAR/static"
+	cat > "$RUN/sendmail" <<SH
+#!/bin/sh
+# Written by scripts/stack.sh: the development sendmail for this stack.
+exec /bin/sh "$SENDMAIL_PROG" --dir "$VAR/mail" "\$@"
+SH
 }
 
 prepare_dirs() {
-	mkdir -p "$VAR"/{run,log,mail,nginx,errors}
-	[ ${#VAR} -lt 80 ] || die "$VAR is too long for a unix socket path"
+	mkdir -p "$VAR"/{log,mail,nginx,errors}
 	if [ ! -s "$VAR/secret" ]; then
 		(umask 077; od -An -N32 -tx1 /dev/urandom | tr -d ' \n' > "$VAR/secret")
 	fi
+	prepare_share
+	# Logs may hold addresses and user agents: owner and group only.
+	touch "$VAR"/log/{portal,notify,nginx-access,nginx-error}.log
+	chmod 0640 "$VAR"/log/*.log
 	if [ -n "$RUNUSER" ]; then
-		chown -R "$RUNUSER:$RUNUSER" "$VAR"
+		chown -R "$RUNUSER:$RUNUSER" "$VAR" "$RUN"
 	fi
-	chmod 700 "$VAR/run"
+	chmod 700 "$RUN"
+}
+
+paths() {
+	check_path_chars "$ROOT"
+	resolve_state "$VAR"
+	resolve_run
+	resolve_share
+	CONF=$VAR/settle.conf
 }
 
 write_config() {
 	cat > "$CONF.tmp" <<CONF
 # Written by scripts/stack.sh for the development stack; see settle.conf.example.
-database = host=$VAR/run dbname=settle user=settle_web
-admin_database = host=$VAR/run dbname=settle user=settle
-socket = $VAR/run/portal.sock
-pidfile = $VAR/run/portal.pid
+database = host=$RUN dbname=settle user=settle_web
+admin_database = host=$RUN dbname=settle user=settle
+socket = $RUN/portal.sock
+pidfile = $RUN/portal.pid
 workers = 4
-templates = $ROOT/templates
+templates = $TEMPLATES
+static = $VAR/static
 sql = $ROOT/sql
 secret_file = $VAR/secret
 base_url = http://127.0.0.1:$PORT
 link_days = 30
-sendmail = $ROOT/scripts/dev-sendmail --dir $VAR/mail -i -t
+sendmail = /bin/sh $RUN/sendmail -i -t
 sendmail_timeout = 10
 notify_poll = 2
 retry_base = 2
@@ -156,9 +304,10 @@ pg_start() {
 		as_user "$PGBIN/initdb" -D "$VAR/pg" -U settle -A trust -E UTF8 \
 			--locale=C.UTF-8 > "$VAR/log/initdb.log" 2>&1 ||
 			die "initdb failed, see $VAR/log/initdb.log"
+		chmod 0640 "$VAR/log/initdb.log"
 		{
 			echo "listen_addresses = ''"
-			echo "unix_socket_directories = '$VAR/run'"
+			echo "unix_socket_directories = '$RUN'"
 			echo "unix_socket_permissions = 0770"
 			echo "max_connections = 100"
 			echo "timezone = 'UTC'"
@@ -174,9 +323,9 @@ pg_start() {
 			-w -t 60 start > /dev/null ||
 			die "PostgreSQL did not start, see $VAR/log/postgres.log"
 	fi
-	if ! "$PGBIN/psql" -h "$VAR/run" -U settle -d postgres -Atqc \
+	if ! "$PGBIN/psql" -h "$RUN" -U settle -d postgres -Atqc \
 		"SELECT 1 FROM pg_database WHERE datname = 'settle'" | grep -q 1; then
-		"$PGBIN/createdb" -h "$VAR/run" -U settle settle
+		"$PGBIN/createdb" -h "$RUN" -U settle settle
 	fi
 }
 
@@ -189,7 +338,7 @@ pg_stop() {
 # alive PID NAME: the process exists and is the program we started.
 alive() {
 	[ -n "${1:-}" ] && [ -r "/proc/$1/cmdline" ] &&
-		tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline" | grep -q -- "$2"
+		tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline" | grep -qF -- "$2"
 }
 
 pidof_file() { [ -s "$1" ] && head -n 1 "$1" | tr -dc 0-9 || true; }
@@ -203,33 +352,62 @@ wait_for() {	# wait_for SECONDS COMMAND...
 	return 1
 }
 
+# Instance 1 is settle.conf and portal.sock; instance K > 1 (--instances,
+# the scale test) is settle-K.conf and portal-K.sock, on the same database.
+instance_conf() { if [ "$1" -eq 1 ]; then echo "$CONF"; else echo "$VAR/settle-$1.conf"; fi; }
+instance_name() { if [ "$1" -eq 1 ]; then echo portal; else echo "portal-$1"; fi; }
+
 start_portal() {
-	local pid
-	pid=$(pidof_file "$VAR/run/portal.pid")
-	if alive "$pid" "$BUILD/portal -c"; then return 0; fi
-	start_bg "$VAR/log/portal.log" "$BUILD/portal" -c "$CONF"
-	wait_for 20 test -S "$VAR/run/portal.sock" ||
-		die "portal did not start, see $VAR/log/portal.log"
+	local k pid conf name
+	for k in $(seq 1 "$INSTANCES"); do
+		conf=$(instance_conf "$k")
+		name=$(instance_name "$k")
+		if [ "$k" -gt 1 ]; then
+			sed -e "s|^socket = .*|socket = $RUN/$name.sock|" \
+			    -e "s|^pidfile = .*|pidfile = $RUN/$name.pid|" "$CONF" > "$conf"
+			[ -z "$RUNUSER" ] || chown "$RUNUSER:$RUNUSER" "$conf"
+		fi
+		pid=$(pidof_file "$RUN/$name.pid")
+		if alive "$pid" "portal -c $conf"; then continue; fi
+		touch "$VAR/log/$name.log"
+		chmod 0640 "$VAR/log/$name.log"
+		[ -z "$RUNUSER" ] || chown "$RUNUSER:$RUNUSER" "$VAR/log/$name.log"
+		start_bg "$VAR/log/$name.log" "$BIN/portal" -c "$conf"
+		wait_for 20 test -S "$RUN/$name.sock" ||
+			die "portal did not start, see $VAR/log/$name.log"
+	done
 }
 
 start_notify() {
 	local pid
-	pid=$(pidof_file "$VAR/run/notify.pid")
-	if alive "$pid" "$BUILD/portal-notify"; then return 0; fi
-	start_bg "$VAR/log/notify.log" "$BUILD/portal-notify" -c "$CONF"
-	echo "$BG_PID" > "$VAR/run/notify.pid"
+	pid=$(pidof_file "$RUN/notify.pid")
+	if alive "$pid" "portal-notify -c $CONF"; then return 0; fi
+	start_bg "$VAR/log/notify.log" "$BIN/portal-notify" -c "$CONF"
+	echo "$BG_PID" > "$RUN/notify.pid"
+}
+
+# One upstream server line per portal instance; a failed one is skipped for
+# 5 s (as in nginx/site.conf).
+upstream_servers() {
+	local k
+	for k in $(seq 1 "$INSTANCES"); do
+		[ "$k" -eq 1 ] || printf '\n\t\t'
+		printf 'server unix:%s/%s.sock max_fails=1 fail_timeout=5s;' "$RUN" "$(instance_name "$k")"
+	done
 }
 
 start_nginx() {
 	local pid
-	pid=$(pidof_file "$VAR/run/nginx.pid")
+	"$ROOT/scripts/nginx-conf.sh" dev STATE="$VAR" RUN="$RUN" SHARE="$VAR" \
+		LISTEN="127.0.0.1:$PORT" UPSTREAM="$(upstream_servers)" \
+		ACCESS_LOG="\"$VAR/log/nginx-access.log\"" HSTS= EXEMPT="$EXEMPT" \
+		ERROR_LOG="\"$VAR/log/nginx-error.log\"" \
+		> "$VAR/nginx/nginx.conf"
+	pid=$(pidof_file "$RUN/nginx.pid")
 	if alive "$pid" nginx; then
 		as_user nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$VAR/log/nginx-error.log" -s reload
 		return 0
 	fi
-	sed -e "s|@VAR@|$VAR|g" -e "s|@STATIC@|$ROOT/static|g" \
-	    -e "s|@SOCKET@|$VAR/run/portal.sock|g" -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
-	    -e "s|@EXEMPT@|$EXEMPT|g" "$ROOT/nginx.conf" > "$VAR/nginx/nginx.conf"
 	as_user nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" \
 		-e "$VAR/log/nginx-error.log" ||
 		die "nginx did not start, see $VAR/log/nginx-error.log"
@@ -283,11 +461,13 @@ print_links() {
 
 start() {
 	setup_user
-	check_access
+	paths
+	cd /	# the run user may not be allowed into the checkout
 	prepare_dirs
 	write_config
 	pg_start
 	admin migrate > "$VAR/log/migrate.log" || die "migration failed, see above"
+	chmod 0640 "$VAR/log/migrate.log"
 	admin error-pages "$VAR/errors" > /dev/null
 	start_portal
 	start_notify
@@ -312,9 +492,17 @@ stop_pid() {
 
 stop() {
 	setup_user
-	stop_pid "$VAR/run/nginx.pid" nginx
-	stop_pid "$VAR/run/notify.pid" portal-notify
-	stop_pid "$VAR/run/portal.pid" "$BUILD/portal -c"
+	[ -e "$VAR" ] || return 0
+	lookup_paths
+	stop_pid "$RUN/nginx.pid" nginx
+	stop_pid "$RUN/notify.pid" "portal-notify -c $CONF"
+	stop_pid "$RUN/portal.pid" "portal -c $CONF"
+	local f
+	for f in "$RUN"/portal-*.pid; do
+		[ -e "$f" ] || continue
+		f=${f##*/portal-}
+		stop_pid "$RUN/portal-${f%.pid}.pid" "portal -c $VAR/settle-${f%.pid}.conf"
+	done
 	pg_stop
 }
 
@@ -336,17 +524,27 @@ stop)
 	;;
 pg-stop)
 	setup_user
+	lookup_paths
 	pg_stop
 	;;
 pg-start)
 	setup_user
+	lookup_paths
 	pg_start
 	;;
 links)
+	lookup_paths
 	print_links
 	;;
+where)
+	lookup_paths
+	say "state $VAR"
+	say "run $RUN"
+	if [ -d "$VAR/share" ]; then say "share $VAR/share"; else say "share $ROOT"; fi
+	;;
 psql)
-	exec "$PGBIN/psql" -h "$VAR/run" -U settle settle "$@"
+	lookup_paths
+	exec "$PGBIN/psql" -h "$RUN" -U settle settle "$@"
 	;;
 *)
 	sed -n '2,16p' "$0" >&2

@@ -91,6 +91,19 @@ test_config_defaults(void **state)
 }
 
 /* Every key, every type, with the spacing a person might use. */
+/* Without "po" and "static", both sit beside the templates; given, they win. */
+static void
+test_config_beside_templates(void **state)
+{
+	(void)state;
+	parse_ok_s("templates = /srv/settle/templates/\n");
+	assert_string_equal(C.po, "/srv/settle/po");
+	assert_string_equal(C.static_dir, "/srv/settle/static");
+	parse_ok_s("templates = /srv/t\nstatic = /var/www/css\n");
+	assert_string_equal(C.static_dir, "/var/www/css");
+	assert_string_equal(C.po, "/srv/po");
+}
+
 static void
 test_config_all_keys(void **state)
 {
@@ -677,6 +690,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_defaults),
+		cmocka_unit_test(test_config_beside_templates),
 		cmocka_unit_test(test_config_all_keys),
 		cmocka_unit_test(test_config_comments_blank),
 		cmocka_unit_test(test_config_whitespace),
