@@ -131,7 +131,8 @@ fi
 # --- 2. the render benchmark, in process -----------------------------------------
 if [ "$HAVE_RENDER" = 1 ]; then
 	stage "render benchmark (bench/render.c)"
-	if render_out=$("$BIN/render" -r 5 -s 0.4 "$TREE/templates" 2> "$T/render.err"); then
+	po=(); [ ! -d "$TREE/po" ] || po=("$TREE/po")	# catalogs, since issue 12
+	if render_out=$("$BIN/render" -r 5 -s 0.4 "$TREE/templates" "${po[@]}" 2> "$T/render.err"); then
 		for kv in $(printf '%s\n' "$render_out" | sed -n 's/^RESULT //p'); do R[${kv%%=*}]=${kv#*=}; done
 	else
 		PROBLEMS+=("the render benchmark failed: $(tail -n 3 "$T/render.err")")
