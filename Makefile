@@ -120,6 +120,7 @@ po: build/settle-po
 po-check: build/settle-po build/portal
 	@bash tests/integration/test_catalogs.sh
 
+# The benchmark (bench/README.md): make bench [BENCH_QUICK=1] [BENCH_TREE=DIR]
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh

@@ -3,7 +3,8 @@
 #   scripts/deps.sh base    build and run (make run, make start)
 #   scripts/deps.sh test    + what the tests need (make test)
 #   scripts/deps.sh fuzz    + clang and libFuzzer
-#   scripts/deps.sh bench   + wrk
+#   scripts/deps.sh bench   + wrk; and, if Debian has them, PHP-FPM (the
+#                           benchmark's PHP peer) and perf (its profiles)
 #   scripts/deps.sh deb     + debhelper and lintian (make deb)
 #   scripts/deps.sh deb-boot + debootstrap and systemd-nspawn (make deb-boot-test)
 #   scripts/deps.sh scale   + wrk and pgbouncer (make scale-test)
@@ -21,6 +22,9 @@ base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
 # python3: the catalog test and make po. systemd: its systemd-analyze checks
 # the unit files offline (test_systemd.sh).
 test=(chromium nodejs npm zbar-tools gettext python3 systemd)
+# The benchmark's optional extras: bench/run.sh skips the PHP peer or the
+# profiles when they are missing, so a failed install is not an error.
+bench_optional=(php-fpm php-pgsql linux-perf)
 case "${1:-base}" in
 	base)	want=("${base[@]}") ;;
 	test)	want=("${base[@]}" "${test[@]}") ;;
@@ -31,6 +35,12 @@ case "${1:-base}" in
 	scale)	want=("${base[@]}" wrk pgbouncer) ;;
 	*)	echo "usage: $0 base|test|fuzz|bench|deb|deb-boot|scale" >&2; exit 2 ;;
 esac
+
+optional=()
+[ "${1:-base}" != bench ] || optional=("${bench_optional[@]}")
+
+# installed PACKAGE: dpkg knows it as installed.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 
 missing=()
 for p in "${want[@]}"; do
@@ -45,13 +55,17 @@ for p in "${want[@]}"; do
 	if [ "$p" = npm ] && command -v npm >/dev/null 2>&1; then
 		continue
 	fi
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+	if ! installed "$p"; then
 		missing+=("$p")
 	fi
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+extra=()
+for p in "${optional[@]}"; do
+	installed "$p" || extra+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && [ ${#extra[@]} -eq 0 ] && exit 0
 
-echo "Installing missing packages: ${missing[*]}"
+echo "Installing missing packages: $(echo "${missing[*]} ${extra[*]}")"
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
 	command -v sudo >/dev/null 2>&1 || {
@@ -69,5 +83,14 @@ if [ $had_policy -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
 	trap 'rm -f "$policy"' EXIT
 fi
 "${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "Installed: ${missing[*]}"
+if [ ${#missing[@]} -gt 0 ]; then
+	"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	echo "Installed: ${missing[*]}"
+fi
+for p in "${extra[@]}"; do
+	if "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$p" >/dev/null 2>&1; then
+		echo "Installed: $p"
+	else
+		echo "Not installed (optional, skipped): $p"
+	fi
+done
