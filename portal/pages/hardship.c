@@ -19,22 +19,15 @@
 #include "date.h"
 #include "db.h"
 #include "form.h"
+#include "hardship.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "page.h"
 #include "pages/debtor.h"
-#include "pages/hardship.h"
 #include "routes.h"
 #include "token.h"
-#include "tz.h"
 #include "utf8.h"
 #include "view.h"
-
-#define MESSAGE_MAX_CHARS	4000
-#define PHONE_MIN_DIGITS	6
-#define PHONE_MAX_DIGITS	20
-#define CALLBACK_NOTICE		(24 * 60 * 60)	/* seconds, strictly more */
-#define CALLBACK_MAX_DAYS	60
 
 enum hardship_field {
 	H_CATEGORY, H_MESSAGE, H_CONTACT, H_PHONE, H_DATE, H_WINDOW, H_CSRF,
@@ -43,7 +36,7 @@ enum hardship_field {
 
 static const struct form_field hardship_fields[H__MAX] = {
 	[H_CATEGORY] = { "category", 16, false },
-	[H_MESSAGE] = { "message", 4 * MESSAGE_MAX_CHARS, false },
+	[H_MESSAGE] = { "message", 4 * HARDSHIP_MESSAGE_MAX_CHARS, false },
 	[H_CONTACT] = { "contact", 8, false },
 	[H_PHONE] = { "phone", 40, false },
 	[H_DATE] = { "callback_date", 10, false },
@@ -51,21 +44,11 @@ static const struct form_field hardship_fields[H__MAX] = {
 	[H_CSRF] = { "csrf", TOKEN_LEN, false },
 };
 
-const char *const hardship_categories[] = {
-	"income", "illness", "bereavement", "disaster", "other", NULL
-};
-const char *const hardship_statuses[] = {
-	"new", "in_review", "resolved", NULL
-};
-static const char *const contacts[] = { "email", "phone", NULL };
-static const char *const windows[] = { "morning", "afternoon", NULL };
-static const int window_start[] = { 9, 12 };	/* hour the window opens */
-
 /* What was typed, and what is wrong with it (flags named for the view). */
 struct note {
 	const char	*f[H__MAX];
 	struct date	 date;
-	int		 window;	/* index in windows[], or -1 */
+	int		 window;	/* enum hardship_window, or -1 */
 	const char	*errors[H__MAX];	/* view flag of each problem */
 	int		 nerrors;
 };
@@ -79,21 +62,6 @@ problem(struct note *n, enum hardship_field f, const char *flag)
 	}
 }
 
-/* Digits, spaces and + - ( ) . only, with a sensible number of digits. */
-static bool
-phone_valid(const char *s)
-{
-	int	digits = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (strchr(" +-().", *s) == NULL)
-			return false;
-	}
-	return digits >= PHONE_MIN_DIGITS && digits <= PHONE_MAX_DIGITS;
-}
-
 /*
  * The callback: a weekday, its window opening more than 24 hours from now,
  * where the debtor is (their time zone, zone; NULL: the business's).
@@ -101,10 +69,14 @@ phone_valid(const char *s)
 static void
 check_callback(struct ctx *c, const char *zone, struct note *n)
 {
-	struct date	today = page_today(c);
-	int		wd;
+	static const char *const flags[HARDSHIP_CALLBACK__MAX] = {
+		[HARDSHIP_CALLBACK_WEEKEND] = "error_date_weekend",
+		[HARDSHIP_CALLBACK_FAR] = "error_date_far",
+		[HARDSHIP_CALLBACK_SOON] = "error_date_soon",
+	};
+	enum hardship_callback	why;
 
-	n->window = form_choice(n->f[H_WINDOW], windows);
+	n->window = form_choice(n->f[H_WINDOW], hardship_windows);
 	if (n->window < 0)
 		problem(n, H_WINDOW, "error_window");
 	if (date_parse(n->f[H_DATE], &n->date) == -1) {
@@ -112,14 +84,10 @@ check_callback(struct ctx *c, const char *zone, struct note *n)
 		    "error_date_missing");
 		return;
 	}
-	wd = date_weekday(n->date);
-	if (wd == 6 || wd == 7)
-		problem(n, H_DATE, "error_date_weekend");
-	else if (date_diff(n->date, today) > CALLBACK_MAX_DAYS)
-		problem(n, H_DATE, "error_date_far");
-	else if (tz_time(zone, n->date, n->window >= 0 ?
-	    window_start[n->window] : 9) - c->now <= CALLBACK_NOTICE)
-		problem(n, H_DATE, "error_date_soon");
+	why = hardship_callback_check(n->date, n->window, page_today(c), c->now,
+	    zone);
+	if (why != HARDSHIP_CALLBACK_OK)
+		problem(n, H_DATE, flags[why]);
 }
 
 static void
@@ -132,30 +100,15 @@ check_note(struct ctx *c, const char *zone, struct note *n)
 		problem(n, H_CATEGORY, "error_category");
 	if (strspn(msg, " \t\r\n") == len)
 		problem(n, H_MESSAGE, "error_message_missing");
-	else if (utf8_count(msg, len) > MESSAGE_MAX_CHARS)
+	else if (utf8_count(msg, len) > HARDSHIP_MESSAGE_MAX_CHARS)
 		problem(n, H_MESSAGE, "error_message_long");
-	if (form_choice(n->f[H_CONTACT], contacts) < 0)
+	if (form_choice(n->f[H_CONTACT], hardship_contacts) < 0)
 		problem(n, H_CONTACT, "error_contact");
 	if (strcmp(n->f[H_CONTACT], "phone") == 0 && n->f[H_PHONE][0] == '\0')
 		problem(n, H_PHONE, "error_phone_missing");
-	else if (n->f[H_PHONE][0] != '\0' && !phone_valid(n->f[H_PHONE]))
+	else if (n->f[H_PHONE][0] != '\0' && !hardship_phone_valid(n->f[H_PHONE]))
 		problem(n, H_PHONE, "error_phone");
 	check_callback(c, zone, n);
-}
-
-/* The earliest callback day we accept: a weekday, morning > 24 h away. */
-static struct date
-earliest_callback(struct ctx *c, const char *zone)
-{
-	struct date	d = date_add_days(page_today(c), 1);
-	int		i, wd;
-
-	for (i = 0; i < 10; i++, d = date_add_days(d, 1)) {
-		wd = date_weekday(d);
-		if (wd < 6 && tz_time(zone, d, 9) - c->now > CALLBACK_NOTICE)
-			break;
-	}
-	return d;
 }
 
 /* The values typed so far (or the defaults), as the form shows them. */
@@ -165,7 +118,8 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 {
 	struct view	*val = view_set_map(v, "form");
 	char		 iso[DATE_ISO_SIZE];
-	struct date	 first = earliest_callback(c, zone);
+	struct date	 first = hardship_earliest_callback(page_today(c), c->now,
+	    zone);
 	int		 i;
 
 	for (i = 0; i < H__MAX; i++)
@@ -177,18 +131,18 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 			view_set_str(val, "callback_date", iso);
 	}
 	if (date_format_iso(iso, sizeof(iso), date_add_days(page_today(c),
-	    CALLBACK_MAX_DAYS)) == 0)
+	    HARDSHIP_CALLBACK_MAX_DAYS)) == 0)
 		view_set_str(v, "max_date", iso);
 	view_set_str(v, "earliest", page_weekday_date(c, first));
 	view_set_choice(val, "is_", hardship_categories, n->f[H_CATEGORY]);
-	view_set_choice(val, "is_", contacts, n->f[H_CONTACT]);
-	view_set_choice(val, "is_", windows, n->f[H_WINDOW] ?
+	view_set_choice(val, "is_", hardship_contacts, n->f[H_CONTACT]);
+	view_set_choice(val, "is_", hardship_windows, n->f[H_WINDOW] ?
 	    n->f[H_WINDOW] : "morning");	/* mid-morning by default */
 	for (i = 0; i < H__MAX; i++)
 		if (n->errors[i] != NULL)
 			view_set_bool(v, n->errors[i], true);
 	view_set_bool(v, "errors", n->nerrors > 0);
-	view_set_int(v, "max_chars", MESSAGE_MAX_CHARS);
+	view_set_int(v, "max_chars", HARDSHIP_MESSAGE_MAX_CHARS);
 	view_set_str(v, "zone", debtor_zone(c, zone));	/* "9:00 to 12:00, Madrid time" */
 }
 
@@ -281,8 +235,8 @@ note_view(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	view_set_choice(note, "is_", hardship_categories, n->f[H_CATEGORY]);
 	view_set_bool(note, "by_phone", strcmp(n->f[H_CONTACT], "phone") == 0);
 	view_set_bool(note, "by_email", strcmp(n->f[H_CONTACT], "email") == 0);
-	view_set_bool(note, "morning", n->window == 0);
-	view_set_bool(note, "afternoon", n->window == 1);
+	view_set_bool(note, "morning", n->window == HARDSHIP_MORNING);
+	view_set_bool(note, "afternoon", n->window == HARDSHIP_AFTERNOON);
 	view_set_str(note, "message", n->f[H_MESSAGE]);
 	view_set_str(note, "phone", n->f[H_PHONE]);
 	view_set_str(note, "callback_date", page_weekday_date(c, n->date));

@@ -18,7 +18,7 @@
 #include "form.h"
 #include "page.h"
 #include "pages/debtor.h"
-#include "pages/hardship.h"
+#include "hardship.h"
 #include "pages/staff.h"
 #include "routes.h"
 #include "utf8.h"
