@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -50,9 +49,29 @@ verb_migrate(struct admin *a, char **argv)
 	int	n;
 
 	(void)argv;
-	if ((n = migrate_run(db_conn(a->db), a->cfg.sql)) == -1)
+	if ((n = migrate_run(a->db, a->cfg.sql)) == -1)
 		return -1;
 	printf("%d migration%s applied\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/*
+ * check-sql: prepares every statement of the statement table against the
+ * database and checks that its result columns are the ones sql.h declares
+ * (names, types, order). Run it after migrate; each difference is logged.
+ */
+static int
+verb_check_sql(struct admin *a, char **argv)
+{
+	int	bad;
+
+	(void)argv;
+	if ((bad = db_check_all(a->db)) != 0) {
+		fprintf(stderr, "portal-admin: %d of %d statements do not match "
+		    "sql.h (see above)\n", bad, SQL__MAX);
+		return -1;
+	}
+	printf("%d statements match sql.h\n", SQL__MAX);
 	return 0;
 }
 
@@ -108,17 +127,17 @@ static int
 invoice_id(struct admin *a, const char *number, char *id, size_t idsz)
 {
 	const char	*p[1] = { number };
-	PGresult	*res;
+	struct db_res	*r;
 
-	if ((res = db_run(a->db, SQL_INVOICE_ID, p, 1)) == NULL)
+	if ((r = db_query(a->db, SQL_INVOICE_ID, p, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
+	if (db_rows(r) == 0) {
 		fprintf(stderr, "portal-admin: no invoice numbered %s\n", number);
-		PQclear(res);
+		db_res_free(r);
 		return -1;
 	}
-	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	return 0;
 }
 
@@ -128,7 +147,7 @@ verb_link(struct admin *a, char **argv)
 	char		 id[24], link[24], days[16], tok[TOKEN_LEN + 1];
 	char		 hash[TOKEN_HASH_HEX];
 	const char	*p[4];
-	PGresult	*res;
+	struct db_res	*r;
 	int		 rc = -1;
 
 	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
@@ -137,10 +156,10 @@ verb_link(struct admin *a, char **argv)
 		goto out;
 	(void)snprintf(days, sizeof(days), "%d", a->cfg.link_days);
 	p[0] = id; p[1] = hash; p[2] = "manual"; p[3] = days;
-	if ((res = db_run(a->db, SQL_LINK_INSERT, p, 4)) == NULL)
+	if ((r = db_query(a->db, SQL_LINK_INSERT, p, 4)) == NULL)
 		goto out;
-	(void)snprintf(link, sizeof(link), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(link, sizeof(link), "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
 	    .action = "link.issued", .invoice_id = id, .link_id = link,
 	    .detail = days }) == -1 || db_commit(a->db) == -1)
@@ -156,25 +175,25 @@ out:
 static int
 verb_revoke(struct admin *a, char **argv)
 {
-	char		 id[24];
+	char		 id[24], count[24];
 	const char	*p[1];
-	PGresult	*res;
+	struct db_res	*r;
+	long long	 n;
 	int		 rc = -1;
 
 	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
 		goto out;
 	p[0] = id;
-	if ((res = db_run(a->db, SQL_LINKS_REVOKE, p, 1)) == NULL)
+	if ((r = db_query(a->db, SQL_LINKS_REVOKE, p, 1)) == NULL)
 		goto out;
-	printf("%s: %s link%s revoked\n", argv[0], PQcmdTuples(res),
-	    strcmp(PQcmdTuples(res), "1") == 0 ? "" : "s");
+	n = (long long)db_int(r, 0, COUNT_VALUE);
+	db_res_free(r);
+	(void)snprintf(count, sizeof(count), "%lld", n);
+	printf("%s: %lld link%s revoked\n", argv[0], n, n == 1 ? "" : "s");
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
 	    .action = "links.revoked", .invoice_id = id,
-	    .detail = PQcmdTuples(res) }) == -1 || db_commit(a->db) == -1) {
-		PQclear(res);
+	    .detail = count }) == -1 || db_commit(a->db) == -1)
 		goto out;
-	}
-	PQclear(res);
 	rc = 0;
 out:
 	db_rollback(a->db);
@@ -214,7 +233,7 @@ verb_staff_add(struct admin *a, char **argv)
 {
 	char		 pw[1024], hash[crypto_pwhash_STRBYTES];
 	const char	*p[3];
-	PGresult	*res = NULL;
+	struct db_res	*r = NULL;
 	int		 rc = -1;
 
 	if (!mail_address_valid(argv[0]) || argv[1][0] == '\0' ||
@@ -235,20 +254,20 @@ verb_staff_add(struct admin *a, char **argv)
 	p[0] = argv[0]; p[1] = argv[1]; p[2] = hash;
 	if (db_begin(a->db) == -1)
 		goto out;
-	if ((res = db_run(a->db, SQL_STAFF_ADD, p, 3)) == NULL) {
+	if ((r = db_query(a->db, SQL_STAFF_ADD, p, 3)) == NULL) {
 		if (strcmp(db_sqlstate(a->db), "23505") == 0)
 			fprintf(stderr, "portal-admin: a staff user with the email "
 			    "%s exists already\n", argv[0]);
 		goto out;
 	}
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
-	    .staff_id = PQgetvalue(res, 0, 0), .action = "staff.added",
+	    .staff_id = db_str(r, 0, KEY_ID), .action = "staff.added",
 	    .detail = argv[0] }) == -1 || db_commit(a->db) == -1)
 		goto out;
 	printf("staff user %s added: %s\n", argv[0], argv[1]);
 	rc = 0;
 out:
-	PQclear(res);
+	db_res_free(r);
 	db_rollback(a->db);
 	sodium_memzero(pw, sizeof(pw));
 	return rc;
@@ -309,6 +328,7 @@ out:
 
 static const struct verb verbs[] = {
 	{ "migrate", "", 0, 0, true, verb_migrate },
+	{ "check-sql", "", 0, 0, true, verb_check_sql },
 	{ "import", "FILE.csv", 1, 1, true, verb_import },
 	{ "link", "INVOICE", 1, 1, true, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -485,28 +484,30 @@ out:
 static long long
 upsert_customer(struct db *db, const struct invoice *inv)
 {
+	static const int cols[6] = { CUSTOMER_ID, CUSTOMER_NAME,
+	    CUSTOMER_EMAIL, CUSTOMER_PHONE, CUSTOMER_LANGUAGE, CUSTOMER_TIMEZONE };
 	const char	*p[6] = { inv->col[COL_CUSTOMER_REF],
 	    inv->col[COL_CUSTOMER_NAME], inv->col[COL_EMAIL], inv->col[COL_PHONE],
 	    inv->col[COL_LANGUAGE], inv->col[COL_TIMEZONE] };
-	PGresult	*res;
+	struct db_res	*r;
 	char		 idbuf[24];
 	long long	 id = -1;
 	int		 i, same = 1;
 
-	if ((res = db_run(db, SQL_CUSTOMER_GET, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_CUSTOMER_GET, p, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		if ((res = db_run(db, SQL_CUSTOMER_INSERT, p, 6)) == NULL)
+	if (db_rows(r) == 0) {
+		db_res_free(r);
+		if ((r = db_query(db, SQL_CUSTOMER_INSERT, p, 6)) == NULL)
 			return -1;
-		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
+		id = db_int(r, 0, KEY_ID);
+		db_res_free(r);
 		return id;
 	}
-	id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	for (i = 1; i < 6; i++)
-		same = same && strcmp(PQgetvalue(res, 0, i), p[i]) == 0;
-	PQclear(res);
+	id = db_int(r, 0, CUSTOMER_ID);
+	for (i = 1; i < 6; i++)		/* name, email, phone, language, zone */
+		same = same && strcmp(db_str(r, 0, cols[i]), p[i]) == 0;
+	db_res_free(r);
 	if (!same) {
 		(void)snprintf(idbuf, sizeof(idbuf), "%lld", id);
 		p[0] = idbuf;
@@ -563,7 +564,7 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 {
 	const char	*p[6];
 	char		 hash[65], cust[24], id[24];
-	PGresult	*res;
+	struct db_res	*r;
 	long long	 cid;
 	int		 exists, same;
 
@@ -571,12 +572,12 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 		return -1;
 	(void)snprintf(cust, sizeof(cust), "%lld", cid);
 	p[0] = inv->col[COL_INVOICE];
-	if ((res = db_run(db, SQL_IMPORT_INVOICE_GET, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_IMPORT_INVOICE_GET, p, 1)) == NULL)
 		return -1;
-	exists = PQntuples(res) == 1;
-	same = exists && strcmp(PQgetvalue(res, 0, 1), hash) == 0;
-	(void)snprintf(id, sizeof(id), "%s", exists ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
+	exists = db_rows(r) == 1;
+	same = exists && strcmp(db_str(r, 0, IMPORTED_IMPORT_HASH), hash) == 0;
+	(void)snprintf(id, sizeof(id), "%s", exists ? db_str(r, 0, IMPORTED_ID) : "");
+	db_res_free(r);
 	if (same) {
 		st->unchanged++;
 		return 0;
@@ -587,10 +588,10 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 	p[4] = inv->col[COL_DUE];
 	p[5] = hash;
 	if (!exists) {
-		if ((res = db_run(db, SQL_IMPORT_INVOICE_INSERT, p, 6)) == NULL)
+		if ((r = db_query(db, SQL_IMPORT_INVOICE_INSERT, p, 6)) == NULL)
 			return -1;
-		(void)snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
-		PQclear(res);
+		(void)snprintf(id, sizeof(id), "%s", db_str(r, 0, KEY_ID));
+		db_res_free(r);
 		st->created++;
 	} else {
 		p[0] = id;

@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "invoice.h"
+#include "plan.h"
 
 /*
  * What every debtor page (/i/{token}...) starts from: the link opened from
@@ -14,19 +16,12 @@
  * strings live in the request's arena.
  */
 struct ctx;
+struct db_res;
 struct i18n_lang;
-struct pg_result;
 struct view;
 
-enum debtor_item_kind {
-	DEBTOR_LINE,
-	DEBTOR_FEE,
-	DEBTOR_PAYMENT,
-	DEBTOR_ITEM__MAX
-};
-
 struct debtor_item {
-	enum debtor_item_kind	 kind;
+	enum invoice_kind	 kind;
 	const char		*description;
 	int64_t			 qty_milli;	/* lines */
 	int64_t			 unit;		/* lines */
@@ -43,7 +38,7 @@ struct debtor_installment {
 struct debtor_plan {
 	bool				 active;
 	const char			*id;
-	const char			*frequency;
+	enum plan_freq			 frequency;
 	int				 count;
 	int64_t				 total;
 	struct date			 accepted;
@@ -72,8 +67,7 @@ struct debtor_invoice {
 	struct date		 issued, due;
 	struct debtor_item	*items;
 	int			 nitems;
-	int64_t			 totals[DEBTOR_ITEM__MAX];
-	int64_t			 balance;	/* lines + fees - payments */
+	struct invoice_totals	 totals;	/* and the balance */
 	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
 };
@@ -93,11 +87,15 @@ struct debtor_invoice {
 bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
 /*
- * Sums the rows of an items query (SQL_DEBTOR_ITEMS, SQL_INVOICE_ITEMS)
- * into totals per kind and the balance, overflow-checked; 0 or -1.
+ * Sums the rows of an items query (shape ITEM: SQL_DEBTOR_ITEMS,
+ * SQL_INVOICE_ITEMS) into t, overflow-checked; 0 or -1.
  */
-int debtor_totals(const struct pg_result *items,
-    int64_t totals[DEBTOR_ITEM__MAX], int64_t *balance);
+int debtor_totals(const struct db_res *items, struct invoice_totals *t);
+/* Adds the totals per kind, the balance and "paid" to v, in currency. */
+void debtor_totals_view(struct ctx *c, const struct invoice_totals *t,
+    const char *currency, struct view *v);
+/* Adds the frequency's name and its flag (weekly, fortnightly, monthly). */
+void debtor_frequency_view(struct view *m, enum plan_freq f);
 /* Adds the invoice facts, lines, fees, payments and balance to v. */
 void debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v);
 /* Adds the active plan, if any, as v.plan. */

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "arena.h"
 #include "audit.h"
 #include "config.h"
@@ -206,7 +204,7 @@ insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
     char *id, size_t idsz)
 {
 	const char	*p[9];
-	PGresult	*res;
+	struct db_res	*r;
 
 	p[0] = d->invoice_id;
 	p[1] = d->link_id;
@@ -217,10 +215,10 @@ insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	p[6] = n->f[H_DATE];
 	p[7] = n->f[H_WINDOW];
 	p[8] = c->req.remote_addr;
-	if ((res = db_run(c->db, SQL_HARDSHIP_INSERT, p, 9)) == NULL)
+	if ((r = db_query(c->db, SQL_HARDSHIP_INSERT, p, 9)) == NULL)
 		return -1;
-	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	p[1] = id;
 	return db_do(c->db, SQL_HOLD_INSERT, p, 2);
 }

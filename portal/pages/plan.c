@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -54,32 +53,28 @@ static const struct form_field plan_fields[F__MAX] = {
 	[F_QUOTE] = { "quote", QUOTE_HEX - 1, false },
 };
 
-static bool
-flag(const PGresult *res, int col)
-{
-	return PQgetvalue(res, 0, col)[0] == 't';
-}
-
 static int
 load_policy(struct ctx *c, const char *currency, struct offer *o)
 {
 	const char	*p[1] = { currency };
-	PGresult	*res;
+	struct db_res	*r;
 
-	if ((res = db_run(c->db, SQL_PLAN_POLICY, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_PLAN_POLICY, p, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 1 && flag(res, 0)) {
+	if (db_rows(r) == 1 && db_bool(r, 0, POLICY_ENABLED)) {
 		o->offered = true;
-		o->policy.min_balance = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		o->policy.min_installment = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-		o->policy.max_installments = atoi(PQgetvalue(res, 0, 3));
-		o->policy.freq_mask = (flag(res, 4) ? 1u << PLAN_FREQ_WEEKLY : 0) |
-		    (flag(res, 5) ? 1u << PLAN_FREQ_FORTNIGHTLY : 0) |
-		    (flag(res, 6) ? 1u << PLAN_FREQ_MONTHLY : 0);
-		o->policy.first_due_days = atoi(PQgetvalue(res, 0, 7));
-		(void)snprintf(o->terms, sizeof(o->terms), "%s", PQgetvalue(res, 0, 8));
+		o->policy.min_balance = db_int(r, 0, POLICY_MIN_BALANCE_CENTS);
+		o->policy.min_installment = db_int(r, 0, POLICY_MIN_INSTALLMENT_CENTS);
+		o->policy.max_installments = (int)db_int(r, 0, POLICY_MAX_INSTALLMENTS);
+		o->policy.freq_mask =
+		    (db_bool(r, 0, POLICY_WEEKLY) ? 1u << PLAN_FREQ_WEEKLY : 0) |
+		    (db_bool(r, 0, POLICY_FORTNIGHTLY) ? 1u << PLAN_FREQ_FORTNIGHTLY : 0) |
+		    (db_bool(r, 0, POLICY_MONTHLY) ? 1u << PLAN_FREQ_MONTHLY : 0);
+		o->policy.first_due_days = (int)db_int(r, 0, POLICY_FIRST_DUE_DAYS);
+		(void)snprintf(o->terms, sizeof(o->terms), "%s",
+		    db_str(r, 0, POLICY_TERMS_VERSION));
 	}
-	PQclear(res);
+	db_res_free(r);
 	return 0;
 }
 
@@ -120,8 +115,8 @@ make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o)
 	memset(o, 0, sizeof(*o));
 	if (load_policy(c, d->currency, o) == -1)
 		return -1;
-	if (o->offered && d->balance > 0) {
-		o->n = plan_options(d->balance, &o->policy, page_today(c),
+	if (o->offered && d->totals.balance > 0) {
+		o->n = plan_options(d->totals.balance, &o->policy, page_today(c),
 		    o->options, PLAN_MAX_OPTIONS);
 		if (o->n < 0)
 			o->n = 0;	/* an invalid policy row offers nothing */
@@ -138,10 +133,7 @@ schedule_view(struct ctx *c, const struct debtor_invoice *d,
 	struct view	*list, *row;
 	int		 k;
 
-	view_set_str(m, "frequency", plan_freq_name(s->freq));
-	view_set_bool(m, "weekly", s->freq == PLAN_FREQ_WEEKLY);
-	view_set_bool(m, "fortnightly", s->freq == PLAN_FREQ_FORTNIGHTLY);
-	view_set_bool(m, "monthly", s->freq == PLAN_FREQ_MONTHLY);
+	debtor_frequency_view(m, s->freq);
 	view_set_int(m, "count", s->count);
 	view_set_str(m, "total", page_money(c, s->total, d->currency));
 	view_set_str(m, "first_amount", page_money(c, s->items[0].amount, d->currency));
@@ -244,7 +236,7 @@ insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 {
 	const char	*p[9];
 	char		 count[16], total[24];
-	PGresult	*res;
+	struct db_res	*r;
 
 	(void)snprintf(count, sizeof(count), "%d", s->count);
 	(void)snprintf(total, sizeof(total), "%lld", (long long)s->total);
@@ -257,10 +249,10 @@ insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 	p[6] = o->terms;
 	p[7] = c->req.remote_addr;
 	p[8] = c->req.user_agent;
-	if ((res = db_run(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
+	if ((r = db_query(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
 		return -1;
-	(void)snprintf(plan_id, idsz, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(plan_id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	return 0;
 }
 
@@ -432,7 +424,7 @@ plan_post(struct ctx *c)
 		show_existing(c, &d, v);
 		return;
 	}
-	if (d.balance <= 0) {
+	if (d.totals.balance <= 0) {
 		db_rollback(c->db);
 		page_error(c, 409, "paid");
 		return;

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -79,7 +78,8 @@ staff_session_or_redirect(struct ctx *c, struct staff_session *s)
 	const char	*id = cookie(c, cookie_name(c, false));
 	const char	*p[2];
 	char		 idle[16];
-	PGresult	*res;
+	struct db_res	*r;
+	bool		 found;
 
 	memset(s, 0, sizeof(*s));
 	if (id == NULL || token_hash(c->cfg->secret, TOKEN_SESSION, id, s->hash) == -1)
@@ -89,18 +89,18 @@ staff_session_or_redirect(struct ctx *c, struct staff_session *s)
 	(void)snprintf(idle, sizeof(idle), "%d", c->cfg->session_idle_minutes);
 	p[0] = s->hash;
 	p[1] = idle;
-	if ((res = db_run(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL) {
+	if ((r = db_query(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL) {
 		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
 		return false;
 	}
-	if (PQntuples(res) == 1) {
-		(void)snprintf(s->id, sizeof(s->id), "%s", PQgetvalue(res, 0, 0));
-		s->name = arena_strdup(c->arena, PQgetvalue(res, 0, 1));
-		s->email = arena_strdup(c->arena, PQgetvalue(res, 0, 2));
-		PQclear(res);
-		return s->name != NULL && s->email != NULL;
+	if ((found = db_rows(r) == 1)) {
+		(void)snprintf(s->id, sizeof(s->id), "%s", db_str(r, 0, SESSION_ID));
+		s->name = arena_strdup(c->arena, db_str(r, 0, SESSION_NAME));
+		s->email = arena_strdup(c->arena, db_str(r, 0, SESSION_EMAIL));
 	}
-	PQclear(res);
+	db_res_free(r);
+	if (found)
+		return s->name != NULL && s->email != NULL;
 login:
 	if (response_redirect(&c->res, "/staff/login") == -1)
 		page_error(c, 500, NULL);
@@ -178,14 +178,14 @@ static int
 throttled(struct ctx *c, const char *email)
 {
 	const char	*p[2] = { email, c->req.remote_addr };
-	PGresult	*res;
+	struct db_res	*r;
 	int		 over;
 
-	if ((res = db_run(c->db, SQL_LOGIN_FAILURES, p, 2)) == NULL)
+	if ((r = db_query(c->db, SQL_LOGIN_FAILURES, p, 2)) == NULL)
 		return -1;
-	over = atoi(PQgetvalue(res, 0, 0)) >= MAX_FAILS_ACCOUNT ||
-	    atoi(PQgetvalue(res, 0, 1)) >= MAX_FAILS_ADDRESS;
-	PQclear(res);
+	over = db_int(r, 0, FAILURES_ACCOUNT) >= MAX_FAILS_ACCOUNT ||
+	    db_int(r, 0, FAILURES_ADDRESS) >= MAX_FAILS_ADDRESS;
+	db_res_free(r);
 	return over;
 }
 
@@ -196,20 +196,20 @@ check_password(struct ctx *c, const char *email, const char *password,
 {
 	const char	*p[1] = { email };
 	char		 hash[crypto_pwhash_STRBYTES];
-	PGresult	*res;
+	struct db_res	*r;
 	int		 found, ok, n;
 
-	if ((res = db_run(c->db, SQL_STAFF_BY_EMAIL, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_STAFF_BY_EMAIL, p, 1)) == NULL)
 		return -1;
-	found = PQntuples(res) == 1;
+	found = db_rows(r) == 1;
 	/* libsodium reads the stored hash from a crypto_pwhash_STRBYTES array. */
 	memset(hash, 0, sizeof(hash));
-	n = snprintf(hash, sizeof(hash), "%s", found ? PQgetvalue(res, 0, 1) :
-	    dummy_hash);
+	n = snprintf(hash, sizeof(hash), "%s", found ?
+	    db_str(r, 0, CREDENTIALS_PASSWORD_HASH) : dummy_hash);
 	ok = n > 0 && (size_t)n < sizeof(hash) &&
 	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	(void)snprintf(id, idsz, "%s", found ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", found ? db_str(r, 0, CREDENTIALS_ID) : "");
+	db_res_free(r);
 	return found && ok;
 }
 
