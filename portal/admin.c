@@ -16,7 +16,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "config.h"
-#include "ctx.h"
+#include "buf.h"
 #include "db.h"
 #include "import.h"
 #include "log.h"
@@ -282,46 +282,50 @@ static int
 verb_error_pages(struct admin *a, char **argv)
 {
 	static const int	 statuses[] = { 400, 404, 405, 413, 414, 429, 500, 503 };
+	const struct i18n_lang	*en;
 	struct i18n		*tpl = NULL;
 	struct mustache_error	 merr;
-	struct ctx		 c;
+	struct arena		*arena = NULL;
+	struct buf		 page;
 	char			 path[4096];
 	FILE			*f;
 	size_t			 i;
+	bool			 written;
 	int			 rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	response_init(&c.res);
-	c.cfg = &a->cfg;
-	if ((c.arena = arena_new()) == NULL)
+	buf_init(&page, 0);
+	if ((arena = arena_new()) == NULL)
 		goto out;
 	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
 		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
 		    merr.line, merr.column, merr.message);
 		goto out;
 	}
-	/* nginx serves one page per status to everyone: in English. */
-	c.i18n = tpl;
-	c.lang = i18n_source(tpl);
-	c.templates = c.lang->templates;
+	en = i18n_source(tpl);	/* nginx serves one page per status to everyone: in English. */
 	if (mkdir(argv[0], 0755) == -1 && errno != EEXIST)
 		goto out;
 	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		page_error(&c, statuses[i], "static");
+		buf_reset(&page);
+		if (page_error_render(en->templates, &a->cfg, en->tag, arena,
+		    statuses[i], "static", &page) == -1)
+			goto out;
 		(void)snprintf(path, sizeof(path), "%s/%d.html", argv[0], statuses[i]);
-		if ((f = fopen(path, "w")) == NULL ||
-		    fwrite(c.res.body.data, 1, c.res.body.len, f) != c.res.body.len ||
-		    fclose(f) != 0) {
+		if ((f = fopen(path, "w")) == NULL) {
 			fprintf(stderr, "portal-admin: %s: %s\n", path, strerror(errno));
 			goto out;
 		}
+		written = fwrite(page.data, 1, page.len, f) == page.len;
+		if (fclose(f) != 0 || !written) {
+			fprintf(stderr, "portal-admin: %s: cannot write\n", path);
+			goto out;
+		}
 		printf("%s\n", path);
-		arena_reset(c.arena);
+		arena_reset(arena);
 	}
 	rc = 0;
 out:
-	response_free(&c.res);
-	arena_free(c.arena);
+	buf_free(&page);
+	arena_free(arena);
 	i18n_free(tpl);
 	return rc;
 }

@@ -11,8 +11,12 @@
  * layout.mustache, filled from a view. Error pages are the "error" template
  * with the status as a flag, so their wording lives in the template too.
  */
+struct arena;
+struct buf;
+struct config;
 struct ctx;
 struct i18n_lang;
+struct mustache_set;
 struct view;
 
 /*
@@ -31,8 +35,16 @@ struct view *page_view(struct ctx *c);
 /* Renders template name with v as the whole response body; on failure
  * answers 500 instead. */
 void page_render(struct ctx *c, int status, const char *name, struct view *v);
-/* Answers status with the error page; detail (may be NULL) says what to do. */
-void page_error(struct ctx *c, int status, const char *detail);
+/* Answers status with the error page; reason (may be NULL) says what to do. */
+void page_error(struct ctx *c, int status, const char *reason);
+/*
+ * Appends the error page for status and reason (may be NULL) to out, for
+ * a program without a request (portal-admin error-pages): from templates,
+ * the set of language lang, using arena a; 0 or -1 (logged).
+ */
+int page_error_render(const struct mustache_set *templates,
+    const struct config *cfg, const char *lang, struct arena *a, int status,
+    const char *reason, struct buf *out);
 /* Today's date where the business is (config timezone, set in TZ at start). */
 struct date page_today(const struct ctx *c);
 /* cents formatted for the currency ("EUR 1,250.00"), arena-owned; "" on failure. */

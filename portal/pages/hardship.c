@@ -256,7 +256,10 @@ note_mail(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 
 	debtor_view(c, d, v);
 	note_view(c, d, n, id, v);
-	rc = outbox_queue(c, tpl, v, to, to_name, kind, d->invoice_id);
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = tpl, .language = page_lang_tag(c),
+	    .to = to, .to_name = to_name, .kind = kind,
+	    .invoice_id = d->invoice_id }, v);
 	(void)debtor_use_lang(c, was);
 	return rc;
 }

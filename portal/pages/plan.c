@@ -298,7 +298,10 @@ plan_mail(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
 	view_set_str(plan, "terms_version", o->terms);
 	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
 	    debtor_url(c, d, ""));
-	rc = outbox_queue(c, tpl, v, to, to_name, kind, d->invoice_id);
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = tpl, .language = page_lang_tag(c),
+	    .to = to, .to_name = to_name, .kind = kind,
+	    .invoice_id = d->invoice_id }, v);
 	(void)debtor_use_lang(c, was);
 	return rc;
 }
