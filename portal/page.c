@@ -11,6 +11,7 @@
 #include "money.h"
 #include "mustache.h"
 #include "page.h"
+#include "token.h"
 #include "view.h"
 
 /* The phone number as a tel: URI: digits and a leading plus only. */
@@ -104,6 +105,7 @@ page_render(struct ctx *c, int status, const char *name, struct view *v)
 {
 	struct mustache_error	err;
 
+	db_rollback(c->db);	/* a reply ends the transaction: see page.h */
 	if (v == NULL || arena_failed(c->arena)) {
 		log_error("%s: %s: out of memory building the view", __func__, name);
 		plain_500(c);
@@ -176,6 +178,42 @@ page_db_or_reply(struct ctx *c)
 		return true;
 	page_error(c, 503, "database");
 	return false;
+}
+
+bool
+page_begin_or_reply(struct ctx *c)
+{
+	if (db_ensure(c->db) == 0 && db_begin(c->db) == 0)
+		return true;
+	page_db_error(c);
+	return false;
+}
+
+int
+page_db_status(const struct ctx *c)
+{
+	return db_is_down(c->db) ? 503 : 500;
+}
+
+void
+page_db_error(struct ctx *c)
+{
+	page_error(c, page_db_status(c), "database");
+}
+
+bool
+page_csrf_or_reply(struct ctx *c, struct view *v, const char *key,
+    const char *purpose, const char *subject)
+{
+	char	csrf[TOKEN_LEN + 1];
+
+	if (token_csrf(c->cfg->secret, purpose, subject, csrf) == -1) {
+		log_error("%s: %s: cannot make a CSRF token", __func__, purpose);
+		page_error(c, 500, NULL);
+		return false;
+	}
+	view_set_str(v, key, csrf);
+	return true;
 }
 
 struct date

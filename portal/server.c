@@ -62,7 +62,15 @@ dispatch(struct ctx *c, FCGX_Request *f)
 		page_error(c, 404, NULL);
 		break;
 	}
-	db_rollback(c->db);	/* a handler that forgot: never leave one open */
+	/*
+	 * A safety net: every reply rolls back (page.h) and every commit
+	 * ends its transaction, so one still open here is a handler's bug.
+	 */
+	if (db_in_transaction(c->db)) {
+		log_warn("%s: %s left a transaction open; rolled back", __func__,
+		    c->req.path);
+		db_rollback(c->db);
+	}
 }
 
 /* Sends head and body; a HEAD request gets the head alone. */

@@ -136,6 +136,13 @@ read_hardship(const struct db_res *r, struct debtor_hardship *h)
 }
 
 /*
+ * Lock the invoice row until the transaction ends. Only for
+ * debtor_begin_or_reply(): the caller must have begun the transaction,
+ * or the lock would end with the statement (load() refuses it then).
+ */
+#define DEBTOR_LOCK	0x100
+
+/*
  * Runs the statements of a debtor page in one round trip and reads them.
  * With DEBTOR_LOCK the opening statement goes first, so the invoice row is
  * locked before anything is read; otherwise it goes last, so the link row
@@ -152,6 +159,10 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	struct db_call	 calls[4], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
 
+	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
+		log_error("%s: a lock outside a transaction", __func__);
+		return -1;
+	}
 	if (flags & DEBTOR_LOCK)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN_LOCK, open, 3, NULL };
 	calls[n++] = (struct db_call){ SQL_DEBTOR_ITEMS, by_hash, 1, NULL };
@@ -189,6 +200,28 @@ out:
 	return rc;
 }
 
+/*
+ * The token of the route's first capture, and its hash in hash; false
+ * when it cannot be a token (that is the same 404 as an unknown one).
+ */
+static bool
+link_token(struct ctx *c, struct debtor_invoice *d, char hash[TOKEN_HASH_HEX])
+{
+	memset(d, 0, sizeof(*d));
+	d->token = c->match.captures[0];
+	return token_well_formed(d->token) &&
+	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == 0;
+}
+
+/* The page speaks the customer's language, or the one ?lang= asks for. */
+static void
+speak(struct ctx *c, struct debtor_invoice *d)
+{
+	if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
+		d->lang = i18n_source(c->i18n);
+	page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
+}
+
 bool
 debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d)
@@ -196,26 +229,65 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	char	hash[TOKEN_HASH_HEX];
 	int	r;
 
-	memset(d, 0, sizeof(*d));
-	d->token = c->match.captures[0];
-	if (!token_well_formed(d->token) ||
-	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == -1) {
+	if (!link_token(c, d, hash)) {
 		page_error(c, 404, "link");
 		return false;
 	}
-	if (!(flags & DEBTOR_LOCK) && !page_db_or_reply(c))
+	if (!page_db_or_reply(c))
 		return false;
-	if ((r = load(c, hash, action, flags, d)) == 1) {
-		if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
-			d->lang = i18n_source(c->i18n);
-		page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
+	if ((r = load(c, hash, action, flags & ~DEBTOR_LOCK, d)) == 1) {
+		speak(c, d);
 		return true;
 	}
 	if (r == 0)
 		page_error(c, 404, "link");
 	else
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 	return false;
+}
+
+void
+debtor_fail(struct ctx *c, const struct debtor_form *f)
+{
+	db_rollback(c->db);
+	if (f->again != NULL)
+		f->again(c, page_db_status(c), NULL, f->arg);
+	else
+		page_db_error(c);
+}
+
+bool
+debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
+    struct debtor_invoice *d)
+{
+	char	hash[TOKEN_HASH_HEX];
+	int	r;
+
+	if (!link_token(c, d, hash)) {
+		page_error(c, 404, "link");
+		return false;
+	}
+	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
+		debtor_fail(c, f);
+		return false;
+	}
+	if ((r = load(c, hash, NULL, DEBTOR_LOCK | f->flags, d)) != 1) {
+		if (r == 0)
+			page_error(c, 404, "link");	/* rolls back */
+		else
+			debtor_fail(c, f);
+		return false;
+	}
+	speak(c, d);
+	if (!token_csrf_valid(c->cfg->secret, f->purpose, d->link_id, f->csrf)) {
+		db_rollback(c->db);
+		if (f->again != NULL)
+			f->again(c, 403, d, f->arg);
+		else
+			page_error(c, 403, "csrf");
+		return false;
+	}
+	return true;
 }
 
 const char *

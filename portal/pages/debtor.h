@@ -72,20 +72,53 @@ struct debtor_invoice {
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
 };
 
-#define DEBTOR_LOCK	0x1	/* lock the invoice row until the transaction ends */
 #define DEBTOR_PLAN	0x2	/* also read the active plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
 
 /*
  * Opens the link in the route's first capture and loads its invoice (and
  * what flags ask for); writes audit action (NULL: none) and the link's last
- * use in the same transaction. The page speaks the customer's language, or
- * the one ?lang= asks for (one of ours; anything else is ignored). On
- * failure the 404 (unknown, revoked, expired or malformed token) or 503 page
- * has been sent and false is returned.
+ * use in the same round trip, its own implicit transaction. For GET pages.
+ * The page speaks the customer's language, or the one ?lang= asks for (one
+ * of ours; anything else is ignored). On failure the 404 (unknown,
+ * revoked, expired or malformed token) or 503/500 page has been sent and
+ * false is returned.
  */
 bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
+
+/* A debtor form being posted: see debtor_begin_or_reply(). */
+struct debtor_form {
+	const char	*purpose;	/* of its CSRF token: "plan", "hardship" */
+	const char	*csrf;		/* the token it sent ("" if none or unreadable) */
+	unsigned	 flags;		/* DEBTOR_PLAN, DEBTOR_HARDSHIP */
+	/*
+	 * Shows the form again with what was typed (form.h's policy), called
+	 * after the rollback: with the invoice and 403 when the token was
+	 * wrong, with NULL and 503 or 500 when the database failed. NULL for
+	 * the error pages instead.
+	 */
+	void		(*again)(struct ctx *c, int status,
+			    const struct debtor_invoice *d, void *arg);
+	void		*arg;
+};
+
+/*
+ * Starts a debtor POST and owns its transaction: makes sure the database
+ * is up, begins, opens the link and locks its invoice row (changes to one
+ * invoice queue up), reads what f->flags ask for and checks f's CSRF token.
+ * True with the transaction open: the handler commits, or answers (every
+ * reply rolls back, page.h), or calls debtor_fail(). False after rolling
+ * back and answering: 404 for the link, 403 (or f->again) for the token,
+ * 503/500 (or f->again) for the database.
+ */
+bool debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
+    struct debtor_invoice *d);
+/*
+ * The one failure path of a debtor POST once the database failed: rolls
+ * back and shows the form again (f->again) or the 503/500 page.
+ */
+void debtor_fail(struct ctx *c, const struct debtor_form *f);
 /*
  * Sums the rows of an items query (shape ITEM: SQL_DEBTOR_ITEMS,
  * SQL_INVOICE_ITEMS) into t, overflow-checked; 0 or -1.

@@ -45,6 +45,7 @@ static const struct form_field hardship_fields[H__MAX] = {
 /* What was typed, and what is wrong with it (flags named for the view). */
 struct note {
 	const char	*f[H__MAX];
+	enum form_result each[H__MAX];	/* form_check()'s per field */
 	struct date	 date;
 	int		 window;	/* enum hardship_window, or -1 */
 	const char	*errors[H__MAX];	/* view flag of each problem */
@@ -152,14 +153,9 @@ static void
 render_form(struct ctx *c, int status, const struct debtor_invoice *d,
     const struct note *n, struct view *v)
 {
-	char	csrf[TOKEN_LEN + 1];
-
 	if (d != NULL) {
-		if (token_csrf(c->cfg->secret, "hardship", d->link_id, csrf) == -1) {
-			page_error(c, 500, NULL);
+		if (!page_csrf_or_reply(c, v, "csrf", "hardship", d->link_id))
 			return;
-		}
-		view_set_str(v, "csrf", csrf);
 	} else	/* database down: hand back what was posted, to try again */
 		view_set_str(v, "csrf", n->f[H_CSRF] ? n->f[H_CSRF] : "");
 	view_set_str(v, "action", debtor_url(c, d, "/hardship"));
@@ -184,19 +180,53 @@ hardship_get(struct ctx *c)
 	render_form(c, 200, &d, &n, v);
 }
 
-/* We could not store the note: say so, and give the text back to retry. */
+/*
+ * The form again once the transaction has ended (debtor_form.again): the
+ * token had expired (d, 403), or we could not store the note (no d, 503 or
+ * 500): say so, and give the text back to send again.
+ */
 static void
-unavailable(struct ctx *c, struct note *n)
+again(struct ctx *c, int status, const struct debtor_invoice *d, void *arg)
 {
+	struct note	*n = arg;
 	struct view	*v;
 
-	db_rollback(c->db);
-	if (c->lang == NULL)	/* the customer's is unknown: what they asked for */
-		page_lang(c, page_query_lang(c) ? page_query_lang(c) :
-		    i18n_accept(c->i18n, c->req.accept_language));
+	if (d == NULL) {
+		if (c->lang == NULL)	/* the customer's is unknown: what they asked for */
+			page_lang(c, page_query_lang(c) ? page_query_lang(c) :
+			    i18n_accept(c->i18n, c->req.accept_language));
+		v = page_view(c);
+		view_set_bool(v, "unavailable", true);
+		render_form(c, status, NULL, n, v);
+		return;
+	}
+	problem(n, H_CSRF, "error_csrf");
+	check_note(c, d->timezone, n);
 	v = page_view(c);
-	view_set_bool(v, "unavailable", true);
-	render_form(c, 503, NULL, n, v);
+	debtor_view(c, d, v);
+	render_form(c, status, d, n, v);
+}
+
+/* Values form_check() found too long or unreadable, named by field. */
+static void
+value_problems(struct note *n)
+{
+	static const char *const too_long[H__MAX] = {
+		[H_CATEGORY] = "error_category",
+		[H_MESSAGE] = "error_message_long",
+		[H_CONTACT] = "error_contact",
+		[H_PHONE] = "error_phone_long",
+		[H_DATE] = "error_date_format",
+		[H_WINDOW] = "error_window",
+	};
+	int	i;
+
+	for (i = 0; i < H__MAX; i++)
+		if (n->each[i] == FORM_BAD_TEXT)
+			problem(n, (enum hardship_field)i, i == H_MESSAGE ?
+			    "error_message_text" : "error_text");
+		else if (n->each[i] == FORM_TOO_LONG && too_long[i] != NULL)
+			problem(n, (enum hardship_field)i, too_long[i]);
 }
 
 static int
@@ -291,42 +321,34 @@ record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 /*
  * POST /i/{token}/hardship: see the top of this file. Until the commit
  * succeeds nothing is claimed received; if the database is unreachable the
- * debtor gets a 503 page with their text, to send again.
+ * debtor gets a 503 page with their text, to send again. Form failures
+ * follow form.h: the form comes back with the text whenever it can.
  */
 void
 hardship_post(struct ctx *c)
 {
 	struct debtor_invoice	 d;
+	struct debtor_form	 form = { .purpose = "hardship", .again = again };
 	struct note		 n;
 	struct view		*v;
 	const char		*bad;
+	enum form_result	 r;
 	char			 id[24];
 
 	memset(&n, 0, sizeof(n));
-	switch (form_check(c->req.form, c->req.nform, hardship_fields, H__MAX,
-	    n.f, &bad)) {
-	case FORM_UNKNOWN:
-	case FORM_REPEATED:
+	r = form_check(c->req.form, c->req.nform, hardship_fields, H__MAX, n.f,
+	    &bad, n.each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
-	case FORM_BAD_TEXT:
-		problem(&n, H_MESSAGE, strcmp(bad, "message") == 0 ?
-		    "error_message_text" : "error_text");
-		break;
-	default:
-		break;
 	}
-	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
-		unavailable(c, &n);
+	value_problems(&n);
+	form.csrf = n.each[H_CSRF] == FORM_OK ? n.f[H_CSRF] : "";
+	form.arg = &n;
+	if (!debtor_begin_or_reply(c, &form, &d))
 		return;
-	}
-	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK, &d))
-		return;
-	if (!token_csrf_valid(c->cfg->secret, "hardship", d.link_id, n.f[H_CSRF]))
-		problem(&n, H_CSRF, "error_csrf");
 	check_note(c, d.timezone, &n);
 	if (n.nerrors > 0) {
-		db_rollback(c->db);
 		v = page_view(c);
 		debtor_view(c, &d, v);
 		render_form(c, 400, &d, &n, v);
@@ -334,12 +356,7 @@ hardship_post(struct ctx *c)
 	}
 	if (insert_note(c, &d, &n, id, sizeof(id)) == -1 ||
 	    record_note(c, &d, &n, id) == -1 || db_commit(c->db) == -1) {
-		if (db_is_down(c->db))
-			unavailable(c, &n);
-		else {
-			db_rollback(c->db);
-			page_error(c, 500, NULL);
-		}
+		debtor_fail(c, &form);
 		return;
 	}
 	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)

@@ -159,14 +159,10 @@ render_options(struct ctx *c, int status, const struct debtor_invoice *d,
     const struct offer *o, struct view *v, long chosen)
 {
 	struct view	*list, *m;
-	char		 csrf[TOKEN_LEN + 1];
 	int		 i;
 
-	if (token_csrf(c->cfg->secret, "plan", d->link_id, csrf) == -1) {
-		page_error(c, 500, NULL);
+	if (!page_csrf_or_reply(c, v, "csrf", "plan", d->link_id))
 		return;
-	}
-	view_set_str(v, "csrf", csrf);
 	view_set_str(v, "quote", o->quote);
 	view_set_str(v, "terms_version", o->terms);
 	view_set_str(v, "action", debtor_url(c, d, "/plan"));
@@ -199,7 +195,7 @@ plan_get(struct ctx *c)
 		return;
 	}
 	if (make_offer(c, &d, &o) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	render_options(c, 200, &d, &o, v, 0);
@@ -342,7 +338,6 @@ record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 static void
 show_existing(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	db_rollback(c->db);
 	debtor_plan_view(c, d, v);
 	view_set_bool(v, "already", true);
 	page_render(c, 409, "plan_agreement", v);
@@ -355,23 +350,23 @@ show_existing(struct ctx *c, const struct debtor_invoice *d, struct view *v)
  */
 static const struct plan_schedule *
 chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
-    const struct offer *o, const char **f, struct view *v)
+    const struct offer *o, const char **f, const enum form_result *each,
+    struct view *v)
 {
 	long	 option = 0;
 	int	 bad_option, bad_agree;
 
-	bad_option = form_int(f[F_OPTION], 1, o->n, &option) == -1;
-	bad_agree = strcmp(f[F_AGREE], "yes") != 0;
+	bad_option = each[F_OPTION] != FORM_OK ||
+	    form_int(f[F_OPTION], 1, o->n, &option) == -1;
+	bad_agree = each[F_AGREE] != FORM_OK || strcmp(f[F_AGREE], "yes") != 0;
 	if (bad_option || bad_agree) {
-		db_rollback(c->db);
 		view_set_bool(v, "error_option", bad_option);
 		view_set_bool(v, "error_agree", bad_agree);
 		view_set_bool(v, "errors", true);
-		render_options(c, 400, d, o, v, option);
+		render_options(c, 400, d, o, v, bad_option ? 0 : option);
 		return NULL;
 	}
-	if (strcmp(f[F_QUOTE], o->quote) != 0) {
-		db_rollback(c->db);
+	if (each[F_QUOTE] != FORM_OK || strcmp(f[F_QUOTE], o->quote) != 0) {
 		view_set_bool(v, "changed", true);
 		render_options(c, 409, d, o, v, 0);
 		return NULL;
@@ -379,62 +374,49 @@ chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
 	return &o->options[option - 1];
 }
 
-/* Loads what POST needs under the invoice lock; false after answering. */
-static bool
-open_for_post(struct ctx *c, const char **f, struct debtor_invoice *d,
-    struct view **v)
-{
-	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
-		page_error(c, 503, "database");
-		return false;
-	}
-	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK | DEBTOR_PLAN, d))
-		return false;
-	if (!token_csrf_valid(c->cfg->secret, "plan", d->link_id, f[F_CSRF])) {
-		db_rollback(c->db);
-		page_error(c, 403, "csrf");
-		return false;
-	}
-	*v = page_view(c);
-	debtor_view(c, d, *v);
-	return true;
-}
-
 /*
  * POST /i/{token}/plan (option, agree=yes, csrf, quote): re-checks balance
  * and policy under the invoice lock, stores the plan exactly as shown with
  * its installments, terms version, time and address, the audit event and
  * the confirmation mails, all in one transaction; then 303 to the invoice.
+ * Form failures follow form.h (a bad token is the 403 page: nothing typed
+ * would be lost).
  */
 void
 plan_post(struct ctx *c)
 {
 	const char			*f[F__MAX], *bad;
+	enum form_result		 each[F__MAX], r;
 	const struct plan_schedule	*s;
 	struct debtor_invoice		 d;
+	struct debtor_form		 form = { .purpose = "plan",
+	    .flags = DEBTOR_PLAN };
 	struct offer			 o;
 	struct view			*v;
 	char				 plan_id[24];
 
-	if (form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f,
-	    &bad) != FORM_OK) {
-		page_error(c, 400, NULL);	/* unknown, repeated or too long */
+	r = form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f, &bad,
+	    each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
+		page_error(c, 400, NULL);
 		return;
 	}
-	if (!open_for_post(c, f, &d, &v))
+	form.csrf = each[F_CSRF] == FORM_OK ? f[F_CSRF] : "";
+	if (!debtor_begin_or_reply(c, &form, &d))
 		return;
+	v = page_view(c);
+	debtor_view(c, &d, v);
 	if (d.plan.active) {
 		show_existing(c, &d, v);
 		return;
 	}
 	if (d.totals.balance <= 0) {
-		db_rollback(c->db);
 		page_error(c, 409, "paid");
 		return;
 	}
 	if (make_offer(c, &d, &o) == -1)
 		goto fail;
-	if ((s = chosen_or_reply(c, &d, &o, f, v)) == NULL)
+	if ((s = chosen_or_reply(c, &d, &o, f, each, v)) == NULL)
 		return;
 	if (insert_plan(c, &d, &o, s, plan_id, sizeof(plan_id)) == -1) {
 		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
@@ -450,10 +432,8 @@ plan_post(struct ctx *c)
 		page_error(c, 500, NULL);
 	return;
 fail:
-	db_rollback(c->db);
-	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	debtor_fail(c, &form);
 }
-
 /* Renders one of the calendar's text templates for an installment. */
 static const char *
 ics_text(struct ctx *c, const char *name, struct view *v)

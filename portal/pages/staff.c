@@ -166,7 +166,8 @@ queue_query(struct ctx *c, const char **status, long *page, const char **q)
 	};
 	const char	*f[3], *bad;
 
-	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad) != FORM_OK)
+	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad,
+	    NULL) != FORM_OK)
 		return false;
 	if (f[0][0] != '\0' && form_choice(f[0], hardship_statuses) < 0)
 		return false;
@@ -193,13 +194,14 @@ staff_queue_get(struct ctx *c)
 		page_error(c, 400, NULL);
 		return;
 	}
-	v = staff_view(c, &s, NULL);
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+		return;
 	view_set_str(v, "filter", status);
 	view_set_choice(v, "filter_", hardship_statuses, status);
 	view_set_bool(v, "filter_all", status[0] == '\0');
 	if (queue_counts(c, v) == -1 || queue_rows(c, v, status, page) == -1 ||
 	    (q[0] != '\0' && search(c, v, q) == -1)) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	page_render(c, 200, "staff_queue", v);
@@ -284,7 +286,7 @@ notes_view(struct ctx *c, const char *id, struct view *v)
 	return 0;
 }
 
-/* The request page; status 200, or 400 with the form's problem named. */
+/* The request page; status 200, or 400 or 403 with the form's problem named. */
 static void
 render_request(struct ctx *c, const struct staff_session *s, const char *id,
     int status, const char *problem, const char *note)
@@ -294,9 +296,10 @@ render_request(struct ctx *c, const struct staff_session *s, const char *id,
 	char		 purpose[48];
 
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
-	v = staff_view(c, s, purpose);
+	if ((v = staff_view_or_reply(c, s, purpose)) == NULL)
+		return;
 	if (request_view(c, id, v, &found) == -1 || notes_view(c, id, v) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	if (!found) {
@@ -360,10 +363,24 @@ update_request(struct ctx *c, const struct staff_session *s, const char *id,
 	    id, old, status, note[0] ? ": " : "", note));
 }
 
+/* What is wrong with the status and note posted; NULL when nothing. */
+static const char *
+update_problem(const char **f, const enum form_result *each)
+{
+	if (each[0] != FORM_OK || form_choice(f[0], hardship_statuses) < 0)
+		return "error_status";
+	if (each[1] == FORM_BAD_TEXT)
+		return "error_note_text";
+	if (each[1] != FORM_OK || utf8_count(f[1], strlen(f[1])) > NOTE_MAX)
+		return "error_note";
+	return NULL;
+}
+
 /*
  * POST /staff/hardship/{id} (status, note, csrf): records who changed what
- * and when; resolving lifts the reminder hold. 403 without a valid CSRF
- * token, and nothing is written.
+ * and when; resolving lifts the reminder hold. Form failures follow
+ * form.h: 403 without a valid CSRF token and 400 for a bad status or note,
+ * each with the form again and the note kept; nothing is written.
  */
 void
 staff_hardship_post(struct ctx *c)
@@ -373,7 +390,8 @@ staff_hardship_post(struct ctx *c)
 		{ "csrf", TOKEN_LEN, false },
 	};
 	struct staff_session	 s;
-	const char		*f[3], *bad;
+	const char		*f[3], *bad, *problem;
+	enum form_result	 each[3], r;
 	char			 id[24], purpose[48];
 	bool			 found;
 
@@ -383,29 +401,28 @@ staff_hardship_post(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	if (form_check(c->req.form, c->req.nform, fields, 3, f, &bad) != FORM_OK) {
+	r = form_check(c->req.form, c->req.nform, fields, 3, f, &bad, each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
 	}
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
-	if (!staff_csrf_valid(c, &s, purpose, f[2])) {
-		page_error(c, 403, "csrf");
+	if (!staff_csrf_valid(c, &s, purpose, each[2] == FORM_OK ? f[2] : "")) {
+		render_request(c, &s, id, 403, "error_csrf", f[1]);
 		return;
 	}
-	if (form_choice(f[0], hardship_statuses) < 0 || utf8_count(f[1], strlen(f[1])) > NOTE_MAX) {
-		render_request(c, &s, id, 400, form_choice(f[0], hardship_statuses) < 0 ?
-		    "error_status" : "error_note", f[1]);
+	if ((problem = update_problem(f, each)) != NULL) {
+		render_request(c, &s, id, 400, problem, f[1]);
 		return;
 	}
-	if (db_begin(c->db) == -1 ||
-	    update_request(c, &s, id, f[0], f[1], &found) == -1 ||
+	if (!page_begin_or_reply(c))
+		return;
+	if (update_request(c, &s, id, f[0], f[1], &found) == -1 ||
 	    (found && db_commit(c->db) == -1)) {
-		db_rollback(c->db);
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	if (!found) {
-		db_rollback(c->db);
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -602,7 +619,8 @@ staff_invoice_get(struct ctx *c)
 
 	if (!staff_session_or_redirect(c, &s))
 		return;
-	v = staff_view(c, &s, NULL);
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+		return;
 	if (invoice_facts(c, c->match.captures[0], v, id, sizeof(id), &found) == -1)
 		goto fail;
 	if (!found) {
@@ -618,5 +636,5 @@ staff_invoice_get(struct ctx *c)
 	page_render(c, 200, "staff_invoice", v);
 	return;
 fail:
-	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	page_db_error(c);
 }
