@@ -208,16 +208,6 @@ date_add_months(struct date d, int months, int anchor_day)
 	return r;
 }
 
-struct date
-date_from_unix(int64_t t)
-{
-	int64_t	 days = t / SECONDS_PER_DAY;
-
-	if (t % SECONDS_PER_DAY < 0)
-		days--;		/* floor, not truncation, before 1970 */
-	return from_days64(days);
-}
-
 /* Parses exactly n ASCII digits at s; -1 on anything else. */
 static int
 digits(const char *s, size_t n)

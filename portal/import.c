@@ -370,7 +370,7 @@ parse_item(struct import *im, const char *const *f, unsigned line,
 static int
 add_row(struct import *im, const struct csv_record *r)
 {
-	const char	*f[COL__MAX], *why;
+	const char	*f[COL__MAX], *why, *v;
 	struct invoice	*inv;
 	struct item	*it;
 	char		 msg[64];
@@ -382,7 +382,7 @@ add_row(struct import *im, const struct csv_record *r)
 		return fail(im, r->line, NULL, msg);
 	}
 	for (c = 0; c < COL__MAX; c++)
-		f[c] = im->map[c] == SIZE_MAX ? "" : r->fields[im->map[c]];
+		f[c] = (v = csv_field(r, im->map[c])) != NULL ? v : "";	/* no column: "" */
 	for (c = 0; c <= COL_INVOICE_LAST; c++) {
 		if ((c == COL_PHONE || c == COL_TIMEZONE) && *f[c] == '\0')
 			continue;	/* optional */
