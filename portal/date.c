@@ -6,7 +6,6 @@
 #include "date.h"
 #include "lang.h"
 
-#define SECONDS_PER_DAY	INT64_C(86400)
 
 /* Languages with their own long date form. */
 enum date_lang {
