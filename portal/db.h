@@ -19,7 +19,7 @@
  * its shape in sql.h (db_str(r, i, QUEUE_NUMBER)). A getter given a column
  * of another shape, a type the column is not declared with, or a row out
  * of range logs the mistake and returns "", 0, false or DATE_INVALID.
- * libpq stays inside db.c: no other file sees a PGresult.
+ * libpq stays inside db.c: no other file sees its types or calls it.
  */
 struct db;
 struct db_res;
