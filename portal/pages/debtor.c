@@ -201,16 +201,21 @@ out:
 }
 
 /*
- * The token of the route's first capture, and its hash in hash; false
- * when it cannot be a token (that is the same 404 as an unknown one).
+ * The token of the route's first capture in d, and its hash in hash;
+ * false after answering 404 when it cannot be a token (the same page as
+ * an unknown one).
  */
 static bool
-link_token(struct ctx *c, struct debtor_invoice *d, char hash[TOKEN_HASH_HEX])
+link_token_or_reply(struct ctx *c, struct debtor_invoice *d,
+    char hash[TOKEN_HASH_HEX])
 {
 	memset(d, 0, sizeof(*d));
 	d->token = c->match.captures[0];
-	return token_well_formed(d->token) &&
-	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == 0;
+	if (token_well_formed(d->token) &&
+	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == 0)
+		return true;
+	page_error(c, 404, "link");
+	return false;
 }
 
 /* The page speaks the customer's language, or the one ?lang= asks for. */
@@ -229,11 +234,7 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	char	hash[TOKEN_HASH_HEX];
 	int	r;
 
-	if (!link_token(c, d, hash)) {
-		page_error(c, 404, "link");
-		return false;
-	}
-	if (!page_db_or_reply(c))
+	if (!link_token_or_reply(c, d, hash) || !page_db_or_reply(c))
 		return false;
 	if ((r = load(c, hash, action, flags & ~DEBTOR_LOCK, d)) == 1) {
 		speak(c, d);
@@ -263,10 +264,8 @@ debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
 	char	hash[TOKEN_HASH_HEX];
 	int	r;
 
-	if (!link_token(c, d, hash)) {
-		page_error(c, 404, "link");
+	if (!link_token_or_reply(c, d, hash))
 		return false;
-	}
 	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
 		debtor_fail(c, f);
 		return false;
