@@ -28,6 +28,7 @@ struct db {
 	char	*appname;
 	char	 options[160];
 	bool	 prepared[SQL__MAX];
+	bool	 refused[SQL__MAX];	/* its columns differ from sql.h */
 	bool	 in_tx;
 	bool	 down;
 	unsigned generation;
@@ -101,6 +102,7 @@ connect_db(struct db *db)
 
 	db_drop(db);
 	memset(db->prepared, 0, sizeof(db->prepared));
+	memset(db->refused, 0, sizeof(db->refused));
 	db->conn = PQconnectdbParams(keys, vals, 1);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		log_error("%s: PQconnectdbParams: %s", __func__, db->conn ?
@@ -246,9 +248,13 @@ shape_matches(const PGresult *desc, enum sql_query q)
 static int
 prepare(struct db *db, enum sql_query q)
 {
-	PGresult	*res, *desc = NULL;
+	PGresult	*res = NULL, *desc = NULL;
 	int		 rc = -1;
 
+	if (db->refused[q]) {	/* logged when it was prepared */
+		log_error("%s: refused: its columns differ from sql.h", sql_name(q));
+		goto out;
+	}
 	res = PQprepare(db->conn, sql_name(q), sql_text(q), 0, NULL);
 	if (!result_ok(res)) {
 		note_failure(db, sql_name(q), res);
@@ -259,8 +265,10 @@ prepare(struct db *db, enum sql_query q)
 		note_failure(db, sql_name(q), desc);
 		goto out;
 	}
-	if (!shape_matches(desc, q))
+	if (!shape_matches(desc, q)) {
+		db->refused[q] = true;
 		goto out;
+	}
 	db->prepared[q] = true;
 	rc = 0;
 out:
@@ -478,7 +486,8 @@ db_check_all(struct db *db)
 	for (q = 0; q < SQL__MAX; q++) {
 		if (db->conn == NULL)
 			return SQL__MAX - q + bad;
-		if (!db->prepared[q] && prepare(db, (enum sql_query)q) == -1)
+		if (db->refused[q] || (!db->prepared[q] &&
+		    prepare(db, (enum sql_query)q) == -1))
 			bad++;
 	}
 	return bad;

@@ -20,4 +20,23 @@ check "naming the statement, the column and the declaration" grep -qF \
 check "and the count of statements that differ" \
 	grep -Eq 'portal-admin: [0-9]+ of [0-9]+ statements do not match sql.h' <<<"$out"
 
+# The portal refuses such a statement when it first prepares it: the page
+# that needs it answers 500 and the log says which column differs.
+d() { date -u -d "$1 days" +%Y-%m-%d; }
+cat > "$T/inv.csv" <<CSV
+invoice,customer_ref,customer_name,email,phone,language,currency,issued,due,kind,description,quantity,amount,date
+Q-1,QC-1,Ada Byrne,ada@example.com,,en,EUR,$(d -40),$(d -10),line,Design,1,500.00,
+CSV
+admin import "$T/inv.csv" > /dev/null
+p=$(link_path Q-1)
+http GET "$p"
+expect_status 200 "the invoice opens before the drift"
+sql "ALTER TABLE plan_policies ALTER COLUMN first_due_days TYPE numeric" > /dev/null
+http GET "$p/plan"
+expect_status 500 "the plan page, whose policy statement drifted, answers 500"
+check "the portal logs which column differs from sql.h" grep -qF \
+	'plan_policy: column 8 is "first_due_days" (type oid 1700), but sql.h declares POLICY_FIRST_DUE_DAYS as "first_due_days" (int)' \
+	"$VAR/log/portal.log"
+http GET "$p"
+expect_status 200 "pages that do not need it still open"
 finish
