@@ -448,7 +448,7 @@ async function debtorPages(page, l, how) {
 	await v('hardship form after its token expired (403)', async () => {
 		await goto(page, url(unpaid, '/hardship' + q), 200);
 		await page.fill('#message', 'Kept text: sent after the form expired.');
-		await page.evaluate(() => { document.querySelector('input[name="csrf"]').value = 'expired'; });
+		await page.evaluate(() => { document.querySelector('main form input[name="csrf"]').value = 'expired'; });
 		await submit(page, main, 403);
 		if ((await page.inputValue('#message')) !== 'Kept text: sent after the form expired.') {
 			throw new Error('the message was not kept');
