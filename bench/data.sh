@@ -51,7 +51,7 @@ hot_data() {
 	done
 	INVOICE=$(head -n 1 "$REQ/hot16.tsv" | cut -f2)
 	UNKNOWN=/i/$(printf 'A%.0s' $(seq 43))
-	# The same page and the same timing as an unknown token (DESIGN.md).
+	# The same page and the same timing as an unknown token (README.md, Routes).
 	EXPIRED=$(admin link BENCH-002 | path_of)
 	sql "UPDATE links SET expires_at = now() - interval '1 day' WHERE id = (SELECT max(id) FROM links)" > /dev/null
 	REVOKED=$(admin link BENCH-003 | path_of)

@@ -121,9 +121,9 @@ die(const char *what)
 }
 
 static void
-add_total(struct debtor_invoice *d, enum debtor_item_kind k, int64_t amount)
+add_total(struct debtor_invoice *d, enum invoice_kind k, int64_t amount)
 {
-	if (money_add(d->totals[k], amount, &d->totals[k]) == -1)
+	if (invoice_totals_add(&d->totals, k, amount) == -1)
 		die("total overflows");
 }
 
@@ -151,35 +151,32 @@ make_invoice(struct debtor_invoice *d, struct debtor_item *items,
 	d->issued = date_add_days(today, -45);
 	d->due = date_add_days(today, -15);
 
-	*it = (struct debtor_item){ .kind = DEBTOR_FEE, .amount = 4000,
+	*it = (struct debtor_item){ .kind = INVOICE_FEE, .amount = 4000,
 	    .description = "Late payment fee GBP 40 (Late Payment of Commercial "
 	    "Debts Act 1998, s. 5A)", .date = date_add_days(today, -14) };
-	add_total(d, DEBTOR_FEE, it->amount);
+	add_total(d, INVOICE_FEE, it->amount);
 	it++;
 	for (i = 0; i < NLINES; i++, it++) {
-		it->kind = DEBTOR_LINE;
+		it->kind = INVOICE_LINE;
 		it->description = lines[i].description;
 		it->qty_milli = lines[i].qty_milli;
 		it->unit = lines[i].unit;
 		if (money_line_total(it->unit, it->qty_milli, &it->amount) == -1)
 			die("line total overflows");
-		add_total(d, DEBTOR_LINE, it->amount);
+		add_total(d, INVOICE_LINE, it->amount);
 	}
-	*it = (struct debtor_item){ .kind = DEBTOR_PAYMENT, .amount = 150000,
+	*it = (struct debtor_item){ .kind = INVOICE_PAYMENT, .amount = 150000,
 	    .description = "Bank transfer, ref. HSE 0417", .date =
 	    date_add_days(today, -10) };
-	add_total(d, DEBTOR_PAYMENT, it->amount);
+	add_total(d, INVOICE_PAYMENT, it->amount);
 	it++;
-	*it = (struct debtor_item){ .kind = DEBTOR_PAYMENT, .amount = 75050,
+	*it = (struct debtor_item){ .kind = INVOICE_PAYMENT, .amount = 75050,
 	    .description = "Card payment by phone", .date =
 	    date_add_days(today, -3) };
-	add_total(d, DEBTOR_PAYMENT, it->amount);
+	add_total(d, INVOICE_PAYMENT, it->amount);
 	d->items = items;
 	d->nitems = NITEMS;
-	if (money_add(d->totals[DEBTOR_LINE], d->totals[DEBTOR_FEE], &d->balance) == -1 ||
-	    money_sub(d->balance, d->totals[DEBTOR_PAYMENT], &d->balance) == -1)
-		die("balance overflows");
-	if (d->balance <= 0)
+	if (d->totals.balance <= 0)
 		die("the invoice must leave a balance to pay");
 }
 
@@ -248,7 +245,7 @@ check_output(const struct debtor_invoice *d, const struct buf *out)
 			fprintf(stderr, "render: the page lacks: %s\n", must[i]);
 			exit(1);
 		}
-	if (money_format(balance, sizeof(balance), d->balance, d->currency, "en") == -1)
+	if (money_format(balance, sizeof(balance), d->totals.balance, d->currency, "en") == -1)
 		die("cannot format the balance");
 	(void)snprintf(want, sizeof(want),
 	    "<dt>Balance due</dt><dd class=\"amount big\">%s</dd>", balance);

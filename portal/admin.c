@@ -11,13 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
 #include "audit.h"
 #include "config.h"
-#include "ctx.h"
+#include "buf.h"
 #include "db.h"
 #include "import.h"
 #include "log.h"
@@ -50,9 +49,29 @@ verb_migrate(struct admin *a, char **argv)
 	int	n;
 
 	(void)argv;
-	if ((n = migrate_run(db_conn(a->db), a->cfg.sql)) == -1)
+	if ((n = migrate_run(a->db, a->cfg.sql)) == -1)
 		return -1;
 	printf("%d migration%s applied\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+/*
+ * check-sql: prepares every statement of the statement table against the
+ * database and checks that its result columns are the ones sql.h declares
+ * (names, types, order). Run it after migrate; each difference is logged.
+ */
+static int
+verb_check_sql(struct admin *a, char **argv)
+{
+	int	bad;
+
+	(void)argv;
+	if ((bad = db_check_all(a->db)) != 0) {
+		fprintf(stderr, "portal-admin: %d of %d statements do not match "
+		    "sql.h (see above)\n", bad, SQL__MAX);
+		return -1;
+	}
+	printf("%d statements match sql.h\n", SQL__MAX);
 	return 0;
 }
 
@@ -108,17 +127,17 @@ static int
 invoice_id(struct admin *a, const char *number, char *id, size_t idsz)
 {
 	const char	*p[1] = { number };
-	PGresult	*res;
+	struct db_res	*r;
 
-	if ((res = db_run(a->db, SQL_INVOICE_ID, p, 1)) == NULL)
+	if ((r = db_query(a->db, SQL_INVOICE_ID, p, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
+	if (db_rows(r) == 0) {
 		fprintf(stderr, "portal-admin: no invoice numbered %s\n", number);
-		PQclear(res);
+		db_res_free(r);
 		return -1;
 	}
-	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	return 0;
 }
 
@@ -128,7 +147,7 @@ verb_link(struct admin *a, char **argv)
 	char		 id[24], link[24], days[16], tok[TOKEN_LEN + 1];
 	char		 hash[TOKEN_HASH_HEX];
 	const char	*p[4];
-	PGresult	*res;
+	struct db_res	*r;
 	int		 rc = -1;
 
 	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
@@ -137,10 +156,10 @@ verb_link(struct admin *a, char **argv)
 		goto out;
 	(void)snprintf(days, sizeof(days), "%d", a->cfg.link_days);
 	p[0] = id; p[1] = hash; p[2] = "manual"; p[3] = days;
-	if ((res = db_run(a->db, SQL_LINK_INSERT, p, 4)) == NULL)
+	if ((r = db_query(a->db, SQL_LINK_INSERT, p, 4)) == NULL)
 		goto out;
-	(void)snprintf(link, sizeof(link), "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(link, sizeof(link), "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
 	    .action = "link.issued", .invoice_id = id, .link_id = link,
 	    .detail = days }) == -1 || db_commit(a->db) == -1)
@@ -156,25 +175,25 @@ out:
 static int
 verb_revoke(struct admin *a, char **argv)
 {
-	char		 id[24];
+	char		 id[24], count[24];
 	const char	*p[1];
-	PGresult	*res;
+	struct db_res	*r;
+	long long	 n;
 	int		 rc = -1;
 
 	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
 		goto out;
 	p[0] = id;
-	if ((res = db_run(a->db, SQL_LINKS_REVOKE, p, 1)) == NULL)
+	if ((r = db_query(a->db, SQL_LINKS_REVOKE, p, 1)) == NULL)
 		goto out;
-	printf("%s: %s link%s revoked\n", argv[0], PQcmdTuples(res),
-	    strcmp(PQcmdTuples(res), "1") == 0 ? "" : "s");
+	n = (long long)db_int(r, 0, COUNT_VALUE);
+	db_res_free(r);
+	(void)snprintf(count, sizeof(count), "%lld", n);
+	printf("%s: %lld link%s revoked\n", argv[0], n, n == 1 ? "" : "s");
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
 	    .action = "links.revoked", .invoice_id = id,
-	    .detail = PQcmdTuples(res) }) == -1 || db_commit(a->db) == -1) {
-		PQclear(res);
+	    .detail = count }) == -1 || db_commit(a->db) == -1)
 		goto out;
-	}
-	PQclear(res);
 	rc = 0;
 out:
 	db_rollback(a->db);
@@ -214,7 +233,7 @@ verb_staff_add(struct admin *a, char **argv)
 {
 	char		 pw[1024], hash[crypto_pwhash_STRBYTES];
 	const char	*p[3];
-	PGresult	*res = NULL;
+	struct db_res	*r = NULL;
 	int		 rc = -1;
 
 	if (!mail_address_valid(argv[0]) || argv[1][0] == '\0' ||
@@ -235,20 +254,20 @@ verb_staff_add(struct admin *a, char **argv)
 	p[0] = argv[0]; p[1] = argv[1]; p[2] = hash;
 	if (db_begin(a->db) == -1)
 		goto out;
-	if ((res = db_run(a->db, SQL_STAFF_ADD, p, 3)) == NULL) {
+	if ((r = db_query(a->db, SQL_STAFF_ADD, p, 3)) == NULL) {
 		if (strcmp(db_sqlstate(a->db), "23505") == 0)
 			fprintf(stderr, "portal-admin: a staff user with the email "
 			    "%s exists already\n", argv[0]);
 		goto out;
 	}
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
-	    .staff_id = PQgetvalue(res, 0, 0), .action = "staff.added",
+	    .staff_id = db_str(r, 0, KEY_ID), .action = "staff.added",
 	    .detail = argv[0] }) == -1 || db_commit(a->db) == -1)
 		goto out;
 	printf("staff user %s added: %s\n", argv[0], argv[1]);
 	rc = 0;
 out:
-	PQclear(res);
+	db_res_free(r);
 	db_rollback(a->db);
 	sodium_memzero(pw, sizeof(pw));
 	return rc;
@@ -263,52 +282,57 @@ static int
 verb_error_pages(struct admin *a, char **argv)
 {
 	static const int	 statuses[] = { 400, 404, 405, 413, 414, 429, 500, 503 };
+	const struct i18n_lang	*en;
 	struct i18n		*tpl = NULL;
 	struct mustache_error	 merr;
-	struct ctx		 c;
+	struct arena		*arena = NULL;
+	struct buf		 page;
 	char			 path[4096];
 	FILE			*f;
 	size_t			 i;
+	bool			 written;
 	int			 rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	response_init(&c.res);
-	c.cfg = &a->cfg;
-	if ((c.arena = arena_new()) == NULL)
+	buf_init(&page, 0);
+	if ((arena = arena_new()) == NULL)
 		goto out;
 	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
 		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
 		    merr.line, merr.column, merr.message);
 		goto out;
 	}
-	/* nginx serves one page per status to everyone: in English. */
-	c.i18n = tpl;
-	c.lang = i18n_source(tpl);
-	c.templates = c.lang->templates;
+	en = i18n_source(tpl);	/* nginx serves one page per status to everyone: in English. */
 	if (mkdir(argv[0], 0755) == -1 && errno != EEXIST)
 		goto out;
 	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
-		page_error(&c, statuses[i], "static");
+		buf_reset(&page);
+		if (page_error_render(en->templates, &a->cfg, en->tag, arena,
+		    statuses[i], "static", &page) == -1)
+			goto out;
 		(void)snprintf(path, sizeof(path), "%s/%d.html", argv[0], statuses[i]);
-		if ((f = fopen(path, "w")) == NULL ||
-		    fwrite(c.res.body.data, 1, c.res.body.len, f) != c.res.body.len ||
-		    fclose(f) != 0) {
+		if ((f = fopen(path, "w")) == NULL) {
 			fprintf(stderr, "portal-admin: %s: %s\n", path, strerror(errno));
 			goto out;
 		}
+		written = fwrite(page.data, 1, page.len, f) == page.len;
+		if (fclose(f) != 0 || !written) {
+			fprintf(stderr, "portal-admin: %s: cannot write\n", path);
+			goto out;
+		}
 		printf("%s\n", path);
-		arena_reset(c.arena);
+		arena_reset(arena);
 	}
 	rc = 0;
 out:
-	response_free(&c.res);
-	arena_free(c.arena);
+	buf_free(&page);
+	arena_free(arena);
 	i18n_free(tpl);
 	return rc;
 }
 
 static const struct verb verbs[] = {
 	{ "migrate", "", 0, 0, true, verb_migrate },
+	{ "check-sql", "", 0, 0, true, verb_check_sql },
 	{ "import", "FILE.csv", 1, 1, true, verb_import },
 	{ "link", "INVOICE", 1, 1, true, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },

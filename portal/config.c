@@ -76,7 +76,8 @@ static const struct key keys[] = {
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-void
+/* Fills c with the built-in defaults. */
+static void
 config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));

@@ -85,7 +85,5 @@ const char *config_text(const struct config *c, const char *key,
     const char *lang);
 /* Makes the config's timezone the process's local time (TZ); 0 or -1. */
 int config_apply_timezone(const struct config *c);
-/* Fills c with the built-in defaults. */
-void config_defaults(struct config *c);
 
 #endif

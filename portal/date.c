@@ -6,7 +6,6 @@
 #include "date.h"
 #include "lang.h"
 
-#define SECONDS_PER_DAY	INT64_C(86400)
 
 /* Languages with their own long date form. */
 enum date_lang {
@@ -206,16 +205,6 @@ date_add_months(struct date d, int months, int anchor_day)
 	dim = date_days_in_month(r.year, r.month);
 	r.day = anchor_day < dim ? anchor_day : dim;
 	return r;
-}
-
-struct date
-date_from_unix(int64_t t)
-{
-	int64_t	 days = t / SECONDS_PER_DAY;
-
-	if (t % SECONDS_PER_DAY < 0)
-		days--;		/* floor, not truncation, before 1970 */
-	return from_days64(days);
 }
 
 /* Parses exactly n ASCII digits at s; -1 on anything else. */

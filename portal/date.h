@@ -53,8 +53,6 @@ int date_days_in_month(int year, int month);
  * DATE_INVALID when d, anchor_day or the result is invalid.
  */
 struct date date_add_months(struct date d, int months, int anchor_day);
-/* The UTC calendar date of unix time t; DATE_INVALID outside the supported range. */
-struct date date_from_unix(int64_t t);
 /*
  * Long form for lang (primary subtag; unknown or NULL -> en):
  * en "4 December 2026", es "4 de diciembre de 2026", de "4. Dezember 2026",

@@ -7,14 +7,17 @@
 enum form_result
 form_check(const struct http_param *params, size_t nparams,
     const struct form_field *fields, size_t n, const char **values,
-    const char **bad)
+    const char **bad, enum form_result *each)
 {
-	enum form_result	res = FORM_OK;
+	enum form_result	res = FORM_OK, r;
 	size_t			i, f;
 
 	*bad = NULL;
-	for (f = 0; f < n; f++)
+	for (f = 0; f < n; f++) {
 		values[f] = NULL;
+		if (each != NULL)
+			each[f] = FORM_OK;
+	}
 	for (i = 0; i < nparams; i++) {
 		for (f = 0; f < n; f++)
 			if (strcmp(params[i].name, fields[f].name) == 0)
@@ -24,20 +27,25 @@ form_check(const struct http_param *params, size_t nparams,
 			return f == n ? FORM_UNKNOWN : FORM_REPEATED;
 		}
 		values[f] = params[i].value;
-		if (res == FORM_OK && params[i].bad) {
-			res = FORM_BAD_TEXT;
-			*bad = fields[f].name;
-		} else if (res == FORM_OK && params[i].len > fields[f].maxlen) {
-			res = FORM_TOO_LONG;
+		r = params[i].bad ? FORM_BAD_TEXT :
+		    params[i].len > fields[f].maxlen ? FORM_TOO_LONG : FORM_OK;
+		if (each != NULL)
+			each[f] = r;
+		if (res == FORM_OK && r != FORM_OK) {
+			res = r;
 			*bad = fields[f].name;
 		}
 	}
 	for (f = 0; f < n; f++) {
 		if (values[f] == NULL)
 			values[f] = "";
-		if (res == FORM_OK && fields[f].required && values[f][0] == '\0') {
-			res = FORM_MISSING;
-			*bad = fields[f].name;
+		if (fields[f].required && values[f][0] == '\0') {
+			if (each != NULL)
+				each[f] = FORM_MISSING;
+			if (res == FORM_OK) {
+				res = FORM_MISSING;
+				*bad = fields[f].name;
+			}
 		}
 	}
 	return res;

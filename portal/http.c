@@ -5,7 +5,7 @@
 #include "http.h"
 #include "utf8.h"
 
-/* Sent with every dynamic response; DESIGN.md "Security model". */
+/* Sent with every dynamic response (README.md, "How things are kept safe"). */
 static const char security_headers[] =
     "X-Content-Type-Options: nosniff\r\n"
     "Referrer-Policy: no-referrer\r\n"

@@ -10,7 +10,11 @@
  * Requests and responses, independent of FastCGI: parsing the pieces nginx
  * hands us (method, URI, query, urlencoded body, cookies) into a bounded
  * struct, and building a response with its headers. Every parser rejects
- * malformed percent-encoding, NUL bytes and invalid UTF-8.
+ * malformed percent-encoding. The path, query strings and every field name
+ * must be valid UTF-8 without NUL bytes, or are refused (400); a form
+ * body's values are parsed leniently instead: NUL bytes and invalid UTF-8
+ * are replaced with U+FFFD and the value marked bad, so the form can name
+ * the field (form.h). Cookies that do not parse are skipped.
  */
 struct arena;
 

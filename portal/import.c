@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -13,6 +12,7 @@
 #include "date.h"
 #include "db.h"
 #include "import.h"
+#include "invoice.h"
 #include "money.h"
 #include "tz.h"
 
@@ -42,17 +42,8 @@ static const char *const column_names[COL__MAX] = {
 	"quantity", "amount", "date",
 };
 
-enum item_kind {
-	ITEM_LINE,
-	ITEM_FEE,
-	ITEM_PAYMENT,
-	ITEM__MAX
-};
-
-static const char *const kind_names[ITEM__MAX] = { "line", "fee", "payment" };
-
 struct item {
-	enum item_kind	 kind;
+	enum invoice_kind kind;
 	const char	*description;
 	const char	*quantity;	/* as written, for the hash */
 	const char	*amount;
@@ -68,6 +59,7 @@ struct invoice {
 	struct date	 issued, due;
 	unsigned	 line;		/* where it first appeared */
 	size_t		 nlines;
+	struct invoice_totals totals;	/* so that no balance overflows */
 	struct item	*head, *tail;
 	struct invoice	*next;
 };
@@ -308,25 +300,13 @@ invoice_for_row(struct import *im, const char *const *f, unsigned line)
 		return NULL;
 	}
 	inv->line = line;
+	invoice_totals_init(&inv->totals);
 	if (im->tail != NULL)
 		im->tail->next = inv;
 	else
 		im->head = inv;
 	im->tail = inv;
 	return inv;
-}
-
-static int
-parse_kind(const char *s, enum item_kind *k)
-{
-	int	i;
-
-	for (i = 0; i < ITEM__MAX; i++)
-		if (strcmp(s, kind_names[i]) == 0) {
-			*k = (enum item_kind)i;
-			return 0;
-		}
-	return -1;
 }
 
 /* Checks a line row's quantity and unit price, and works out its total. */
@@ -370,9 +350,9 @@ parse_item(struct import *im, const char *const *f, unsigned line,
 {
 	size_t	n = strlen(f[COL_DESCRIPTION]);
 
-	if (parse_kind(f[COL_KIND], &it->kind) == -1)
+	if (invoice_kind_parse(f[COL_KIND], &it->kind) == -1)
 		return fail(im, line, "kind", "must be line, fee or payment");
-	if (n > MAX_DESCRIPTION || (n == 0 && it->kind != ITEM_PAYMENT))
+	if (n > MAX_DESCRIPTION || (n == 0 && it->kind != INVOICE_PAYMENT))
 		return fail(im, line, "description", "must be 1 to 500 characters");
 	if (has_control(f[COL_DESCRIPTION]))
 		return fail(im, line, "description",
@@ -381,7 +361,7 @@ parse_item(struct import *im, const char *const *f, unsigned line,
 	    (it->quantity = arena_strdup(im->arena, f[COL_QUANTITY])) == NULL ||
 	    (it->amount = arena_strdup(im->arena, f[COL_AMOUNT])) == NULL)
 		return fail(im, line, NULL, "out of memory");
-	if (it->kind == ITEM_LINE)
+	if (it->kind == INVOICE_LINE)
 		return parse_line_item(im, f, line, currency, it);
 	return parse_dated_item(im, f, line, currency, it);
 }
@@ -390,7 +370,7 @@ parse_item(struct import *im, const char *const *f, unsigned line,
 static int
 add_row(struct import *im, const struct csv_record *r)
 {
-	const char	*f[COL__MAX], *why;
+	const char	*f[COL__MAX], *why, *v;
 	struct invoice	*inv;
 	struct item	*it;
 	char		 msg[64];
@@ -402,7 +382,7 @@ add_row(struct import *im, const struct csv_record *r)
 		return fail(im, r->line, NULL, msg);
 	}
 	for (c = 0; c < COL__MAX; c++)
-		f[c] = im->map[c] == SIZE_MAX ? "" : r->fields[im->map[c]];
+		f[c] = (v = csv_field(r, im->map[c])) != NULL ? v : "";	/* no column: "" */
 	for (c = 0; c <= COL_INVOICE_LAST; c++) {
 		if ((c == COL_PHONE || c == COL_TIMEZONE) && *f[c] == '\0')
 			continue;	/* optional */
@@ -415,7 +395,11 @@ add_row(struct import *im, const struct csv_record *r)
 		return fail(im, r->line, NULL, "out of memory");
 	if (parse_item(im, f, r->line, f[COL_CURRENCY], it) == -1)
 		return -1;
-	if (it->kind == ITEM_LINE)
+	if (invoice_totals_add(&inv->totals, it->kind, it->kind == INVOICE_LINE ?
+	    it->total : it->cents) == -1)
+		return fail(im, r->line, "amount", "makes the invoice's total "
+		    "too large");
+	if (it->kind == INVOICE_LINE)
 		inv->nlines++;
 	if (inv->tail != NULL)
 		inv->tail->next = it;
@@ -479,10 +463,10 @@ invoice_hash(const struct invoice *inv, char hex[65])
 			(void)buf_printf(&b, "%zu:%s;", strlen(inv->col[c]),
 			    inv->col[c]);
 	for (it = inv->head; it != NULL; it = it->next) {
-		(void)buf_printf(&b, "|%s;%zu:%s;%s;%s;", kind_names[it->kind],
+		(void)buf_printf(&b, "|%s;%zu:%s;%s;%s;", invoice_kind_name(it->kind),
 		    strlen(it->description), it->description, it->quantity,
 		    it->amount);
-		if (it->kind != ITEM_LINE)
+		if (it->kind != INVOICE_LINE)
 			(void)buf_printf(&b, "%04d-%02d-%02d;", it->date.year,
 			    it->date.month, it->date.day);
 	}
@@ -500,28 +484,30 @@ out:
 static long long
 upsert_customer(struct db *db, const struct invoice *inv)
 {
+	static const int cols[6] = { CUSTOMER_ID, CUSTOMER_NAME,
+	    CUSTOMER_EMAIL, CUSTOMER_PHONE, CUSTOMER_LANGUAGE, CUSTOMER_TIMEZONE };
 	const char	*p[6] = { inv->col[COL_CUSTOMER_REF],
 	    inv->col[COL_CUSTOMER_NAME], inv->col[COL_EMAIL], inv->col[COL_PHONE],
 	    inv->col[COL_LANGUAGE], inv->col[COL_TIMEZONE] };
-	PGresult	*res;
+	struct db_res	*r;
 	char		 idbuf[24];
 	long long	 id = -1;
 	int		 i, same = 1;
 
-	if ((res = db_run(db, SQL_CUSTOMER_GET, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_CUSTOMER_GET, p, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
-		if ((res = db_run(db, SQL_CUSTOMER_INSERT, p, 6)) == NULL)
+	if (db_rows(r) == 0) {
+		db_res_free(r);
+		if ((r = db_query(db, SQL_CUSTOMER_INSERT, p, 6)) == NULL)
 			return -1;
-		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
+		id = db_int(r, 0, KEY_ID);
+		db_res_free(r);
 		return id;
 	}
-	id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	for (i = 1; i < 6; i++)
-		same = same && strcmp(PQgetvalue(res, 0, i), p[i]) == 0;
-	PQclear(res);
+	id = db_int(r, 0, CUSTOMER_ID);
+	for (i = 1; i < 6; i++)		/* name, email, phone, language, zone */
+		same = same && strcmp(db_str(r, 0, cols[i]), p[i]) == 0;
+	db_res_free(r);
 	if (!same) {
 		(void)snprintf(idbuf, sizeof(idbuf), "%lld", id);
 		p[0] = idbuf;
@@ -535,22 +521,22 @@ upsert_customer(struct db *db, const struct invoice *inv)
 static int
 insert_items(struct db *db, const char *invoice_id, const struct invoice *inv)
 {
-	static const enum sql_query q[ITEM__MAX] = {
-		[ITEM_LINE] = SQL_IMPORT_LINE,
-		[ITEM_FEE] = SQL_IMPORT_FEE,
-		[ITEM_PAYMENT] = SQL_IMPORT_PAYMENT,
+	static const enum sql_query q[INVOICE_KIND__MAX] = {
+		[INVOICE_LINE] = SQL_IMPORT_LINE,
+		[INVOICE_FEE] = SQL_IMPORT_FEE,
+		[INVOICE_PAYMENT] = SQL_IMPORT_PAYMENT,
 	};
 	const struct item	*it;
 	const char		*p[6];
 	char			 pos[16], a[24], b[24], c[24], d[16];
-	int			 n[ITEM__MAX] = { 0 };
+	int			 n[INVOICE_KIND__MAX] = { 0 };
 
 	for (it = inv->head; it != NULL; it = it->next) {
 		(void)snprintf(pos, sizeof(pos), "%d", ++n[it->kind]);
 		p[0] = invoice_id;
 		p[1] = pos;
 		p[2] = *it->description ? it->description : "Payment received";
-		if (it->kind == ITEM_LINE) {
+		if (it->kind == INVOICE_LINE) {
 			(void)snprintf(a, sizeof(a), "%lld", (long long)it->qty_milli);
 			(void)snprintf(b, sizeof(b), "%lld", (long long)it->cents);
 			(void)snprintf(c, sizeof(c), "%lld", (long long)it->total);
@@ -564,7 +550,7 @@ insert_items(struct db *db, const char *invoice_id, const struct invoice *inv)
 			p[3] = a;
 			p[4] = d;
 		}
-		if (db_do(db, q[it->kind], p, it->kind == ITEM_LINE ? 6 : 5) == -1)
+		if (db_do(db, q[it->kind], p, it->kind == INVOICE_LINE ? 6 : 5) == -1)
 			return -1;
 	}
 	return 0;
@@ -578,7 +564,7 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 {
 	const char	*p[6];
 	char		 hash[65], cust[24], id[24];
-	PGresult	*res;
+	struct db_res	*r;
 	long long	 cid;
 	int		 exists, same;
 
@@ -586,12 +572,12 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 		return -1;
 	(void)snprintf(cust, sizeof(cust), "%lld", cid);
 	p[0] = inv->col[COL_INVOICE];
-	if ((res = db_run(db, SQL_IMPORT_INVOICE_GET, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_IMPORT_INVOICE_GET, p, 1)) == NULL)
 		return -1;
-	exists = PQntuples(res) == 1;
-	same = exists && strcmp(PQgetvalue(res, 0, 1), hash) == 0;
-	(void)snprintf(id, sizeof(id), "%s", exists ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
+	exists = db_rows(r) == 1;
+	same = exists && strcmp(db_str(r, 0, IMPORTED_IMPORT_HASH), hash) == 0;
+	(void)snprintf(id, sizeof(id), "%s", exists ? db_str(r, 0, IMPORTED_ID) : "");
+	db_res_free(r);
 	if (same) {
 		st->unchanged++;
 		return 0;
@@ -602,10 +588,10 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 	p[4] = inv->col[COL_DUE];
 	p[5] = hash;
 	if (!exists) {
-		if ((res = db_run(db, SQL_IMPORT_INVOICE_INSERT, p, 6)) == NULL)
+		if ((r = db_query(db, SQL_IMPORT_INVOICE_INSERT, p, 6)) == NULL)
 			return -1;
-		(void)snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
-		PQclear(res);
+		(void)snprintf(id, sizeof(id), "%s", db_str(r, 0, KEY_ID));
+		db_res_free(r);
 		st->created++;
 	} else {
 		p[0] = id;

@@ -5,7 +5,7 @@
 
 /*
  * `portal-admin import FILE.csv`: loads invoices from the CSV format of
- * DESIGN.md, one row per invoice line, fee or payment. The whole file is
+ * README.md ("Import format"), one row per invoice line, fee or payment. The whole file is
  * validated first, then written in one transaction: all or nothing.
  * Importing the same file again changes nothing; an invoice whose rows
  * differ from the last import is replaced (lines, fees, payments) and the

@@ -4,27 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db.h"
 #include "log.h"
 #include "migrate.h"
 
 #define MIGRATE_MAX_FILES	1000
 #define MIGRATE_MAX_SIZE	(4 * 1024 * 1024)
-#define MIGRATE_LOCK		"7375626c65"	/* any constant shared by all runs */
-
-static int
-exec_ok(PGconn *conn, const char *sql, const char *what)
-{
-	PGresult	*res = PQexec(conn, sql);
-	int		 rc = 0;
-
-	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
-	    PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_error("%s: %s", what, PQresultErrorMessage(res));
-		rc = -1;
-	}
-	PQclear(res);
-	return rc;
-}
 
 /* A migration file name: four digits, an underscore, a name, ".sql". */
 static int
@@ -102,83 +87,62 @@ out:
 
 /* True when version is already recorded; -1 on error. */
 static int
-applied(PGconn *conn, const char *version)
+applied(struct db *db, const char *version)
 {
-	const char	*params[1] = { version };
-	PGresult	*res;
+	const char	*p[1] = { version };
+	struct db_res	*r;
 	int		 rc;
 
-	res = PQexecParams(conn,
-	    "SELECT 1 FROM schema_migrations WHERE version = $1",
-	    1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		log_error("%s: %s", __func__, PQresultErrorMessage(res));
-		rc = -1;
-	} else
-		rc = PQntuples(res) > 0;
-	PQclear(res);
+	if ((r = db_query(db, SQL_MIGRATE_APPLIED, p, 1)) == NULL)
+		return -1;
+	rc = db_bool(r, 0, FLAG_VALUE);
+	db_res_free(r);
 	return rc;
 }
 
 /* Applies one file in a transaction with its schema_migrations row. */
 static int
-apply(PGconn *conn, const char *dir, const char *name)
+apply(struct db *db, const char *dir, const char *name)
 {
-	const char	*params[1] = { name };
+	const char	*p[1] = { name };
 	char		 path[4096];
 	char		*text = NULL;
-	PGresult	*res = NULL;
 	int		 rc = -1, done;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		goto out;
-	if (exec_ok(conn, "BEGIN", name) == -1)
+	if (db_begin(db) == -1 || db_do(db, SQL_MIGRATE_LOCK, NULL, 0) == -1)
 		goto out;
-	if (exec_ok(conn, "SELECT pg_advisory_xact_lock(x'" MIGRATE_LOCK
-	    "'::bigint)", name) == -1)
-		goto out;
-	if ((done = applied(conn, name)) != 0) {	/* another run did it */
+	if ((done = applied(db, name)) != 0) {	/* another run did it */
 		rc = done == 1 ? 0 : -1;
 		goto out;
 	}
-	if ((text = read_all(path)) == NULL || exec_ok(conn, text, name) == -1)
-		goto out;
-	res = PQexecParams(conn, "INSERT INTO schema_migrations (version) "
-	    "VALUES ($1)", 1, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		log_error("%s: %s", name, PQresultErrorMessage(res));
-		goto out;
-	}
-	if (exec_ok(conn, "COMMIT", name) == -1)
+	if ((text = read_all(path)) == NULL || db_script(db, text, name) == -1 ||
+	    db_do(db, SQL_MIGRATE_RECORD, p, 1) == -1 || db_commit(db) == -1)
 		goto out;
 	printf("applied %s\n", name);
 	rc = 1;
 out:
-	if (rc != 1)
-		(void)exec_ok(conn, "ROLLBACK", "rollback");
-	PQclear(res);
+	db_rollback(db);
 	free(text);
 	return rc;
 }
 
 int
-migrate_run(PGconn *conn, const char *dir)
+migrate_run(struct db *db, const char *dir)
 {
 	char	*names[MIGRATE_MAX_FILES];
 	int	 n, i, r, count = 0;
 
-	if (exec_ok(conn, "SET client_min_messages = warning", "settings") == -1)
-		return -1;
-	if (exec_ok(conn, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	    "version text PRIMARY KEY, applied_at timestamptz NOT NULL "
-	    "DEFAULT now())", "schema_migrations") == -1)
+	if (db_do(db, SQL_MIGRATE_QUIET, NULL, 0) == -1 ||
+	    db_do(db, SQL_MIGRATE_TABLE, NULL, 0) == -1)
 		return -1;
 	if ((n = list_files(dir, names, MIGRATE_MAX_FILES)) == -1)
 		return -1;
 	for (i = 0; i < n && count >= 0; i++) {
-		r = applied(conn, names[i]);	/* 1 yes, 0 no, -1 error */
+		r = applied(db, names[i]);	/* 1 yes, 0 no, -1 error */
 		if (r == 0)
-			r = apply(conn, dir, names[i]);	/* 1 applied, 0, -1 */
+			r = apply(db, dir, names[i]);	/* 1 applied, 0, -1 */
 		else if (r == 1)
 			r = 0;
 		count = r == -1 ? -1 : count + r;

@@ -9,8 +9,6 @@
  * ready once its configuration is loaded: a database that is down is
  * waited for, as at any later time.
  */
-#include <sys/select.h>
-
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,7 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 #include <systemd/sd-daemon.h>
 
@@ -78,32 +75,32 @@ deliver_one(const struct config *cfg, struct db *db, const char *me,
 {
 	const char	*params[4];
 	char		 id[32], delay[16], max[16], err[256];
-	PGresult	*res;
+	struct db_res	*r;
 	int		 attempts;
 
 	params[0] = me;
-	if ((res = db_run(db, SQL_OUTBOX_CLAIM, params, 1)) == NULL)
+	if ((r = db_query(db, SQL_OUTBOX_CLAIM, params, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 0) {
-		PQclear(res);
+	if (db_rows(r) == 0) {
+		db_res_free(r);
 		return 0;
 	}
-	(void)snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
-	attempts = atoi(PQgetvalue(res, 0, 2));
+	(void)snprintf(id, sizeof(id), "%s", db_str(r, 0, CLAIMED_ID));
+	attempts = (int)db_int(r, 0, CLAIMED_ATTEMPTS);
 	params[0] = id;
 	buf_reset(msg);
-	if (seal_open(cfg->secret, PQgetvalue(res, 0, 1), msg) == -1)
+	if (seal_open(cfg->secret, db_str(r, 0, CLAIMED_MESSAGE), msg) == -1)
 		(void)snprintf(err, sizeof(err), "cannot unseal the message "
 		    "(was the secret changed?)");
 	else if (sendmail_send(cfg->sendmail, msg->data, msg->len,
 	    cfg->sendmail_timeout, err, sizeof(err)) == 0) {
-		PQclear(res);
+		db_res_free(r);
 		sodium_memzero(msg->data, msg->len);
 		mark(db, SQL_OUTBOX_SENT, params, 1, id);
 		log_info("message %s sent", id);
 		return 1;
 	}
-	PQclear(res);
+	db_res_free(r);
 	if (msg->data != NULL)
 		sodium_memzero(msg->data, msg->len);
 	(void)snprintf(delay, sizeof(delay), "%d", backoff(cfg, attempts));
@@ -117,55 +114,19 @@ deliver_one(const struct config *cfg, struct db *db, const char *me,
 	return 1;
 }
 
-/* LISTEN on a fresh connection; the old one's registration is gone. */
-static int
-listen_outbox(struct db *db)
-{
-	PGresult	*res;
-	int		 rc;
-
-	res = PQexec(db_conn(db), "LISTEN settle_outbox");
-	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : -1;
-	if (rc == -1)
-		log_error("LISTEN: %s", PQresultErrorMessage(res));
-	PQclear(res);
-	return rc;
-}
-
-/* Sleeps until a notification arrives, poll seconds pass, or a signal. */
-static void
-wait_for_work(struct db *db, int poll)
-{
-	PGconn		*conn = db_conn(db);
-	PGnotify	*n;
-	struct timeval	 tv = { poll, 0 };
-	fd_set		 rfds;
-	int		 fd;
-
-	if (conn == NULL || (fd = PQsocket(conn)) < 0) {
-		(void)sleep((unsigned)poll);
-		return;
-	}
-	FD_ZERO(&rfds);
-	FD_SET(fd, &rfds);
-	if (select(fd + 1, &rfds, NULL, NULL, &tv) > 0 &&
-	    PQconsumeInput(conn) == 1)
-		while ((n = PQnotifies(conn)) != NULL)
-			PQfreemem(n);
-}
-
 static void
 warn_stuck(struct db *db)
 {
-	PGresult	*res;
+	struct db_res	*r;
 
-	if ((res = db_run(db, SQL_OUTBOX_STUCK, NULL, 0)) == NULL)
+	if ((r = db_query(db, SQL_OUTBOX_STUCK, NULL, 0)) == NULL)
 		return;
-	if (atoi(PQgetvalue(res, 0, 0)) > 0)
-		log_warn("%s message(s) were claimed by a notifier that stopped "
+	if (db_int(r, 0, COUNT_VALUE) > 0)
+		log_warn("%lld message(s) were claimed by a notifier that stopped "
 		    "mid-delivery; they are not re-sent automatically (status "
-		    "'sending'): check whether they arrived", PQgetvalue(res, 0, 0));
-	PQclear(res);
+		    "'sending'): check whether they arrived",
+		    (long long)db_int(r, 0, COUNT_VALUE));
+	db_res_free(r);
 }
 
 static int
@@ -188,7 +149,8 @@ run(const struct config *cfg)
 			continue;
 		}
 		if (listening != db_generation(db)) {	/* new connection */
-			if (listen_outbox(db) == -1) {
+			/* LISTEN again: the old session's registration is gone. */
+			if (db_do(db, SQL_OUTBOX_LISTEN, NULL, 0) == -1) {
 				db_drop(db);
 				continue;
 			}
@@ -198,7 +160,7 @@ run(const struct config *cfg)
 		while (!stop && deliver_one(cfg, db, me, &msg) == 1)
 			;
 		if (!stop)
-			wait_for_work(db, cfg->notify_poll);
+			db_wait(db, cfg->notify_poll);
 	}
 	log_info("stopping");
 	(void)sd_notify(0, "STOPPING=1");
@@ -232,7 +194,7 @@ main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: select() returns */
+	sa.sa_handler = on_signal;	/* no SA_RESTART: db_wait() returns */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) == -1 || sigaction(SIGINT, &sa, NULL) == -1 ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR || signal(SIGHUP, SIG_IGN) == SIG_ERR) {

@@ -2,21 +2,19 @@
 
 #include "buf.h"
 #include "config.h"
-#include "ctx.h"
 #include "db.h"
 #include "log.h"
 #include "mail.h"
 #include "mustache.h"
 #include "outbox.h"
-#include "page.h"
 #include "seal.h"
 
 #define OUTBOX_MAX_MESSAGE	(256 * 1024)
 
 int
-outbox_queue(struct ctx *c, const char *template, const struct view *v,
-    const char *to, const char *to_name, const char *kind,
-    const char *invoice_id)
+outbox_queue(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *om,
+    const struct view *v)
 {
 	struct mustache_error	 err;
 	struct buf		 text, msg, sealed;
@@ -28,34 +26,34 @@ outbox_queue(struct ctx *c, const char *template, const struct view *v,
 	buf_init(&text, OUTBOX_MAX_MESSAGE);
 	buf_init(&msg, OUTBOX_MAX_MESSAGE);
 	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
-	if (mustache_render(c->templates, template, v, MUSTACHE_TEXT, &text,
+	if (mustache_render(templates, om->template, v, MUSTACHE_TEXT, &text,
 	    &err) == -1) {
 		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
 		    err.column, err.message);
 		goto out;
 	}
-	m.from = c->cfg->mail_from;
-	m.to = to;
-	m.to_name = to_name;
+	m.from = cfg->mail_from;
+	m.to = om->to;
+	m.to_name = om->to_name;
 	m.subject = subject;
-	m.language = page_lang_tag(c);	/* the language it was rendered in */
-	m.date = c->now;
+	m.language = om->language;	/* the language it was rendered in */
+	m.date = now;
 	if (mail_split(buf_str(&text), subject, sizeof(subject), &m.body) == -1 ||
 	    mail_compose(&m, &msg) == -1) {
 		log_error("%s: %s: cannot compose a message to %s", __func__,
-		    template, to);
+		    om->template, om->to);
 		goto out;
 	}
-	p[0] = kind;
-	p[1] = invoice_id;
-	p[2] = to;
+	p[0] = om->kind;
+	p[1] = om->invoice_id;
+	p[2] = om->to;
 	p[3] = subject;
-	if (seal_text(c->cfg->secret, msg.data, msg.len, &sealed) == -1) {
+	if (seal_text(cfg->secret, msg.data, msg.len, &sealed) == -1) {
 		log_error("%s: cannot seal the message", __func__);
 		goto out;
 	}
 	p[4] = buf_str(&sealed);
-	if (db_do(c->db, SQL_OUTBOX_INSERT, p, 5) == -1)
+	if (db_do(db, SQL_OUTBOX_INSERT, p, 5) == -1)
 		goto out;
 	rc = 0;
 out:

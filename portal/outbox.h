@@ -1,25 +1,40 @@
 #ifndef PORTAL_OUTBOX_H
 #define PORTAL_OUTBOX_H
 
-/*
- * Queuing email from a request: a mail template (templates/mail/NAME.mustache,
- * first line "Subject: ...") is rendered as plain text with a view, in the
- * response's language (page_lang: the customer's for their mails, English
- * for staff; it is also the mail's Content-Language), composed
- * into an RFC 5322 message, sealed (seal.h: it may hold the debtor's link)
- * and inserted into the outbox, inside the caller's
- * transaction. portal-notify delivers it once the transaction commits.
- */
-struct ctx;
-struct view;
+#include <time.h>
 
 /*
- * Renders template for v and queues it to address to (display name
- * to_name, may be NULL), as kind ("plan.confirm", ...) for invoice_id (may
- * be NULL). 0, or -1 on any failure (logged).
+ * Queuing email: a mail template (templates/mail/NAME.mustache, first line
+ * "Subject: ...") is rendered as plain text with a view, from the template
+ * set of the mail's language (the customer's for their mails, English for
+ * staff), composed into an RFC 5322 message with that language as its
+ * Content-Language, sealed (seal.h: it may hold the debtor's link) and
+ * inserted into the outbox, inside the caller's transaction. portal-notify
+ * delivers it once the transaction commits. No request is needed: pages
+ * and portal-admin (reminders) queue mail the same way.
  */
-int outbox_queue(struct ctx *c, const char *template, const struct view *v,
-    const char *to, const char *to_name, const char *kind,
-    const char *invoice_id);
+struct config;
+struct db;
+struct mustache_set;
+struct view;
+
+/* One message: from which template, to whom, and what it is about. */
+struct outbox_mail {
+	const char	*template;	/* "mail/plan_confirm" */
+	const char	*language;	/* the templates' language ("es"); may be NULL */
+	const char	*to;		/* one address */
+	const char	*to_name;	/* display name; may be NULL */
+	const char	*kind;		/* "plan.confirm", ... */
+	const char	*invoice_id;	/* may be NULL */
+};
+
+/*
+ * Renders m->template from templates (the set of m->language) with v and
+ * queues it in db's outbox, from cfg's mail_from, dated now, sealed with
+ * cfg's secret. 0, or -1 on any failure (logged).
+ */
+int outbox_queue(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *m,
+    const struct view *v);
 
 #endif

@@ -11,6 +11,7 @@
 #include "money.h"
 #include "mustache.h"
 #include "page.h"
+#include "token.h"
 #include "view.h"
 
 /* The phone number as a tel: URI: digits and a leading plus only. */
@@ -71,15 +72,22 @@ page_lang_tag(const struct ctx *c)
 	return c->lang != NULL ? c->lang->tag : I18N_SOURCE;
 }
 
-struct view *
-page_view(struct ctx *c)
+/* A root view with the site's values in language lang, in arena a. */
+static struct view *
+root_view(struct arena *a, const struct config *cfg, const char *lang)
 {
 	struct view	*v;
 
-	v = view_map(c->arena);
-	site_view(c->arena, view_set_map(v, "site"), c->cfg, page_lang_tag(c));
-	view_set_str(v, "lang", page_lang_tag(c));
+	v = view_map(a);
+	site_view(a, view_set_map(v, "site"), cfg, lang);
+	view_set_str(v, "lang", lang);
 	return v;
+}
+
+struct view *
+page_view(struct ctx *c)
+{
+	return root_view(c->arena, c->cfg, page_lang_tag(c));
 }
 
 /* The last resort when even the error template cannot be rendered. */
@@ -97,6 +105,7 @@ page_render(struct ctx *c, int status, const char *name, struct view *v)
 {
 	struct mustache_error	err;
 
+	db_rollback(c->db);	/* a reply ends the transaction: see page.h */
 	if (v == NULL || arena_failed(c->arena)) {
 		log_error("%s: %s: out of memory building the view", __func__, name);
 		plain_500(c);
@@ -112,18 +121,14 @@ page_render(struct ctx *c, int status, const char *name, struct view *v)
 	}
 }
 
-void
-page_error(struct ctx *c, int status, const char *reason)
+/* The error template's view: the status as a flag, and the reason's. */
+static struct view *
+error_view(struct arena *a, const struct config *cfg, const char *lang,
+    int status, const char *reason)
 {
-	struct view	*v;
+	struct view	*v = root_view(a, cfg, lang);
 	char		 flag[64];
 
-	response_reset(&c->res, status);
-	if (c->lang == NULL && c->i18n != NULL)	/* no customer to follow */
-		page_lang(c, strncmp(c->req.path ? c->req.path : "", "/staff", 6) == 0 ?
-		    i18n_source(c->i18n) : page_query_lang(c) ? page_query_lang(c) :
-		    i18n_accept(c->i18n, c->req.accept_language));
-	v = page_view(c);
 	view_set_int(v, "status", status);
 	(void)snprintf(flag, sizeof(flag), "is_%d", status);
 	view_set_bool(v, flag, true);
@@ -131,7 +136,39 @@ page_error(struct ctx *c, int status, const char *reason)
 		(void)snprintf(flag, sizeof(flag), "reason_%s", reason);
 		view_set_bool(v, flag, true);
 	}
-	page_render(c, status, "error", v);
+	return v;
+}
+
+void
+page_error(struct ctx *c, int status, const char *reason)
+{
+	response_reset(&c->res, status);
+	if (c->lang == NULL && c->i18n != NULL)	/* no customer to follow */
+		page_lang(c, strncmp(c->req.path ? c->req.path : "", "/staff", 6) == 0 ?
+		    i18n_source(c->i18n) : page_query_lang(c) ? page_query_lang(c) :
+		    i18n_accept(c->i18n, c->req.accept_language));
+	page_render(c, status, "error", error_view(c->arena, c->cfg,
+	    page_lang_tag(c), status, reason));
+}
+
+int
+page_error_render(const struct mustache_set *templates,
+    const struct config *cfg, const char *lang, struct arena *a, int status,
+    const char *reason, struct buf *out)
+{
+	struct mustache_error	 err;
+	struct view		*v = error_view(a, cfg, lang, status, reason);
+
+	if (v == NULL || arena_failed(a)) {
+		log_error("%s: out of memory building the view", __func__);
+		return -1;
+	}
+	if (mustache_render(templates, "error", v, MUSTACHE_HTML, out, &err) == -1) {
+		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
+		    err.column, err.message);
+		return -1;
+	}
+	return 0;
 }
 
 bool
@@ -141,6 +178,42 @@ page_db_or_reply(struct ctx *c)
 		return true;
 	page_error(c, 503, "database");
 	return false;
+}
+
+bool
+page_begin_or_reply(struct ctx *c)
+{
+	if (db_ensure(c->db) == 0 && db_begin(c->db) == 0)
+		return true;
+	page_db_error(c);
+	return false;
+}
+
+int
+page_db_status(const struct ctx *c)
+{
+	return db_is_down(c->db) ? 503 : 500;
+}
+
+void
+page_db_error(struct ctx *c)
+{
+	page_error(c, page_db_status(c), "database");
+}
+
+bool
+page_csrf_or_reply(struct ctx *c, struct view *v, const char *key,
+    const char *purpose, const char *subject)
+{
+	char	csrf[TOKEN_LEN + 1];
+
+	if (token_csrf(c->cfg->secret, purpose, subject, csrf) == -1) {
+		log_error("%s: %s: cannot make a CSRF token", __func__, purpose);
+		page_error(c, 500, NULL);
+		return false;
+	}
+	view_set_str(v, key, csrf);
+	return true;
 }
 
 struct date

@@ -10,9 +10,20 @@
  * Rendering pages into the response: every page is a template extending
  * layout.mustache, filled from a view. Error pages are the "error" template
  * with the status as a flag, so their wording lives in the template too.
+ *
+ * A reply ends the request's work with the database: page_render() and
+ * page_error() roll back a transaction that is still open. A handler
+ * commits before it answers (with a redirect, Post/Redirect/Get), so every
+ * other answer, a 4xx with the form again or an error page, changes
+ * nothing, and no handler rolls back by hand. How forms answer their
+ * failures is written once, in form.h.
  */
+struct arena;
+struct buf;
+struct config;
 struct ctx;
 struct i18n_lang;
+struct mustache_set;
 struct view;
 
 /*
@@ -31,8 +42,16 @@ struct view *page_view(struct ctx *c);
 /* Renders template name with v as the whole response body; on failure
  * answers 500 instead. */
 void page_render(struct ctx *c, int status, const char *name, struct view *v);
-/* Answers status with the error page; detail (may be NULL) says what to do. */
-void page_error(struct ctx *c, int status, const char *detail);
+/* Answers status with the error page; reason (may be NULL) says what to do. */
+void page_error(struct ctx *c, int status, const char *reason);
+/*
+ * Appends the error page for status and reason (may be NULL) to out, for
+ * a program without a request (portal-admin error-pages): from templates,
+ * the set of language lang, using arena a; 0 or -1 (logged).
+ */
+int page_error_render(const struct mustache_set *templates,
+    const struct config *cfg, const char *lang, struct arena *a, int status,
+    const char *reason, struct buf *out);
 /* Today's date where the business is (config timezone, set in TZ at start). */
 struct date page_today(const struct ctx *c);
 /* cents formatted for the currency ("EUR 1,250.00"), arena-owned; "" on failure. */
@@ -45,5 +64,20 @@ const char *page_date(struct ctx *c, struct date d);
 const char *page_weekday_date(struct ctx *c, struct date d);
 /* Makes sure the database is reachable; otherwise answers 503 and returns false. */
 bool page_db_or_reply(struct ctx *c);
+/*
+ * Makes sure the database is reachable and begins a transaction; false
+ * after answering 503 (or 500). Debtor forms use debtor_begin_or_reply().
+ */
+bool page_begin_or_reply(struct ctx *c);
+/* 503 when the last database failure was the connection, 500 otherwise. */
+int page_db_status(const struct ctx *c);
+/* Answers a database failure: the error page with page_db_status(). */
+void page_db_error(struct ctx *c);
+/*
+ * Sets v's key to a fresh CSRF token for purpose and subject (token.h);
+ * false after answering 500: a form is never shown without its token.
+ */
+bool page_csrf_or_reply(struct ctx *c, struct view *v, const char *key,
+    const char *purpose, const char *subject);
 
 #endif

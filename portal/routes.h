@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 /*
- * The portal's route table (DESIGN.md "Routes"), and the handlers it names.
+ * The portal's route table (README.md, "Routes"), and the handlers it names.
  * Each handler family lives in portal/pages/.
  */
 struct ctx;

@@ -1,4 +1,4 @@
-#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,107 +12,17 @@
 #include "i18n.h"
 #include "log.h"
 #include "page.h"
+#include "request.h"
 #include "routes.h"
 #include "server.h"
 
-#define FORM_TYPE	"application/x-www-form-urlencoded"
-
-/* Reads the body (exactly CONTENT_LENGTH bytes) into the arena; 0 or a status. */
+/* Reads body bytes for request_parse(). */
 static int
-read_body(struct ctx *c, FCGX_Request *f, const char **body, size_t *len)
+read_fcgi(void *arg, char *buf, int n)
 {
-	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", f->envp);
-	char		*end, *p;
-	long		 n;
-	int		 got;
+	FCGX_Request	*f = arg;
 
-	*body = "";
-	*len = 0;
-	if (cl == NULL || *cl == '\0')
-		return 0;
-	errno = 0;
-	n = strtol(cl, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0)
-		return 400;
-	if (n > c->cfg->max_body)
-		return 413;
-	if (n == 0)
-		return 0;
-	if ((p = arena_alloc(c->arena, (size_t)n + 1)) == NULL)
-		return 500;
-	got = FCGX_GetStr(p, (int)n, f->in);
-	if (got != n)
-		return 400;
-	p[n] = '\0';
-	*body = p;
-	*len = (size_t)n;
-	return 0;
-}
-
-/* A form body must be urlencoded; anything else is refused. */
-static int
-parse_form(struct ctx *c, FCGX_Request *f)
-{
-	const char	*type = FCGX_GetParam("CONTENT_TYPE", f->envp);
-	const char	*body;
-	size_t		 len;
-	int		 st;
-
-	if ((st = read_body(c, f, &body, &len)) != 0)
-		return st;
-	if (len == 0)
-		return 0;
-	if (type == NULL || strncmp(type, FORM_TYPE, sizeof(FORM_TYPE) - 1) != 0)
-		return 415;
-	return http_parse_urlencoded(c->arena, body, len, true, c->req.form,
-	    HTTP_MAX_PARAMS, &c->req.nform);
-}
-
-static void
-copy_param(FCGX_Request *f, const char *name, char *dst, size_t dstsz)
-{
-	const char	*v = FCGX_GetParam(name, f->envp);
-	size_t		 n = v ? strnlen(v, dstsz) : 0;
-
-	if (n >= dstsz)		/* too long to be an address: keep nothing */
-		n = 0;
-	if (n > 0)
-		memcpy(dst, v, n);
-	dst[n] = '\0';
-}
-
-/* Fills c->req from the FastCGI parameters; 0 or the status to answer. */
-static int
-parse_request(struct ctx *c, FCGX_Request *f)
-{
-	const char	*query;
-	const char	*ua;
-	int		 st;
-
-	memset(&c->req, 0, sizeof(c->req));
-	c->req.method = http_method_parse(FCGX_GetParam("REQUEST_METHOD", f->envp));
-	copy_param(f, "REMOTE_ADDR", c->req.remote_addr,
-	    sizeof(c->req.remote_addr));
-	if (c->cfg->trust_forwarded_for)
-		copy_param(f, "HTTP_X_FORWARDED_FOR", c->req.remote_addr,
-		    sizeof(c->req.remote_addr));
-	ua = FCGX_GetParam("HTTP_USER_AGENT", f->envp);
-	c->req.user_agent = ua ? arena_strndup(c->arena, ua, strnlen(ua, 512)) : "";
-	ua = FCGX_GetParam("HTTP_ACCEPT_LANGUAGE", f->envp);
-	c->req.accept_language = ua ? arena_strndup(c->arena, ua,
-	    strnlen(ua, 512)) : NULL;
-	c->req.path = "/";
-	if ((st = http_parse_uri(c->arena, FCGX_GetParam("REQUEST_URI", f->envp),
-	    &c->req.path, &query)) != 0)
-		return st;
-	if ((st = http_parse_urlencoded(c->arena, query, strlen(query), false,
-	    c->req.query, HTTP_MAX_PARAMS, &c->req.nquery)) != 0)
-		return st;
-	http_parse_cookies(c->arena, FCGX_GetParam("HTTP_COOKIE", f->envp),
-	    c->req.cookies, HTTP_MAX_COOKIES, &c->req.ncookies);
-	if (c->req.method == HTTP_POST && (st = parse_form(c, f)) != 0)
-		return st;
-	return arena_failed(c->arena) ? 500 : 0;
+	return FCGX_GetStr(buf, n, f->in);
 }
 
 static void
@@ -131,9 +41,11 @@ set_allow(struct ctx *c)
 static void
 dispatch(struct ctx *c, FCGX_Request *f)
 {
-	int	st;
+	struct request_source	 src = { f->envp, read_fcgi, f };
+	int			 st;
 
-	if ((st = parse_request(c, f)) != 0) {
+	if ((st = request_parse(c->arena, &src, c->cfg->max_body,
+	    c->cfg->trust_forwarded_for, &c->req)) != 0) {
 		page_error(c, st, NULL);
 		return;
 	}
@@ -150,7 +62,15 @@ dispatch(struct ctx *c, FCGX_Request *f)
 		page_error(c, 404, NULL);
 		break;
 	}
-	db_rollback(c->db);	/* a handler that forgot: never leave one open */
+	/*
+	 * A safety net: every reply rolls back (page.h) and every commit
+	 * ends its transaction, so one still open here is a handler's bug.
+	 */
+	if (db_in_transaction(c->db)) {
+		log_warn("%s: %s left a transaction open; rolled back", __func__,
+		    c->req.path);
+		db_rollback(c->db);
+	}
 }
 
 /* Sends head and body; a HEAD request gets the head alone. */

@@ -1,3 +1,6 @@
+#include <stddef.h>
+
+#include "invoice.h"
 #include "sql.h"
 
 #define DEBTOR_OPEN_SQL \
@@ -7,21 +10,22 @@
     "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
     "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
     "WHERE $2::text IS NOT NULL) " \
-    "SELECT l.id, i.id, i.number, i.currency, i.issued, i.due, c.name, " \
-    "c.email, c.phone, c.language, c.timezone, c.id " \
+    "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
+    "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
+    "c.id AS customer_id " \
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
-/* An invoice's lines, fees and payments, one row each: kind, position,
- * description, quantity (lines), unit price (lines), amount, date. */
+/* An invoice's lines, fees and payments, one row each (shape ITEM). */
 #define ITEMS_SQL(ID) \
-    "SELECT 'line', position, description, quantity_milli, unit_cents, " \
-    "total_cents, NULL::date FROM invoice_lines WHERE invoice_id = " ID " " \
-    "UNION ALL SELECT 'fee', position, description, NULL, NULL, " \
-    "amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
-    "UNION ALL SELECT 'payment', position, description, NULL, NULL, " \
-    "amount_cents, received_on FROM payments WHERE invoice_id = " ID " " \
-    "ORDER BY 1, 2"
+    "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
+    "quantity_milli, unit_cents, total_cents AS amount_cents, " \
+    "NULL::date AS day FROM invoice_lines WHERE invoice_id = " ID " " \
+    "UNION ALL SELECT '" INVOICE_FEE_NAME "', position, description, NULL, " \
+    "NULL, amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
+    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', position, description, " \
+    "NULL, NULL, amount_cents, received_on FROM payments " \
+    "WHERE invoice_id = " ID " ORDER BY kind, position"
 /*
  * The invoice of the live link whose token hash is $1: the same test as
  * debtor_open's, so revoked and expired links read nothing, like unknown
@@ -32,61 +36,89 @@
 
 struct statement {
 	const char	*name;
+	enum sql_shape	 shape;
 	const char	*text;
 };
 
+#define NONE	SQL_SHAPE_NONE
+
 static const struct statement statements[SQL__MAX] = {
-	[SQL_PING] = { "ping", "SELECT 1" },
+	[SQL_PING] = { "ping", SQL_SHAPE_FLAG, "SELECT true AS value" },
 
 	/* $1 actor, $2 staff id, $3 action, $4 invoice, $5 link, $6 detail, $7 address */
-	[SQL_AUDIT] = { "audit",
+	[SQL_AUDIT] = { "audit", NONE,
 	    "INSERT INTO audit_events (actor, staff_id, action, invoice_id, "
 	    "link_id, detail, client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7)" },
 
+	/* Transactions (db_begin, db_commit, db_rollback). */
+	[SQL_BEGIN] = { "begin", NONE, "BEGIN" },
+	[SQL_COMMIT] = { "commit", NONE, "COMMIT" },
+	[SQL_ROLLBACK] = { "rollback", NONE, "ROLLBACK" },
+
+	/*
+	 * portal-admin migrate: the bookkeeping around each migration file,
+	 * whose own text runs through db_script(). Concurrent runs queue up
+	 * on one advisory lock (any constant shared by all runs).
+	 */
+	[SQL_MIGRATE_QUIET] = { "migrate_quiet", NONE,
+	    "SET client_min_messages = warning" },
+	[SQL_MIGRATE_TABLE] = { "migrate_table", NONE,
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version text PRIMARY KEY, applied_at timestamptz NOT NULL "
+	    "DEFAULT now())" },
+	[SQL_MIGRATE_LOCK] = { "migrate_lock", SQL_SHAPE_FLAG,
+	    "SELECT true AS value FROM pg_advisory_xact_lock(x'7375626c65'::bigint)" },
+	[SQL_MIGRATE_APPLIED] = { "migrate_applied", SQL_SHAPE_FLAG,
+	    "SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1) "
+	    "AS value" },
+	[SQL_MIGRATE_RECORD] = { "migrate_record", NONE,
+	    "INSERT INTO schema_migrations (version) VALUES ($1)" },
+
 	/* portal-admin import: customers by their reference, invoices by number. */
-	[SQL_CUSTOMER_GET] = { "customer_get",
+	[SQL_CUSTOMER_GET] = { "customer_get", SQL_SHAPE_CUSTOMER,
 	    "SELECT id, name, email, phone, language, timezone FROM customers "
 	    "WHERE ref = $1" },
-	[SQL_CUSTOMER_INSERT] = { "customer_insert",
+	[SQL_CUSTOMER_INSERT] = { "customer_insert", SQL_SHAPE_KEY,
 	    "INSERT INTO customers (ref, name, email, phone, language, timezone) "
 	    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id" },
-	[SQL_CUSTOMER_UPDATE] = { "customer_update",
+	[SQL_CUSTOMER_UPDATE] = { "customer_update", NONE,
 	    "UPDATE customers SET name = $2, email = $3, phone = $4, "
 	    "language = $5, timezone = $6 WHERE id = $1" },
-	[SQL_IMPORT_INVOICE_GET] = { "import_invoice_get",
+	[SQL_IMPORT_INVOICE_GET] = { "import_invoice_get", SQL_SHAPE_IMPORTED,
 	    "SELECT id, import_hash FROM invoices WHERE number = $1 FOR UPDATE" },
-	[SQL_IMPORT_INVOICE_INSERT] = { "import_invoice_insert",
+	[SQL_IMPORT_INVOICE_INSERT] = { "import_invoice_insert", SQL_SHAPE_KEY,
 	    "INSERT INTO invoices (number, customer_id, currency, issued, due, "
 	    "import_hash) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id" },
-	[SQL_IMPORT_INVOICE_UPDATE] = { "import_invoice_update",
+	[SQL_IMPORT_INVOICE_UPDATE] = { "import_invoice_update", NONE,
 	    "UPDATE invoices SET customer_id = $2, currency = $3, issued = $4, "
 	    "due = $5, import_hash = $6, updated_at = now() WHERE id = $1" },
-	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items",
+	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items", NONE,
 	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1), "
 	    "f AS (DELETE FROM fees WHERE invoice_id = $1) "
 	    "DELETE FROM payments WHERE invoice_id = $1" },
-	[SQL_IMPORT_LINE] = { "import_line",
+	[SQL_IMPORT_LINE] = { "import_line", NONE,
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
 	    "quantity_milli, unit_cents, total_cents) "
 	    "VALUES ($1, $2, $3, $4, $5, $6)" },
-	[SQL_IMPORT_FEE] = { "import_fee",
+	[SQL_IMPORT_FEE] = { "import_fee", NONE,
 	    "INSERT INTO fees (invoice_id, position, description, amount_cents, "
 	    "charged_on) VALUES ($1, $2, $3, $4, $5)" },
-	[SQL_IMPORT_PAYMENT] = { "import_payment",
+	[SQL_IMPORT_PAYMENT] = { "import_payment", NONE,
 	    "INSERT INTO payments (invoice_id, position, description, "
 	    "amount_cents, received_on) VALUES ($1, $2, $3, $4, $5)" },
 
 	/* portal-admin link, revoke */
-	[SQL_INVOICE_ID] = { "invoice_id",
+	[SQL_INVOICE_ID] = { "invoice_id", SQL_SHAPE_KEY,
 	    "SELECT id FROM invoices WHERE number = $1" },
 	/* $1 invoice, $2 token hash, $3 purpose, $4 lifetime in days */
-	[SQL_LINK_INSERT] = { "link_insert",
+	[SQL_LINK_INSERT] = { "link_insert", SQL_SHAPE_KEY,
 	    "INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
 	    "VALUES ($1, $2, $3, now() + make_interval(days => $4::int)) "
 	    "RETURNING id" },
-	[SQL_LINKS_REVOKE] = { "links_revoke",
-	    "UPDATE links SET revoked_at = now() WHERE invoice_id = $1 "
-	    "AND revoked_at IS NULL" },
+	/* How many links were revoked. */
+	[SQL_LINKS_REVOKE] = { "links_revoke", SQL_SHAPE_COUNT,
+	    "WITH r AS (UPDATE links SET revoked_at = now() WHERE invoice_id = $1 "
+	    "AND revoked_at IS NULL RETURNING 1) SELECT count(*) AS value FROM r" },
 
 	/*
 	 * Debtor pages. Opening a link is one statement: find the link by
@@ -95,54 +127,55 @@ static const struct statement statements[SQL__MAX] = {
 	 * NULL) and read the invoice. Unknown, revoked and expired tokens take
 	 * the same path and return no row.
 	 */
-	[SQL_DEBTOR_OPEN] = { "debtor_open", DEBTOR_OPEN_SQL },
+	[SQL_DEBTOR_OPEN] = { "debtor_open", SQL_SHAPE_OPENED, DEBTOR_OPEN_SQL },
 	/* The same, locking the invoice row: changes to one invoice queue up. */
-	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock",
+	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
 	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
 	/*
 	 * What the debtor pages show, found through the token's hash so that
 	 * they go in the same round trip as debtor_open (db_pipeline).
 	 */
-	[SQL_DEBTOR_ITEMS] = { "debtor_items", ITEMS_SQL(BY_TOKEN) },
-	[SQL_DEBTOR_PLAN] = { "debtor_plan",
-	    "SELECT p.id, p.frequency, p.installments, p.total_cents, "
-	    "p.accepted_at::date, p.terms_version, "
-	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"'), "
-	    "i.seq, i.due_on, i.amount_cents "
+	[SQL_DEBTOR_ITEMS] = { "debtor_items", SQL_SHAPE_ITEM, ITEMS_SQL(BY_TOKEN) },
+	[SQL_DEBTOR_PLAN] = { "debtor_plan", SQL_SHAPE_SCHEDULE,
+	    "SELECT p.id AS plan_id, p.frequency, p.installments, p.total_cents, "
+	    "p.accepted_at::date AS accepted_on, p.terms_version, "
+	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
+	    "AS stamp, i.seq, i.due_on, i.amount_cents "
 	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
 	    "WHERE p.invoice_id = " BY_TOKEN " AND p.status = 'active' ORDER BY i.seq" },
-	[SQL_DEBTOR_HARDSHIP] = { "debtor_hardship",
-	    "SELECT h.created_at::date, h.callback_date, h.callback_window, "
-	    "h.contact_method, h.status, EXISTS (SELECT 1 FROM reminder_holds r "
-	    "WHERE r.invoice_id = h.invoice_id AND r.released_at IS NULL) "
+	[SQL_DEBTOR_HARDSHIP] = { "debtor_hardship", SQL_SHAPE_DEBTOR_NOTE,
+	    "SELECT h.created_at::date AS received_on, h.callback_date, "
+	    "h.callback_window, h.contact_method, h.status, EXISTS (SELECT 1 "
+	    "FROM reminder_holds r WHERE r.invoice_id = h.invoice_id AND "
+	    "r.released_at IS NULL) AS paused "
 	    "FROM hardship_requests h WHERE h.invoice_id = " BY_TOKEN " "
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT 1" },
 	/* Lines, fees and payments of an invoice by id (staff pages). */
-	[SQL_INVOICE_ITEMS] = { "invoice_items", ITEMS_SQL("$1") },
+	[SQL_INVOICE_ITEMS] = { "invoice_items", SQL_SHAPE_ITEM, ITEMS_SQL("$1") },
 
 	/* Plans */
-	[SQL_PLAN_POLICY] = { "plan_policy",
+	[SQL_PLAN_POLICY] = { "plan_policy", SQL_SHAPE_POLICY,
 	    "SELECT enabled, min_balance_cents, min_installment_cents, "
 	    "max_installments, weekly, fortnightly, monthly, first_due_days, "
 	    "terms_version FROM plan_policies WHERE currency = $1" },
 	/* The unique index plans_one_active refuses a second active plan. */
-	[SQL_PLAN_INSERT] = { "plan_insert",
+	[SQL_PLAN_INSERT] = { "plan_insert", SQL_SHAPE_KEY,
 	    "INSERT INTO plans (invoice_id, link_id, frequency, installments, "
 	    "total_cents, currency, terms_version, client_addr, user_agent) "
 	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id" },
 	/* $2, $3, $4: arrays of sequence numbers, due dates and amounts. */
-	[SQL_PLAN_INSTALLMENTS] = { "plan_installments",
+	[SQL_PLAN_INSTALLMENTS] = { "plan_installments", NONE,
 	    "INSERT INTO plan_installments (plan_id, seq, due_on, amount_cents) "
 	    "SELECT $1, s, d, a FROM unnest($2::int[], $3::date[], $4::bigint[]) "
 	    "AS t(s, d, a)" },
 
 	/* Hardship notes; the hold pauses reminders until staff resolve it. */
-	[SQL_HARDSHIP_INSERT] = { "hardship_insert",
+	[SQL_HARDSHIP_INSERT] = { "hardship_insert", SQL_SHAPE_KEY,
 	    "INSERT INTO hardship_requests (invoice_id, link_id, category, "
 	    "message, contact_method, phone, callback_date, callback_window, "
 	    "client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
 	    "RETURNING id" },
-	[SQL_HOLD_INSERT] = { "hold_insert",
+	[SQL_HOLD_INSERT] = { "hold_insert", NONE,
 	    "INSERT INTO reminder_holds (invoice_id, hardship_id, reason) "
 	    "VALUES ($1, $2, 'hardship')" },
 
@@ -150,119 +183,118 @@ static const struct statement statements[SQL__MAX] = {
 	 * Staff. Times are shown in the business's time zone, which each
 	 * connection sets (db.c); "age" is seconds since, for "2 hours ago".
 	 */
-	[SQL_STAFF_ADD] = { "staff_add",
+	[SQL_STAFF_ADD] = { "staff_add", SQL_SHAPE_KEY,
 	    "INSERT INTO staff_users (email, name, password_hash) "
 	    "VALUES ($1, $2, $3) RETURNING id" },
-	[SQL_STAFF_BY_EMAIL] = { "staff_by_email",
+	[SQL_STAFF_BY_EMAIL] = { "staff_by_email", SQL_SHAPE_CREDENTIALS,
 	    "SELECT id, password_hash FROM staff_users "
 	    "WHERE lower(email) = lower($1) AND NOT disabled" },
 	/* Recent failures for this account ($1) and this address ($2). */
-	[SQL_LOGIN_FAILURES] = { "login_failures",
+	[SQL_LOGIN_FAILURES] = { "login_failures", SQL_SHAPE_FAILURES,
 	    "SELECT (SELECT count(*) FROM login_failures WHERE lower(email) = "
-	    "lower($1) AND at > now() - interval '15 minutes'), "
+	    "lower($1) AND at > now() - interval '15 minutes') AS account, "
 	    "(SELECT count(*) FROM login_failures WHERE client_addr = $2 "
-	    "AND at > now() - interval '15 minutes')" },
-	[SQL_LOGIN_FAILURE_ADD] = { "login_failure_add",
+	    "AND at > now() - interval '15 minutes') AS address" },
+	[SQL_LOGIN_FAILURE_ADD] = { "login_failure_add", NONE,
 	    "INSERT INTO login_failures (email, client_addr) VALUES ($1, $2)" },
-	[SQL_LOGIN_FAILURE_CLEAR] = { "login_failure_clear",
+	[SQL_LOGIN_FAILURE_CLEAR] = { "login_failure_clear", NONE,
 	    "DELETE FROM login_failures WHERE lower(email) = lower($1) "
 	    "OR at < now() - interval '1 day'" },
 	/* $1 hash of the session id, $2 staff, $3 absolute lifetime (hours), $4 address */
-	[SQL_SESSION_INSERT] = { "session_insert",
+	[SQL_SESSION_INSERT] = { "session_insert", NONE,
 	    "INSERT INTO staff_sessions (id_hash, staff_id, expires_at, client_addr) "
 	    "VALUES ($1, $2, now() + make_interval(hours => $3::int), $4)" },
 	/* A live session (not idle for $2 minutes, not past its end) is touched. */
-	[SQL_SESSION_TOUCH] = { "session_touch",
+	[SQL_SESSION_TOUCH] = { "session_touch", SQL_SHAPE_SESSION,
 	    "UPDATE staff_sessions s SET last_seen_at = now() FROM staff_users u "
 	    "WHERE s.id_hash = $1 AND u.id = s.staff_id AND NOT u.disabled "
 	    "AND s.expires_at > now() "
 	    "AND s.last_seen_at > now() - make_interval(mins => $2::int) "
 	    "RETURNING u.id, u.name, u.email" },
-	[SQL_SESSION_DELETE] = { "session_delete",
+	[SQL_SESSION_DELETE] = { "session_delete", NONE,
 	    "DELETE FROM staff_sessions WHERE id_hash = $1" },
 	/* Expired sessions, removed at each sign-in ($1: idle minutes). */
-	[SQL_SESSION_PURGE] = { "session_purge",
+	[SQL_SESSION_PURGE] = { "session_purge", NONE,
 	    "DELETE FROM staff_sessions WHERE expires_at <= now() "
 	    "OR last_seen_at <= now() - make_interval(mins => $1::int)" },
-	[SQL_QUEUE_COUNTS] = { "queue_counts",
-	    "SELECT status, count(*) FROM hardship_requests GROUP BY status" },
+	[SQL_QUEUE_COUNTS] = { "queue_counts", SQL_SHAPE_TALLY,
+	    "SELECT status, count(*) AS count FROM hardship_requests GROUP BY status" },
 #define QUEUE_COLUMNS \
-	    "SELECT h.id, i.number, c.name, h.category, " \
-	    "extract(epoch FROM now() - h.created_at)::bigint, h.callback_date, " \
-	    "h.callback_window, h.status, h.contact_method, " \
-	    "to_char(h.created_at, 'YYYY-MM-DD HH24:MI') " \
+	    "SELECT h.id, i.number, c.name AS customer, h.category, " \
+	    "extract(epoch FROM now() - h.created_at)::bigint AS age, " \
+	    "h.callback_date, h.callback_window, h.status, h.contact_method, " \
+	    "to_char(h.created_at, 'YYYY-MM-DD HH24:MI') AS received " \
 	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id " \
 	    "JOIN customers c ON c.id = i.customer_id "
 	/* Newest first, a page at a time: $1 limit, $2 offset. */
-	[SQL_QUEUE_ALL] = { "queue_all", QUEUE_COLUMNS
+	[SQL_QUEUE_ALL] = { "queue_all", SQL_SHAPE_QUEUE, QUEUE_COLUMNS
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT $1 OFFSET $2" },
-	[SQL_QUEUE_STATUS] = { "queue_status", QUEUE_COLUMNS
+	[SQL_QUEUE_STATUS] = { "queue_status", SQL_SHAPE_QUEUE, QUEUE_COLUMNS
 	    "WHERE h.status = $3 ORDER BY h.created_at DESC, h.id DESC "
 	    "LIMIT $1 OFFSET $2" },
 	/* Invoice number or customer name containing $1 (trigram indexes). */
-	[SQL_SEARCH] = { "search",
-	    "SELECT i.number, c.name, i.issued, i.due FROM invoices i "
+	[SQL_SEARCH] = { "search", SQL_SHAPE_MATCH,
+	    "SELECT i.number, c.name AS customer, i.issued, i.due FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id "
 	    "WHERE i.number ILIKE '%' || $1 || '%' OR c.name ILIKE '%' || $1 || '%' "
 	    "ORDER BY i.due DESC, i.number LIMIT 50" },
-	[SQL_HARDSHIP_GET] = { "hardship_get",
-	    "SELECT h.id, i.number, c.name, c.email, h.category, h.message, "
-	    "h.contact_method, h.phone, h.callback_date, h.callback_window, "
-	    "h.status, to_char(h.created_at, 'YYYY-MM-DD HH24:MI'), "
-	    "extract(epoch FROM now() - h.created_at)::bigint, r.name, h.client_addr, "
-	    "c.timezone "
+	[SQL_HARDSHIP_GET] = { "hardship_get", SQL_SHAPE_REQUEST,
+	    "SELECT h.id, i.number, c.name AS customer, c.email, h.category, "
+	    "h.message, h.contact_method, h.phone, h.callback_date, "
+	    "h.callback_window, h.status, "
+	    "to_char(h.created_at, 'YYYY-MM-DD HH24:MI') AS received, "
+	    "extract(epoch FROM now() - h.created_at)::bigint AS age, "
+	    "r.name AS reviewer, h.client_addr, c.timezone "
 	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id "
 	    "JOIN customers c ON c.id = i.customer_id "
 	    "LEFT JOIN staff_users r ON r.id = h.reviewer_id WHERE h.id = $1" },
-	[SQL_HARDSHIP_NOTES] = { "hardship_notes",
-	    "SELECT to_char(n.created_at, 'YYYY-MM-DD HH24:MI'), s.name, "
-	    "n.old_status, n.new_status, n.note FROM hardship_notes n "
-	    "JOIN staff_users s ON s.id = n.staff_id WHERE n.request_id = $1 "
-	    "ORDER BY n.created_at, n.id" },
-	[SQL_HARDSHIP_LOCK] = { "hardship_lock",
+	[SQL_HARDSHIP_NOTES] = { "hardship_notes", SQL_SHAPE_NOTE,
+	    "SELECT to_char(n.created_at, 'YYYY-MM-DD HH24:MI') AS at, "
+	    "s.name AS staff, n.old_status, n.new_status, n.note "
+	    "FROM hardship_notes n JOIN staff_users s ON s.id = n.staff_id "
+	    "WHERE n.request_id = $1 ORDER BY n.created_at, n.id" },
+	[SQL_HARDSHIP_LOCK] = { "hardship_lock", SQL_SHAPE_LOCKED,
 	    "SELECT status, invoice_id FROM hardship_requests WHERE id = $1 FOR UPDATE" },
-	[SQL_HARDSHIP_NOTE_ADD] = { "hardship_note_add",
+	[SQL_HARDSHIP_NOTE_ADD] = { "hardship_note_add", NONE,
 	    "INSERT INTO hardship_notes (request_id, staff_id, old_status, "
 	    "new_status, note) VALUES ($1, $2, $3, $4, $5)" },
-	[SQL_HARDSHIP_SET_STATUS] = { "hardship_set_status",
+	[SQL_HARDSHIP_SET_STATUS] = { "hardship_set_status", NONE,
 	    "UPDATE hardship_requests SET status = $2, reviewer_id = $3, "
 	    "updated_at = now() WHERE id = $1" },
-	[SQL_HOLD_RELEASE] = { "hold_release",
+	[SQL_HOLD_RELEASE] = { "hold_release", NONE,
 	    "UPDATE reminder_holds SET released_at = now(), released_by = $2 "
 	    "WHERE hardship_id = $1 AND released_at IS NULL" },
-	[SQL_STAFF_INVOICE] = { "staff_invoice",
-	    "SELECT i.id, i.number, i.currency, i.issued, i.due, c.name, c.email, "
-	    "c.phone, c.language, c.ref, c.timezone FROM invoices i "
+	[SQL_STAFF_INVOICE] = { "staff_invoice", SQL_SHAPE_STAFF_INVOICE,
+	    "SELECT i.id, i.number, i.currency, i.issued, i.due, "
+	    "c.name AS customer, c.email, c.phone, c.language, "
+	    "c.ref AS customer_ref, c.timezone FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id WHERE i.number = $1" },
-	[SQL_STAFF_LINKS] = { "staff_links",
-	    "SELECT id, purpose, to_char(issued_at, 'YYYY-MM-DD HH24:MI'), "
-	    "to_char(expires_at, 'YYYY-MM-DD HH24:MI'), "
-	    "coalesce(to_char(revoked_at, 'YYYY-MM-DD HH24:MI'), ''), "
-	    "coalesce(to_char(last_used_at, 'YYYY-MM-DD HH24:MI'), ''), "
-	    "revoked_at IS NULL AND expires_at > now() "
+	[SQL_STAFF_LINKS] = { "staff_links", SQL_SHAPE_HISTORY_LINK,
+	    "SELECT id, purpose, to_char(issued_at, 'YYYY-MM-DD HH24:MI') AS issued, "
+	    "to_char(expires_at, 'YYYY-MM-DD HH24:MI') AS expires, "
+	    "coalesce(to_char(revoked_at, 'YYYY-MM-DD HH24:MI'), '') AS revoked, "
+	    "coalesce(to_char(last_used_at, 'YYYY-MM-DD HH24:MI'), '') AS last_used, "
+	    "revoked_at IS NULL AND expires_at > now() AS active "
 	    "FROM links WHERE invoice_id = $1 ORDER BY issued_at DESC, id DESC LIMIT 100" },
-	[SQL_STAFF_PLANS] = { "staff_plans",
+	[SQL_STAFF_PLANS] = { "staff_plans", SQL_SHAPE_HISTORY_PLAN,
 	    "SELECT id, status, frequency, installments, total_cents, "
-	    "to_char(accepted_at, 'YYYY-MM-DD HH24:MI'), terms_version, client_addr, "
-	    "currency FROM plans WHERE invoice_id = $1 "
+	    "to_char(accepted_at, 'YYYY-MM-DD HH24:MI') AS accepted, terms_version, "
+	    "client_addr, currency FROM plans WHERE invoice_id = $1 "
 	    "ORDER BY accepted_at DESC, id DESC" },
-	[SQL_STAFF_PLAN_ITEMS] = { "staff_plan_items",
-	    "SELECT i.plan_id, i.seq, i.due_on, i.amount_cents "
-	    "FROM plan_installments i JOIN plans p ON p.id = i.plan_id "
-	    "WHERE p.invoice_id = $1 ORDER BY i.plan_id, i.seq" },
-	[SQL_STAFF_HARDSHIPS] = { "staff_hardships",
-	    "SELECT id, category, status, to_char(created_at, 'YYYY-MM-DD HH24:MI') "
+	[SQL_STAFF_HARDSHIPS] = { "staff_hardships", SQL_SHAPE_HISTORY_REQUEST,
+	    "SELECT id, category, status, "
+	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received "
 	    "FROM hardship_requests WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC" },
-	[SQL_STAFF_MESSAGES] = { "staff_messages",
+	[SQL_STAFF_MESSAGES] = { "staff_messages", SQL_SHAPE_HISTORY_MESSAGE,
 	    "SELECT kind, recipient, subject, status, attempts, "
-	    "to_char(created_at, 'YYYY-MM-DD HH24:MI'), "
-	    "coalesce(to_char(sent_at, 'YYYY-MM-DD HH24:MI'), ''), last_error "
+	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS queued, "
+	    "coalesce(to_char(sent_at, 'YYYY-MM-DD HH24:MI'), '') AS sent, last_error "
 	    "FROM outbox WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC LIMIT 100" },
 	/* The invoice's whole story, newest first. */
-	[SQL_STAFF_TIMELINE] = { "staff_timeline",
-	    "SELECT to_char(a.at, 'YYYY-MM-DD HH24:MI:SS'), a.actor, "
-	    "coalesce(s.name, ''), a.action, a.detail, a.client_addr, "
-	    "coalesce(a.link_id::text, '') FROM audit_events a "
+	[SQL_STAFF_TIMELINE] = { "staff_timeline", SQL_SHAPE_HISTORY_EVENT,
+	    "SELECT to_char(a.at, 'YYYY-MM-DD HH24:MI:SS') AS at, a.actor, "
+	    "coalesce(s.name, '') AS staff, a.action, a.detail, a.client_addr, "
+	    "coalesce(a.link_id::text, '') AS link FROM audit_events a "
 	    "LEFT JOIN staff_users s ON s.id = a.staff_id WHERE a.invoice_id = $1 "
 	    "ORDER BY a.at DESC, a.id DESC LIMIT 500" },
 
@@ -270,39 +302,70 @@ static const struct statement statements[SQL__MAX] = {
 	 * Languages (issue 12): a debtor asks us to remember the language of
 	 * their pages. $1 customer, $2 the language tag.
 	 */
-	[SQL_CUSTOMER_LANGUAGE] = { "customer_language",
+	[SQL_CUSTOMER_LANGUAGE] = { "customer_language", NONE,
 	    "UPDATE customers SET language = $2 WHERE id = $1" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
-	[SQL_OUTBOX_INSERT] = { "outbox_insert",
+	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,
 	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "
 	    "VALUES ($1, $2, $3, $4, $5)" },
 
 	/*
-	 * portal-notify. A message is claimed (status 'sending') in its own
-	 * statement before it is handed to sendmail, so no other notifier can
-	 * take it; SKIP LOCKED lets several notifiers share the queue.
+	 * portal-notify. It listens for the outbox trigger's notification on
+	 * every new connection. A message is claimed (status 'sending') in
+	 * its own statement before it is handed to sendmail, so no other
+	 * notifier can take it; SKIP LOCKED lets several notifiers share the
+	 * queue.
 	 */
-	[SQL_OUTBOX_CLAIM] = { "outbox_claim",
+	[SQL_OUTBOX_LISTEN] = { "outbox_listen", NONE, "LISTEN settle_outbox" },
+	[SQL_OUTBOX_CLAIM] = { "outbox_claim", SQL_SHAPE_CLAIMED,
 	    "UPDATE outbox SET status = 'sending', claimed_at = now(), "
 	    "claimed_by = $1, attempts = attempts + 1 "
 	    "WHERE id = (SELECT id FROM outbox WHERE status = 'queued' "
 	    "AND next_attempt_at <= now() ORDER BY next_attempt_at, id "
 	    "LIMIT 1 FOR UPDATE SKIP LOCKED) "
 	    "RETURNING id, message, attempts" },
-	[SQL_OUTBOX_SENT] = { "outbox_sent",
+	[SQL_OUTBOX_SENT] = { "outbox_sent", NONE,
 	    "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = '' "
 	    "WHERE id = $1 AND status = 'sending'" },
 	/* $2: seconds until the next try; $3: attempts before giving up. */
-	[SQL_OUTBOX_RETRY] = { "outbox_retry",
+	[SQL_OUTBOX_RETRY] = { "outbox_retry", NONE,
 	    "UPDATE outbox SET status = CASE WHEN attempts >= $3::int "
 	    "THEN 'failed' ELSE 'queued' END, "
 	    "next_attempt_at = now() + make_interval(secs => $2::int), "
 	    "last_error = $4, claimed_at = NULL, claimed_by = NULL "
 	    "WHERE id = $1 AND status = 'sending'" },
-	[SQL_OUTBOX_STUCK] = { "outbox_stuck",
-	    "SELECT count(*) FROM outbox WHERE status = 'sending' "
+	[SQL_OUTBOX_STUCK] = { "outbox_stuck", SQL_SHAPE_COUNT,
+	    "SELECT count(*) AS value FROM outbox WHERE status = 'sending' "
 	    "AND claimed_at < now() - interval '10 minutes'" },
+};
+
+/* The declared columns of each shape (sql.h), generated from its list. */
+#define COLUMN_ENTRY_(id, name, type)	{ #id, name, SQL_##type },
+#define SHAPE_COLUMNS_(s) \
+	static const struct sql_column s##_columns[] = { \
+		SQL_COLS_##s(COLUMN_ENTRY_) \
+	};
+SQL_SHAPES(SHAPE_COLUMNS_)
+
+struct shape {
+	const char		*name;
+	const struct sql_column	*columns;
+	int			 n;
+};
+
+#define SHAPE_ENTRY_(s) [SQL_SHAPE_##s] = { #s, s##_columns, \
+	(int)(sizeof(s##_columns) / sizeof(s##_columns[0])) },
+static const struct shape shapes[SQL_SHAPE__MAX] = {
+	[SQL_SHAPE_NONE] = { "NONE", NULL, 0 },
+	SQL_SHAPES(SHAPE_ENTRY_)
+};
+
+static const char *const type_names[SQL_TYPE__MAX] = {
+	[SQL_TEXT] = "text",
+	[SQL_INT] = "int",
+	[SQL_BOOL] = "bool",
+	[SQL_DATE] = "date",
 };
 
 const char *
@@ -315,4 +378,53 @@ const char *
 sql_text(enum sql_query q)
 {
 	return statements[q].text;
+}
+
+enum sql_shape
+sql_shape(enum sql_query q)
+{
+	return statements[q].shape;
+}
+
+const char *
+sql_shape_name(enum sql_shape s)
+{
+	if ((unsigned)s >= SQL_SHAPE__MAX)
+		return "?";
+	return shapes[s].name;
+}
+
+int
+sql_ncolumns(enum sql_shape s)
+{
+	if ((unsigned)s >= SQL_SHAPE__MAX)
+		return 0;
+	return shapes[s].n;
+}
+
+const struct sql_column *
+sql_column(enum sql_shape s, int i)
+{
+	if (i < 0 || i >= sql_ncolumns(s))
+		return NULL;
+	return &shapes[s].columns[i];
+}
+
+int
+sql_column_index(enum sql_shape s, int col)
+{
+	int	i;
+
+	if (s == SQL_SHAPE_NONE || col / SQL_COLUMN_STRIDE != (int)s || col < 0)
+		return -1;
+	i = col % SQL_COLUMN_STRIDE;
+	return i < sql_ncolumns(s) ? i : -1;
+}
+
+const char *
+sql_type_name(enum sql_type t)
+{
+	if ((unsigned)t >= SQL_TYPE__MAX)
+		return "?";
+	return type_names[t];
 }

@@ -2,13 +2,49 @@
 #define PORTAL_SQL_H
 
 /*
- * Every SQL statement the programs run, by name. The text lives in sql.c,
- * in one table, so a reader can see all database access at once. Only
- * parameters ($1, $2, ...) carry values: no SQL is ever built from strings.
+ * The statement table: every SQL statement the three programs run, by
+ * name, with the shape of its result. The text lives in sql.c, in one
+ * table, so a reader can see all database access at once. Only parameters
+ * ($1, $2, ...) carry values: no SQL is ever built from strings. db.c
+ * prepares each statement on first use and runs it with PQexecPrepared (or
+ * in a pipeline); BEGIN, COMMIT and ROLLBACK are taken from the table too.
+ *
+ * The one exception is the text of a migration file (sql/NNNN_name.sql),
+ * which is SQL from outside the program by nature: migrate.c hands it to
+ * db_script(), which runs it with PQexec as it stands. Everything around it
+ * (the schema_migrations table, the lock, the bookkeeping) is in this table.
+ *
+ * Result shapes. A statement that returns rows names a shape: the columns
+ * of its rows, declared once below as an X-macro list of
+ *	C(CONSTANT, "name", TYPE)
+ * in the order of the SELECT (or RETURNING) list. CONSTANT is the shape's
+ * name, an underscore and the column's name in capitals; "name" is what
+ * PostgreSQL calls the column (the SQL says "AS name" unless a plain column
+ * already has that name); TYPE is TEXT, INT, BOOL or DATE (what db.h's
+ * getters may read it as; any column may be read as text). SQL_SHAPES()
+ * turns each list into an enum of column constants, and db.c checks when it
+ * prepares a statement that PostgreSQL reports exactly these names and
+ * types, in this order, or refuses to run it. `portal-admin check-sql`
+ * prepares every statement against a migrated database the same way
+ * (tests/integration/test_sql.sh). Statements without rows have the shape
+ * NONE, and are checked to return no columns.
+ *
+ * To add a statement: its enum constant below, in the block of its part of
+ * the programs; its text in sql.c's table with its shape; and if it returns
+ * rows a shape here (or an existing one it matches exactly).
  */
 enum sql_query {
 	SQL_PING,
 	SQL_AUDIT,
+	SQL_BEGIN,
+	SQL_COMMIT,
+	SQL_ROLLBACK,
+	/* portal-admin migrate */
+	SQL_MIGRATE_QUIET,
+	SQL_MIGRATE_TABLE,
+	SQL_MIGRATE_LOCK,
+	SQL_MIGRATE_APPLIED,
+	SQL_MIGRATE_RECORD,
 	/* portal-admin import */
 	SQL_CUSTOMER_GET,
 	SQL_CUSTOMER_INSERT,
@@ -62,13 +98,13 @@ enum sql_query {
 	SQL_STAFF_INVOICE,
 	SQL_STAFF_LINKS,
 	SQL_STAFF_PLANS,
-	SQL_STAFF_PLAN_ITEMS,
 	SQL_STAFF_HARDSHIPS,
 	SQL_STAFF_MESSAGES,
 	SQL_STAFF_TIMELINE,
 	/* languages (issue 12) */
 	SQL_CUSTOMER_LANGUAGE,
 	/* portal-notify */
+	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
 	SQL_OUTBOX_SENT,
 	SQL_OUTBOX_RETRY,
@@ -76,9 +112,266 @@ enum sql_query {
 	SQL__MAX
 };
 
+/* What a column may be read as (db_str reads any column). */
+enum sql_type {
+	SQL_TEXT,	/* text, varchar, char(n) */
+	SQL_INT,	/* smallint, integer, bigint */
+	SQL_BOOL,
+	SQL_DATE,
+	SQL_TYPE__MAX
+};
+
+/* Shared shapes: a yes/no answer, a count, the id of a row found or made. */
+#define SQL_COLS_FLAG(C) \
+	C(FLAG_VALUE,			"value",		BOOL)
+#define SQL_COLS_COUNT(C) \
+	C(COUNT_VALUE,			"value",		INT)
+#define SQL_COLS_KEY(C) \
+	C(KEY_ID,			"id",			INT)
+
+/* portal-admin import */
+#define SQL_COLS_CUSTOMER(C) \
+	C(CUSTOMER_ID,			"id",			INT) \
+	C(CUSTOMER_NAME,		"name",			TEXT) \
+	C(CUSTOMER_EMAIL,		"email",		TEXT) \
+	C(CUSTOMER_PHONE,		"phone",		TEXT) \
+	C(CUSTOMER_LANGUAGE,		"language",		TEXT) \
+	C(CUSTOMER_TIMEZONE,		"timezone",		TEXT)
+#define SQL_COLS_IMPORTED(C) \
+	C(IMPORTED_ID,			"id",			INT) \
+	C(IMPORTED_IMPORT_HASH,		"import_hash",		TEXT)
+
+/* Debtor pages: the opened link's invoice, its items, plan and note. */
+#define SQL_COLS_OPENED(C) \
+	C(OPENED_LINK_ID,		"link_id",		INT) \
+	C(OPENED_INVOICE_ID,		"invoice_id",		INT) \
+	C(OPENED_NUMBER,		"number",		TEXT) \
+	C(OPENED_CURRENCY,		"currency",		TEXT) \
+	C(OPENED_ISSUED,		"issued",		DATE) \
+	C(OPENED_DUE,			"due",			DATE) \
+	C(OPENED_NAME,			"name",			TEXT) \
+	C(OPENED_EMAIL,			"email",		TEXT) \
+	C(OPENED_PHONE,			"phone",		TEXT) \
+	C(OPENED_LANGUAGE,		"language",		TEXT) \
+	C(OPENED_TIMEZONE,		"timezone",		TEXT) \
+	C(OPENED_CUSTOMER_ID,		"customer_id",		INT)
+/* A line (quantity, unit price, total), a fee or a payment (amount, day). */
+#define SQL_COLS_ITEM(C) \
+	C(ITEM_KIND,			"kind",			TEXT) \
+	C(ITEM_POSITION,		"position",		INT) \
+	C(ITEM_DESCRIPTION,		"description",		TEXT) \
+	C(ITEM_QUANTITY_MILLI,		"quantity_milli",	INT) \
+	C(ITEM_UNIT_CENTS,		"unit_cents",		INT) \
+	C(ITEM_AMOUNT_CENTS,		"amount_cents",		INT) \
+	C(ITEM_DAY,			"day",			DATE)
+/* One row per installment, each with its plan's columns. */
+#define SQL_COLS_SCHEDULE(C) \
+	C(SCHEDULE_PLAN_ID,		"plan_id",		INT) \
+	C(SCHEDULE_FREQUENCY,		"frequency",		TEXT) \
+	C(SCHEDULE_INSTALLMENTS,	"installments",		INT) \
+	C(SCHEDULE_TOTAL_CENTS,		"total_cents",		INT) \
+	C(SCHEDULE_ACCEPTED_ON,		"accepted_on",		DATE) \
+	C(SCHEDULE_TERMS_VERSION,	"terms_version",	TEXT) \
+	C(SCHEDULE_STAMP,		"stamp",		TEXT) \
+	C(SCHEDULE_SEQ,			"seq",			INT) \
+	C(SCHEDULE_DUE_ON,		"due_on",		DATE) \
+	C(SCHEDULE_AMOUNT_CENTS,	"amount_cents",		INT)
+#define SQL_COLS_DEBTOR_NOTE(C) \
+	C(DEBTOR_NOTE_RECEIVED_ON,	"received_on",		DATE) \
+	C(DEBTOR_NOTE_CALLBACK_DATE,	"callback_date",	DATE) \
+	C(DEBTOR_NOTE_CALLBACK_WINDOW,	"callback_window",	TEXT) \
+	C(DEBTOR_NOTE_CONTACT_METHOD,	"contact_method",	TEXT) \
+	C(DEBTOR_NOTE_STATUS,		"status",		TEXT) \
+	C(DEBTOR_NOTE_PAUSED,		"paused",		BOOL)
+#define SQL_COLS_POLICY(C) \
+	C(POLICY_ENABLED,		"enabled",		BOOL) \
+	C(POLICY_MIN_BALANCE_CENTS,	"min_balance_cents",	INT) \
+	C(POLICY_MIN_INSTALLMENT_CENTS,	"min_installment_cents", INT) \
+	C(POLICY_MAX_INSTALLMENTS,	"max_installments",	INT) \
+	C(POLICY_WEEKLY,		"weekly",		BOOL) \
+	C(POLICY_FORTNIGHTLY,		"fortnightly",		BOOL) \
+	C(POLICY_MONTHLY,		"monthly",		BOOL) \
+	C(POLICY_FIRST_DUE_DAYS,	"first_due_days",	INT) \
+	C(POLICY_TERMS_VERSION,		"terms_version",	TEXT)
+
+/* Staff sign-in and sessions. */
+#define SQL_COLS_CREDENTIALS(C) \
+	C(CREDENTIALS_ID,		"id",			INT) \
+	C(CREDENTIALS_PASSWORD_HASH,	"password_hash",	TEXT)
+/* Recent sign-in failures for the account and for the address. */
+#define SQL_COLS_FAILURES(C) \
+	C(FAILURES_ACCOUNT,		"account",		INT) \
+	C(FAILURES_ADDRESS,		"address",		INT)
+#define SQL_COLS_SESSION(C) \
+	C(SESSION_ID,			"id",			INT) \
+	C(SESSION_NAME,			"name",			TEXT) \
+	C(SESSION_EMAIL,		"email",		TEXT)
+
+/* The staff queue, search and one request. "age" is in seconds. */
+#define SQL_COLS_TALLY(C) \
+	C(TALLY_STATUS,			"status",		TEXT) \
+	C(TALLY_COUNT,			"count",		INT)
+#define SQL_COLS_QUEUE(C) \
+	C(QUEUE_ID,			"id",			INT) \
+	C(QUEUE_NUMBER,			"number",		TEXT) \
+	C(QUEUE_CUSTOMER,		"customer",		TEXT) \
+	C(QUEUE_CATEGORY,		"category",		TEXT) \
+	C(QUEUE_AGE,			"age",			INT) \
+	C(QUEUE_CALLBACK_DATE,		"callback_date",	DATE) \
+	C(QUEUE_CALLBACK_WINDOW,	"callback_window",	TEXT) \
+	C(QUEUE_STATUS,			"status",		TEXT) \
+	C(QUEUE_CONTACT_METHOD,		"contact_method",	TEXT) \
+	C(QUEUE_RECEIVED,		"received",		TEXT)
+#define SQL_COLS_MATCH(C) \
+	C(MATCH_NUMBER,			"number",		TEXT) \
+	C(MATCH_CUSTOMER,		"customer",		TEXT) \
+	C(MATCH_ISSUED,			"issued",		DATE) \
+	C(MATCH_DUE,			"due",			DATE)
+#define SQL_COLS_REQUEST(C) \
+	C(REQUEST_ID,			"id",			INT) \
+	C(REQUEST_NUMBER,		"number",		TEXT) \
+	C(REQUEST_CUSTOMER,		"customer",		TEXT) \
+	C(REQUEST_EMAIL,		"email",		TEXT) \
+	C(REQUEST_CATEGORY,		"category",		TEXT) \
+	C(REQUEST_MESSAGE,		"message",		TEXT) \
+	C(REQUEST_CONTACT_METHOD,	"contact_method",	TEXT) \
+	C(REQUEST_PHONE,		"phone",		TEXT) \
+	C(REQUEST_CALLBACK_DATE,	"callback_date",	DATE) \
+	C(REQUEST_CALLBACK_WINDOW,	"callback_window",	TEXT) \
+	C(REQUEST_STATUS,		"status",		TEXT) \
+	C(REQUEST_RECEIVED,		"received",		TEXT) \
+	C(REQUEST_AGE,			"age",			INT) \
+	C(REQUEST_REVIEWER,		"reviewer",		TEXT) \
+	C(REQUEST_CLIENT_ADDR,		"client_addr",		TEXT) \
+	C(REQUEST_TIMEZONE,		"timezone",		TEXT)
+#define SQL_COLS_NOTE(C) \
+	C(NOTE_AT,			"at",			TEXT) \
+	C(NOTE_STAFF,			"staff",		TEXT) \
+	C(NOTE_OLD_STATUS,		"old_status",		TEXT) \
+	C(NOTE_NEW_STATUS,		"new_status",		TEXT) \
+	C(NOTE_NOTE,			"note",			TEXT)
+#define SQL_COLS_LOCKED(C) \
+	C(LOCKED_STATUS,		"status",		TEXT) \
+	C(LOCKED_INVOICE_ID,		"invoice_id",		INT)
+
+/* An invoice's history for staff: its facts, then one shape per list. */
+#define SQL_COLS_STAFF_INVOICE(C) \
+	C(STAFF_INVOICE_ID,		"id",			INT) \
+	C(STAFF_INVOICE_NUMBER,		"number",		TEXT) \
+	C(STAFF_INVOICE_CURRENCY,	"currency",		TEXT) \
+	C(STAFF_INVOICE_ISSUED,		"issued",		DATE) \
+	C(STAFF_INVOICE_DUE,		"due",			DATE) \
+	C(STAFF_INVOICE_CUSTOMER,	"customer",		TEXT) \
+	C(STAFF_INVOICE_EMAIL,		"email",		TEXT) \
+	C(STAFF_INVOICE_PHONE,		"phone",		TEXT) \
+	C(STAFF_INVOICE_LANGUAGE,	"language",		TEXT) \
+	C(STAFF_INVOICE_CUSTOMER_REF,	"customer_ref",		TEXT) \
+	C(STAFF_INVOICE_TIMEZONE,	"timezone",		TEXT)
+#define SQL_COLS_HISTORY_LINK(C) \
+	C(HISTORY_LINK_ID,		"id",			INT) \
+	C(HISTORY_LINK_PURPOSE,		"purpose",		TEXT) \
+	C(HISTORY_LINK_ISSUED,		"issued",		TEXT) \
+	C(HISTORY_LINK_EXPIRES,		"expires",		TEXT) \
+	C(HISTORY_LINK_REVOKED,		"revoked",		TEXT) \
+	C(HISTORY_LINK_LAST_USED,	"last_used",		TEXT) \
+	C(HISTORY_LINK_ACTIVE,		"active",		BOOL)
+#define SQL_COLS_HISTORY_PLAN(C) \
+	C(HISTORY_PLAN_ID,		"id",			INT) \
+	C(HISTORY_PLAN_STATUS,		"status",		TEXT) \
+	C(HISTORY_PLAN_FREQUENCY,	"frequency",		TEXT) \
+	C(HISTORY_PLAN_INSTALLMENTS,	"installments",		INT) \
+	C(HISTORY_PLAN_TOTAL_CENTS,	"total_cents",		INT) \
+	C(HISTORY_PLAN_ACCEPTED,	"accepted",		TEXT) \
+	C(HISTORY_PLAN_TERMS_VERSION,	"terms_version",	TEXT) \
+	C(HISTORY_PLAN_CLIENT_ADDR,	"client_addr",		TEXT) \
+	C(HISTORY_PLAN_CURRENCY,	"currency",		TEXT)
+#define SQL_COLS_HISTORY_REQUEST(C) \
+	C(HISTORY_REQUEST_ID,		"id",			INT) \
+	C(HISTORY_REQUEST_CATEGORY,	"category",		TEXT) \
+	C(HISTORY_REQUEST_STATUS,	"status",		TEXT) \
+	C(HISTORY_REQUEST_RECEIVED,	"received",		TEXT)
+#define SQL_COLS_HISTORY_MESSAGE(C) \
+	C(HISTORY_MESSAGE_KIND,		"kind",			TEXT) \
+	C(HISTORY_MESSAGE_RECIPIENT,	"recipient",		TEXT) \
+	C(HISTORY_MESSAGE_SUBJECT,	"subject",		TEXT) \
+	C(HISTORY_MESSAGE_STATUS,	"status",		TEXT) \
+	C(HISTORY_MESSAGE_ATTEMPTS,	"attempts",		INT) \
+	C(HISTORY_MESSAGE_QUEUED,	"queued",		TEXT) \
+	C(HISTORY_MESSAGE_SENT,		"sent",			TEXT) \
+	C(HISTORY_MESSAGE_LAST_ERROR,	"last_error",		TEXT)
+#define SQL_COLS_HISTORY_EVENT(C) \
+	C(HISTORY_EVENT_AT,		"at",			TEXT) \
+	C(HISTORY_EVENT_ACTOR,		"actor",		TEXT) \
+	C(HISTORY_EVENT_STAFF,		"staff",		TEXT) \
+	C(HISTORY_EVENT_ACTION,		"action",		TEXT) \
+	C(HISTORY_EVENT_DETAIL,		"detail",		TEXT) \
+	C(HISTORY_EVENT_CLIENT_ADDR,	"client_addr",		TEXT) \
+	C(HISTORY_EVENT_LINK,		"link",			TEXT)
+
+/* portal-notify */
+#define SQL_COLS_CLAIMED(C) \
+	C(CLAIMED_ID,			"id",			INT) \
+	C(CLAIMED_MESSAGE,		"message",		TEXT) \
+	C(CLAIMED_ATTEMPTS,		"attempts",		INT)
+
+/* Every shape above, once. A new shape is added here too. */
+#define SQL_SHAPES(S) \
+	S(FLAG) S(COUNT) S(KEY) \
+	S(CUSTOMER) S(IMPORTED) \
+	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) \
+	S(CREDENTIALS) S(FAILURES) S(SESSION) \
+	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
+	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
+	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
+	S(CLAIMED)
+
+#define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
+enum sql_shape {
+	SQL_SHAPE_NONE,		/* no rows: INSERT, UPDATE, DELETE, utility */
+	SQL_SHAPES(SQL_SHAPE_ENUM_)
+	SQL_SHAPE__MAX
+};
+
+/*
+ * The column constants. Each shape's columns are numbered from
+ * shape * SQL_COLUMN_STRIDE, so a constant also says which shape it belongs
+ * to, and db.h's getters refuse a column of another statement's shape.
+ */
+#define SQL_COLUMN_STRIDE	64
+#define SQL_COLUMN_ENUM_(id, name, type)	id,
+#define SQL_COLUMNS_ENUM_(s) \
+	enum { \
+		s##__BASE = SQL_SHAPE_##s * SQL_COLUMN_STRIDE - 1, \
+		SQL_COLS_##s(SQL_COLUMN_ENUM_) \
+		s##__END \
+	};
+SQL_SHAPES(SQL_COLUMNS_ENUM_)
+
+/* One declared column of a shape. */
+struct sql_column {
+	const char	*constant;	/* "QUEUE_ID", as written in sql.h */
+	const char	*name;		/* "id", as PostgreSQL reports it */
+	enum sql_type	 type;
+};
+
 /* The statement's name, used for PQprepare and in logs. */
 const char *sql_name(enum sql_query q);
 /* The statement's SQL text. */
 const char *sql_text(enum sql_query q);
+/* The shape of the statement's rows (SQL_SHAPE_NONE for none). */
+enum sql_shape sql_shape(enum sql_query q);
+/* The shape's name ("QUEUE", "NONE"); static. */
+const char *sql_shape_name(enum sql_shape s);
+/* How many columns the shape has (0 for SQL_SHAPE_NONE). */
+int sql_ncolumns(enum sql_shape s);
+/* The shape's column i (0-based), or NULL when i is out of range. */
+const struct sql_column *sql_column(enum sql_shape s, int i);
+/*
+ * The 0-based position of column constant col in shape s, or -1 when col
+ * is not one of s's columns.
+ */
+int sql_column_index(enum sql_shape s, int col);
+/* The name of a type ("text", "int", ...); static. */
+const char *sql_type_name(enum sql_type t);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the test suites and sums them. Each suite ends with a line
 # "N passed, N failed"; a suite that crashes counts as one more failure.
-#   scripts/run-tests.sh [unit|spec|integration|valgrind|all]
+#   scripts/run-tests.sh [unit|spec|layers|integration|valgrind|all]
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,6 +86,15 @@ spec() {
 	add_counts "mustache-spec (ours)" "$out" "$status"
 }
 
+layers() {
+	echo "Layers (scripts/check-layers.sh):"
+	local out=$log/layers.out status
+	scripts/check-layers.sh > "$out" 2>&1
+	status=$?
+	grep -E '^(not ok|#)' "$out" | sed 's/^/    | /'
+	add_counts "check-layers" "$out" "$status"
+}
+
 integration() {
 	echo "Integration tests (nginx + portal + PostgreSQL):"
 	local t out status
@@ -102,10 +111,11 @@ integration() {
 case "$what" in
 unit) unit ;;
 spec) spec ;;
+layers) layers ;;
 integration) integration ;;
 valgrind) valgrind_unit ;;
-all) unit; spec; integration ;;
-*) echo "usage: $0 [unit|spec|integration|valgrind|all]" >&2; exit 2 ;;
+all) unit; spec; layers; integration ;;
+*) echo "usage: $0 [unit|spec|layers|integration|valgrind|all]" >&2; exit 2 ;;
 esac
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -341,33 +341,6 @@ test_date_add_months_bad(void **state)
 }
 
 static void
-test_date_from_unix(void **state)
-{
-	(void)state;
-	date_is(date_from_unix(0), 1970, 1, 1);
-	date_is(date_from_unix(86399), 1970, 1, 1);
-	date_is(date_from_unix(86400), 1970, 1, 2);
-	date_is(date_from_unix(-1), 1969, 12, 31);
-	date_is(date_from_unix(-86400), 1969, 12, 31);
-	date_is(date_from_unix(-86401), 1969, 12, 30);
-	date_is(date_from_unix(INT64_C(1796342400)), 2026, 12, 4);
-	date_is(date_from_unix(INT64_C(1796342400) + 86399), 2026, 12, 4);
-	date_is(date_from_unix(INT64_C(1796342400) - 1), 2026, 12, 3);
-	date_is(date_from_unix(INT64_C(-2208988800)), 1900, 1, 1);
-	date_is(date_from_unix(INT64_C(32503680000) - 1), 2999, 12, 31);
-}
-
-static void
-test_date_from_unix_bad(void **state)
-{
-	(void)state;
-	is_invalid(date_from_unix(INT64_C(-2208988800) - 1));
-	is_invalid(date_from_unix(INT64_C(32503680000)));
-	is_invalid(date_from_unix(INT64_MIN));
-	is_invalid(date_from_unix(INT64_MAX));
-}
-
-static void
 test_date_format_long_languages(void **state)
 {
 	struct date d = D(2026, 12, 4);
@@ -475,8 +448,6 @@ main(void)
 		cmocka_unit_test(test_date_add_months_anchor_30),
 		cmocka_unit_test(test_date_add_months_other),
 		cmocka_unit_test(test_date_add_months_bad),
-		cmocka_unit_test(test_date_from_unix),
-		cmocka_unit_test(test_date_from_unix_bad),
 		cmocka_unit_test(test_date_format_long_languages),
 		cmocka_unit_test(test_date_format_long_lang_fallback),
 		cmocka_unit_test(test_date_format_long_bad),

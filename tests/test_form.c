@@ -48,7 +48,7 @@ setup(void **state)
 static enum form_result
 check(void)
 {
-	return form_check(P, N, fields, NFIELDS, V, &B);
+	return form_check(P, N, fields, NFIELDS, V, &B, NULL);
 }
 
 static void
@@ -95,12 +95,12 @@ test_form_no_fields(void **state)
 	const char *v[1];
 
 	(void)state;
-	assert_int_equal(form_check(P, 0, opt, 1, v, &B), FORM_OK);
+	assert_int_equal(form_check(P, 0, opt, 1, v, &B, NULL), FORM_OK);
 	assert_null(B);
 	assert_string_equal(v[0], "");
-	assert_int_equal(form_check(P, 0, NULL, 0, v, &B), FORM_OK);
+	assert_int_equal(form_check(P, 0, NULL, 0, v, &B, NULL), FORM_OK);
 	add("q", "x", false);
-	assert_int_equal(form_check(P, N, NULL, 0, v, &B), FORM_UNKNOWN);
+	assert_int_equal(form_check(P, N, NULL, 0, v, &B, NULL), FORM_UNKNOWN);
 	assert_string_equal(B, "q");
 }
 
@@ -346,6 +346,41 @@ test_form_int_junk(void **state)
 
 #define T(f)	cmocka_unit_test_setup(f, setup)
 
+/* Each field's own result, whatever the first problem was. */
+static void
+test_form_each(void **state)
+{
+	enum form_result	each[NFIELDS];
+
+	(void)state;
+	add("note", "x", true);
+	add("amount", "12345678901", false);
+	assert_int_equal(form_check(P, N, fields, NFIELDS, V, &B, each),
+	    FORM_BAD_TEXT);
+	assert_int_equal(each[0], FORM_TOO_LONG);	/* amount */
+	assert_int_equal(each[1], FORM_BAD_TEXT);	/* note */
+	assert_int_equal(each[2], FORM_MISSING);	/* email, required */
+	values_are("12345678901", "x", "");
+
+	N = 0;
+	add("amount", "1", false);
+	add("email", "e", false);
+	assert_int_equal(form_check(P, N, fields, NFIELDS, V, &B, each), FORM_OK);
+	assert_int_equal(each[0], FORM_OK);
+	assert_int_equal(each[1], FORM_OK);	/* absent and optional */
+	assert_int_equal(each[2], FORM_OK);
+
+	/* A required field sent empty is missing; too long wins over that. */
+	N = 0;
+	add("amount", "", false);
+	add("email", "0123456789012345678901234567890", false);
+	assert_int_equal(form_check(P, N, fields, NFIELDS, V, &B, each),
+	    FORM_TOO_LONG);
+	assert_string_equal(B, "email");
+	assert_int_equal(each[0], FORM_MISSING);
+	assert_int_equal(each[2], FORM_TOO_LONG);
+}
+
 static void
 test_form_choice(void **state)
 {
@@ -380,6 +415,7 @@ main(void)
 		T(test_form_missing_all),
 		T(test_form_bad_text),
 		T(test_form_first_soft_error),
+		T(test_form_each),
 		T(test_form_choice),
 		T(test_form_int_good),
 		T(test_form_int_range),

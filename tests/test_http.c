@@ -23,7 +23,7 @@
 
 #define FFFD	"\xef\xbf\xbd"
 
-/* The security headers DESIGN.md requires on every dynamic response. */
+/* The security headers README.md promises on every dynamic response. */
 static const char security[] =
     "X-Content-Type-Options: nosniff\r\n"
     "Referrer-Policy: no-referrer\r\n"

@@ -2,12 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "arena.h"
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
+#include "hardship.h"
 #include "i18n.h"
 #include "log.h"
 #include "money.h"
@@ -17,139 +16,131 @@
 #include "tz.h"
 #include "view.h"
 
-static int64_t
-int_at(const PGresult *res, int row, int col)
-{
-	return strtoll(PQgetvalue(res, row, col), NULL, 10);
-}
-
+/* A copy of a text column in the request's arena. */
 static const char *
-str_at(struct ctx *c, const PGresult *res, int row, int col)
+str_at(struct ctx *c, const struct db_res *r, int row, int col)
 {
-	return arena_strndup(c->arena, PQgetvalue(res, row, col),
-	    (size_t)PQgetlength(res, row, col));
+	return arena_strdup(c->arena, db_str(r, row, col));
 }
 
-/* Copies the invoice row of SQL_DEBTOR_OPEN into d. */
+/* Copies the invoice row of SQL_DEBTOR_OPEN (shape OPENED) into d. */
 static int
-read_invoice(struct ctx *c, const PGresult *res, struct debtor_invoice *d)
+read_invoice(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 {
-	(void)snprintf(d->link_id, sizeof(d->link_id), "%s", PQgetvalue(res, 0, 0));
+	(void)snprintf(d->link_id, sizeof(d->link_id), "%s",
+	    db_str(r, 0, OPENED_LINK_ID));
 	(void)snprintf(d->invoice_id, sizeof(d->invoice_id), "%s",
-	    PQgetvalue(res, 0, 1));
-	d->number = str_at(c, res, 0, 2);
-	d->currency = str_at(c, res, 0, 3);
-	d->name = str_at(c, res, 0, 6);
-	d->email = str_at(c, res, 0, 7);
-	d->phone = str_at(c, res, 0, 8);
-	d->language = str_at(c, res, 0, 9);
-	d->timezone = PQgetlength(res, 0, 10) > 0 ? str_at(c, res, 0, 10) :
-	    c->cfg->timezone;
+	    db_str(r, 0, OPENED_INVOICE_ID));
 	(void)snprintf(d->customer_id, sizeof(d->customer_id), "%s",
-	    PQgetvalue(res, 0, 11));
-	if (date_parse(PQgetvalue(res, 0, 4), &d->issued) == -1 ||
-	    date_parse(PQgetvalue(res, 0, 5), &d->due) == -1)
+	    db_str(r, 0, OPENED_CUSTOMER_ID));
+	d->number = str_at(c, r, 0, OPENED_NUMBER);
+	d->currency = str_at(c, r, 0, OPENED_CURRENCY);
+	d->name = str_at(c, r, 0, OPENED_NAME);
+	d->email = str_at(c, r, 0, OPENED_EMAIL);
+	d->phone = str_at(c, r, 0, OPENED_PHONE);
+	d->language = str_at(c, r, 0, OPENED_LANGUAGE);
+	d->timezone = db_str(r, 0, OPENED_TIMEZONE)[0] != '\0' ?
+	    str_at(c, r, 0, OPENED_TIMEZONE) : c->cfg->timezone;
+	d->issued = db_date(r, 0, OPENED_ISSUED);
+	d->due = db_date(r, 0, OPENED_DUE);
+	if (!date_valid(d->issued) || !date_valid(d->due))
 		return -1;
 	return arena_failed(c->arena) ? -1 : 0;
 }
 
-static enum debtor_item_kind
-item_kind(const char *s)
-{
-	if (strcmp(s, "line") == 0)
-		return DEBTOR_LINE;
-	return strcmp(s, "fee") == 0 ? DEBTOR_FEE : DEBTOR_PAYMENT;
-}
-
 int
-debtor_totals(const PGresult *res, int64_t totals[DEBTOR_ITEM__MAX],
-    int64_t *balance)
+debtor_totals(const struct db_res *r, struct invoice_totals *t)
 {
-	enum debtor_item_kind	k;
+	enum invoice_kind	k;
 	int			i;
 
-	for (k = 0; k < DEBTOR_ITEM__MAX; k++)
-		totals[k] = 0;
-	for (i = 0; i < PQntuples(res); i++) {
-		k = item_kind(PQgetvalue(res, i, 0));
-		if (money_add(totals[k], int_at(res, i, 5), &totals[k]) == -1)
+	invoice_totals_init(t);
+	for (i = 0; i < db_rows(r); i++)
+		if (invoice_kind_parse(db_str(r, i, ITEM_KIND), &k) == -1 ||
+		    invoice_totals_add(t, k, db_int(r, i, ITEM_AMOUNT_CENTS)) == -1)
 			return -1;
-	}
-	if (money_add(totals[DEBTOR_LINE], totals[DEBTOR_FEE], balance) == -1 ||
-	    money_sub(*balance, totals[DEBTOR_PAYMENT], balance) == -1)
-		return -1;
 	return 0;
 }
 
-/* Copies lines, fees and payments, and their totals. */
+/* Copies lines, fees and payments (shape ITEM), and their totals. */
 static int
-read_items(struct ctx *c, const PGresult *res, struct debtor_invoice *d)
+read_items(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 {
 	struct debtor_item	*it;
 	int			 i;
 
-	d->nitems = PQntuples(res);
+	d->nitems = db_rows(r);
 	d->items = arena_alloc(c->arena, sizeof(*d->items) * (size_t)(d->nitems + 1));
 	if (d->items == NULL)
 		return -1;
 	for (i = 0; i < d->nitems; i++) {
 		it = &d->items[i];
-		it->kind = item_kind(PQgetvalue(res, i, 0));
-		it->description = str_at(c, res, i, 2);
-		it->qty_milli = int_at(res, i, 3);
-		it->unit = int_at(res, i, 4);
-		it->amount = int_at(res, i, 5);
-		if (it->kind != DEBTOR_LINE &&
-		    date_parse(PQgetvalue(res, i, 6), &it->date) == -1)
+		if (invoice_kind_parse(db_str(r, i, ITEM_KIND), &it->kind) == -1)
+			return -1;
+		it->description = str_at(c, r, i, ITEM_DESCRIPTION);
+		it->qty_milli = db_int(r, i, ITEM_QUANTITY_MILLI);
+		it->unit = db_int(r, i, ITEM_UNIT_CENTS);
+		it->amount = db_int(r, i, ITEM_AMOUNT_CENTS);
+		if (it->kind != INVOICE_LINE &&
+		    !date_valid(it->date = db_date(r, i, ITEM_DAY)))
 			return -1;
 	}
-	if (debtor_totals(res, d->totals, &d->balance) == -1)
+	if (debtor_totals(r, &d->totals) == -1)
 		return -1;
 	return arena_failed(c->arena) ? -1 : 0;
 }
 
-/* The active plan: one row per installment (SQL_DEBTOR_PLAN). */
+/* The active plan: one row per installment (shape SCHEDULE). */
 static int
-read_plan(struct ctx *c, const PGresult *res, struct debtor_plan *p)
+read_plan(struct ctx *c, const struct db_res *r, struct debtor_plan *p)
 {
-	int	i, n = PQntuples(res);
+	int	i, n = db_rows(r);
 
 	if ((p->active = n > 0) == false)
 		return 0;
-	p->id = str_at(c, res, 0, 0);
-	p->frequency = str_at(c, res, 0, 1);
-	p->count = (int)int_at(res, 0, 2);
-	p->total = int_at(res, 0, 3);
-	p->terms = str_at(c, res, 0, 5);
-	p->stamp = str_at(c, res, 0, 6);
-	if (date_parse(PQgetvalue(res, 0, 4), &p->accepted) == -1 ||
+	p->id = str_at(c, r, 0, SCHEDULE_PLAN_ID);
+	if (plan_freq_parse(db_str(r, 0, SCHEDULE_FREQUENCY), &p->frequency) == -1)
+		return -1;
+	p->count = (int)db_int(r, 0, SCHEDULE_INSTALLMENTS);
+	p->total = db_int(r, 0, SCHEDULE_TOTAL_CENTS);
+	p->terms = str_at(c, r, 0, SCHEDULE_TERMS_VERSION);
+	p->stamp = str_at(c, r, 0, SCHEDULE_STAMP);
+	p->accepted = db_date(r, 0, SCHEDULE_ACCEPTED_ON);
+	if (!date_valid(p->accepted) ||
 	    (p->items = arena_alloc(c->arena, sizeof(*p->items) * (size_t)n)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		p->items[i].seq = (int)int_at(res, i, 7);
-		p->items[i].amount = int_at(res, i, 9);
-		if (date_parse(PQgetvalue(res, i, 8), &p->items[i].due) == -1)
+		p->items[i].seq = (int)db_int(r, i, SCHEDULE_SEQ);
+		p->items[i].amount = db_int(r, i, SCHEDULE_AMOUNT_CENTS);
+		if (!date_valid(p->items[i].due = db_date(r, i, SCHEDULE_DUE_ON)))
 			return -1;
 	}
 	p->nitems = n;
 	return arena_failed(c->arena) ? -1 : 0;
 }
 
-/* The latest hardship note (SQL_DEBTOR_HARDSHIP). */
+/* The latest hardship note (shape DEBTOR_NOTE). */
 static int
-read_hardship(const PGresult *res, struct debtor_hardship *h)
+read_hardship(const struct db_res *r, struct debtor_hardship *h)
 {
-	if ((h->exists = PQntuples(res) == 1) == false)
+	if ((h->exists = db_rows(r) == 1) == false)
 		return 0;
-	h->morning = strcmp(PQgetvalue(res, 0, 2), "morning") == 0;
-	h->by_phone = strcmp(PQgetvalue(res, 0, 3), "phone") == 0;
-	h->resolved = strcmp(PQgetvalue(res, 0, 4), "resolved") == 0;
-	h->paused = PQgetvalue(res, 0, 5)[0] == 't';
-	if (date_parse(PQgetvalue(res, 0, 0), &h->received) == -1 ||
-	    date_parse(PQgetvalue(res, 0, 1), &h->callback) == -1)
-		return -1;
-	return 0;
+	h->morning = strcmp(db_str(r, 0, DEBTOR_NOTE_CALLBACK_WINDOW),
+	    hardship_windows[HARDSHIP_MORNING]) == 0;
+	h->by_phone = strcmp(db_str(r, 0, DEBTOR_NOTE_CONTACT_METHOD), "phone") == 0;
+	h->resolved = strcmp(db_str(r, 0, DEBTOR_NOTE_STATUS), "resolved") == 0;
+	h->paused = db_bool(r, 0, DEBTOR_NOTE_PAUSED);
+	h->received = db_date(r, 0, DEBTOR_NOTE_RECEIVED_ON);
+	h->callback = db_date(r, 0, DEBTOR_NOTE_CALLBACK_DATE);
+	return date_valid(h->received) && date_valid(h->callback) ? 0 : -1;
 }
+
+/*
+ * Lock the invoice row until the transaction ends. Only for
+ * debtor_begin_or_reply(): the caller must have begun the transaction,
+ * or the lock would end with the statement (load() refuses it then).
+ */
+#define DEBTOR_LOCK	0x100
 
 /*
  * Runs the statements of a debtor page in one round trip and reads them.
@@ -168,6 +159,10 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	struct db_call	 calls[4], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
 
+	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
+		log_error("%s: a lock outside a transaction", __func__);
+		return -1;
+	}
 	if (flags & DEBTOR_LOCK)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN_LOCK, open, 3, NULL };
 	calls[n++] = (struct db_call){ SQL_DEBTOR_ITEMS, by_hash, 1, NULL };
@@ -180,7 +175,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
 	o = (flags & DEBTOR_LOCK) ? &calls[0] : &calls[n - 1];
-	if (PQntuples(o->res) != 1) {
+	if (db_rows(o->res) != 1) {
 		rc = 0;
 		goto out;
 	}
@@ -201,8 +196,35 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	rc = 1;
 out:
 	for (i = 0; i < n; i++)
-		PQclear(calls[i].res);
+		db_res_free(calls[i].res);
 	return rc;
+}
+
+/*
+ * The token of the route's first capture in d, and its hash in hash;
+ * false after answering 404 when it cannot be a token (the same page as
+ * an unknown one).
+ */
+static bool
+link_token_or_reply(struct ctx *c, struct debtor_invoice *d,
+    char hash[TOKEN_HASH_HEX])
+{
+	memset(d, 0, sizeof(*d));
+	d->token = c->match.captures[0];
+	if (token_well_formed(d->token) &&
+	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == 0)
+		return true;
+	page_error(c, 404, "link");
+	return false;
+}
+
+/* The page speaks the customer's language, or the one ?lang= asks for. */
+static void
+speak(struct ctx *c, struct debtor_invoice *d)
+{
+	if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
+		d->lang = i18n_source(c->i18n);
+	page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
 }
 
 bool
@@ -212,26 +234,59 @@ debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
 	char	hash[TOKEN_HASH_HEX];
 	int	r;
 
-	memset(d, 0, sizeof(*d));
-	d->token = c->match.captures[0];
-	if (!token_well_formed(d->token) ||
-	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == -1) {
-		page_error(c, 404, "link");
+	if (!link_token_or_reply(c, d, hash) || !page_db_or_reply(c))
 		return false;
-	}
-	if (!(flags & DEBTOR_LOCK) && !page_db_or_reply(c))
-		return false;
-	if ((r = load(c, hash, action, flags, d)) == 1) {
-		if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
-			d->lang = i18n_source(c->i18n);
-		page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
+	if ((r = load(c, hash, action, flags & ~DEBTOR_LOCK, d)) == 1) {
+		speak(c, d);
 		return true;
 	}
 	if (r == 0)
 		page_error(c, 404, "link");
 	else
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 	return false;
+}
+
+void
+debtor_fail(struct ctx *c, const struct debtor_form *f)
+{
+	db_rollback(c->db);
+	if (f->again != NULL)
+		f->again(c, page_db_status(c), NULL, f->arg);
+	else
+		page_db_error(c);
+}
+
+bool
+debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
+    struct debtor_invoice *d)
+{
+	char	hash[TOKEN_HASH_HEX];
+	int	r;
+
+	if (!link_token_or_reply(c, d, hash))
+		return false;
+	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
+		debtor_fail(c, f);
+		return false;
+	}
+	if ((r = load(c, hash, NULL, DEBTOR_LOCK | f->flags, d)) != 1) {
+		if (r == 0)
+			page_error(c, 404, "link");	/* rolls back */
+		else
+			debtor_fail(c, f);
+		return false;
+	}
+	speak(c, d);
+	if (!token_csrf_valid(c->cfg->secret, f->purpose, d->link_id, f->csrf)) {
+		db_rollback(c->db);
+		if (f->again != NULL)
+			f->again(c, 403, d, f->arg);
+		else
+			page_error(c, 403, "csrf");
+		return false;
+	}
+	return true;
 }
 
 const char *
@@ -273,11 +328,15 @@ quantity_text(struct ctx *c, int64_t milli)
 static void
 items_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	static const char *const lists[DEBTOR_ITEM__MAX] = { "lines", "fees", "payments" };
-	struct view	*list[DEBTOR_ITEM__MAX], *m;
+	static const char *const lists[INVOICE_KIND__MAX] = {
+		[INVOICE_LINE] = "lines",
+		[INVOICE_FEE] = "fees",
+		[INVOICE_PAYMENT] = "payments",
+	};
+	struct view	*list[INVOICE_KIND__MAX], *m;
 	int		 i, k;
 
-	for (k = 0; k < DEBTOR_ITEM__MAX; k++)
+	for (k = 0; k < INVOICE_KIND__MAX; k++)
 		list[k] = view_set_list(v, lists[k]);
 	for (i = 0; i < d->nitems; i++) {
 		const struct debtor_item *it = &d->items[i];
@@ -285,17 +344,15 @@ items_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		m = view_push_map(list[it->kind]);
 		view_set_str(m, "description", it->description);
 		view_set_str(m, "amount", page_money(c, it->amount, d->currency));
-		if (it->kind == DEBTOR_LINE) {
+		if (it->kind == INVOICE_LINE) {
 			view_set_str(m, "quantity", quantity_text(c, it->qty_milli));
 			view_set_str(m, "unit_price", page_money(c, it->unit, d->currency));
 		} else
 			view_set_str(m, "date", page_date(c, it->date));
 	}
-	view_set_bool(v, "has_fees", d->totals[DEBTOR_FEE] != 0);
-	view_set_bool(v, "has_payments", d->totals[DEBTOR_PAYMENT] != 0);
-	view_set_str(v, "lines_total", page_money(c, d->totals[DEBTOR_LINE], d->currency));
-	view_set_str(v, "fees_total", page_money(c, d->totals[DEBTOR_FEE], d->currency));
-	view_set_str(v, "payments_total", page_money(c, d->totals[DEBTOR_PAYMENT], d->currency));
+	view_set_bool(v, "has_fees", d->totals.sum[INVOICE_FEE] != 0);
+	view_set_bool(v, "has_payments", d->totals.sum[INVOICE_PAYMENT] != 0);
+	debtor_totals_view(c, &d->totals, d->currency, v);
 }
 
 /*
@@ -333,6 +390,27 @@ languages_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 }
 
 void
+debtor_totals_view(struct ctx *c, const struct invoice_totals *t,
+    const char *currency, struct view *v)
+{
+	view_set_str(v, "lines_total", page_money(c, t->sum[INVOICE_LINE], currency));
+	view_set_str(v, "fees_total", page_money(c, t->sum[INVOICE_FEE], currency));
+	view_set_str(v, "payments_total", page_money(c, t->sum[INVOICE_PAYMENT],
+	    currency));
+	view_set_str(v, "balance", page_money(c, t->balance, currency));
+	view_set_bool(v, "paid", t->balance <= 0);
+}
+
+void
+debtor_frequency_view(struct view *m, enum plan_freq f)
+{
+	view_set_str(m, "frequency", plan_freq_name(f));
+	view_set_bool(m, "weekly", f == PLAN_FREQ_WEEKLY);
+	view_set_bool(m, "fortnightly", f == PLAN_FREQ_FORTNIGHTLY);
+	view_set_bool(m, "monthly", f == PLAN_FREQ_MONTHLY);
+}
+
+void
 debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
 	struct date	 today = page_today(c);
@@ -350,10 +428,9 @@ debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_bool(v, "due_today", late == 0);
 	view_set_bool(v, "not_yet_due", late < 0);
 	view_set_int(v, "days_until_due", late < 0 ? -late : 0);
-	view_set_bool(v, "paid", d->balance <= 0);
-	view_set_bool(v, "credit", d->balance < 0);
-	view_set_str(v, "balance", page_money(c, d->balance, d->currency));
-	view_set_str(v, "credit_amount", page_money(c, -d->balance, d->currency));
+	view_set_bool(v, "credit", d->totals.balance < 0);
+	view_set_str(v, "credit_amount", page_money(c, -d->totals.balance,
+	    d->currency));
 	/* One clear request with a date: the due date, or ten days from now. */
 	view_set_str(v, "pay_by", page_date(c, late < 0 ? d->due :
 	    date_add_days(today, 10)));
@@ -375,10 +452,7 @@ debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	if (!p->active)
 		return;
 	plan = view_set_map(v, "plan");
-	view_set_str(plan, "frequency", p->frequency);
-	view_set_bool(plan, "weekly", strcmp(p->frequency, "weekly") == 0);
-	view_set_bool(plan, "fortnightly", strcmp(p->frequency, "fortnightly") == 0);
-	view_set_bool(plan, "monthly", strcmp(p->frequency, "monthly") == 0);
+	debtor_frequency_view(plan, p->frequency);
 	view_set_int(plan, "count", p->count);
 	view_set_str(plan, "total", page_money(c, p->total, d->currency));
 	view_set_str(plan, "accepted_on", page_date(c, p->accepted));

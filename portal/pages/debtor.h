@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "invoice.h"
+#include "plan.h"
 
 /*
  * What every debtor page (/i/{token}...) starts from: the link opened from
@@ -14,19 +16,12 @@
  * strings live in the request's arena.
  */
 struct ctx;
+struct db_res;
 struct i18n_lang;
-struct pg_result;
 struct view;
 
-enum debtor_item_kind {
-	DEBTOR_LINE,
-	DEBTOR_FEE,
-	DEBTOR_PAYMENT,
-	DEBTOR_ITEM__MAX
-};
-
 struct debtor_item {
-	enum debtor_item_kind	 kind;
+	enum invoice_kind	 kind;
 	const char		*description;
 	int64_t			 qty_milli;	/* lines */
 	int64_t			 unit;		/* lines */
@@ -43,7 +38,7 @@ struct debtor_installment {
 struct debtor_plan {
 	bool				 active;
 	const char			*id;
-	const char			*frequency;
+	enum plan_freq			 frequency;
 	int				 count;
 	int64_t				 total;
 	struct date			 accepted;
@@ -72,32 +67,68 @@ struct debtor_invoice {
 	struct date		 issued, due;
 	struct debtor_item	*items;
 	int			 nitems;
-	int64_t			 totals[DEBTOR_ITEM__MAX];
-	int64_t			 balance;	/* lines + fees - payments */
+	struct invoice_totals	 totals;	/* and the balance */
 	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
 };
 
-#define DEBTOR_LOCK	0x1	/* lock the invoice row until the transaction ends */
 #define DEBTOR_PLAN	0x2	/* also read the active plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
 
 /*
  * Opens the link in the route's first capture and loads its invoice (and
  * what flags ask for); writes audit action (NULL: none) and the link's last
- * use in the same transaction. The page speaks the customer's language, or
- * the one ?lang= asks for (one of ours; anything else is ignored). On
- * failure the 404 (unknown, revoked, expired or malformed token) or 503 page
- * has been sent and false is returned.
+ * use in the same round trip, its own implicit transaction. For GET pages.
+ * The page speaks the customer's language, or the one ?lang= asks for (one
+ * of ours; anything else is ignored). On failure the 404 (unknown,
+ * revoked, expired or malformed token) or 503/500 page has been sent and
+ * false is returned.
  */
 bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
+
+/* A debtor form being posted: see debtor_begin_or_reply(). */
+struct debtor_form {
+	const char	*purpose;	/* of its CSRF token: "plan", "hardship" */
+	const char	*csrf;		/* the token it sent ("" if none or unreadable) */
+	unsigned	 flags;		/* DEBTOR_PLAN, DEBTOR_HARDSHIP */
+	/*
+	 * Shows the form again with what was typed (form.h's policy), called
+	 * after the rollback: with the invoice and 403 when the token was
+	 * wrong, with NULL and 503 or 500 when the database failed. NULL for
+	 * the error pages instead.
+	 */
+	void		(*again)(struct ctx *c, int status,
+			    const struct debtor_invoice *d, void *arg);
+	void		*arg;
+};
+
 /*
- * Sums the rows of an items query (SQL_DEBTOR_ITEMS, SQL_INVOICE_ITEMS)
- * into totals per kind and the balance, overflow-checked; 0 or -1.
+ * Starts a debtor POST and owns its transaction: makes sure the database
+ * is up, begins, opens the link and locks its invoice row (changes to one
+ * invoice queue up), reads what f->flags ask for and checks f's CSRF token.
+ * True with the transaction open: the handler commits, or answers (every
+ * reply rolls back, page.h), or calls debtor_fail(). False after rolling
+ * back and answering: 404 for the link, 403 (or f->again) for the token,
+ * 503/500 (or f->again) for the database.
  */
-int debtor_totals(const struct pg_result *items,
-    int64_t totals[DEBTOR_ITEM__MAX], int64_t *balance);
+bool debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
+    struct debtor_invoice *d);
+/*
+ * The one failure path of a debtor POST once the database failed: rolls
+ * back and shows the form again (f->again) or the 503/500 page.
+ */
+void debtor_fail(struct ctx *c, const struct debtor_form *f);
+/*
+ * Sums the rows of an items query (shape ITEM: SQL_DEBTOR_ITEMS,
+ * SQL_INVOICE_ITEMS) into t, overflow-checked; 0 or -1.
+ */
+int debtor_totals(const struct db_res *items, struct invoice_totals *t);
+/* Adds the totals per kind, the balance and "paid" to v, in currency. */
+void debtor_totals_view(struct ctx *c, const struct invoice_totals *t,
+    const char *currency, struct view *v);
+/* Adds the frequency's name and its flag (weekly, fortnightly, monthly). */
+void debtor_frequency_view(struct view *m, enum plan_freq f);
 /* Adds the invoice facts, lines, fees, payments and balance to v. */
 void debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v);
 /* Adds the active plan, if any, as v.plan. */

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "arena.h"
 #include "audit.h"
 #include "config.h"
@@ -19,22 +17,15 @@
 #include "date.h"
 #include "db.h"
 #include "form.h"
+#include "hardship.h"
 #include "i18n.h"
 #include "outbox.h"
 #include "page.h"
 #include "pages/debtor.h"
-#include "pages/hardship.h"
 #include "routes.h"
 #include "token.h"
-#include "tz.h"
 #include "utf8.h"
 #include "view.h"
-
-#define MESSAGE_MAX_CHARS	4000
-#define PHONE_MIN_DIGITS	6
-#define PHONE_MAX_DIGITS	20
-#define CALLBACK_NOTICE		(24 * 60 * 60)	/* seconds, strictly more */
-#define CALLBACK_MAX_DAYS	60
 
 enum hardship_field {
 	H_CATEGORY, H_MESSAGE, H_CONTACT, H_PHONE, H_DATE, H_WINDOW, H_CSRF,
@@ -43,7 +34,7 @@ enum hardship_field {
 
 static const struct form_field hardship_fields[H__MAX] = {
 	[H_CATEGORY] = { "category", 16, false },
-	[H_MESSAGE] = { "message", 4 * MESSAGE_MAX_CHARS, false },
+	[H_MESSAGE] = { "message", 4 * HARDSHIP_MESSAGE_MAX_CHARS, false },
 	[H_CONTACT] = { "contact", 8, false },
 	[H_PHONE] = { "phone", 40, false },
 	[H_DATE] = { "callback_date", 10, false },
@@ -51,21 +42,12 @@ static const struct form_field hardship_fields[H__MAX] = {
 	[H_CSRF] = { "csrf", TOKEN_LEN, false },
 };
 
-const char *const hardship_categories[] = {
-	"income", "illness", "bereavement", "disaster", "other", NULL
-};
-const char *const hardship_statuses[] = {
-	"new", "in_review", "resolved", NULL
-};
-static const char *const contacts[] = { "email", "phone", NULL };
-static const char *const windows[] = { "morning", "afternoon", NULL };
-static const int window_start[] = { 9, 12 };	/* hour the window opens */
-
 /* What was typed, and what is wrong with it (flags named for the view). */
 struct note {
 	const char	*f[H__MAX];
+	enum form_result each[H__MAX];	/* form_check()'s per field */
 	struct date	 date;
-	int		 window;	/* index in windows[], or -1 */
+	int		 window;	/* enum hardship_window, or -1 */
 	const char	*errors[H__MAX];	/* view flag of each problem */
 	int		 nerrors;
 };
@@ -79,21 +61,6 @@ problem(struct note *n, enum hardship_field f, const char *flag)
 	}
 }
 
-/* Digits, spaces and + - ( ) . only, with a sensible number of digits. */
-static bool
-phone_valid(const char *s)
-{
-	int	digits = 0;
-
-	for (; *s != '\0'; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (strchr(" +-().", *s) == NULL)
-			return false;
-	}
-	return digits >= PHONE_MIN_DIGITS && digits <= PHONE_MAX_DIGITS;
-}
-
 /*
  * The callback: a weekday, its window opening more than 24 hours from now,
  * where the debtor is (their time zone, zone; NULL: the business's).
@@ -101,10 +68,14 @@ phone_valid(const char *s)
 static void
 check_callback(struct ctx *c, const char *zone, struct note *n)
 {
-	struct date	today = page_today(c);
-	int		wd;
+	static const char *const flags[HARDSHIP_CALLBACK__MAX] = {
+		[HARDSHIP_CALLBACK_WEEKEND] = "error_date_weekend",
+		[HARDSHIP_CALLBACK_FAR] = "error_date_far",
+		[HARDSHIP_CALLBACK_SOON] = "error_date_soon",
+	};
+	enum hardship_callback	why;
 
-	n->window = form_choice(n->f[H_WINDOW], windows);
+	n->window = form_choice(n->f[H_WINDOW], hardship_windows);
 	if (n->window < 0)
 		problem(n, H_WINDOW, "error_window");
 	if (date_parse(n->f[H_DATE], &n->date) == -1) {
@@ -112,14 +83,10 @@ check_callback(struct ctx *c, const char *zone, struct note *n)
 		    "error_date_missing");
 		return;
 	}
-	wd = date_weekday(n->date);
-	if (wd == 6 || wd == 7)
-		problem(n, H_DATE, "error_date_weekend");
-	else if (date_diff(n->date, today) > CALLBACK_MAX_DAYS)
-		problem(n, H_DATE, "error_date_far");
-	else if (tz_time(zone, n->date, n->window >= 0 ?
-	    window_start[n->window] : 9) - c->now <= CALLBACK_NOTICE)
-		problem(n, H_DATE, "error_date_soon");
+	why = hardship_callback_check(n->date, n->window, page_today(c), c->now,
+	    zone);
+	if (why != HARDSHIP_CALLBACK_OK)
+		problem(n, H_DATE, flags[why]);
 }
 
 static void
@@ -132,30 +99,15 @@ check_note(struct ctx *c, const char *zone, struct note *n)
 		problem(n, H_CATEGORY, "error_category");
 	if (strspn(msg, " \t\r\n") == len)
 		problem(n, H_MESSAGE, "error_message_missing");
-	else if (utf8_count(msg, len) > MESSAGE_MAX_CHARS)
+	else if (utf8_count(msg, len) > HARDSHIP_MESSAGE_MAX_CHARS)
 		problem(n, H_MESSAGE, "error_message_long");
-	if (form_choice(n->f[H_CONTACT], contacts) < 0)
+	if (form_choice(n->f[H_CONTACT], hardship_contacts) < 0)
 		problem(n, H_CONTACT, "error_contact");
 	if (strcmp(n->f[H_CONTACT], "phone") == 0 && n->f[H_PHONE][0] == '\0')
 		problem(n, H_PHONE, "error_phone_missing");
-	else if (n->f[H_PHONE][0] != '\0' && !phone_valid(n->f[H_PHONE]))
+	else if (n->f[H_PHONE][0] != '\0' && !hardship_phone_valid(n->f[H_PHONE]))
 		problem(n, H_PHONE, "error_phone");
 	check_callback(c, zone, n);
-}
-
-/* The earliest callback day we accept: a weekday, morning > 24 h away. */
-static struct date
-earliest_callback(struct ctx *c, const char *zone)
-{
-	struct date	d = date_add_days(page_today(c), 1);
-	int		i, wd;
-
-	for (i = 0; i < 10; i++, d = date_add_days(d, 1)) {
-		wd = date_weekday(d);
-		if (wd < 6 && tz_time(zone, d, 9) - c->now > CALLBACK_NOTICE)
-			break;
-	}
-	return d;
 }
 
 /* The values typed so far (or the defaults), as the form shows them. */
@@ -165,7 +117,8 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 {
 	struct view	*val = view_set_map(v, "form");
 	char		 iso[DATE_ISO_SIZE];
-	struct date	 first = earliest_callback(c, zone);
+	struct date	 first = hardship_earliest_callback(page_today(c), c->now,
+	    zone);
 	int		 i;
 
 	for (i = 0; i < H__MAX; i++)
@@ -177,18 +130,18 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 			view_set_str(val, "callback_date", iso);
 	}
 	if (date_format_iso(iso, sizeof(iso), date_add_days(page_today(c),
-	    CALLBACK_MAX_DAYS)) == 0)
+	    HARDSHIP_CALLBACK_MAX_DAYS)) == 0)
 		view_set_str(v, "max_date", iso);
 	view_set_str(v, "earliest", page_weekday_date(c, first));
 	view_set_choice(val, "is_", hardship_categories, n->f[H_CATEGORY]);
-	view_set_choice(val, "is_", contacts, n->f[H_CONTACT]);
-	view_set_choice(val, "is_", windows, n->f[H_WINDOW] ?
+	view_set_choice(val, "is_", hardship_contacts, n->f[H_CONTACT]);
+	view_set_choice(val, "is_", hardship_windows, n->f[H_WINDOW] ?
 	    n->f[H_WINDOW] : "morning");	/* mid-morning by default */
 	for (i = 0; i < H__MAX; i++)
 		if (n->errors[i] != NULL)
 			view_set_bool(v, n->errors[i], true);
 	view_set_bool(v, "errors", n->nerrors > 0);
-	view_set_int(v, "max_chars", MESSAGE_MAX_CHARS);
+	view_set_int(v, "max_chars", HARDSHIP_MESSAGE_MAX_CHARS);
 	view_set_str(v, "zone", debtor_zone(c, zone));	/* "9:00 to 12:00, Madrid time" */
 }
 
@@ -200,14 +153,9 @@ static void
 render_form(struct ctx *c, int status, const struct debtor_invoice *d,
     const struct note *n, struct view *v)
 {
-	char	csrf[TOKEN_LEN + 1];
-
 	if (d != NULL) {
-		if (token_csrf(c->cfg->secret, "hardship", d->link_id, csrf) == -1) {
-			page_error(c, 500, NULL);
+		if (!page_csrf_or_reply(c, v, "csrf", "hardship", d->link_id))
 			return;
-		}
-		view_set_str(v, "csrf", csrf);
 	} else	/* database down: hand back what was posted, to try again */
 		view_set_str(v, "csrf", n->f[H_CSRF] ? n->f[H_CSRF] : "");
 	view_set_str(v, "action", debtor_url(c, d, "/hardship"));
@@ -232,19 +180,53 @@ hardship_get(struct ctx *c)
 	render_form(c, 200, &d, &n, v);
 }
 
-/* We could not store the note: say so, and give the text back to retry. */
+/*
+ * The form again once the transaction has ended (debtor_form.again): the
+ * token had expired (d, 403), or we could not store the note (no d, 503 or
+ * 500): say so, and give the text back to send again.
+ */
 static void
-unavailable(struct ctx *c, struct note *n)
+again(struct ctx *c, int status, const struct debtor_invoice *d, void *arg)
 {
+	struct note	*n = arg;
 	struct view	*v;
 
-	db_rollback(c->db);
-	if (c->lang == NULL)	/* the customer's is unknown: what they asked for */
-		page_lang(c, page_query_lang(c) ? page_query_lang(c) :
-		    i18n_accept(c->i18n, c->req.accept_language));
+	if (d == NULL) {
+		if (c->lang == NULL)	/* the customer's is unknown: what they asked for */
+			page_lang(c, page_query_lang(c) ? page_query_lang(c) :
+			    i18n_accept(c->i18n, c->req.accept_language));
+		v = page_view(c);
+		view_set_bool(v, "unavailable", true);
+		render_form(c, status, NULL, n, v);
+		return;
+	}
+	problem(n, H_CSRF, "error_csrf");
+	check_note(c, d->timezone, n);
 	v = page_view(c);
-	view_set_bool(v, "unavailable", true);
-	render_form(c, 503, NULL, n, v);
+	debtor_view(c, d, v);
+	render_form(c, status, d, n, v);
+}
+
+/* Values form_check() found too long or unreadable, named by field. */
+static void
+value_problems(struct note *n)
+{
+	static const char *const too_long[H__MAX] = {
+		[H_CATEGORY] = "error_category",
+		[H_MESSAGE] = "error_message_long",
+		[H_CONTACT] = "error_contact",
+		[H_PHONE] = "error_phone_long",
+		[H_DATE] = "error_date_format",
+		[H_WINDOW] = "error_window",
+	};
+	int	i;
+
+	for (i = 0; i < H__MAX; i++)
+		if (n->each[i] == FORM_BAD_TEXT)
+			problem(n, (enum hardship_field)i, i == H_MESSAGE ?
+			    "error_message_text" : "error_text");
+		else if (n->each[i] == FORM_TOO_LONG && too_long[i] != NULL)
+			problem(n, (enum hardship_field)i, too_long[i]);
 }
 
 static int
@@ -252,7 +234,7 @@ insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
     char *id, size_t idsz)
 {
 	const char	*p[9];
-	PGresult	*res;
+	struct db_res	*r;
 
 	p[0] = d->invoice_id;
 	p[1] = d->link_id;
@@ -263,10 +245,10 @@ insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	p[6] = n->f[H_DATE];
 	p[7] = n->f[H_WINDOW];
 	p[8] = c->req.remote_addr;
-	if ((res = db_run(c->db, SQL_HARDSHIP_INSERT, p, 9)) == NULL)
+	if ((r = db_query(c->db, SQL_HARDSHIP_INSERT, p, 9)) == NULL)
 		return -1;
-	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	p[1] = id;
 	return db_do(c->db, SQL_HOLD_INSERT, p, 2);
 }
@@ -281,8 +263,8 @@ note_view(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	view_set_choice(note, "is_", hardship_categories, n->f[H_CATEGORY]);
 	view_set_bool(note, "by_phone", strcmp(n->f[H_CONTACT], "phone") == 0);
 	view_set_bool(note, "by_email", strcmp(n->f[H_CONTACT], "email") == 0);
-	view_set_bool(note, "morning", n->window == 0);
-	view_set_bool(note, "afternoon", n->window == 1);
+	view_set_bool(note, "morning", n->window == HARDSHIP_MORNING);
+	view_set_bool(note, "afternoon", n->window == HARDSHIP_AFTERNOON);
 	view_set_str(note, "message", n->f[H_MESSAGE]);
 	view_set_str(note, "phone", n->f[H_PHONE]);
 	view_set_str(note, "callback_date", page_weekday_date(c, n->date));
@@ -304,7 +286,10 @@ note_mail(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 
 	debtor_view(c, d, v);
 	note_view(c, d, n, id, v);
-	rc = outbox_queue(c, tpl, v, to, to_name, kind, d->invoice_id);
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = tpl, .language = page_lang_tag(c),
+	    .to = to, .to_name = to_name, .kind = kind,
+	    .invoice_id = d->invoice_id }, v);
 	(void)debtor_use_lang(c, was);
 	return rc;
 }
@@ -336,42 +321,34 @@ record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 /*
  * POST /i/{token}/hardship: see the top of this file. Until the commit
  * succeeds nothing is claimed received; if the database is unreachable the
- * debtor gets a 503 page with their text, to send again.
+ * debtor gets a 503 page with their text, to send again. Form failures
+ * follow form.h: the form comes back with the text whenever it can.
  */
 void
 hardship_post(struct ctx *c)
 {
 	struct debtor_invoice	 d;
+	struct debtor_form	 form = { .purpose = "hardship", .again = again };
 	struct note		 n;
 	struct view		*v;
 	const char		*bad;
+	enum form_result	 r;
 	char			 id[24];
 
 	memset(&n, 0, sizeof(n));
-	switch (form_check(c->req.form, c->req.nform, hardship_fields, H__MAX,
-	    n.f, &bad)) {
-	case FORM_UNKNOWN:
-	case FORM_REPEATED:
+	r = form_check(c->req.form, c->req.nform, hardship_fields, H__MAX, n.f,
+	    &bad, n.each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
-	case FORM_BAD_TEXT:
-		problem(&n, H_MESSAGE, strcmp(bad, "message") == 0 ?
-		    "error_message_text" : "error_text");
-		break;
-	default:
-		break;
 	}
-	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
-		unavailable(c, &n);
+	value_problems(&n);
+	form.csrf = n.each[H_CSRF] == FORM_OK ? n.f[H_CSRF] : "";
+	form.arg = &n;
+	if (!debtor_begin_or_reply(c, &form, &d))
 		return;
-	}
-	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK, &d))
-		return;
-	if (!token_csrf_valid(c->cfg->secret, "hardship", d.link_id, n.f[H_CSRF]))
-		problem(&n, H_CSRF, "error_csrf");
 	check_note(c, d.timezone, &n);
 	if (n.nerrors > 0) {
-		db_rollback(c->db);
 		v = page_view(c);
 		debtor_view(c, &d, v);
 		render_form(c, 400, &d, &n, v);
@@ -379,12 +356,7 @@ hardship_post(struct ctx *c)
 	}
 	if (insert_note(c, &d, &n, id, sizeof(id)) == -1 ||
 	    record_note(c, &d, &n, id) == -1 || db_commit(c->db) == -1) {
-		if (db_is_down(c->db))
-			unavailable(c, &n);
-		else {
-			db_rollback(c->db);
-			page_error(c, 500, NULL);
-		}
+		debtor_fail(c, &form);
 		return;
 	}
 	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)

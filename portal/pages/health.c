@@ -1,5 +1,3 @@
-#include <libpq-fe.h>
-
 #include "buf.h"
 #include "ctx.h"
 #include "db.h"
@@ -13,20 +11,19 @@
 void
 health_get(struct ctx *c)
 {
-	PGresult	*res = NULL;
+	struct db_res	*r = NULL;
 	int		 tries;
 
 	c->res.content_type = "text/plain; charset=utf-8";
-	for (tries = 0; tries < 2 && res == NULL; tries++) {
+	for (tries = 0; tries < 2 && r == NULL; tries++) {
 		if (db_ensure(c->db) == -1)
 			break;
-		res = db_run(c->db, SQL_PING, NULL, 0);
+		r = db_query(c->db, SQL_PING, NULL, 0);
 	}
-	if (res == NULL) {
+	if (r == NULL || !db_bool(r, 0, FLAG_VALUE)) {
 		c->res.status = 503;
 		(void)buf_puts(&c->res.body, "database unavailable\n");
-		return;
-	}
-	PQclear(res);
-	(void)buf_puts(&c->res.body, "ok\n");
+	} else
+		(void)buf_puts(&c->res.body, "ok\n");
+	db_res_free(r);
 }

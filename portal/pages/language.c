@@ -3,7 +3,7 @@
  * language they switched to (?lang=) for their pages and mails. It is
  * stored on the customer with an audit event, then 303 to the invoice,
  * now in that language. A language we do not have, or a bad form, changes
- * nothing.
+ * nothing (form.h's policy; the transaction is debtor_begin_or_reply's).
  */
 #include <string.h>
 
@@ -48,31 +48,23 @@ language_post(struct ctx *c)
 	const char		*f[L__MAX], *bad;
 	const struct i18n_lang	*lang;
 	struct debtor_invoice	 d;
+	struct debtor_form	 form = { .purpose = "language" };
 
+	/* A button, nothing typed: any problem with the form is the 400 page. */
 	if (form_check(c->req.form, c->req.nform, language_fields, L__MAX, f,
-	    &bad) != FORM_OK) {
+	    &bad, NULL) != FORM_OK) {
 		page_error(c, 400, NULL);
 		return;
 	}
-	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
-		page_error(c, 503, "database");
+	form.csrf = f[L_CSRF];
+	if (!debtor_begin_or_reply(c, &form, &d))
 		return;
-	}
-	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK, &d))
-		return;
-	if (!token_csrf_valid(c->cfg->secret, "language", d.link_id, f[L_CSRF])) {
-		db_rollback(c->db);
-		page_error(c, 403, "csrf");
-		return;
-	}
 	if ((lang = i18n_find(c->i18n, f[L_LANG])) == NULL) {
-		db_rollback(c->db);
 		page_error(c, 400, NULL);
 		return;
 	}
 	if (remember(c, &d, lang->tag) == -1 || db_commit(c->db) == -1) {
-		db_rollback(c->db);
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		debtor_fail(c, &form);
 		return;
 	}
 	if (response_redirect(&c->res, arena_printf(c->arena, "/i/%s",

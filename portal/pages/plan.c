@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -54,32 +53,28 @@ static const struct form_field plan_fields[F__MAX] = {
 	[F_QUOTE] = { "quote", QUOTE_HEX - 1, false },
 };
 
-static bool
-flag(const PGresult *res, int col)
-{
-	return PQgetvalue(res, 0, col)[0] == 't';
-}
-
 static int
 load_policy(struct ctx *c, const char *currency, struct offer *o)
 {
 	const char	*p[1] = { currency };
-	PGresult	*res;
+	struct db_res	*r;
 
-	if ((res = db_run(c->db, SQL_PLAN_POLICY, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_PLAN_POLICY, p, 1)) == NULL)
 		return -1;
-	if (PQntuples(res) == 1 && flag(res, 0)) {
+	if (db_rows(r) == 1 && db_bool(r, 0, POLICY_ENABLED)) {
 		o->offered = true;
-		o->policy.min_balance = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
-		o->policy.min_installment = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
-		o->policy.max_installments = atoi(PQgetvalue(res, 0, 3));
-		o->policy.freq_mask = (flag(res, 4) ? 1u << PLAN_FREQ_WEEKLY : 0) |
-		    (flag(res, 5) ? 1u << PLAN_FREQ_FORTNIGHTLY : 0) |
-		    (flag(res, 6) ? 1u << PLAN_FREQ_MONTHLY : 0);
-		o->policy.first_due_days = atoi(PQgetvalue(res, 0, 7));
-		(void)snprintf(o->terms, sizeof(o->terms), "%s", PQgetvalue(res, 0, 8));
+		o->policy.min_balance = db_int(r, 0, POLICY_MIN_BALANCE_CENTS);
+		o->policy.min_installment = db_int(r, 0, POLICY_MIN_INSTALLMENT_CENTS);
+		o->policy.max_installments = (int)db_int(r, 0, POLICY_MAX_INSTALLMENTS);
+		o->policy.freq_mask =
+		    (db_bool(r, 0, POLICY_WEEKLY) ? 1u << PLAN_FREQ_WEEKLY : 0) |
+		    (db_bool(r, 0, POLICY_FORTNIGHTLY) ? 1u << PLAN_FREQ_FORTNIGHTLY : 0) |
+		    (db_bool(r, 0, POLICY_MONTHLY) ? 1u << PLAN_FREQ_MONTHLY : 0);
+		o->policy.first_due_days = (int)db_int(r, 0, POLICY_FIRST_DUE_DAYS);
+		(void)snprintf(o->terms, sizeof(o->terms), "%s",
+		    db_str(r, 0, POLICY_TERMS_VERSION));
 	}
-	PQclear(res);
+	db_res_free(r);
 	return 0;
 }
 
@@ -120,8 +115,8 @@ make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o)
 	memset(o, 0, sizeof(*o));
 	if (load_policy(c, d->currency, o) == -1)
 		return -1;
-	if (o->offered && d->balance > 0) {
-		o->n = plan_options(d->balance, &o->policy, page_today(c),
+	if (o->offered && d->totals.balance > 0) {
+		o->n = plan_options(d->totals.balance, &o->policy, page_today(c),
 		    o->options, PLAN_MAX_OPTIONS);
 		if (o->n < 0)
 			o->n = 0;	/* an invalid policy row offers nothing */
@@ -138,10 +133,7 @@ schedule_view(struct ctx *c, const struct debtor_invoice *d,
 	struct view	*list, *row;
 	int		 k;
 
-	view_set_str(m, "frequency", plan_freq_name(s->freq));
-	view_set_bool(m, "weekly", s->freq == PLAN_FREQ_WEEKLY);
-	view_set_bool(m, "fortnightly", s->freq == PLAN_FREQ_FORTNIGHTLY);
-	view_set_bool(m, "monthly", s->freq == PLAN_FREQ_MONTHLY);
+	debtor_frequency_view(m, s->freq);
 	view_set_int(m, "count", s->count);
 	view_set_str(m, "total", page_money(c, s->total, d->currency));
 	view_set_str(m, "first_amount", page_money(c, s->items[0].amount, d->currency));
@@ -167,14 +159,10 @@ render_options(struct ctx *c, int status, const struct debtor_invoice *d,
     const struct offer *o, struct view *v, long chosen)
 {
 	struct view	*list, *m;
-	char		 csrf[TOKEN_LEN + 1];
 	int		 i;
 
-	if (token_csrf(c->cfg->secret, "plan", d->link_id, csrf) == -1) {
-		page_error(c, 500, NULL);
+	if (!page_csrf_or_reply(c, v, "csrf", "plan", d->link_id))
 		return;
-	}
-	view_set_str(v, "csrf", csrf);
 	view_set_str(v, "quote", o->quote);
 	view_set_str(v, "terms_version", o->terms);
 	view_set_str(v, "action", debtor_url(c, d, "/plan"));
@@ -207,7 +195,7 @@ plan_get(struct ctx *c)
 		return;
 	}
 	if (make_offer(c, &d, &o) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	render_options(c, 200, &d, &o, v, 0);
@@ -244,7 +232,7 @@ insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 {
 	const char	*p[9];
 	char		 count[16], total[24];
-	PGresult	*res;
+	struct db_res	*r;
 
 	(void)snprintf(count, sizeof(count), "%d", s->count);
 	(void)snprintf(total, sizeof(total), "%lld", (long long)s->total);
@@ -257,10 +245,10 @@ insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 	p[6] = o->terms;
 	p[7] = c->req.remote_addr;
 	p[8] = c->req.user_agent;
-	if ((res = db_run(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
+	if ((r = db_query(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
 		return -1;
-	(void)snprintf(plan_id, idsz, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
+	(void)snprintf(plan_id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
 	return 0;
 }
 
@@ -306,7 +294,10 @@ plan_mail(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
 	view_set_str(plan, "terms_version", o->terms);
 	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
 	    debtor_url(c, d, ""));
-	rc = outbox_queue(c, tpl, v, to, to_name, kind, d->invoice_id);
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = tpl, .language = page_lang_tag(c),
+	    .to = to, .to_name = to_name, .kind = kind,
+	    .invoice_id = d->invoice_id }, v);
 	(void)debtor_use_lang(c, was);
 	return rc;
 }
@@ -347,7 +338,6 @@ record_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 static void
 show_existing(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	db_rollback(c->db);
 	debtor_plan_view(c, d, v);
 	view_set_bool(v, "already", true);
 	page_render(c, 409, "plan_agreement", v);
@@ -360,23 +350,23 @@ show_existing(struct ctx *c, const struct debtor_invoice *d, struct view *v)
  */
 static const struct plan_schedule *
 chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
-    const struct offer *o, const char **f, struct view *v)
+    const struct offer *o, const char **f, const enum form_result *each,
+    struct view *v)
 {
 	long	 option = 0;
 	int	 bad_option, bad_agree;
 
-	bad_option = form_int(f[F_OPTION], 1, o->n, &option) == -1;
-	bad_agree = strcmp(f[F_AGREE], "yes") != 0;
+	bad_option = each[F_OPTION] != FORM_OK ||
+	    form_int(f[F_OPTION], 1, o->n, &option) == -1;
+	bad_agree = each[F_AGREE] != FORM_OK || strcmp(f[F_AGREE], "yes") != 0;
 	if (bad_option || bad_agree) {
-		db_rollback(c->db);
 		view_set_bool(v, "error_option", bad_option);
 		view_set_bool(v, "error_agree", bad_agree);
 		view_set_bool(v, "errors", true);
-		render_options(c, 400, d, o, v, option);
+		render_options(c, 400, d, o, v, bad_option ? 0 : option);
 		return NULL;
 	}
-	if (strcmp(f[F_QUOTE], o->quote) != 0) {
-		db_rollback(c->db);
+	if (each[F_QUOTE] != FORM_OK || strcmp(f[F_QUOTE], o->quote) != 0) {
 		view_set_bool(v, "changed", true);
 		render_options(c, 409, d, o, v, 0);
 		return NULL;
@@ -384,62 +374,49 @@ chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
 	return &o->options[option - 1];
 }
 
-/* Loads what POST needs under the invoice lock; false after answering. */
-static bool
-open_for_post(struct ctx *c, const char **f, struct debtor_invoice *d,
-    struct view **v)
-{
-	if (db_ensure(c->db) == -1 || db_begin(c->db) == -1) {
-		page_error(c, 503, "database");
-		return false;
-	}
-	if (!debtor_open_or_reply(c, NULL, DEBTOR_LOCK | DEBTOR_PLAN, d))
-		return false;
-	if (!token_csrf_valid(c->cfg->secret, "plan", d->link_id, f[F_CSRF])) {
-		db_rollback(c->db);
-		page_error(c, 403, "csrf");
-		return false;
-	}
-	*v = page_view(c);
-	debtor_view(c, d, *v);
-	return true;
-}
-
 /*
  * POST /i/{token}/plan (option, agree=yes, csrf, quote): re-checks balance
  * and policy under the invoice lock, stores the plan exactly as shown with
  * its installments, terms version, time and address, the audit event and
  * the confirmation mails, all in one transaction; then 303 to the invoice.
+ * Form failures follow form.h (a bad token is the 403 page: nothing typed
+ * would be lost).
  */
 void
 plan_post(struct ctx *c)
 {
 	const char			*f[F__MAX], *bad;
+	enum form_result		 each[F__MAX], r;
 	const struct plan_schedule	*s;
 	struct debtor_invoice		 d;
+	struct debtor_form		 form = { .purpose = "plan",
+	    .flags = DEBTOR_PLAN };
 	struct offer			 o;
 	struct view			*v;
 	char				 plan_id[24];
 
-	if (form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f,
-	    &bad) != FORM_OK) {
-		page_error(c, 400, NULL);	/* unknown, repeated or too long */
+	r = form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f, &bad,
+	    each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
+		page_error(c, 400, NULL);
 		return;
 	}
-	if (!open_for_post(c, f, &d, &v))
+	form.csrf = each[F_CSRF] == FORM_OK ? f[F_CSRF] : "";
+	if (!debtor_begin_or_reply(c, &form, &d))
 		return;
+	v = page_view(c);
+	debtor_view(c, &d, v);
 	if (d.plan.active) {
 		show_existing(c, &d, v);
 		return;
 	}
-	if (d.balance <= 0) {
-		db_rollback(c->db);
+	if (d.totals.balance <= 0) {
 		page_error(c, 409, "paid");
 		return;
 	}
 	if (make_offer(c, &d, &o) == -1)
 		goto fail;
-	if ((s = chosen_or_reply(c, &d, &o, f, v)) == NULL)
+	if ((s = chosen_or_reply(c, &d, &o, f, each, v)) == NULL)
 		return;
 	if (insert_plan(c, &d, &o, s, plan_id, sizeof(plan_id)) == -1) {
 		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
@@ -455,10 +432,8 @@ plan_post(struct ctx *c)
 		page_error(c, 500, NULL);
 	return;
 fail:
-	db_rollback(c->db);
-	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	debtor_fail(c, &form);
 }
-
 /* Renders one of the calendar's text templates for an installment. */
 static const char *
 ics_text(struct ctx *c, const char *name, struct view *v)

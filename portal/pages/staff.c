@@ -9,16 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "arena.h"
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
 #include "form.h"
 #include "page.h"
+#include "invoice.h"
 #include "pages/debtor.h"
-#include "pages/hardship.h"
+#include "hardship.h"
 #include "pages/staff.h"
 #include "routes.h"
 #include "utf8.h"
@@ -54,51 +53,54 @@ age_view(struct view *v, long long seconds)
 	view_set_bool(v, "age_one", n == 1);
 }
 
+/* A date with its weekday, or "" when it is NULL. */
 static const char *
-long_date(struct ctx *c, const char *iso)
+long_date(struct ctx *c, struct date d)
 {
-	struct date	d;
-
-	return date_parse(iso, &d) == 0 ? page_weekday_date(c, d) : iso;
+	return date_valid(d) ? page_weekday_date(c, d) : "";
 }
 
-/* One queue row (columns of QUEUE_COLUMNS in sql.c) as a view. */
+/* One queue row (shape QUEUE) as a view. */
 static void
-queue_row(struct ctx *c, const PGresult *res, int i, struct view *m)
+queue_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 {
-	view_set_str(m, "id", PQgetvalue(res, i, 0));
-	view_set_str(m, "number", PQgetvalue(res, i, 1));
-	view_set_str(m, "customer", PQgetvalue(res, i, 2));
-	view_set_choice(m, "is_", hardship_categories, PQgetvalue(res, i, 3));
-	age_view(m, strtoll(PQgetvalue(res, i, 4), NULL, 10));
-	view_set_str(m, "callback_date", long_date(c, PQgetvalue(res, i, 5)));
-	view_set_bool(m, "morning", strcmp(PQgetvalue(res, i, 6), "morning") == 0);
-	view_set_bool(m, "afternoon", strcmp(PQgetvalue(res, i, 6), "afternoon") == 0);
-	view_set_str(m, "status", PQgetvalue(res, i, 7));
-	view_set_choice(m, "status_", hardship_statuses, PQgetvalue(res, i, 7));
-	view_set_bool(m, "by_phone", strcmp(PQgetvalue(res, i, 8), "phone") == 0);
-	view_set_str(m, "received", PQgetvalue(res, i, 9));
+	const char	*window = db_str(r, i, QUEUE_CALLBACK_WINDOW);
+	const char	*status = db_str(r, i, QUEUE_STATUS);
+
+	view_set_str(m, "id", db_str(r, i, QUEUE_ID));
+	view_set_str(m, "number", db_str(r, i, QUEUE_NUMBER));
+	view_set_str(m, "customer", db_str(r, i, QUEUE_CUSTOMER));
+	view_set_choice(m, "is_", hardship_categories, db_str(r, i, QUEUE_CATEGORY));
+	age_view(m, db_int(r, i, QUEUE_AGE));
+	view_set_str(m, "callback_date", long_date(c, db_date(r, i,
+	    QUEUE_CALLBACK_DATE)));
+	view_set_choice(m, "", hardship_windows, window);
+	view_set_str(m, "status", status);
+	view_set_choice(m, "status_", hardship_statuses, status);
+	view_set_bool(m, "by_phone", strcmp(db_str(r, i, QUEUE_CONTACT_METHOD),
+	    "phone") == 0);
+	view_set_str(m, "received", db_str(r, i, QUEUE_RECEIVED));
 }
 
 static int
 queue_counts(struct ctx *c, struct view *v)
 {
 	struct view	*counts = view_set_map(v, "counts");
-	PGresult	*res;
+	struct db_res	*r;
 	long long	 total = 0;
 	int		 i, k;
 
-	if ((res = db_run(c->db, SQL_QUEUE_COUNTS, NULL, 0)) == NULL)
+	if ((r = db_query(c->db, SQL_QUEUE_COUNTS, NULL, 0)) == NULL)
 		return -1;
 	for (k = 0; hardship_statuses[k] != NULL; k++)
 		view_set_int(counts, hardship_statuses[k], 0);
-	for (i = 0; i < PQntuples(res); i++) {
-		view_set_int(counts, PQgetvalue(res, i, 0),
-		    strtoll(PQgetvalue(res, i, 1), NULL, 10));
-		total += strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	for (i = 0; i < db_rows(r); i++) {
+		view_set_int(counts, db_str(r, i, TALLY_STATUS),
+		    db_int(r, i, TALLY_COUNT));
+		total += db_int(r, i, TALLY_COUNT);
 	}
 	view_set_int(counts, "all", total);
-	PQclear(res);
+	db_res_free(r);
 	return 0;
 }
 
@@ -108,19 +110,19 @@ queue_rows(struct ctx *c, struct view *v, const char *status, long page)
 	char		 limit[16], offset[24];
 	const char	*p[3] = { limit, offset, status };
 	struct view	*list = view_set_list(v, "requests");
-	PGresult	*res;
+	struct db_res	*r;
 	int		 i, n;
 
 	(void)snprintf(limit, sizeof(limit), "%d", QUEUE_PAGE + 1);
 	(void)snprintf(offset, sizeof(offset), "%ld", (page - 1) * QUEUE_PAGE);
-	res = db_run(c->db, status[0] ? SQL_QUEUE_STATUS : SQL_QUEUE_ALL, p,
+	r = db_query(c->db, status[0] ? SQL_QUEUE_STATUS : SQL_QUEUE_ALL, p,
 	    status[0] ? 3 : 2);
-	if (res == NULL)
+	if (r == NULL)
 		return -1;
-	n = PQntuples(res);
+	n = db_rows(r);
 	for (i = 0; i < n && i < QUEUE_PAGE; i++)
-		queue_row(c, res, i, view_push_map(list));
-	PQclear(res);
+		queue_row(c, r, i, view_push_map(list));
+	db_res_free(r);
 	view_set_bool(v, "empty", n == 0);
 	if (page > 1)
 		view_set_fmt(v, "prev_url", "/staff?status=%s&page=%ld", status, page - 1);
@@ -135,23 +137,23 @@ search(struct ctx *c, struct view *v, const char *q)
 {
 	const char	*p[1] = { q };
 	struct view	*list, *m;
-	PGresult	*res;
+	struct db_res	*r;
 	int		 i;
 
 	view_set_str(v, "q", q);
 	view_set_bool(v, "searched", true);
-	if ((res = db_run(c->db, SQL_SEARCH, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_SEARCH, p, 1)) == NULL)
 		return -1;
 	list = view_set_list(v, "results");
-	for (i = 0; i < PQntuples(res); i++) {
+	for (i = 0; i < db_rows(r); i++) {
 		m = view_push_map(list);
-		view_set_str(m, "number", PQgetvalue(res, i, 0));
-		view_set_str(m, "customer", PQgetvalue(res, i, 1));
-		view_set_str(m, "issued", long_date(c, PQgetvalue(res, i, 2)));
-		view_set_str(m, "due", long_date(c, PQgetvalue(res, i, 3)));
+		view_set_str(m, "number", db_str(r, i, MATCH_NUMBER));
+		view_set_str(m, "customer", db_str(r, i, MATCH_CUSTOMER));
+		view_set_str(m, "issued", long_date(c, db_date(r, i, MATCH_ISSUED)));
+		view_set_str(m, "due", long_date(c, db_date(r, i, MATCH_DUE)));
 	}
-	view_set_bool(v, "no_results", PQntuples(res) == 0);
-	PQclear(res);
+	view_set_bool(v, "no_results", db_rows(r) == 0);
+	db_res_free(r);
 	return 0;
 }
 
@@ -164,7 +166,8 @@ queue_query(struct ctx *c, const char **status, long *page, const char **q)
 	};
 	const char	*f[3], *bad;
 
-	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad) != FORM_OK)
+	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad,
+	    NULL) != FORM_OK)
 		return false;
 	if (f[0][0] != '\0' && form_choice(f[0], hardship_statuses) < 0)
 		return false;
@@ -191,13 +194,14 @@ staff_queue_get(struct ctx *c)
 		page_error(c, 400, NULL);
 		return;
 	}
-	v = staff_view(c, &s, NULL);
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+		return;
 	view_set_str(v, "filter", status);
 	view_set_choice(v, "filter_", hardship_statuses, status);
 	view_set_bool(v, "filter_all", status[0] == '\0');
 	if (queue_counts(c, v) == -1 || queue_rows(c, v, status, page) == -1 ||
 	    (q[0] != '\0' && search(c, v, q) == -1)) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	page_render(c, 200, "staff_queue", v);
@@ -219,36 +223,40 @@ static int
 request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 {
 	const char	*p[1] = { id };
-	struct view	*r;
-	PGresult	*res;
+	const char	*contact, *status;
+	struct view	*m;
+	struct db_res	*r;
 
-	if ((res = db_run(c->db, SQL_HARDSHIP_GET, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_HARDSHIP_GET, p, 1)) == NULL)
 		return -1;
-	*found = PQntuples(res) == 1;
-	if (*found) {
-		r = view_set_map(v, "request");
-		view_set_str(r, "id", PQgetvalue(res, 0, 0));
-		view_set_str(r, "number", PQgetvalue(res, 0, 1));
-		view_set_str(r, "customer", PQgetvalue(res, 0, 2));
-		view_set_str(r, "email", PQgetvalue(res, 0, 3));
-		view_set_choice(r, "is_", hardship_categories, PQgetvalue(res, 0, 4));
-		view_set_str(r, "message", PQgetvalue(res, 0, 5));
-		view_set_bool(r, "by_phone", strcmp(PQgetvalue(res, 0, 6), "phone") == 0);
-		view_set_bool(r, "by_email", strcmp(PQgetvalue(res, 0, 6), "email") == 0);
-		view_set_str(r, "phone", PQgetvalue(res, 0, 7));
-		view_set_str(r, "callback_date", long_date(c, PQgetvalue(res, 0, 8)));
-		view_set_bool(r, "morning", strcmp(PQgetvalue(res, 0, 9), "morning") == 0);
-		view_set_bool(r, "afternoon", strcmp(PQgetvalue(res, 0, 9), "afternoon") == 0);
-		view_set_str(r, "status", PQgetvalue(res, 0, 10));
-		view_set_choice(r, "status_", hardship_statuses, PQgetvalue(res, 0, 10));
-		view_set_str(r, "received", PQgetvalue(res, 0, 11));
-		age_view(r, strtoll(PQgetvalue(res, 0, 12), NULL, 10));
-		view_set_str(r, "reviewer", PQgetvalue(res, 0, 13));
-		view_set_str(r, "client_addr", PQgetvalue(res, 0, 14));
+	if ((*found = db_rows(r) == 1)) {
+		m = view_set_map(v, "request");
+		contact = db_str(r, 0, REQUEST_CONTACT_METHOD);
+		status = db_str(r, 0, REQUEST_STATUS);
+		view_set_str(m, "id", db_str(r, 0, REQUEST_ID));
+		view_set_str(m, "number", db_str(r, 0, REQUEST_NUMBER));
+		view_set_str(m, "customer", db_str(r, 0, REQUEST_CUSTOMER));
+		view_set_str(m, "email", db_str(r, 0, REQUEST_EMAIL));
+		view_set_choice(m, "is_", hardship_categories,
+		    db_str(r, 0, REQUEST_CATEGORY));
+		view_set_str(m, "message", db_str(r, 0, REQUEST_MESSAGE));
+		view_set_bool(m, "by_phone", strcmp(contact, "phone") == 0);
+		view_set_bool(m, "by_email", strcmp(contact, "email") == 0);
+		view_set_str(m, "phone", db_str(r, 0, REQUEST_PHONE));
+		view_set_str(m, "callback_date", long_date(c, db_date(r, 0,
+		    REQUEST_CALLBACK_DATE)));
+		view_set_choice(m, "", hardship_windows,
+		    db_str(r, 0, REQUEST_CALLBACK_WINDOW));
+		view_set_str(m, "status", status);
+		view_set_choice(m, "status_", hardship_statuses, status);
+		view_set_str(m, "received", db_str(r, 0, REQUEST_RECEIVED));
+		age_view(m, db_int(r, 0, REQUEST_AGE));
+		view_set_str(m, "reviewer", db_str(r, 0, REQUEST_REVIEWER));
+		view_set_str(m, "client_addr", db_str(r, 0, REQUEST_CLIENT_ADDR));
 		/* The debtor's zone: "morning (9:00 to 12:00, Madrid time)". */
-		view_set_str(r, "zone", debtor_zone(c, PQgetvalue(res, 0, 15)));
+		view_set_str(m, "zone", debtor_zone(c, db_str(r, 0, REQUEST_TIMEZONE)));
 	}
-	PQclear(res);
+	db_res_free(r);
 	return 0;
 }
 
@@ -256,27 +264,29 @@ static int
 notes_view(struct ctx *c, const char *id, struct view *v)
 {
 	const char	*p[1] = { id };
+	const char	*was, *now;
 	struct view	*list = view_set_list(v, "notes"), *m;
-	PGresult	*res;
+	struct db_res	*r;
 	int		 i;
 
-	if ((res = db_run(c->db, SQL_HARDSHIP_NOTES, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_HARDSHIP_NOTES, p, 1)) == NULL)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++) {
+	for (i = 0; i < db_rows(r); i++) {
 		m = view_push_map(list);
-		view_set_str(m, "at", PQgetvalue(res, i, 0));
-		view_set_str(m, "staff", PQgetvalue(res, i, 1));
-		view_set_choice(m, "old_", hardship_statuses, PQgetvalue(res, i, 2));
-		view_set_choice(m, "new_", hardship_statuses, PQgetvalue(res, i, 3));
-		view_set_bool(m, "changed", strcmp(PQgetvalue(res, i, 2),
-		    PQgetvalue(res, i, 3)) != 0);
-		view_set_str(m, "note", PQgetvalue(res, i, 4));
+		was = db_str(r, i, NOTE_OLD_STATUS);
+		now = db_str(r, i, NOTE_NEW_STATUS);
+		view_set_str(m, "at", db_str(r, i, NOTE_AT));
+		view_set_str(m, "staff", db_str(r, i, NOTE_STAFF));
+		view_set_choice(m, "old_", hardship_statuses, was);
+		view_set_choice(m, "new_", hardship_statuses, now);
+		view_set_bool(m, "changed", strcmp(was, now) != 0);
+		view_set_str(m, "note", db_str(r, i, NOTE_NOTE));
 	}
-	PQclear(res);
+	db_res_free(r);
 	return 0;
 }
 
-/* The request page; status 200, or 400 with the form's problem named. */
+/* The request page; status 200, or 400 or 403 with the form's problem named. */
 static void
 render_request(struct ctx *c, const struct staff_session *s, const char *id,
     int status, const char *problem, const char *note)
@@ -286,9 +296,10 @@ render_request(struct ctx *c, const struct staff_session *s, const char *id,
 	char		 purpose[48];
 
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
-	v = staff_view(c, s, purpose);
+	if ((v = staff_view_or_reply(c, s, purpose)) == NULL)
+		return;
 	if (request_view(c, id, v, &found) == -1 || notes_view(c, id, v) == -1) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	if (!found) {
@@ -324,15 +335,17 @@ update_request(struct ctx *c, const struct staff_session *s, const char *id,
 {
 	const char	*p[5];
 	char		 old[16], invoice[24];
-	PGresult	*res;
+	struct db_res	*r;
 
 	p[0] = id;
-	if ((res = db_run(c->db, SQL_HARDSHIP_LOCK, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_HARDSHIP_LOCK, p, 1)) == NULL)
 		return -1;
-	*found = PQntuples(res) == 1;
-	(void)snprintf(old, sizeof(old), "%s", *found ? PQgetvalue(res, 0, 0) : "");
-	(void)snprintf(invoice, sizeof(invoice), "%s", *found ? PQgetvalue(res, 0, 1) : "");
-	PQclear(res);
+	*found = db_rows(r) == 1;
+	(void)snprintf(old, sizeof(old), "%s", *found ?
+	    db_str(r, 0, LOCKED_STATUS) : "");
+	(void)snprintf(invoice, sizeof(invoice), "%s", *found ?
+	    db_str(r, 0, LOCKED_INVOICE_ID) : "");
+	db_res_free(r);
 	if (!*found)
 		return 0;
 	p[1] = s->id; p[2] = old; p[3] = status; p[4] = note;
@@ -350,10 +363,24 @@ update_request(struct ctx *c, const struct staff_session *s, const char *id,
 	    id, old, status, note[0] ? ": " : "", note));
 }
 
+/* What is wrong with the status and note posted; NULL when nothing. */
+static const char *
+update_problem(const char **f, const enum form_result *each)
+{
+	if (each[0] != FORM_OK || form_choice(f[0], hardship_statuses) < 0)
+		return "error_status";
+	if (each[1] == FORM_BAD_TEXT)
+		return "error_note_text";
+	if (each[1] != FORM_OK || utf8_count(f[1], strlen(f[1])) > NOTE_MAX)
+		return "error_note";
+	return NULL;
+}
+
 /*
  * POST /staff/hardship/{id} (status, note, csrf): records who changed what
- * and when; resolving lifts the reminder hold. 403 without a valid CSRF
- * token, and nothing is written.
+ * and when; resolving lifts the reminder hold. Form failures follow
+ * form.h: 403 without a valid CSRF token and 400 for a bad status or note,
+ * each with the form again and the note kept; nothing is written.
  */
 void
 staff_hardship_post(struct ctx *c)
@@ -363,7 +390,8 @@ staff_hardship_post(struct ctx *c)
 		{ "csrf", TOKEN_LEN, false },
 	};
 	struct staff_session	 s;
-	const char		*f[3], *bad;
+	const char		*f[3], *bad, *problem;
+	enum form_result	 each[3], r;
 	char			 id[24], purpose[48];
 	bool			 found;
 
@@ -373,29 +401,28 @@ staff_hardship_post(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	if (form_check(c->req.form, c->req.nform, fields, 3, f, &bad) != FORM_OK) {
+	r = form_check(c->req.form, c->req.nform, fields, 3, f, &bad, each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
 	}
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
-	if (!staff_csrf_valid(c, &s, purpose, f[2])) {
-		page_error(c, 403, "csrf");
+	if (!staff_csrf_valid(c, &s, purpose, each[2] == FORM_OK ? f[2] : "")) {
+		render_request(c, &s, id, 403, "error_csrf", f[1]);
 		return;
 	}
-	if (form_choice(f[0], hardship_statuses) < 0 || utf8_count(f[1], strlen(f[1])) > NOTE_MAX) {
-		render_request(c, &s, id, 400, form_choice(f[0], hardship_statuses) < 0 ?
-		    "error_status" : "error_note", f[1]);
+	if ((problem = update_problem(f, each)) != NULL) {
+		render_request(c, &s, id, 400, problem, f[1]);
 		return;
 	}
-	if (db_begin(c->db) == -1 ||
-	    update_request(c, &s, id, f[0], f[1], &found) == -1 ||
+	if (!page_begin_or_reply(c))
+		return;
+	if (update_request(c, &s, id, f[0], f[1], &found) == -1 ||
 	    (found && db_commit(c->db) == -1)) {
-		db_rollback(c->db);
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	if (!found) {
-		db_rollback(c->db);
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -409,44 +436,40 @@ static int
 invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
     size_t idsz, bool *found)
 {
-	const char	*p[1] = { number };
-	char		 currency[8];
-	int64_t		 sum[DEBTOR_ITEM__MAX], balance;
-	PGresult	*res;
-	int		 r;
+	const char		*p[1] = { number };
+	char			 currency[8];
+	struct invoice_totals	 t;
+	struct db_res		*r;
+	int			 rc;
 
-	if ((res = db_run(c->db, SQL_STAFF_INVOICE, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_STAFF_INVOICE, p, 1)) == NULL)
 		return -1;
-	if (!(*found = PQntuples(res) == 1)) {
-		PQclear(res);
+	if (!(*found = db_rows(r) == 1)) {
+		db_res_free(r);
 		return 0;
 	}
-	(void)snprintf(id, idsz, "%s", PQgetvalue(res, 0, 0));
-	(void)snprintf(currency, sizeof(currency), "%s", PQgetvalue(res, 0, 2));
-	view_set_str(v, "number", PQgetvalue(res, 0, 1));
-	view_set_str(v, "issued", long_date(c, PQgetvalue(res, 0, 3)));
-	view_set_str(v, "due", long_date(c, PQgetvalue(res, 0, 4)));
-	view_set_str(v, "customer", PQgetvalue(res, 0, 5));
-	view_set_str(v, "email", PQgetvalue(res, 0, 6));
-	view_set_str(v, "phone", PQgetvalue(res, 0, 7));
-	view_set_str(v, "language", PQgetvalue(res, 0, 8));
-	view_set_str(v, "customer_ref", PQgetvalue(res, 0, 9));
-	view_set_str(v, "timezone", PQgetvalue(res, 0, 10));
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", db_str(r, 0, STAFF_INVOICE_ID));
+	(void)snprintf(currency, sizeof(currency), "%s",
+	    db_str(r, 0, STAFF_INVOICE_CURRENCY));
+	view_set_str(v, "number", db_str(r, 0, STAFF_INVOICE_NUMBER));
+	view_set_str(v, "issued", long_date(c, db_date(r, 0, STAFF_INVOICE_ISSUED)));
+	view_set_str(v, "due", long_date(c, db_date(r, 0, STAFF_INVOICE_DUE)));
+	view_set_str(v, "customer", db_str(r, 0, STAFF_INVOICE_CUSTOMER));
+	view_set_str(v, "email", db_str(r, 0, STAFF_INVOICE_EMAIL));
+	view_set_str(v, "phone", db_str(r, 0, STAFF_INVOICE_PHONE));
+	view_set_str(v, "language", db_str(r, 0, STAFF_INVOICE_LANGUAGE));
+	view_set_str(v, "customer_ref", db_str(r, 0, STAFF_INVOICE_CUSTOMER_REF));
+	view_set_str(v, "timezone", db_str(r, 0, STAFF_INVOICE_TIMEZONE));
+	db_res_free(r);
 	p[0] = id;
-	if ((res = db_run(c->db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
 		return -1;
-	r = debtor_totals(res, sum, &balance);
-	PQclear(res);
-	if (r == -1)
+	rc = debtor_totals(r, &t);
+	db_res_free(r);
+	if (rc == -1)
 		return -1;
-	view_set_str(v, "lines_total", page_money(c, sum[DEBTOR_LINE], currency));
-	view_set_str(v, "fees_total", page_money(c, sum[DEBTOR_FEE], currency));
-	view_set_str(v, "payments_total", page_money(c, sum[DEBTOR_PAYMENT],
-	    currency));
-	view_set_str(v, "balance", page_money(c, balance, currency));
+	debtor_totals_view(c, &t, currency, v);
 	view_set_str(v, "currency", currency);
-	view_set_bool(v, "paid", balance <= 0);
 	return 0;
 }
 
@@ -457,100 +480,127 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
  */
 static int
 invoice_list(struct ctx *c, enum sql_query q, const char *id, struct view *v,
-    const char *key, void (*fill)(struct ctx *, const PGresult *, int,
+    const char *key, void (*fill)(struct ctx *, const struct db_res *, int,
     struct view *))
 {
 	const char	*p[1] = { id };
 	struct view	*list = view_set_list(v, key);
-	PGresult	*res;
+	struct db_res	*r;
 	int		 i;
 
-	if ((res = db_run(c->db, q, p, 1)) == NULL)
+	if ((r = db_query(c->db, q, p, 1)) == NULL)
 		return -1;
-	for (i = 0; i < PQntuples(res); i++)
-		fill(c, res, i, view_push_map(list));
-	view_set_bool(v, arena_printf(c->arena, "has_%s", key), PQntuples(res) > 0);
-	PQclear(res);
+	for (i = 0; i < db_rows(r); i++)
+		fill(c, r, i, view_push_map(list));
+	view_set_bool(v, arena_printf(c->arena, "has_%s", key), db_rows(r) > 0);
+	db_res_free(r);
 	return 0;
 }
 
-/* Copies row i's first columns into m under the keys given, in order. */
-static void
-row_strings(const PGresult *res, int i, const char *const *keys, struct view *m)
-{
-	int	col;
+/* A view key and the column it is read from. */
+struct column_key {
+	const char	*key;
+	int		 col;
+};
 
-	for (col = 0; keys[col] != NULL; col++)
-		view_set_str(m, keys[col], PQgetvalue(res, i, col));
+/* Copies row i's columns into m under their keys, as text. */
+static void
+row_strings(const struct db_res *r, int i, const struct column_key *keys,
+    size_t n, struct view *m)
+{
+	size_t	k;
+
+	for (k = 0; k < n; k++)
+		view_set_str(m, keys[k].key, db_str(r, i, keys[k].col));
 }
 
 static void
-link_row(struct ctx *c, const PGresult *res, int i, struct view *m)
+link_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 {
-	static const char *const keys[] = { "id", "purpose", "issued",
-	    "expires", "revoked", "last_used", NULL };
+	static const struct column_key keys[] = {
+		{ "id", HISTORY_LINK_ID }, { "purpose", HISTORY_LINK_PURPOSE },
+		{ "issued", HISTORY_LINK_ISSUED }, { "expires", HISTORY_LINK_EXPIRES },
+		{ "revoked", HISTORY_LINK_REVOKED },
+		{ "last_used", HISTORY_LINK_LAST_USED },
+	};
 
 	(void)c;
-	row_strings(res, i, keys, m);
-	view_set_bool(m, "active", PQgetvalue(res, i, 6)[0] == 't');
+	row_strings(r, i, keys, sizeof(keys) / sizeof(keys[0]), m);
+	view_set_bool(m, "active", db_bool(r, i, HISTORY_LINK_ACTIVE));
 }
 
 static void
-plan_row(struct ctx *c, const PGresult *res, int i, struct view *m)
+plan_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 {
-	view_set_str(m, "id", PQgetvalue(res, i, 0));
-	view_set_str(m, "status", PQgetvalue(res, i, 1));
-	view_set_bool(m, "active", strcmp(PQgetvalue(res, i, 1), "active") == 0);
-	view_set_str(m, "frequency", PQgetvalue(res, i, 2));
-	view_set_bool(m, "weekly", strcmp(PQgetvalue(res, i, 2), "weekly") == 0);
-	view_set_bool(m, "fortnightly", strcmp(PQgetvalue(res, i, 2), "fortnightly") == 0);
-	view_set_bool(m, "monthly", strcmp(PQgetvalue(res, i, 2), "monthly") == 0);
-	view_set_int(m, "count", strtoll(PQgetvalue(res, i, 3), NULL, 10));
-	view_set_str(m, "total", page_money(c, strtoll(PQgetvalue(res, i, 4), NULL,
-	    10), PQgetvalue(res, i, 8)));
-	view_set_str(m, "accepted", PQgetvalue(res, i, 5));
-	view_set_str(m, "terms_version", PQgetvalue(res, i, 6));
-	view_set_str(m, "client_addr", PQgetvalue(res, i, 7));
+	static const struct column_key keys[] = {
+		{ "id", HISTORY_PLAN_ID }, { "status", HISTORY_PLAN_STATUS },
+		{ "frequency", HISTORY_PLAN_FREQUENCY },
+		{ "accepted", HISTORY_PLAN_ACCEPTED },
+		{ "terms_version", HISTORY_PLAN_TERMS_VERSION },
+		{ "client_addr", HISTORY_PLAN_CLIENT_ADDR },
+	};
+	enum plan_freq	f;
+
+	row_strings(r, i, keys, sizeof(keys) / sizeof(keys[0]), m);
+	view_set_bool(m, "active", strcmp(db_str(r, i, HISTORY_PLAN_STATUS),
+	    "active") == 0);
+	if (plan_freq_parse(db_str(r, i, HISTORY_PLAN_FREQUENCY), &f) == 0)
+		debtor_frequency_view(m, f);
+	view_set_int(m, "count", db_int(r, i, HISTORY_PLAN_INSTALLMENTS));
+	view_set_str(m, "total", page_money(c, db_int(r, i,
+	    HISTORY_PLAN_TOTAL_CENTS), db_str(r, i, HISTORY_PLAN_CURRENCY)));
 }
 
 static void
-hardship_row(struct ctx *c, const PGresult *res, int i, struct view *m)
+hardship_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 {
 	(void)c;
-	view_set_str(m, "id", PQgetvalue(res, i, 0));
-	view_set_choice(m, "is_", hardship_categories, PQgetvalue(res, i, 1));
-	view_set_choice(m, "status_", hardship_statuses, PQgetvalue(res, i, 2));
-	view_set_str(m, "received", PQgetvalue(res, i, 3));
+	view_set_str(m, "id", db_str(r, i, HISTORY_REQUEST_ID));
+	view_set_choice(m, "is_", hardship_categories,
+	    db_str(r, i, HISTORY_REQUEST_CATEGORY));
+	view_set_choice(m, "status_", hardship_statuses,
+	    db_str(r, i, HISTORY_REQUEST_STATUS));
+	view_set_str(m, "received", db_str(r, i, HISTORY_REQUEST_RECEIVED));
 }
 
 static void
-message_row(struct ctx *c, const PGresult *res, int i, struct view *m)
+message_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 {
-	static const char *const keys[] = { "kind", "recipient", "subject",
-	    "status", "attempts", "queued", "sent", "last_error", NULL };
+	static const struct column_key keys[] = {
+		{ "kind", HISTORY_MESSAGE_KIND },
+		{ "recipient", HISTORY_MESSAGE_RECIPIENT },
+		{ "subject", HISTORY_MESSAGE_SUBJECT },
+		{ "status", HISTORY_MESSAGE_STATUS },
+		{ "queued", HISTORY_MESSAGE_QUEUED },
+		{ "sent", HISTORY_MESSAGE_SENT },
+		{ "last_error", HISTORY_MESSAGE_LAST_ERROR },
+	};
 
 	(void)c;
-	row_strings(res, i, keys, m);
-	view_set_int(m, "attempts", strtoll(PQgetvalue(res, i, 4), NULL, 10));
+	row_strings(r, i, keys, sizeof(keys) / sizeof(keys[0]), m);
+	view_set_int(m, "attempts", db_int(r, i, HISTORY_MESSAGE_ATTEMPTS));
 }
 
 /* An audit event: the action becomes a flag ("a_plan_accepted") so the
  * template can say it in words. */
 static void
-event_row(struct ctx *c, const PGresult *res, int i, struct view *m)
+event_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 {
+	static const struct column_key keys[] = {
+		{ "at", HISTORY_EVENT_AT }, { "actor", HISTORY_EVENT_ACTOR },
+		{ "staff", HISTORY_EVENT_STAFF }, { "action", HISTORY_EVENT_ACTION },
+		{ "detail", HISTORY_EVENT_DETAIL },
+		{ "client_addr", HISTORY_EVENT_CLIENT_ADDR },
+		{ "link", HISTORY_EVENT_LINK },
+	};
 	char	*flag;
 	size_t	 k;
 
-	view_set_str(m, "at", PQgetvalue(res, i, 0));
-	view_set_str(m, "actor", PQgetvalue(res, i, 1));
-	view_set_bool(m, "by_debtor", strcmp(PQgetvalue(res, i, 1), "debtor") == 0);
-	view_set_str(m, "staff", PQgetvalue(res, i, 2));
-	view_set_str(m, "action", PQgetvalue(res, i, 3));
-	view_set_str(m, "detail", PQgetvalue(res, i, 4));
-	view_set_str(m, "client_addr", PQgetvalue(res, i, 5));
-	view_set_str(m, "link", PQgetvalue(res, i, 6));
-	if ((flag = arena_printf(c->arena, "a_%s", PQgetvalue(res, i, 3))) != NULL) {
+	row_strings(r, i, keys, sizeof(keys) / sizeof(keys[0]), m);
+	view_set_bool(m, "by_debtor", strcmp(db_str(r, i, HISTORY_EVENT_ACTOR),
+	    "debtor") == 0);
+	if ((flag = arena_printf(c->arena, "a_%s",
+	    db_str(r, i, HISTORY_EVENT_ACTION))) != NULL) {
 		for (k = 0; flag[k] != '\0'; k++)
 			if (flag[k] == '.')
 				flag[k] = '_';
@@ -569,7 +619,8 @@ staff_invoice_get(struct ctx *c)
 
 	if (!staff_session_or_redirect(c, &s))
 		return;
-	v = staff_view(c, &s, NULL);
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+		return;
 	if (invoice_facts(c, c->match.captures[0], v, id, sizeof(id), &found) == -1)
 		goto fail;
 	if (!found) {
@@ -585,5 +636,5 @@ staff_invoice_get(struct ctx *c)
 	page_render(c, 200, "staff_invoice", v);
 	return;
 fail:
-	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	page_db_error(c);
 }

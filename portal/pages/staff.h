@@ -22,9 +22,12 @@ struct staff_session {
 
 /* Checks the session cookie; false after answering 303 to /staff/login. */
 bool staff_session_or_redirect(struct ctx *c, struct staff_session *s);
-/* A new root view for staff pages: the site values, the signed-in user
- * and the CSRF token for their forms (sign out included). */
-struct view *staff_view(struct ctx *c, const struct staff_session *s,
+/*
+ * A new root view for staff pages: the site values, the signed-in user
+ * and the CSRF tokens of their forms (sign out, and purpose's unless it
+ * is NULL). NULL after answering 500 when a token cannot be made.
+ */
+struct view *staff_view_or_reply(struct ctx *c, const struct staff_session *s,
     const char *purpose);
 /* True when the form's csrf field is valid for this session and purpose. */
 bool staff_csrf_valid(struct ctx *c, const struct staff_session *s,

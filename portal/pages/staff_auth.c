@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
 #include <sodium.h>
 
 #include "arena.h"
@@ -79,7 +78,8 @@ staff_session_or_redirect(struct ctx *c, struct staff_session *s)
 	const char	*id = cookie(c, cookie_name(c, false));
 	const char	*p[2];
 	char		 idle[16];
-	PGresult	*res;
+	struct db_res	*r;
+	bool		 found;
 
 	memset(s, 0, sizeof(*s));
 	if (id == NULL || token_hash(c->cfg->secret, TOKEN_SESSION, id, s->hash) == -1)
@@ -89,18 +89,18 @@ staff_session_or_redirect(struct ctx *c, struct staff_session *s)
 	(void)snprintf(idle, sizeof(idle), "%d", c->cfg->session_idle_minutes);
 	p[0] = s->hash;
 	p[1] = idle;
-	if ((res = db_run(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL) {
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	if ((r = db_query(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL) {
+		page_db_error(c);
 		return false;
 	}
-	if (PQntuples(res) == 1) {
-		(void)snprintf(s->id, sizeof(s->id), "%s", PQgetvalue(res, 0, 0));
-		s->name = arena_strdup(c->arena, PQgetvalue(res, 0, 1));
-		s->email = arena_strdup(c->arena, PQgetvalue(res, 0, 2));
-		PQclear(res);
-		return s->name != NULL && s->email != NULL;
+	if ((found = db_rows(r) == 1)) {
+		(void)snprintf(s->id, sizeof(s->id), "%s", db_str(r, 0, SESSION_ID));
+		s->name = arena_strdup(c->arena, db_str(r, 0, SESSION_NAME));
+		s->email = arena_strdup(c->arena, db_str(r, 0, SESSION_EMAIL));
 	}
-	PQclear(res);
+	db_res_free(r);
+	if (found)
+		return s->name != NULL && s->email != NULL;
 login:
 	if (response_redirect(&c->res, "/staff/login") == -1)
 		page_error(c, 500, NULL);
@@ -108,18 +108,17 @@ login:
 }
 
 struct view *
-staff_view(struct ctx *c, const struct staff_session *s, const char *purpose)
+staff_view_or_reply(struct ctx *c, const struct staff_session *s,
+    const char *purpose)
 {
 	struct view	*v = page_view(c), *me;
-	char		 csrf[TOKEN_LEN + 1];
 
 	me = view_set_map(v, "staff");
 	view_set_str(me, "name", s->name);
 	view_set_str(me, "email", s->email);
-	if (token_csrf(c->cfg->secret, "logout", s->hash, csrf) == 0)
-		view_set_str(me, "logout_csrf", csrf);
-	if (purpose != NULL && token_csrf(c->cfg->secret, purpose, s->hash, csrf) == 0)
-		view_set_str(v, "csrf", csrf);
+	if (!page_csrf_or_reply(c, me, "logout_csrf", "logout", s->hash) ||
+	    (purpose != NULL && !page_csrf_or_reply(c, v, "csrf", purpose, s->hash)))
+		return NULL;
 	return v;
 }
 
@@ -144,7 +143,7 @@ static void
 render_login(struct ctx *c, int status, const char *email, const char *problem)
 {
 	struct view	*v = page_view(c);
-	char		 pre[TOKEN_LEN + 1], unused[TOKEN_HASH_HEX], csrf[TOKEN_LEN + 1];
+	char		 pre[TOKEN_LEN + 1], unused[TOKEN_HASH_HEX];
 	const char	*have = cookie(c, cookie_name(c, true));
 
 	if (have == NULL) {
@@ -154,11 +153,8 @@ render_login(struct ctx *c, int status, const char *email, const char *problem)
 		}
 		have = pre;
 	}
-	if (token_csrf(c->cfg->secret, "login", have, csrf) == -1) {
-		page_error(c, 500, NULL);
+	if (!page_csrf_or_reply(c, v, "csrf", "login", have))
 		return;
-	}
-	view_set_str(v, "csrf", csrf);
 	view_set_str(v, "email", email ? email : "");
 	if (problem != NULL)
 		view_set_bool(v, problem, true);
@@ -178,14 +174,14 @@ static int
 throttled(struct ctx *c, const char *email)
 {
 	const char	*p[2] = { email, c->req.remote_addr };
-	PGresult	*res;
+	struct db_res	*r;
 	int		 over;
 
-	if ((res = db_run(c->db, SQL_LOGIN_FAILURES, p, 2)) == NULL)
+	if ((r = db_query(c->db, SQL_LOGIN_FAILURES, p, 2)) == NULL)
 		return -1;
-	over = atoi(PQgetvalue(res, 0, 0)) >= MAX_FAILS_ACCOUNT ||
-	    atoi(PQgetvalue(res, 0, 1)) >= MAX_FAILS_ADDRESS;
-	PQclear(res);
+	over = db_int(r, 0, FAILURES_ACCOUNT) >= MAX_FAILS_ACCOUNT ||
+	    db_int(r, 0, FAILURES_ADDRESS) >= MAX_FAILS_ADDRESS;
+	db_res_free(r);
 	return over;
 }
 
@@ -196,20 +192,20 @@ check_password(struct ctx *c, const char *email, const char *password,
 {
 	const char	*p[1] = { email };
 	char		 hash[crypto_pwhash_STRBYTES];
-	PGresult	*res;
+	struct db_res	*r;
 	int		 found, ok, n;
 
-	if ((res = db_run(c->db, SQL_STAFF_BY_EMAIL, p, 1)) == NULL)
+	if ((r = db_query(c->db, SQL_STAFF_BY_EMAIL, p, 1)) == NULL)
 		return -1;
-	found = PQntuples(res) == 1;
+	found = db_rows(r) == 1;
 	/* libsodium reads the stored hash from a crypto_pwhash_STRBYTES array. */
 	memset(hash, 0, sizeof(hash));
-	n = snprintf(hash, sizeof(hash), "%s", found ? PQgetvalue(res, 0, 1) :
-	    dummy_hash);
+	n = snprintf(hash, sizeof(hash), "%s", found ?
+	    db_str(r, 0, CREDENTIALS_PASSWORD_HASH) : dummy_hash);
 	ok = n > 0 && (size_t)n < sizeof(hash) &&
 	    crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	(void)snprintf(id, idsz, "%s", found ? PQgetvalue(res, 0, 0) : "");
-	PQclear(res);
+	(void)snprintf(id, idsz, "%s", found ? db_str(r, 0, CREDENTIALS_ID) : "");
+	db_res_free(r);
 	return found && ok;
 }
 
@@ -254,7 +250,6 @@ start_session(struct ctx *c, const char *id, const char *email)
 		goto out;
 	rc = 0;
 out:
-	db_rollback(c->db);
 	sodium_memzero(token, sizeof(token));
 	return rc;
 }
@@ -263,22 +258,32 @@ out:
  * POST /staff/login (email, password, csrf): refuses a forged form (403),
  * a throttled account or address (429) and wrong credentials (403, one
  * message for both cases); otherwise starts a session and 303 to /staff.
+ * An email or password too long or unreadable can match no account: the
+ * form again with 400 (form.h), counted as no attempt.
  */
 void
 staff_login_post(struct ctx *c)
 {
-	const char	*f[L__MAX], *bad, *pre;
-	char		 id[24];
-	int		 r;
+	const char		*f[L__MAX], *bad, *pre;
+	enum form_result	 each[L__MAX], fr;
+	char			 id[24];
+	int			 r;
 
-	if (form_check(c->req.form, c->req.nform, login_fields, L__MAX, f,
-	    &bad) != FORM_OK) {
+	fr = form_check(c->req.form, c->req.nform, login_fields, L__MAX, f, &bad,
+	    each);
+	if (fr == FORM_UNKNOWN || fr == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
 	}
 	pre = cookie(c, cookie_name(c, true));
-	if (pre == NULL || !token_csrf_valid(c->cfg->secret, "login", pre, f[L_CSRF])) {
+	if (pre == NULL || each[L_CSRF] != FORM_OK ||
+	    !token_csrf_valid(c->cfg->secret, "login", pre, f[L_CSRF])) {
 		page_error(c, 403, "csrf");
+		return;
+	}
+	if (fr != FORM_OK) {
+		render_login(c, 400, each[L_EMAIL] == FORM_OK ? f[L_EMAIL] : "",
+		    "error_credentials");
 		return;
 	}
 	if (!page_db_or_reply(c))
@@ -299,31 +304,36 @@ staff_login_post(struct ctx *c)
 	if (start_session(c, id, f[L_EMAIL]) == 0)
 		return;
 fail:
-	page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+	page_db_error(c);
 }
 
 /* POST /staff/logout (csrf): deletes the session row and the cookie. */
 void
 staff_logout_post(struct ctx *c)
 {
-	const struct http_param	*csrf;
+	static const struct form_field fields[] = { { "csrf", TOKEN_LEN, false } };
 	struct staff_session	 s;
-	const char		*p[1];
+	const char		*f[1], *bad, *p[1];
+	enum form_result	 r;
 
 	if (!staff_session_or_redirect(c, &s))
 		return;
-	csrf = http_param_find(c->req.form, c->req.nform, "csrf");
-	if (c->req.nform != 1 || csrf == NULL ||
-	    !staff_csrf_valid(c, &s, "logout", csrf->value)) {
+	r = form_check(c->req.form, c->req.nform, fields, 1, f, &bad, NULL);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
+		page_error(c, 400, NULL);
+		return;
+	}
+	if (r != FORM_OK || !staff_csrf_valid(c, &s, "logout", f[0])) {
 		page_error(c, 403, "csrf");
 		return;
 	}
 	p[0] = s.hash;
-	if (db_begin(c->db) == -1 || db_do(c->db, SQL_SESSION_DELETE, p, 1) == -1 ||
+	if (!page_begin_or_reply(c))
+		return;
+	if (db_do(c->db, SQL_SESSION_DELETE, p, 1) == -1 ||
 	    staff_audit(c, &s, "staff.logout", NULL, s.email) == -1 ||
 	    db_commit(c->db) == -1) {
-		db_rollback(c->db);
-		page_error(c, db_is_down(c->db) ? 503 : 500, "database");
+		page_db_error(c);
 		return;
 	}
 	if (response_redirect(&c->res, "/staff/login") == -1 ||

@@ -445,6 +445,15 @@ async function debtorPages(page, l, how) {
 			throw new Error('the message was not kept');
 		}
 	});
+	await v('hardship form after its token expired (403)', async () => {
+		await goto(page, url(unpaid, '/hardship' + q), 200);
+		await page.fill('#message', 'Kept text: sent after the form expired.');
+		await page.evaluate(() => { document.querySelector('main form input[name="csrf"]').value = 'expired'; });
+		await submit(page, main, 403);
+		if ((await page.inputValue('#message')) !== 'Kept text: sent after the form expired.') {
+			throw new Error('the message was not kept');
+		}
+	});
 	await v('hardship form, note already received', () => goto(page, url('INV-2026-0158', '/hardship' + q), 200));
 	await page.setExtraHTTPHeaders({ 'Accept-Language': l });
 	await v('404 page (unknown token, Accept-Language)', () => goto(page, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
@@ -542,6 +551,15 @@ async function main() {
 			await goto(spage, BASE + req, 200);
 			await spage.fill('#note', 'x'.repeat(4001));
 			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 400);
+		});
+		await visit(spage, 'staff hardship request after its form expired (403)', async () => {
+			await goto(spage, BASE + req, 200);
+			await spage.fill('#note', 'Kept note');
+			await spage.evaluate(() => {
+				document.querySelector('form[action^="/staff/hardship"] input[name="csrf"]').value = 'expired';
+			});
+			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 403);
+			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
 		// The debtor's pages in Spanish (lighter: French is longer).

@@ -70,9 +70,16 @@ fi
 post 400 "the day before the earliest allowed callback is refused" "callback_date=$(date -d "$first_day - 1 day" +%Y-%m-%d)"
 post 400 "a malformed date is 400" "callback_date=30/11/2026"
 post 400 "a bad window is 400" callback_window=night
-post 400 "a bad CSRF token is 400 with the form again" "csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+post 403 "a bad CSRF token is 403 with the form again" "csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 expect_body "this form expired" "the expired form is explained"
 expect_body "I was in hospital for three weeks." "and the text is kept"
+post 403 "a missing CSRF token is 403 with the form again" csrf=-
+expect_body "this form expired" "the missing token is explained the same way"
+expect_body "I was in hospital for three weeks." "and the text is kept too"
+padded="+34 600 000 001$(printf '%30s' '')."
+post 400 "a phone field longer than 40 characters is 400" "phone=$padded"
+expect_body "Enter just the phone number, in 40 characters or fewer" "the long phone field is named"
+expect_body "I was in hospital for three weeks." "and the message is kept"
 http POST "$p/hardship" -d "csrf=$csrf&category=illness&message=abc%00def%FF&contact=email&callback_date=$first_day&callback_window=morning"
 expect_status 400 "NUL and invalid UTF-8 in the message are 400"
 expect_body "could not be read" "the unreadable characters are named"

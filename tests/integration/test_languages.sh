@@ -128,7 +128,8 @@ for l in en es fr; do
 	http GET "${P[FR]}/hardship?lang=$l"
 	expect_body "${HARD[$l]}" "$l: the hardship form"
 	expect_body "${ZONE[$l]}" "$l: its callback windows name the customer's time zone"
-	hcsrf=$(form_value csrf)
+	# The form's own token: the language switch's "remember" form comes first.
+	hcsrf=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | tail -n 1)
 	http POST "${P[FR]}/hardship?lang=$l" --data-urlencode "csrf=$hcsrf" --data-urlencode "message=x" \
 		--data-urlencode "contact=email" --data-urlencode "callback_date=2031-01-01" --data-urlencode "callback_window=morning"
 	expect_status 400 "$l: the hardship form with errors"

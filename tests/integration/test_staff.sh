@@ -105,6 +105,8 @@ expect_body "+44 7700 900123" "and the phone number"
 hc=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | tail -n 1)	# the form's, not sign-out's
 http POST "/staff/hardship/$id" -H "Cookie: $(cookie)" --data-urlencode "csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" --data-urlencode "status=resolved" --data-urlencode "note=forged"
 expect_status 403 "a status change with a bad CSRF token is 403"
+expect_body "this form expired" "with the form again, saying it expired"
+expect_body ">forged</textarea>" "and the note kept"
 other_id=$(sql "SELECT max(id) FROM hardship_requests")
 expect_eq "and nothing was written" "new|0" "$(sql "SELECT status, (SELECT count(*) FROM hardship_notes) FROM hardship_requests WHERE id = $id")"
 http POST "/staff/hardship/$id" -H "Cookie: $(cookie)" --data-urlencode "csrf=$hc" --data-urlencode "status=in_review" --data-urlencode "note=Called; will call back Friday."
@@ -191,6 +193,8 @@ http GET /staff -H "Cookie: $(cookie)"
 lc=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | head -n 1)
 http POST /staff/logout -H "Cookie: $(cookie)" --data-urlencode "csrf=wrong"
 expect_status 403 "sign-out with a bad CSRF token is 403"
+http POST /staff/logout -H "Cookie: $(cookie)" --data-urlencode "csrf=$lc" --data-urlencode "extra=1"
+expect_status 400 "sign-out with an unknown field is 400"
 http POST /staff/logout -H "Cookie: $(cookie)" --data-urlencode "csrf=$lc"
 expect_status 303 "signing out answers 303"
 expect_header "Location: /staff/login" "to the sign-in page"

@@ -1,0 +1,137 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "http.h"
+#include "request.h"
+
+#define FORM_TYPE	"application/x-www-form-urlencoded"
+#define MAX_USER_AGENT	512
+
+const char *
+request_param(const struct request_source *src, const char *name)
+{
+	size_t	n = strlen(name), i;
+
+	for (i = 0; src->params != NULL && src->params[i] != NULL; i++)
+		if (strncmp(src->params[i], name, n) == 0 &&
+		    src->params[i][n] == '=')
+			return src->params[i] + n + 1;
+	return NULL;
+}
+
+/* Reads exactly n bytes of body into buf; 0, or -1 when it ends sooner. */
+static int
+read_exactly(const struct request_source *src, char *buf, long n)
+{
+	long	got = 0;
+	int	r;
+
+	while (got < n) {
+		r = src->read(src->arg, buf + got, (int)(n - got));
+		if (r <= 0)
+			return -1;
+		got += r;
+	}
+	return 0;
+}
+
+/* Reads the body (exactly CONTENT_LENGTH bytes) into the arena; 0 or a status. */
+static int
+read_body(struct arena *a, const struct request_source *src, long max,
+    const char **body, size_t *len)
+{
+	const char	*cl = request_param(src, "CONTENT_LENGTH");
+	char		*end, *p;
+	long		 n;
+
+	*body = "";
+	*len = 0;
+	if (cl == NULL || *cl == '\0')
+		return 0;
+	errno = 0;
+	n = strtol(cl, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 0)
+		return 400;
+	if (n > max)
+		return 413;
+	if (n == 0)
+		return 0;
+	if ((p = arena_alloc(a, (size_t)n + 1)) == NULL)
+		return 500;
+	if (read_exactly(src, p, n) == -1)
+		return 400;
+	p[n] = '\0';
+	*body = p;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* A form body must be urlencoded; anything else is refused. */
+static int
+parse_form(struct arena *a, const struct request_source *src, long max,
+    struct request *req)
+{
+	const char	*type = request_param(src, "CONTENT_TYPE");
+	const char	*body;
+	size_t		 len;
+	int		 st;
+
+	if ((st = read_body(a, src, max, &body, &len)) != 0)
+		return st;
+	if (len == 0)
+		return 0;
+	if (type == NULL || strncmp(type, FORM_TYPE, sizeof(FORM_TYPE) - 1) != 0)
+		return 415;
+	return http_parse_urlencoded(a, body, len, true, req->form,
+	    HTTP_MAX_PARAMS, &req->nform);
+}
+
+/* Copies an address parameter: "" when absent or too long to be one. */
+static void
+copy_addr(const struct request_source *src, const char *name, char *dst,
+    size_t dstsz)
+{
+	const char	*v = request_param(src, name);
+	size_t		 n = v ? strnlen(v, dstsz) : 0;
+
+	if (n >= dstsz)
+		n = 0;
+	if (n > 0)
+		memcpy(dst, v, n);
+	dst[n] = '\0';
+}
+
+int
+request_parse(struct arena *a, const struct request_source *src,
+    long max_body, bool trust_forwarded_for, struct request *req)
+{
+	const char	*query, *ua;
+	int		 st;
+
+	memset(req, 0, sizeof(*req));
+	req->method = http_method_parse(request_param(src, "REQUEST_METHOD"));
+	copy_addr(src, "REMOTE_ADDR", req->remote_addr, sizeof(req->remote_addr));
+	if (trust_forwarded_for)
+		copy_addr(src, "HTTP_X_FORWARDED_FOR", req->remote_addr,
+		    sizeof(req->remote_addr));
+	ua = request_param(src, "HTTP_USER_AGENT");
+	req->user_agent = ua ? arena_strndup(a, ua, strnlen(ua, MAX_USER_AGENT)) : "";
+	ua = request_param(src, "HTTP_ACCEPT_LANGUAGE");
+	req->accept_language = ua ? arena_strndup(a, ua,
+	    strnlen(ua, MAX_USER_AGENT)) : NULL;
+	req->path = "/";
+	if ((st = http_parse_uri(a, request_param(src, "REQUEST_URI"),
+	    &req->path, &query)) != 0)
+		return st;
+	if ((st = http_parse_urlencoded(a, query, strlen(query), false,
+	    req->query, HTTP_MAX_PARAMS, &req->nquery)) != 0)
+		return st;
+	http_parse_cookies(a, request_param(src, "HTTP_COOKIE"), req->cookies,
+	    HTTP_MAX_COOKIES, &req->ncookies);
+	if (req->method == HTTP_POST &&
+	    (st = parse_form(a, src, max_body, req)) != 0)
+		return st;
+	return arena_failed(a) ? 500 : 0;
+}

@@ -1,0 +1,138 @@
+/* Unit tests for portal/invoice.c: item kinds, totals and the balance. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "invoice.h"
+
+static void
+test_invoice_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(invoice_kind_name(INVOICE_LINE), "line");
+	assert_string_equal(invoice_kind_name(INVOICE_FEE), "fee");
+	assert_string_equal(invoice_kind_name(INVOICE_PAYMENT), "payment");
+	assert_null(invoice_kind_name(INVOICE_KIND__MAX));
+	assert_null(invoice_kind_name((enum invoice_kind)-1));
+}
+
+static void
+test_invoice_kind_parse(void **state)
+{
+	enum invoice_kind	k;
+	int			i;
+
+	(void)state;
+	for (i = 0; i < INVOICE_KIND__MAX; i++) {
+		k = INVOICE_KIND__MAX;
+		assert_int_equal(invoice_kind_parse(invoice_kind_name(
+		    (enum invoice_kind)i), &k), 0);
+		assert_int_equal(k, i);
+	}
+}
+
+static void
+test_invoice_kind_parse_bad(void **state)
+{
+	static const char *const bad[] = { "", "Line", "line ", " fee",
+	    "payments", "refund", "fe", "paymentx" };
+	enum invoice_kind	k = INVOICE_FEE;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(invoice_kind_parse(bad[i], &k), -1);
+		assert_int_equal(k, INVOICE_FEE);	/* untouched */
+	}
+	assert_int_equal(invoice_kind_parse(NULL, &k), -1);
+}
+
+/* 1,287.35 of lines + 40.00 fee - 250.10 paid = 1,077.25 (test_invoice.sh). */
+static void
+test_invoice_totals_balance(void **state)
+{
+	struct invoice_totals	t;
+
+	(void)state;
+	invoice_totals_init(&t);
+	assert_int_equal(t.balance, 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, 120000), 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_PAYMENT, 25010), 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, 8735), 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_FEE, 4000), 0);
+	assert_int_equal(t.sum[INVOICE_LINE], 128735);
+	assert_int_equal(t.sum[INVOICE_FEE], 4000);
+	assert_int_equal(t.sum[INVOICE_PAYMENT], 25010);
+	assert_int_equal(t.balance, 107725);
+}
+
+/* Paid more than owed: a credit is a negative balance. */
+static void
+test_invoice_totals_credit(void **state)
+{
+	struct invoice_totals	t;
+
+	(void)state;
+	invoice_totals_init(&t);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, 1000), 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_PAYMENT, 1500), 0);
+	assert_int_equal(t.balance, -500);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_PAYMENT, 0), 0);
+	assert_int_equal(t.balance, -500);
+}
+
+/* An overflowing sum or balance is refused and changes nothing. */
+static void
+test_invoice_totals_overflow(void **state)
+{
+	struct invoice_totals	t, before;
+
+	(void)state;
+	invoice_totals_init(&t);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, INT64_MAX), 0);
+	before = t;
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, 1), -1);
+	assert_memory_equal(&t, &before, sizeof(t));
+	/* The fee's own sum fits; lines + fees does not. */
+	assert_int_equal(invoice_totals_add(&t, INVOICE_FEE, 1), -1);
+	assert_memory_equal(&t, &before, sizeof(t));
+	invoice_totals_init(&t);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, INT64_MIN + 1), 0);
+	/* -(2^63 - 1) - 2 does not fit. */
+	assert_int_equal(invoice_totals_add(&t, INVOICE_PAYMENT, 2), -1);
+	assert_int_equal(t.sum[INVOICE_PAYMENT], 0);
+}
+
+static void
+test_invoice_totals_bad_kind(void **state)
+{
+	struct invoice_totals	t, before;
+
+	(void)state;
+	invoice_totals_init(&t);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, 5), 0);
+	before = t;
+	assert_int_equal(invoice_totals_add(&t, INVOICE_KIND__MAX, 5), -1);
+	assert_int_equal(invoice_totals_add(&t, (enum invoice_kind)-1, 5), -1);
+	assert_memory_equal(&t, &before, sizeof(t));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_invoice_kind_names),
+		cmocka_unit_test(test_invoice_kind_parse),
+		cmocka_unit_test(test_invoice_kind_parse_bad),
+		cmocka_unit_test(test_invoice_totals_balance),
+		cmocka_unit_test(test_invoice_totals_credit),
+		cmocka_unit_test(test_invoice_totals_overflow),
+		cmocka_unit_test(test_invoice_totals_bad_kind),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
