@@ -17,13 +17,14 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct view *v)
 {
 	struct mustache_error	 err;
-	struct buf		 text, msg, sealed;
-	struct mail		 m;
+	struct buf		 text, html, msg, sealed;
+	struct mail		 m = { 0 };
 	char			 subject[256];
 	const char		*p[5];
 	int			 rc = -1;
 
 	buf_init(&text, OUTBOX_MAX_MESSAGE);
+	buf_init(&html, OUTBOX_MAX_MESSAGE);
 	buf_init(&msg, OUTBOX_MAX_MESSAGE);
 	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
 	if (mustache_render(templates, om->template, v, MUSTACHE_TEXT, &text,
@@ -32,6 +33,16 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
 		    err.column, err.message);
 		goto out;
 	}
+	if (om->html_template != NULL && mustache_render(templates,
+	    om->html_template, v, MUSTACHE_HTML, &html, &err) == -1) {
+		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
+		    err.column, err.message);
+		goto out;
+	}
+	m.html = om->html_template != NULL ? buf_str(&html) : NULL;
+	m.unsubscribe_url = om->unsubscribe_url;
+	m.unsubscribe_mailto = om->unsubscribe_mailto;
+	m.image = om->image;
 	m.from = cfg->mail_from;
 	m.to = om->to;
 	m.to_name = om->to_name;
@@ -58,6 +69,7 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
 	rc = 0;
 out:
 	buf_free(&text);
+	buf_free(&html);
 	buf_free(&msg);
 	buf_free(&sealed);
 	return rc;

@@ -15,6 +15,7 @@
  */
 struct config;
 struct db;
+struct mail_image;
 struct mustache_set;
 struct view;
 
@@ -26,6 +27,13 @@ struct outbox_mail {
 	const char	*to_name;	/* display name; may be NULL */
 	const char	*kind;		/* "plan.confirm", ... */
 	const char	*invoice_id;	/* may be NULL */
+	/* Optional: an HTML alternative rendered with HTML escaping from its
+	 * own template ("mail/reminder_html"), the List-Unsubscribe URIs and
+	 * an inline image (mail.h). NULL when unused. */
+	const char	*html_template;
+	const char	*unsubscribe_url;
+	const char	*unsubscribe_mailto;
+	const struct mail_image *image;
 };
 
 /*
