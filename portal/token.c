@@ -8,6 +8,7 @@
 static const char *const contexts[TOKEN_KIND__MAX] = {
 	[TOKEN_LINK] = "linkhash",
 	[TOKEN_SESSION] = "sesshash",
+	[TOKEN_UNSUBSCRIBE] = "unsbhash",
 };
 static const char csrf_context[] = "csrfauth";
 

@@ -5,8 +5,8 @@
 #include <stddef.h>
 
 /*
- * Secrets handed to browsers: link tokens, staff session ids and CSRF
- * tokens, all derived from the server secret with libsodium.
+ * Secrets handed to browsers: link tokens, staff session ids, unsubscribe
+ * tokens and CSRF tokens, all derived from the server secret with libsodium.
  *
  * A token is 32 random bytes, base64url without padding (43 characters).
  * The database keeps only a keyed BLAKE2b hash of it, so a dump of the
@@ -21,6 +21,7 @@
 enum token_kind {
 	TOKEN_LINK,
 	TOKEN_SESSION,
+	TOKEN_UNSUBSCRIBE,	/* /u/{token}: opt out of reminder emails */
 	TOKEN_KIND__MAX
 };
 

@@ -208,15 +208,19 @@ static void
 test_token_hash_differs(void **state)
 {
 	char	link[TOKEN_HASH_HEX], sess[TOKEN_HASH_HEX], h[TOKEN_HASH_HEX];
-	char	t2[TOKEN_LEN + 1];
+	char	unsub[TOKEN_HASH_HEX], t2[TOKEN_LEN + 1];
 
 	(void)state;
 	assert_int_equal(token_hash(secret, TOKEN_LINK, tok, link), 0);
 	assert_int_equal(token_hash(secret, TOKEN_SESSION, tok, sess), 0);
+	assert_int_equal(token_hash(secret, TOKEN_UNSUBSCRIBE, tok, unsub), 0);
 	assert_hash_shape(link);
 	assert_hash_shape(sess);
-	/* Per kind: a session id never works as a link. */
+	assert_hash_shape(unsub);
+	/* Per kind: a session id or unsubscribe token never works as a link. */
 	assert_string_not_equal(link, sess);
+	assert_string_not_equal(link, unsub);
+	assert_string_not_equal(sess, unsub);
 	/* Per secret. */
 	assert_int_equal(token_hash(other, TOKEN_LINK, tok, h), 0);
 	assert_string_not_equal(h, link);
