@@ -51,6 +51,8 @@ expect_eq "each checked password is audited as a failure, no more" "$checked" \
 signin race@example.com "race victim pass"
 expect_status 429 "the right password from the same address waits too"
 expect_body "Too many attempts" "and the page says so"
+signin race@example.com "race victim pass" 127.0.0.8
+expect_status 303 "the refused attempts added nothing to the account's ceiling (12): from elsewhere it signs in"
 
 # 2. An attacker at 127.0.0.2 locks only itself out: the real user at
 # 127.0.0.1 still signs in, while the attacker is refused even the right
