@@ -289,12 +289,12 @@ record_failure(struct ctx *c, const char *action, const char *staff_id,
 /*
  * A new session row and cookie for staff user id, in one transaction that
  * also clears the pair's and the codes' counts and deletes the challenge
- * (its hash, or NULL after a password alone); how ("recovery" or NULL) is
- * audited. 0 or -1.
+ * (its hash, or NULL after a password alone); the use of a recovery code
+ * is audited with it. 0 or -1.
  */
 static int
 start_session(struct ctx *c, const char *id, const char *email,
-    const char *challenge_hash, const char *how)
+    const char *challenge_hash, bool recovery)
 {
 	struct staff_session	 s;
 	char			 token[TOKEN_LEN + 1], hours[16], idle[16], w[16];
@@ -316,7 +316,7 @@ start_session(struct ctx *c, const char *id, const char *email,
 	    db_do(c->db, SQL_LOGIN_THROTTLE_CLEAR, clear, 3) == -1 ||
 	    (challenge_hash != NULL &&
 	    db_do(c->db, SQL_CHALLENGE_DELETE, &challenge_hash, 1) == -1) ||
-	    (how != NULL && staff_audit(c, &s, "staff.recovery_code_used", NULL,
+	    (recovery && staff_audit(c, &s, "staff.recovery_code_used", NULL,
 	    email) == -1) ||
 	    staff_audit(c, &s, "staff.login", NULL, email) == -1 ||
 	    db_commit(c->db) == -1)
@@ -424,7 +424,7 @@ staff_login_post(struct ctx *c)
 		render_login(c, 403, f[L_EMAIL], "error_no_totp");
 		return;
 	}
-	if (start_session(c, id, f[L_EMAIL], NULL, NULL) == 0)
+	if (start_session(c, id, f[L_EMAIL], NULL, false) == 0)
 		return;
 fail:
 	page_db_error(c);
@@ -542,7 +542,7 @@ staff_login_code_post(struct ctx *c)
 		render_code(c, 403, pre, false, "error_code");
 		return;
 	}
-	if (start_session(c, id, email, hash, recovery ? "recovery" : NULL) == 0)
+	if (start_session(c, id, email, hash, recovery) == 0)
 		return;
 fail:
 	db_res_free(ch);
