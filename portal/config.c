@@ -72,6 +72,11 @@ static const struct key keys[] = {
 	I("session_idle_minutes", session_idle_minutes, 1, 24 * 60),
 	I("session_max_hours", session_max_hours, 1, 24 * 30),
 	B("cookie_secure", cookie_secure),
+	I("login_window_minutes", login_window_minutes, 1, 24 * 60),
+	I("login_limit_pair", login_limit_pair, 1, 1000),
+	I("login_limit_address", login_limit_address, 1, 100000),
+	I("login_limit_account", login_limit_account, 1, 100000),
+	B("staff_totp_required", staff_totp_required),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -92,6 +97,11 @@ config_defaults(struct config *c)
 	c->session_idle_minutes = 30;
 	c->session_max_hours = 12;
 	c->cookie_secure = true;
+	c->login_window_minutes = 15;
+	c->login_limit_pair = 5;
+	c->login_limit_address = 50;
+	c->login_limit_account = 100;
+	c->staff_totp_required = false;
 	(void)snprintf(c->database, sizeof(c->database), "dbname=settle");
 	(void)snprintf(c->admin_database, sizeof(c->admin_database), "dbname=settle");
 	(void)snprintf(c->socket, sizeof(c->socket), "/run/settle/portal.sock");

@@ -63,6 +63,12 @@ struct config {
 	int	session_idle_minutes;
 	int	session_max_hours;
 	bool	cookie_secure;			/* __Host- cookie needs HTTPS */
+	/* Sign-in attempts per window: one account from one address (and codes), per address, per account. */
+	int	login_window_minutes;
+	int	login_limit_pair;
+	int	login_limit_address;
+	int	login_limit_account;
+	bool	staff_totp_required;		/* refuse staff without TOTP */
 
 	struct config_text texts[CONFIG_MAX_TEXTS];	/* translated site texts */
 	int	ntexts;

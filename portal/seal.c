@@ -9,22 +9,39 @@
 #define SEAL_CONTEXT	"outboxky"	/* crypto_kdf context: 8 bytes */
 #define SEAL_MAX	(4 * 1024 * 1024)
 
+/* The key for context (crypto_kdf: exactly 8 characters); 0 or -1. */
 static int
-derive(const unsigned char *secret, unsigned char key[crypto_secretbox_KEYBYTES])
+derive(const unsigned char *secret, const char *context,
+    unsigned char key[crypto_secretbox_KEYBYTES])
 {
+	if (context == NULL || strlen(context) != crypto_kdf_CONTEXTBYTES)
+		return -1;
 	return crypto_kdf_derive_from_key(key, crypto_secretbox_KEYBYTES, 1,
-	    SEAL_CONTEXT, secret);
+	    context, secret);
 }
 
 int
 seal_text(const unsigned char *secret, const char *in, size_t n, struct buf *out)
+{
+	return seal_text_as(secret, SEAL_CONTEXT, in, n, out);
+}
+
+int
+seal_open(const unsigned char *secret, const char *s, struct buf *out)
+{
+	return seal_open_as(secret, SEAL_CONTEXT, s, out);
+}
+
+int
+seal_text_as(const unsigned char *secret, const char *context, const char *in,
+    size_t n, struct buf *out)
 {
 	unsigned char	 key[crypto_secretbox_KEYBYTES];
 	unsigned char	*box = NULL;
 	size_t		 boxlen, b64len;
 	int		 rc = -1;
 
-	if (n > SEAL_MAX || derive(secret, key) != 0)
+	if (n > SEAL_MAX || derive(secret, context, key) != 0)
 		goto out;
 	boxlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
 	if ((box = sodium_malloc(boxlen)) == NULL)
@@ -47,7 +64,8 @@ out:
 }
 
 int
-seal_open(const unsigned char *secret, const char *s, struct buf *out)
+seal_open_as(const unsigned char *secret, const char *context, const char *s,
+    struct buf *out)
 {
 	unsigned char	 key[crypto_secretbox_KEYBYTES];
 	unsigned char	*box = NULL;
@@ -58,7 +76,7 @@ seal_open(const unsigned char *secret, const char *s, struct buf *out)
 		return -1;
 	s += sizeof(SEAL_PREFIX) - 1;
 	slen = strlen(s);
-	if (slen > SEAL_MAX * 2 || derive(secret, key) != 0)
+	if (slen > SEAL_MAX * 2 || derive(secret, context, key) != 0)
 		goto out;
 	if ((box = sodium_malloc(slen)) == NULL ||
 	    sodium_base642bin(box, slen, s, slen, NULL, &boxlen, NULL,

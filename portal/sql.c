@@ -187,19 +187,43 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO staff_users (email, name, password_hash) "
 	    "VALUES ($1, $2, $3) RETURNING id" },
 	[SQL_STAFF_BY_EMAIL] = { "staff_by_email", SQL_SHAPE_CREDENTIALS,
-	    "SELECT id, password_hash FROM staff_users "
+	    "SELECT id, password_hash, EXISTS (SELECT 1 FROM staff_totp t "
+	    "WHERE t.staff_id = staff_users.id) AS totp FROM staff_users "
 	    "WHERE lower(email) = lower($1) AND NOT disabled" },
-	/* Recent failures for this account ($1) and this address ($2). */
-	[SQL_LOGIN_FAILURES] = { "login_failures", SQL_SHAPE_FAILURES,
-	    "SELECT (SELECT count(*) FROM login_failures WHERE lower(email) = "
-	    "lower($1) AND at > now() - interval '15 minutes') AS account, "
-	    "(SELECT count(*) FROM login_failures WHERE client_addr = $2 "
-	    "AND at > now() - interval '15 minutes') AS address" },
-	[SQL_LOGIN_FAILURE_ADD] = { "login_failure_add", NONE,
-	    "INSERT INTO login_failures (email, client_addr) VALUES ($1, $2)" },
-	[SQL_LOGIN_FAILURE_CLEAR] = { "login_failure_clear", NONE,
-	    "DELETE FROM login_failures WHERE lower(email) = lower($1) "
-	    "OR at < now() - interval '1 day'" },
+	/*
+	 * Counts an attempt before the password or code is checked, atomically
+	 * (sql/0009_signin.sql): $1 'pair' (password) or 'code', $2 email,
+	 * $3 address, $4 window (minutes), $5 limit of the pair or code,
+	 * $6 per address, $7 per account.
+	 */
+	[SQL_LOGIN_ATTEMPT] = { "login_attempt", SQL_SHAPE_ATTEMPT,
+	    "SELECT login_attempt($1, $2, $3, $4::int, $5::int, $6::int, $7::int) "
+	    "AS admitted" },
+	/* A full sign-in ($1 email from $2) clears that pair and the code count; old windows go. */
+	[SQL_LOGIN_THROTTLE_CLEAR] = { "login_throttle_clear", NONE,
+	    "DELETE FROM login_throttle WHERE (kind = 'pair' AND account = lower($1) "
+	    "AND address = $2) OR (kind = 'code' AND account = lower($1)) "
+	    "OR started_at < now() - make_interval(mins => $3::int)" },
+	/* $1 hash of the challenge id, $2 staff, $3 lifetime (minutes), $4 address */
+	[SQL_CHALLENGE_INSERT] = { "challenge_insert", NONE,
+	    "INSERT INTO staff_login_challenges (id_hash, staff_id, expires_at, "
+	    "client_addr) VALUES ($1, $2, now() + make_interval(mins => $3::int), $4)" },
+	[SQL_CHALLENGE_GET] = { "challenge_get", SQL_SHAPE_CHALLENGE,
+	    "SELECT c.staff_id, u.email, t.secret_sealed AS secret, t.last_step "
+	    "FROM staff_login_challenges c JOIN staff_users u ON u.id = c.staff_id "
+	    "JOIN staff_totp t ON t.staff_id = c.staff_id "
+	    "WHERE c.id_hash = $1 AND c.expires_at > now() AND NOT u.disabled" },
+	/* The challenge $1, and every expired one. */
+	[SQL_CHALLENGE_DELETE] = { "challenge_delete", NONE,
+	    "DELETE FROM staff_login_challenges WHERE id_hash = $1 "
+	    "OR expires_at <= now()" },
+	/* Step $2 of staff $1 used, if it comes after the last one: a code works once. */
+	[SQL_TOTP_USE_STEP] = { "totp_use_step", SQL_SHAPE_KEY,
+	    "UPDATE staff_totp SET last_step = $2 WHERE staff_id = $1 "
+	    "AND last_step < $2 RETURNING staff_id AS id" },
+	[SQL_RECOVERY_USE] = { "recovery_use", SQL_SHAPE_KEY,
+	    "UPDATE staff_recovery_codes SET used_at = now() WHERE staff_id = $1 "
+	    "AND code_hash = $2 AND used_at IS NULL RETURNING staff_id AS id" },
 	/* $1 hash of the session id, $2 staff, $3 absolute lifetime (hours), $4 address */
 	[SQL_SESSION_INSERT] = { "session_insert", NONE,
 	    "INSERT INTO staff_sessions (id_hash, staff_id, expires_at, client_addr) "
@@ -304,6 +328,20 @@ static const struct statement statements[SQL__MAX] = {
 	 */
 	[SQL_CUSTOMER_LANGUAGE] = { "customer_language", NONE,
 	    "UPDATE customers SET language = $2 WHERE id = $1" },
+
+	/* portal-admin staff-totp and staff-totp-reset (issue 17). */
+	[SQL_STAFF_ID] = { "staff_id", SQL_SHAPE_KEY,
+	    "SELECT id FROM staff_users WHERE lower(email) = lower($1)" },
+	/* $1 staff, $2 the sealed secret; a second enrolment is a unique violation. */
+	[SQL_TOTP_ENROL] = { "totp_enrol", NONE,
+	    "INSERT INTO staff_totp (staff_id, secret_sealed) VALUES ($1, $2)" },
+	[SQL_RECOVERY_ADD] = { "recovery_add", NONE,
+	    "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)" },
+	/* Forgets staff $1's secret, recovery codes and waiting sign-ins; a row if enrolled. */
+	[SQL_TOTP_RESET] = { "totp_reset", SQL_SHAPE_KEY,
+	    "WITH codes AS (DELETE FROM staff_recovery_codes WHERE staff_id = $1), "
+	    "waiting AS (DELETE FROM staff_login_challenges WHERE staff_id = $1) "
+	    "DELETE FROM staff_totp WHERE staff_id = $1 RETURNING staff_id AS id" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,

@@ -78,9 +78,13 @@ enum sql_query {
 	/* staff */
 	SQL_STAFF_ADD,
 	SQL_STAFF_BY_EMAIL,
-	SQL_LOGIN_FAILURES,
-	SQL_LOGIN_FAILURE_ADD,
-	SQL_LOGIN_FAILURE_CLEAR,
+	SQL_LOGIN_ATTEMPT,
+	SQL_LOGIN_THROTTLE_CLEAR,
+	SQL_CHALLENGE_INSERT,
+	SQL_CHALLENGE_GET,
+	SQL_CHALLENGE_DELETE,
+	SQL_TOTP_USE_STEP,
+	SQL_RECOVERY_USE,
 	SQL_SESSION_INSERT,
 	SQL_SESSION_TOUCH,
 	SQL_SESSION_DELETE,
@@ -103,6 +107,11 @@ enum sql_query {
 	SQL_STAFF_TIMELINE,
 	/* languages (issue 12) */
 	SQL_CUSTOMER_LANGUAGE,
+	/* portal-admin staff-totp, staff-totp-reset (issue 17) */
+	SQL_STAFF_ID,
+	SQL_TOTP_ENROL,
+	SQL_RECOVERY_ADD,
+	SQL_TOTP_RESET,
 	/* portal-notify */
 	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
@@ -197,11 +206,17 @@ enum sql_type {
 /* Staff sign-in and sessions. */
 #define SQL_COLS_CREDENTIALS(C) \
 	C(CREDENTIALS_ID,		"id",			INT) \
-	C(CREDENTIALS_PASSWORD_HASH,	"password_hash",	TEXT)
-/* Recent sign-in failures for the account and for the address. */
-#define SQL_COLS_FAILURES(C) \
-	C(FAILURES_ACCOUNT,		"account",		INT) \
-	C(FAILURES_ADDRESS,		"address",		INT)
+	C(CREDENTIALS_PASSWORD_HASH,	"password_hash",	TEXT) \
+	C(CREDENTIALS_TOTP,		"totp",			BOOL)
+/* Whether a sign-in attempt may go ahead (it has been counted if so). */
+#define SQL_COLS_ATTEMPT(C) \
+	C(ATTEMPT_ADMITTED,		"admitted",		BOOL)
+/* A password that was right, waiting for its TOTP code. */
+#define SQL_COLS_CHALLENGE(C) \
+	C(CHALLENGE_STAFF_ID,		"staff_id",		INT) \
+	C(CHALLENGE_EMAIL,		"email",		TEXT) \
+	C(CHALLENGE_SECRET,		"secret",		TEXT) \
+	C(CHALLENGE_LAST_STEP,		"last_step",		INT)
 #define SQL_COLS_SESSION(C) \
 	C(SESSION_ID,			"id",			INT) \
 	C(SESSION_NAME,			"name",			TEXT) \
@@ -319,7 +334,7 @@ enum sql_type {
 	S(FLAG) S(COUNT) S(KEY) \
 	S(CUSTOMER) S(IMPORTED) \
 	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) \
-	S(CREDENTIALS) S(FAILURES) S(SESSION) \
+	S(CREDENTIALS) S(ATTEMPT) S(CHALLENGE) S(SESSION) \
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "seal.h"
 #include "totp.h"
 #include "utf8.h"
 
@@ -19,6 +20,7 @@
 static const char base32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /* crypto_kdf contexts are exactly 8 bytes. */
 static const char recovery_context[] = "totprcvr";
+static const char seal_context[] = "totpseal";
 
 void
 totp_secret_new(unsigned char secret[TOTP_SECRET_BYTES])
@@ -87,6 +89,16 @@ code_digits(const char *code, char out[TOTP_DIGITS + 1])
 	}
 	out[n] = '\0';
 	return n == TOTP_DIGITS ? 0 : -1;
+}
+
+bool
+totp_is_code(const char *given)
+{
+	char	 d[TOTP_DIGITS + 1];
+	bool	 yes = code_digits(given, d) == 0;
+
+	sodium_memzero(d, sizeof(d));
+	return yes;
 }
 
 int
@@ -286,4 +298,35 @@ totp_recovery_find(const unsigned char *server_secret, const char *user,
 		    0 && found == -1)
 			found = (int)i;
 	return found;
+}
+
+int
+totp_secret_seal(const unsigned char *server_secret,
+    const unsigned char secret[TOTP_SECRET_BYTES], struct buf *out)
+{
+	if (server_secret == NULL || secret == NULL || out == NULL)
+		return -1;
+	return seal_text_as(server_secret, seal_context, (const char *)secret,
+	    TOTP_SECRET_BYTES, out);
+}
+
+int
+totp_secret_open(const unsigned char *server_secret, const char *sealed,
+    unsigned char secret[TOTP_SECRET_BYTES])
+{
+	struct buf	 b;
+	int		 rc = -1;
+
+	buf_init(&b, 1024);
+	if (server_secret == NULL || sealed == NULL ||
+	    seal_open_as(server_secret, seal_context, sealed, &b) == -1 ||
+	    b.len != TOTP_SECRET_BYTES)
+		goto out;
+	memcpy(secret, b.data, TOTP_SECRET_BYTES);
+	rc = 0;
+out:
+	if (b.data != NULL)
+		sodium_memzero(b.data, b.cap);
+	buf_free(&b);
+	return rc;
 }

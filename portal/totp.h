@@ -41,6 +41,8 @@
 #define TOTP_RECOVERY_SIZE	12	/* "ABCDE-FGHIJ" + NUL */
 #define TOTP_RECOVERY_HASH_HEX	(2 + 64 + 1)	/* bytea hex "\x..." + NUL */
 
+struct buf;
+
 /* A new random secret. */
 void totp_secret_new(unsigned char secret[TOTP_SECRET_BYTES]);
 /* RFC 4648 base32 of len (1..64) secret bytes, upper case, no padding, into out; 0, or -1 (out "") when it does not fit. */
@@ -65,6 +67,14 @@ int totp_verify(const unsigned char *secret, size_t len, int64_t now,
  */
 int totp_uri(char *out, size_t outsz, const char *issuer, const char *account,
     const unsigned char *secret, size_t len);
+/* True when given is written like a TOTP code (six digits, spaces between them allowed), not a recovery code. */
+bool totp_is_code(const char *given);
+/* Appends secret sealed with a key derived from server_secret (seal.c, a context of its own) to out; 0 or -1. */
+int totp_secret_seal(const unsigned char *server_secret,
+    const unsigned char secret[TOTP_SECRET_BYTES], struct buf *out);
+/* The secret in sealed text made by totp_secret_seal(); 0, or -1 when it does not open with server_secret or is not a secret. */
+int totp_secret_open(const unsigned char *server_secret, const char *sealed,
+    unsigned char secret[TOTP_SECRET_BYTES]);
 /* TOTP_RECOVERY_CODES fresh codes, "ABCDE-FGHIJ", to show once. */
 void totp_recovery_new(char codes[TOTP_RECOVERY_CODES][TOTP_RECOVERY_SIZE]);
 /* The stored form of a recovery code for user (its id or email) as bytea hex; 0, or -1 when code is not one (see totp_recovery_find). */

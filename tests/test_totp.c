@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "totp.h"
 
 /* RFC 6238 appendix B: the SHA-1 key is the ASCII of "12345678901234567890". */
@@ -375,6 +376,49 @@ test_totp_recovery_find(void **state)
 	    -1);
 }
 
+/* The secret is stored sealed: not in plain, and only this server opens it. */
+static void
+test_totp_secret_seal(void **state)
+{
+	unsigned char	 secret[TOTP_SECRET_BYTES], back[TOTP_SECRET_BYTES];
+	unsigned char	 other[32];
+	char		 b32[TOTP_SECRET_B32_SIZE];
+	struct buf	 b;
+
+	(void)state;
+	buf_init(&b, 0);
+	totp_secret_new(secret);
+	assert_int_equal(totp_base32(secret, sizeof(secret), b32, sizeof(b32)), 0);
+	assert_int_equal(totp_secret_seal(server_secret, secret, &b), 0);
+	assert_true(strncmp(buf_str(&b), "s1:", 3) == 0);
+	assert_null(strstr(buf_str(&b), b32));
+	assert_null(memmem(b.data, b.len, secret, sizeof(secret)));
+	memset(back, 0, sizeof(back));
+	assert_int_equal(totp_secret_open(server_secret, buf_str(&b), back), 0);
+	assert_memory_equal(back, secret, sizeof(secret));
+	memset(other, 0x11, sizeof(other));
+	assert_int_equal(totp_secret_open(other, buf_str(&b), back), -1);
+	assert_int_equal(totp_secret_open(server_secret, "s1:AAAA", back), -1);
+	assert_int_equal(totp_secret_open(server_secret, buf_str(&b) + 1, back), -1);
+	assert_int_equal(totp_secret_open(server_secret, NULL, back), -1);
+	assert_int_equal(totp_secret_seal(NULL, secret, &b), -1);
+	buf_free(&b);
+}
+
+static void
+test_totp_is_code(void **state)
+{
+	(void)state;
+	assert_true(totp_is_code("123456"));
+	assert_true(totp_is_code("123 456"));
+	assert_false(totp_is_code("12345"));
+	assert_false(totp_is_code("1234567"));
+	assert_false(totp_is_code("ABCDE-FGHIJ"));
+	assert_false(totp_is_code(" 123456"));
+	assert_false(totp_is_code(""));
+	assert_false(totp_is_code(NULL));
+}
+
 int
 main(void)
 {
@@ -390,6 +434,8 @@ main(void)
 		cmocka_unit_test(test_totp_recovery_new),
 		cmocka_unit_test(test_totp_recovery_hash),
 		cmocka_unit_test(test_totp_recovery_find),
+		cmocka_unit_test(test_totp_secret_seal),
+		cmocka_unit_test(test_totp_is_code),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

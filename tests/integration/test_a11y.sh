@@ -36,8 +36,13 @@ if ! "$ROOT/scripts/stack.sh" start "$VAR" --port "$PORT" --fast --exempt > "$T/
 fi
 sed -n 's|^  \(INV-[^ ]*\)  \(http://.*\)$|\1 \2|p' "$T/demo.log" > "$T/links"
 printf '%s\n%s\n' demo@northwind.example "$(cat "$VAR/staff-password")" > "$T/staff"
+# A second staff user enrolled in TOTP, for the code form.
+echo "a11y code form password" | admin staff-add code@northwind.example "Cora Code" > /dev/null &&
+	admin staff-totp code@northwind.example > /dev/null ||
+	not_ok "a staff user enrolled in TOTP for the code form"
+printf '%s\n%s\n' code@northwind.example "a11y code form password" > "$T/staff-totp"
 
-SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff \
+SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp \
 SETTLE_ERRORS=$VAR/errors CHROMIUM=$CHROMIUM \
 SETTLE_DB_STOP="'$ROOT/scripts/stack.sh' pg-stop '$VAR'" \
 	timeout 300 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
