@@ -166,8 +166,8 @@ queue_query(struct ctx *c, const char **status, long *page, const char **q)
 	};
 	const char	*f[3], *bad;
 
-	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad,
-	    NULL) != FORM_OK)
+	if (c->req.query_bad || form_check(c->req.query, c->req.nquery, fields,
+	    3, f, &bad, NULL) != FORM_OK)
 		return false;
 	if (f[0][0] != '\0' && form_choice(f[0], hardship_statuses) < 0)
 		return false;
