@@ -16,6 +16,29 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
+/*
+ * The same invoice, read without noting a use: for HEAD requests (link
+ * scanners, previews), which are no view. It takes debtor_open's
+ * parameters; $2 and $3 are unused (num_nulls is always >= 0).
+ */
+#define DEBTOR_PEEK_SQL \
+    "WITH l AS (SELECT id, invoice_id FROM links WHERE token_hash = $1 " \
+    "AND revoked_at IS NULL AND expires_at > now() " \
+    "AND num_nulls($2::text, $3::text) >= 0) " \
+    "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
+    "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
+    "c.id AS customer_id " \
+    "FROM l JOIN invoices i ON i.id = l.invoice_id " \
+    "JOIN customers c ON c.id = i.customer_id"
+
+/*
+ * A LIKE pattern matching any text that contains parameter P literally:
+ * its \, % and _ escaped (backslash is LIKE's default escape).
+ */
+#define LIKE_WITHIN(P) \
+    "('%' || replace(replace(replace(" P "::text, '\\', '\\\\'), '%', " \
+    "'\\%'), '_', '\\_') || '%')"
+
 /* An invoice's lines, fees and payments, one row each (shape ITEM). */
 #define ITEMS_SQL(ID) \
     "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
@@ -128,6 +151,7 @@ static const struct statement statements[SQL__MAX] = {
 	 * the same path and return no row.
 	 */
 	[SQL_DEBTOR_OPEN] = { "debtor_open", SQL_SHAPE_OPENED, DEBTOR_OPEN_SQL },
+	[SQL_DEBTOR_PEEK] = { "debtor_peek", SQL_SHAPE_OPENED, DEBTOR_PEEK_SQL },
 	/* The same, locking the invoice row: changes to one invoice queue up. */
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
 	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
@@ -236,7 +260,8 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_SEARCH] = { "search", SQL_SHAPE_MATCH,
 	    "SELECT i.number, c.name AS customer, i.issued, i.due FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id "
-	    "WHERE i.number ILIKE '%' || $1 || '%' OR c.name ILIKE '%' || $1 || '%' "
+	    "WHERE i.number ILIKE " LIKE_WITHIN("$1") " "
+	    "OR c.name ILIKE " LIKE_WITHIN("$1") " "
 	    "ORDER BY i.due DESC, i.number LIMIT 50" },
 	[SQL_HARDSHIP_GET] = { "hardship_get", SQL_SHAPE_REQUEST,
 	    "SELECT h.id, i.number, c.name AS customer, c.email, h.category, "

@@ -96,6 +96,24 @@ views=$(sql "SELECT count(*) FROM audit_events a JOIN invoices i ON i.id = a.inv
 expect_eq "the view was audited with link and address" 1 "$views"
 check "the link's last use is recorded" test -n "$(sql "SELECT last_used_at FROM links l JOIN invoices i ON i.id = l.invoice_id WHERE i.number = 'T-100'")"
 
+# Issue 17: decorated links open the page; a HEAD (a link scanner) is no view.
+http GET "$p100?utm_source=x&p=50%"
+expect_status 200 "an undecodable query on the invoice page is ignored (200, not 400)"
+expect_body "Invoice T-100" "and the page is the invoice"
+http GET "$p100?utm_source=newsletter&utm_medium=email"
+expect_status 200 "an unknown query on the invoice page is ignored"
+http GET "$p100/plan?x=%FF"
+expect_status 200 "an undecodable query on the plan page is ignored"
+views_before=$(sql "SELECT count(*) FROM audit_events WHERE action LIKE '%.viewed'")
+sql "UPDATE links SET last_used_at = NULL" > /dev/null
+http HEAD "$p200" -I
+expect_status 200 "a HEAD on a link is answered"
+http HEAD "$p200/hardship" -I
+expect_eq "a HEAD writes no audit row" "$views_before" "$(sql "SELECT count(*) FROM audit_events WHERE action LIKE '%.viewed'")"
+expect_eq "and does not mark the link used" "" "$(sql "SELECT last_used_at FROM links WHERE last_used_at IS NOT NULL")"
+http GET "$p200"
+expect_eq "a GET after it is a view" "$((views_before + 1))" "$(sql "SELECT count(*) FROM audit_events WHERE action LIKE '%.viewed'")"
+
 # Revoked, expired and unknown tokens: the same 404 page.
 http GET /i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
 expect_status 404 "an unknown token is 404"
