@@ -181,6 +181,20 @@ printf '%s\n%s\n%s\n' "$header" "$big" "$big" > "$T/bad.csv"
 bad "an invoice whose total would overflow is refused" "bad.csv:3: amount: makes the invoice's total too large"
 printf 'invoice,customer\n' > "$T/bad.csv"
 bad "a wrong header names the column" "bad.csv:1: customer: unknown column"
+# Issue 17: what would break a later mail is refused at import.
+printf '%s\n%s\n%s\n' "$header" "$row_ok" "N-3,K-7,Colon,a:b@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/bad.csv"
+bad "an address like a:b@example.com is refused, naming line 3" "bad.csv:3: email: is not an email address"
+n33=$(head -c 33 /dev/zero | tr '\0' '7')
+printf '%s\n%s\n%s\n' "$header" "$row_ok" "$n33,K-7,Long Number,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/bad.csv"
+bad "a 33-character invoice number is refused, naming line 3" "bad.csv:3: invoice: must be 1 to 32 characters"
+name101=$(head -c 101 /dev/zero | tr '\0' 'n')
+printf '%s\n%s\n%s\n' "$header" "$row_ok" "N-4,K-6,$name101,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/bad.csv"
+bad "a 101-character customer name is refused, naming line 3" "bad.csv:3: customer_name: must be 1 to 100 characters"
+name100=$(printf 'é%.0s' $(seq 1 100))
+printf '%s\n%s\n' "$header" "N-5,K-5,$name100,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/long.csv"
+out=$(admin import "$T/long.csv" 2>&1)
+expect_eq "100 characters (200 bytes) of name are within the limit" "$T/long.csv: 1 invoices created, 0 updated, 0 unchanged" "$out"
+count=$(sql "SELECT count(*) FROM invoices")
 expect_eq "no bad file imported anything" "$count" "$(sql "SELECT count(*) FROM invoices")"
 expect_eq "N-1 from the good first rows was not imported either" "0" \
 	"$(sql "SELECT count(*) FROM invoices WHERE number = 'N-1'")"
