@@ -79,6 +79,7 @@ test_config_defaults(void **state)
 	assert_int_equal(C.session_max_hours, 12);
 	assert_true(C.cookie_secure);
 	assert_false(C.trust_forwarded_for);
+	assert_int_equal(C.hardship_notes_per_hour, 10);
 	assert_false(C.plan_mail_staff);
 	assert_string_equal(C.database, "dbname=settle");
 	assert_string_equal(C.socket, "/run/settle/portal.sock");
@@ -296,6 +297,10 @@ test_config_int_range(void **state)
 	assert_int_equal(C.max_body, 1024);
 	parse_ok_s("workers = 007");
 	assert_int_equal(C.workers, 7);
+	parse_ok_s("hardship_notes_per_hour = 1000");
+	assert_int_equal(C.hardship_notes_per_hour, 1000);
+	parse_bad_s("hardship_notes_per_hour = 0",
+	    "line 1: number missing or out of range");
 
 	parse_bad_s("workers = 0", "line 1: number missing or out of range");
 	parse_bad_s("workers = 257", "line 1: number missing or out of range");

@@ -193,7 +193,7 @@ bad "a 101-character customer name is refused, naming line 3" "bad.csv:3: custom
 name100=$(printf 'é%.0s' $(seq 1 100))
 printf '%s\n%s\n' "$header" "N-5,K-5,$name100,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/long.csv"
 out=$(admin import "$T/long.csv" 2>&1)
-expect_eq "100 characters (200 bytes) of name are within the limit" "$T/long.csv: 1 invoices created, 0 updated, 0 unchanged" "$out"
+expect_eq "100 characters (200 bytes) of name are within the limit" "$T/long.csv: 1 invoice created, 0 updated, 0 unchanged" "$out"
 count=$(sql "SELECT count(*) FROM invoices")
 expect_eq "no bad file imported anything" "$count" "$(sql "SELECT count(*) FROM invoices")"
 expect_eq "N-1 from the good first rows was not imported either" "0" \
