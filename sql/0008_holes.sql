@@ -77,6 +77,10 @@ ALTER TABLE hardship_requests
 		CHECK (octet_length(phone) <= 40);
 ALTER TABLE hardship_notes
 	ADD CONSTRAINT hardship_notes_note_length CHECK (char_length(note) <= 4000);
+-- The language form (POST /i/{token}/language) stores a tag of ours; the
+-- import allows 15 characters.
+ALTER TABLE customers
+	ADD CONSTRAINT customers_language_length CHECK (char_length(language) <= 15);
 
 -- The web role: follow-ups, form ids, pacing, and a pending digest mail
 -- rewritten with each new follow-up.

@@ -350,6 +350,8 @@ check "a 4001-character message is refused by the database" \
 	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"UPDATE hardship_requests SET message = '$long4001' WHERE id = (SELECT max(id) FROM hardship_requests)\" 2>&1 | grep -q hardship_requests_message_length"
 check "a 41-byte phone is refused by the database" \
 	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"UPDATE hardship_requests SET phone = '$(head -c 41 /dev/zero | tr '\0' '1')' WHERE id = (SELECT max(id) FROM hardship_requests)\" 2>&1 | grep -q hardship_requests_phone_length"
+check "a 16-character language tag is refused by the database" \
+	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"UPDATE customers SET language = 'abcdefghijklmnop' WHERE ref = 'HC-3'\" 2>&1 | grep -q customers_language_length"
 check "a 4001-character follow-up is refused by the database" \
 	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"INSERT INTO hardship_followups (request_id, category, message, contact_method, callback_date, callback_window) SELECT id, 'other', '$long4001', 'email', callback_date, callback_window FROM hardship_requests LIMIT 1\" 2>&1 | grep -q hardship_followups_message_check"
 finish
