@@ -241,6 +241,21 @@ expect_status 409 "reopening a request while the invoice has another open is 409
 expect_body "This invoice has another open hardship request" "and says why"
 expect_body ">Reopening.</textarea>" "with the note kept"
 expect_eq "and nothing is written" "resolved|$notes_before" "$(sql "SELECT status, (SELECT count(*) FROM hardship_notes) FROM hardship_requests WHERE id = $id")"
+# A further note from the debtor is a follow-up: on the request and in the history.
+open_id=$(sql "SELECT id FROM hardship_requests WHERE status <> 'resolved'")
+pf=$(link_path S-1)
+cf=$(curl -s "$BASE$pf/hardship" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+http POST "$pf/hardship" --data-urlencode "csrf=$cf" --data-urlencode "category=illness" \
+	--data-urlencode "message=Also, I am in hospital until Monday." --data-urlencode "contact=phone" \
+	--data-urlencode "phone=+44 7700 900456" --data-urlencode "callback_date=$first" --data-urlencode "callback_window=afternoon"
+expect_status 303 "a further note while a request is open is accepted"
+http GET "/staff/hardship/$open_id" -H "Cookie: $(cookie)"
+expect_body "Follow-up notes from the debtor" "the request page lists the follow-ups"
+expect_body "Also, I am in hospital until Monday." "with the debtor's words"
+expect_body "by phone: +44 7700 900456" "and the new phone number"
+http GET /staff/invoices/S-1 -H "Cookie: $(cookie)"
+expect_body "1 follow-up note" "the invoice history counts it on the request"
+expect_body "Debtor sent a follow-up note (request $open_id" "and the timeline has it"
 
 # Sessions expire when idle and at their end; sign-out deletes the row.
 sql "UPDATE staff_sessions SET last_seen_at = now() - interval '31 minutes'" > /dev/null
