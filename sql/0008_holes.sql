@@ -59,6 +59,8 @@ CREATE UNIQUE INDEX hardship_one_open ON hardship_requests (invoice_id)
 
 -- One-time form ids: each form we show carries a random id; a form posted
 -- twice (a double click, a replay) finds its id here and adds nothing.
+-- XXX nothing purges old rows yet; a row older than the longest link
+-- lifetime (link_days) can never match a form that still works.
 CREATE TABLE form_uses (
 	form_id		text PRIMARY KEY CHECK (char_length(form_id) BETWEEN 16 AND 64),
 	purpose		text NOT NULL,
