@@ -51,6 +51,7 @@ static const struct key keys[] = {
 	I("link_days", link_days, 1, 365),
 	I("max_body", max_body, 1024, 1024 * 1024),
 	B("trust_forwarded_for", trust_forwarded_for),
+	I("hardship_notes_per_hour", hardship_notes_per_hour, 1, 1000),
 	S("sendmail", sendmail),
 	I("sendmail_timeout", sendmail_timeout, 1, 3600),
 	I("notify_poll", notify_poll, 1, 3600),
@@ -89,6 +90,7 @@ config_defaults(struct config *c)
 	c->workers = 4;
 	c->link_days = 30;
 	c->max_body = 64 * 1024;
+	c->hardship_notes_per_hour = 10;
 	c->sendmail_timeout = 30;
 	c->notify_poll = 5;
 	c->retry_base = 5;

@@ -39,6 +39,7 @@ struct config {
 	int	link_days;			/* link lifetime */
 	int	max_body;			/* request body cap, bytes */
 	bool	trust_forwarded_for;		/* use X-Forwarded-For from nginx */
+	int	hardship_notes_per_hour;	/* per link; then 429 */
 
 	char	sendmail[CONFIG_STR_MAX];	/* program and arguments */
 	int	sendmail_timeout;		/* seconds */

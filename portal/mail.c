@@ -52,17 +52,6 @@ is_ascii(const char *s)
 	return true;
 }
 
-/* Length of the longest prefix of s, at most max bytes, ending on a character. */
-static size_t
-utf8_prefix(const char *s, size_t len, size_t max)
-{
-	size_t	n = len < max ? len : max;
-
-	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 /* RFC 2047 "B" encoded words, folded onto continuation lines. */
 static int
 put_encoded(struct buf *out, const char *s)

@@ -16,6 +16,29 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
+/*
+ * The same invoice, read without noting a use: for HEAD requests (link
+ * scanners, previews), which are no view. It takes debtor_open's
+ * parameters; $2 and $3 are unused (num_nulls is always >= 0).
+ */
+#define DEBTOR_PEEK_SQL \
+    "WITH l AS (SELECT id, invoice_id FROM links WHERE token_hash = $1 " \
+    "AND revoked_at IS NULL AND expires_at > now() " \
+    "AND num_nulls($2::text, $3::text) >= 0) " \
+    "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
+    "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
+    "c.id AS customer_id " \
+    "FROM l JOIN invoices i ON i.id = l.invoice_id " \
+    "JOIN customers c ON c.id = i.customer_id"
+
+/*
+ * A LIKE pattern matching any text that contains parameter P literally:
+ * its \, % and _ escaped (backslash is LIKE's default escape).
+ */
+#define LIKE_WITHIN(P) \
+    "('%' || replace(replace(replace(" P "::text, '\\', '\\\\'), '%', " \
+    "'\\%'), '_', '\\_') || '%')"
+
 /* An invoice's lines, fees and payments, one row each (shape ITEM). */
 #define ITEMS_SQL(ID) \
     "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
@@ -128,6 +151,7 @@ static const struct statement statements[SQL__MAX] = {
 	 * the same path and return no row.
 	 */
 	[SQL_DEBTOR_OPEN] = { "debtor_open", SQL_SHAPE_OPENED, DEBTOR_OPEN_SQL },
+	[SQL_DEBTOR_PEEK] = { "debtor_peek", SQL_SHAPE_OPENED, DEBTOR_PEEK_SQL },
 	/* The same, locking the invoice row: changes to one invoice queue up. */
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
 	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
@@ -256,11 +280,15 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_QUEUE_STATUS] = { "queue_status", SQL_SHAPE_QUEUE, QUEUE_COLUMNS
 	    "WHERE h.status = $3 ORDER BY h.created_at DESC, h.id DESC "
 	    "LIMIT $1 OFFSET $2" },
-	/* Invoice number or customer name containing $1 (trigram indexes). */
+	/*
+	 * Invoice number or customer name containing $1 (trigram indexes),
+	 * taken literally: its \\, % and _ are escaped, so "%" finds a "%".
+	 */
 	[SQL_SEARCH] = { "search", SQL_SHAPE_MATCH,
 	    "SELECT i.number, c.name AS customer, i.issued, i.due FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id "
-	    "WHERE i.number ILIKE '%' || $1 || '%' OR c.name ILIKE '%' || $1 || '%' "
+	    "WHERE i.number ILIKE " LIKE_WITHIN("$1") " "
+	    "OR c.name ILIKE " LIKE_WITHIN("$1") " "
 	    "ORDER BY i.due DESC, i.number LIMIT 50" },
 	[SQL_HARDSHIP_GET] = { "hardship_get", SQL_SHAPE_REQUEST,
 	    "SELECT h.id, i.number, c.name AS customer, c.email, h.category, "
@@ -307,8 +335,10 @@ static const struct statement statements[SQL__MAX] = {
 	    "ORDER BY accepted_at DESC, id DESC" },
 	[SQL_STAFF_HARDSHIPS] = { "staff_hardships", SQL_SHAPE_HISTORY_REQUEST,
 	    "SELECT id, category, status, "
-	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received "
-	    "FROM hardship_requests WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC" },
+	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received, "
+	    "(SELECT count(*) FROM hardship_followups f WHERE f.request_id = h.id) "
+	    "AS followups FROM hardship_requests h WHERE invoice_id = $1 "
+	    "ORDER BY created_at DESC, id DESC" },
 	[SQL_STAFF_MESSAGES] = { "staff_messages", SQL_SHAPE_HISTORY_MESSAGE,
 	    "SELECT kind, recipient, subject, status, attempts, "
 	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS queued, "
@@ -343,10 +373,66 @@ static const struct statement statements[SQL__MAX] = {
 	    "waiting AS (DELETE FROM staff_login_challenges WHERE staff_id = $1) "
 	    "DELETE FROM staff_totp WHERE staff_id = $1 RETURNING staff_id AS id" },
 
-	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
-	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,
-	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "
-	    "VALUES ($1, $2, $3, $4, $5)" },
+	/*
+	 * A message for portal-notify; the trigger on outbox wakes it on commit.
+	 * $6 the hardship request it is about (or NULL), $7 when it may go
+	 * (NULL: now), $8 its status ('queued', or 'failed' when it could not
+	 * be composed: then $9 says why, for staff).
+	 */
+	[SQL_OUTBOX_INSERT] = { "outbox_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message, "
+	    "hardship_id, next_attempt_at, status, last_error) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), "
+	    "$8, $9) RETURNING id" },
+	/* A pending message rewritten (a digest with one more follow-up). */
+	[SQL_OUTBOX_REPLACE] = { "outbox_replace", NONE,
+	    "UPDATE outbox SET subject = $2, message = $3, status = $4, "
+	    "last_error = $5 WHERE id = $1 AND status = 'queued' AND attempts = 0" },
+
+	/*
+	 * Floods and replays (issue 17). A form's one-time id is used once: no
+	 * row back means the form was posted before.
+	 */
+	[SQL_FORM_USE] = { "form_use", SQL_SHAPE_FLAG,
+	    "INSERT INTO form_uses (form_id, purpose) VALUES ($1, $2) "
+	    "ON CONFLICT DO NOTHING RETURNING true AS value" },
+	/* Notes (requests and follow-ups) from link $1 of invoice $2 this hour. */
+	[SQL_HARDSHIP_RECENT] = { "hardship_recent", SQL_SHAPE_COUNT,
+	    "SELECT (SELECT count(*) FROM hardship_requests WHERE invoice_id = $2 "
+	    "AND link_id = $1 AND created_at > now() - interval '1 hour') + "
+	    "(SELECT count(*) FROM hardship_followups WHERE link_id = $1 "
+	    "AND created_at > now() - interval '1 hour') AS value" },
+	/* The invoice's open request (at most one: hardship_one_open). */
+	[SQL_HARDSHIP_OPEN] = { "hardship_open", SQL_SHAPE_OPEN_REQUEST,
+	    "SELECT id, greatest(now(), staff_mail_at + interval '1 hour')::text "
+	    "AS next_mail FROM hardship_requests WHERE invoice_id = $1 "
+	    "AND status <> 'resolved' FOR UPDATE" },
+	[SQL_FOLLOWUP_INSERT] = { "followup_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO hardship_followups (request_id, link_id, category, "
+	    "message, contact_method, phone, callback_date, callback_window, "
+	    "client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id" },
+	/* The staff digest of request $1 not yet taken by portal-notify. */
+	[SQL_DIGEST_PENDING] = { "digest_pending", SQL_SHAPE_KEY,
+	    "SELECT id FROM outbox WHERE hardship_id = $1 "
+	    "AND kind = 'hardship.digest' AND status = 'queued' AND attempts = 0 "
+	    "ORDER BY id DESC LIMIT 1 FOR UPDATE" },
+#define FOLLOWUP_COLUMNS \
+	    "SELECT id, to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received, " \
+	    "category, message, contact_method, phone, callback_date, " \
+	    "callback_window, client_addr FROM hardship_followups "
+	/* The follow-ups of request $1 no mail has told staff of, or digest $2 holds. */
+	[SQL_DIGEST_FOLLOWUPS] = { "digest_followups", SQL_SHAPE_FOLLOWUP,
+	    FOLLOWUP_COLUMNS "WHERE request_id = $1 AND (digest_id IS NULL "
+	    "OR digest_id = $2::bigint) ORDER BY id" },
+	[SQL_DIGEST_MARK] = { "digest_mark", NONE,
+	    "UPDATE hardship_followups SET digest_id = $2 WHERE request_id = $1 "
+	    "AND digest_id IS NULL" },
+	[SQL_HARDSHIP_MAILED] = { "hardship_mailed", NONE,
+	    "UPDATE hardship_requests SET staff_mail_at = $2::timestamptz "
+	    "WHERE id = $1" },
+	/* Every follow-up of request $1, oldest first (staff). */
+	[SQL_HARDSHIP_FOLLOWUPS] = { "hardship_followups", SQL_SHAPE_FOLLOWUP,
+	    FOLLOWUP_COLUMNS "WHERE request_id = $1 ORDER BY id" },
 
 	/*
 	 * portal-notify. It listens for the outbox trigger's notification on

@@ -62,6 +62,7 @@ enum sql_query {
 	SQL_LINKS_REVOKE,
 	/* debtor pages */
 	SQL_DEBTOR_OPEN,
+	SQL_DEBTOR_PEEK,
 	SQL_DEBTOR_OPEN_LOCK,
 	SQL_DEBTOR_ITEMS,
 	SQL_DEBTOR_PLAN,
@@ -75,6 +76,17 @@ enum sql_query {
 	SQL_HARDSHIP_INSERT,
 	SQL_HOLD_INSERT,
 	SQL_OUTBOX_INSERT,
+	/* floods and replays (issue 17) */
+	SQL_FORM_USE,
+	SQL_HARDSHIP_RECENT,
+	SQL_HARDSHIP_OPEN,
+	SQL_FOLLOWUP_INSERT,
+	SQL_DIGEST_PENDING,
+	SQL_DIGEST_FOLLOWUPS,
+	SQL_DIGEST_MARK,
+	SQL_HARDSHIP_MAILED,
+	SQL_OUTBOX_REPLACE,
+	SQL_HARDSHIP_FOLLOWUPS,
 	/* staff */
 	SQL_STAFF_ADD,
 	SQL_STAFF_BY_EMAIL,
@@ -265,6 +277,21 @@ enum sql_type {
 	C(NOTE_OLD_STATUS,		"old_status",		TEXT) \
 	C(NOTE_NEW_STATUS,		"new_status",		TEXT) \
 	C(NOTE_NOTE,			"note",			TEXT)
+/* An open request, and when its next staff mail may go (now at the soonest). */
+#define SQL_COLS_OPEN_REQUEST(C) \
+	C(OPEN_REQUEST_ID,		"id",			INT) \
+	C(OPEN_REQUEST_NEXT_MAIL,	"next_mail",		TEXT)
+/* A follow-up note on a request. */
+#define SQL_COLS_FOLLOWUP(C) \
+	C(FOLLOWUP_ID,			"id",			INT) \
+	C(FOLLOWUP_RECEIVED,		"received",		TEXT) \
+	C(FOLLOWUP_CATEGORY,		"category",		TEXT) \
+	C(FOLLOWUP_MESSAGE,		"message",		TEXT) \
+	C(FOLLOWUP_CONTACT_METHOD,	"contact_method",	TEXT) \
+	C(FOLLOWUP_PHONE,		"phone",		TEXT) \
+	C(FOLLOWUP_CALLBACK_DATE,	"callback_date",	DATE) \
+	C(FOLLOWUP_CALLBACK_WINDOW,	"callback_window",	TEXT) \
+	C(FOLLOWUP_CLIENT_ADDR,		"client_addr",		TEXT)
 #define SQL_COLS_LOCKED(C) \
 	C(LOCKED_STATUS,		"status",		TEXT) \
 	C(LOCKED_INVOICE_ID,		"invoice_id",		INT)
@@ -304,7 +331,8 @@ enum sql_type {
 	C(HISTORY_REQUEST_ID,		"id",			INT) \
 	C(HISTORY_REQUEST_CATEGORY,	"category",		TEXT) \
 	C(HISTORY_REQUEST_STATUS,	"status",		TEXT) \
-	C(HISTORY_REQUEST_RECEIVED,	"received",		TEXT)
+	C(HISTORY_REQUEST_RECEIVED,	"received",		TEXT) \
+	C(HISTORY_REQUEST_FOLLOWUPS,	"followups",		INT)
 #define SQL_COLS_HISTORY_MESSAGE(C) \
 	C(HISTORY_MESSAGE_KIND,		"kind",			TEXT) \
 	C(HISTORY_MESSAGE_RECIPIENT,	"recipient",		TEXT) \
@@ -335,7 +363,8 @@ enum sql_type {
 	S(CUSTOMER) S(IMPORTED) \
 	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) \
 	S(CREDENTIALS) S(ATTEMPT) S(CHALLENGE) S(SESSION) \
-	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
+	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(OPEN_REQUEST) \
+	S(FOLLOWUP) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
 	S(CLAIMED)

@@ -27,6 +27,17 @@ to_hex(const unsigned char *h, char out[TOKEN_HASH_HEX])
 	(void)sodium_bin2hex(out + 2, TOKEN_HASH_HEX - 2, h, TOKEN_HASH_BYTES);
 }
 
+int
+token_form_id(char out[TOKEN_LEN + 1])
+{
+	unsigned char	raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof(raw));
+	(void)sodium_bin2base64(out, TOKEN_LEN + 1, raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return 0;
+}
+
 bool
 token_well_formed(const char *s)
 {

@@ -28,6 +28,11 @@ enum token_kind {
 /* A fresh random token (text, NUL-terminated) and its hash as bytea hex. */
 int token_new(const unsigned char *secret, enum token_kind kind,
     char token[TOKEN_LEN + 1], char hash_hex[TOKEN_HASH_HEX]);
+/*
+ * A form's one-time id (random, the shape of a token): a form posted twice
+ * is known by it (form_uses). Not a secret; 0.
+ */
+int token_form_id(char out[TOKEN_LEN + 1]);
 /* True when s has exactly the shape of a token: 43 base64url characters. */
 bool token_well_formed(const char *s);
 /* The keyed hash of a token as a bytea hex literal ("\x..."); 0 or -1. */

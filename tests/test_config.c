@@ -84,6 +84,7 @@ test_config_defaults(void **state)
 	assert_int_equal(C.login_limit_account, 100);
 	assert_false(C.staff_totp_required);
 	assert_false(C.trust_forwarded_for);
+	assert_int_equal(C.hardship_notes_per_hour, 10);
 	assert_false(C.plan_mail_staff);
 	assert_string_equal(C.database, "dbname=settle");
 	assert_string_equal(C.socket, "/run/settle/portal.sock");
@@ -311,6 +312,10 @@ test_config_int_range(void **state)
 	assert_int_equal(C.max_body, 1024);
 	parse_ok_s("workers = 007");
 	assert_int_equal(C.workers, 7);
+	parse_ok_s("hardship_notes_per_hour = 1000");
+	assert_int_equal(C.hardship_notes_per_hour, 1000);
+	parse_bad_s("hardship_notes_per_hour = 0",
+	    "line 1: number missing or out of range");
 
 	parse_bad_s("workers = 0", "line 1: number missing or out of range");
 	parse_bad_s("workers = 257", "line 1: number missing or out of range");

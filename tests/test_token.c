@@ -117,6 +117,20 @@ test_token_new_canonical(void **state)
 	}
 }
 
+/* One-time form ids: the shape of a token, and never the same twice. */
+static void
+test_token_form_id(void **state)
+{
+	char	a[TOKEN_LEN + 1], b[TOKEN_LEN + 1];
+
+	(void)state;
+	assert_int_equal(token_form_id(a), 0);
+	assert_int_equal(token_form_id(b), 0);
+	assert_true(token_well_formed(a));
+	assert_true(token_well_formed(b));
+	assert_string_not_equal(a, b);
+}
+
 static void
 test_token_well_formed_good(void **state)
 {
@@ -372,6 +386,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token_new_shape),
 		cmocka_unit_test(test_token_new_canonical),
+		cmocka_unit_test(test_token_form_id),
 		cmocka_unit_test(test_token_well_formed_good),
 		cmocka_unit_test(test_token_well_formed_bad),
 		cmocka_unit_test(test_token_hash_reference),

@@ -154,7 +154,8 @@ static int
 load(struct ctx *c, const char *hash, const char *action, unsigned flags,
     struct debtor_invoice *d)
 {
-	const char	*open[3] = { hash, action, c->req.remote_addr };
+	const char	*open[3] = { hash, c->req.method == HTTP_HEAD ? NULL :
+	    action, c->req.remote_addr };
 	const char	*by_hash[1] = { hash };
 	struct db_call	 calls[4], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
@@ -170,8 +171,9 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
 	if (flags & DEBTOR_HARDSHIP)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
-	if (!(flags & DEBTOR_LOCK))
-		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN, open, 3, NULL };
+	if (!(flags & DEBTOR_LOCK))	/* a HEAD request is no view */
+		calls[n++] = (struct db_call){ c->req.method == HTTP_HEAD ?
+		    SQL_DEBTOR_PEEK : SQL_DEBTOR_OPEN, open, 3, NULL };
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
 	o = (flags & DEBTOR_LOCK) ? &calls[0] : &calls[n - 1];
