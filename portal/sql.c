@@ -16,14 +16,19 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
-/* An invoice's lines, fees and payments, one row each (shape ITEM). */
+/*
+ * An invoice's lines, fees and payments, one row each (shape ITEM).
+ * Payments come from the invoice import and from bank statements (source,
+ * 0012): numbered here by the day they arrived.
+ */
 #define ITEMS_SQL(ID) \
     "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
     "quantity_milli, unit_cents, total_cents AS amount_cents, " \
     "NULL::date AS day FROM invoice_lines WHERE invoice_id = " ID " " \
     "UNION ALL SELECT '" INVOICE_FEE_NAME "', position, description, NULL, " \
     "NULL, amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
-    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', position, description, " \
+    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', (row_number() OVER " \
+    "(ORDER BY received_on, source DESC, position))::int, description, " \
     "NULL, NULL, amount_cents, received_on FROM payments " \
     "WHERE invoice_id = " ID " ORDER BY kind, position"
 /*
@@ -95,7 +100,7 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items", NONE,
 	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1), "
 	    "f AS (DELETE FROM fees WHERE invoice_id = $1) "
-	    "DELETE FROM payments WHERE invoice_id = $1" },
+	    "DELETE FROM payments WHERE invoice_id = $1 AND source = 'import'" },
 	[SQL_IMPORT_LINE] = { "import_line", NONE,
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
 	    "quantity_milli, unit_cents, total_cents) "
