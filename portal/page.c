@@ -85,6 +85,12 @@ root_view(struct arena *a, const struct config *cfg, const char *lang)
 }
 
 struct view *
+page_root_view(struct arena *a, const struct config *cfg, const char *lang)
+{
+	return root_view(a, cfg, lang);
+}
+
+struct view *
 page_view(struct ctx *c)
 {
 	return root_view(c->arena, c->cfg, page_lang_tag(c));

@@ -39,6 +39,9 @@
 #define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1 " \
     "AND revoked_at IS NULL AND expires_at > now())"
 
+/* An invoice number's key (payref.h), as indexed by 0012's invoices_payref_key. */
+#define PAYREF_KEY_SQL "upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g'))"
+
 struct statement {
 	const char	*name;
 	enum sql_shape	 shape;
@@ -309,6 +312,63 @@ static const struct statement statements[SQL__MAX] = {
 	 */
 	[SQL_CUSTOMER_LANGUAGE] = { "customer_language", NONE,
 	    "UPDATE customers SET language = $2 WHERE id = $1" },
+
+	/*
+	 * Bank payments (issue 16). An invoice number's key is its ASCII
+	 * letters and digits in upper case (payref.h), indexed
+	 * (invoices_payref_key): $1 is an array of candidate keys.
+	 */
+	[SQL_PAYREF_INVOICES] = { "payref_invoices", SQL_SHAPE_PAYREF,
+	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
+	    "FROM invoices WHERE " PAYREF_KEY_SQL " = ANY ($1::text[])" },
+	/*
+	 * One booking of a statement; nothing when the bank's entry
+	 * reference was imported before (the same statement twice).
+	 */
+	[SQL_CREDIT_INSERT] = { "credit_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO bank_credits (account, entry_ref, kind, booked_on, "
+	    "amount_cents, currency, reference, remittance, party, end_to_end, "
+	    "status, reason, invoice_id, source_file) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+	    "ON CONFLICT (account, entry_ref) DO NOTHING RETURNING id" },
+	/* The invoice a payment is for and whom to thank, row locked. */
+	[SQL_PAY_INVOICE] = { "pay_invoice", SQL_SHAPE_PAYEE,
+	    "SELECT i.id, i.number, i.currency, c.name, c.email, c.language "
+	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
+	    "WHERE i.id = $1 FOR UPDATE OF i" },
+	[SQL_PAY_PLAN] = { "pay_plan", SQL_SHAPE_SCHEDULE,
+	    "SELECT p.id AS plan_id, p.frequency, p.installments, p.total_cents, "
+	    "p.accepted_at::date AS accepted_on, p.terms_version, "
+	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
+	    "AS stamp, i.seq, i.due_on, i.amount_cents "
+	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
+	    "WHERE p.invoice_id = $1 AND p.status = 'active' ORDER BY i.seq" },
+	/* $1 invoice, $2 cents, $3 day received, $4 credit. */
+	[SQL_PAYMENT_BANK] = { "payment_bank", NONE,
+	    "INSERT INTO payments (invoice_id, position, description, "
+	    "amount_cents, received_on, source, credit_id) VALUES ($1, "
+	    "(SELECT coalesce(max(position), 0) + 1 FROM payments "
+	    "WHERE invoice_id = $1 AND source = 'bank'), '', $2, $3, 'bank', $4)" },
+	[SQL_CREDIT_INSTALLMENT] = { "credit_installment", NONE,
+	    "UPDATE bank_credits SET plan_id = $2, installment_seq = $3 WHERE id = $1" },
+	[SQL_PLAN_COMPLETE] = { "plan_complete", NONE,
+	    "UPDATE plans SET status = 'completed' WHERE id = $1 AND status = 'active'" },
+#define CREDIT_COLUMNS \
+	    "SELECT id, entry_ref, kind, booked_on, amount_cents, currency, " \
+	    "reference, remittance, party, status, reason, source_file " \
+	    "FROM bank_credits "
+	/* What staff have to look at, oldest first. */
+	[SQL_CREDITS_REVIEW] = { "credits_review", SQL_SHAPE_CREDIT, CREDIT_COLUMNS
+	    "WHERE status = 'review' ORDER BY booked_on, id LIMIT 500" },
+	[SQL_CREDIT_LOCK] = { "credit_lock", SQL_SHAPE_CREDIT, CREDIT_COLUMNS
+	    "WHERE id = $1 FOR UPDATE" },
+	/* $2 assigned or dismissed, $3 invoice (NULL to dismiss), $4 staff. */
+	[SQL_CREDIT_DECIDE] = { "credit_decide", NONE,
+	    "UPDATE bank_credits SET status = $2, invoice_id = $3, "
+	    "decided_by = $4, decided_at = now() WHERE id = $1 AND status = 'review'" },
+	[SQL_INVOICE_BY_NUMBER] = { "invoice_by_number", SQL_SHAPE_PAYREF,
+	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
+	    "FROM invoices WHERE number = $1" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,
