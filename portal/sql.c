@@ -366,9 +366,10 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_CREDIT_DECIDE] = { "credit_decide", NONE,
 	    "UPDATE bank_credits SET status = $2, invoice_id = $3, "
 	    "decided_by = $4, decided_at = now() WHERE id = $1 AND status = 'review'" },
+	/* Invoices whose number has the key $1 (staff typing a number). */
 	[SQL_INVOICE_BY_NUMBER] = { "invoice_by_number", SQL_SHAPE_PAYREF,
 	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
-	    "FROM invoices WHERE number = $1" },
+	    "FROM invoices WHERE " PAYREF_KEY_SQL " = $1 ORDER BY number LIMIT 10" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,

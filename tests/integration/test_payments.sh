@@ -123,4 +123,60 @@ expect_eq "a credit in another currency waits for staff" currency \
 	"$(sql "SELECT reason FROM bank_credits WHERE entry_ref = 'CSV-2'")"
 
 
+# /staff/payments: the credits waiting for a person, assigned by hand.
+http GET /staff/payments
+expect_status 303 "the list needs a staff session"
+echo "a long enough passphrase" | admin staff-add clerk@example.com "Cleo Clerk" > /dev/null
+jar=$T/jar
+rm -f "$jar"
+curl -s -c "$jar" -b "$jar" -o "$T/body" "$BASE/staff/login"
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$(form_value csrf)" \
+	--data-urlencode "email=clerk@example.com" --data-urlencode "password=a long enough passphrase" "$BASE/staff/login"
+staff() { http "$@" -b "$jar" -c "$jar"; }
+staff GET /staff/payments
+expect_status 200 "the list opens for staff"
+expect_body "Kai Lindqvist" "it lists the credit that names no invoice"
+expect_body "Payment for order 4471" "with what the payer wrote"
+expect_body "The reference names more than one invoice." "the ambiguous credit, with why"
+expect_body "A credit taken back by the payer's bank (a return)." "the return"
+expect_body "The currency is not the invoice's." "the credit in another currency"
+csrf=$(awk '/action="\/staff\/payments\// { f = 1 } f && /name="csrf"/ { sub(/.*value="/, ""); sub(/".*/, ""); print; exit }' "$T/body")
+kai=$(sql "SELECT id FROM bank_credits WHERE party = 'Kai Lindqvist'")
+usd=$(sql "SELECT id FROM bank_credits WHERE entry_ref = 'CSV-2'")
+ret=$(sql "SELECT id FROM bank_credits WHERE kind = 'return'")
+mark=$(state)
+staff POST "/staff/payments/$kai" -d "action=assign&invoice=INV-2026-0604&csrf=wrong"
+expect_status 403 "assigning without a valid CSRF token is 403"
+expect_eq "and writes nothing" "$mark" "$(state)"
+staff POST "/staff/payments/$kai" -d "action=assign&invoice=INV-2099-0001&csrf=$csrf"
+expect_status 400 "an unknown invoice number is 400"
+expect_body "There is no invoice with that number" "the problem is named beside the credit"
+expect_body 'value="INV-2099-0001"' "and the number typed is kept"
+staff POST "/staff/payments/$usd" -d "action=assign&invoice=INV-2026-0604&csrf=$csrf"
+expect_status 400 "a USD credit cannot pay a EUR invoice"
+expect_body "That invoice is in another currency" "and the page says so"
+expect_eq "nothing was written by the refusals" "$mark" "$(state)"
+staff POST "/staff/payments/$kai" -d "action=assign&invoice=+inv-2026-0604+&csrf=$csrf"
+expect_status 303 "assigning the credit to INV-2026-0604 redirects"
+expect_eq "INV-2026-0604 now has 5.00 left" 500 "$(balance INV-2026-0604)"
+expect_eq "the credit is assigned by the clerk" "assigned/Cleo Clerk" \
+	"$(sql "SELECT b.status || '/' || s.name FROM bank_credits b JOIN staff_users s ON s.id = b.decided_by WHERE b.id = $kai")"
+expect_eq "audited with who did it" 1 \
+	"$(sql "SELECT count(*) FROM audit_events a JOIN staff_users s ON s.id = a.staff_id WHERE a.action = 'payment.received' AND a.actor = 'staff' AND s.email = 'clerk@example.com'")"
+staff POST "/staff/payments/$kai" -d "action=assign&invoice=INV-2026-0604&csrf=$csrf"
+expect_status 409 "deciding the same credit twice is 409"
+expect_eq "and pays nothing twice" 500 "$(balance INV-2026-0604)"
+staff POST "/staff/payments/$ret" -d "action=dismiss&csrf=$csrf"
+expect_status 303 "the return is marked as dealt with"
+expect_eq "dismissed and audited" "dismissed/1" \
+	"$(sql "SELECT status || '/' || (SELECT count(*) FROM audit_events WHERE action = 'payment.dismissed') FROM bank_credits WHERE id = $ret")"
+staff GET /staff/payments
+expect_no_body "Kai Lindqvist" "an assigned credit leaves the list"
+expect_no_body "(a return)" "so does a dismissed one"
+for _ in $(seq 1 50); do
+	[ -n "$(mail_for olivia.brown@example.com)" ] && break
+	sleep 0.2
+done
+check "Olivia is thanked and told what is left" grep -q "The balance still to pay is EUR 5.00" "$(mail_for olivia.brown@example.com || echo /dev/null)"
+
 finish
