@@ -562,6 +562,12 @@ async function main() {
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+		await visit(spage, 'staff payments to assign', () => goto(spage, `${BASE}/staff/payments`, 200));
+		await visit(spage, 'staff payments after an unknown invoice number (400)', async () => {
+			await goto(spage, `${BASE}/staff/payments`, 200);
+			await spage.fill('form[action^="/staff/payments/"] input[name="invoice"] >> nth=0', 'NO-SUCH-1');
+			await submit(spage, 'form[action^="/staff/payments/"] button[value="assign"] >> nth=0', 400);
+		});
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {

@@ -35,6 +35,10 @@ if ! "$ROOT/scripts/stack.sh" start "$VAR" --port "$PORT" --fast --exempt > "$T/
 	finish
 fi
 sed -n 's|^  \(INV-[^ ]*\)  \(http://.*\)$|\1 \2|p' "$T/demo.log" > "$T/links"
+# Two bank credits that match no invoice, for /staff/payments.
+printf 'date,amount,currency,reference,payer,id\n%s,75.00,EUR,Order 4471,Kai Lindqvist,A11Y-1\n%s,20.00,EUR,,Olivia Brown,A11Y-2\n' \
+	"$(date -u +%Y-%m-%d)" "$(date -u +%Y-%m-%d)" > "$T/statement.csv"
+admin payments "$T/statement.csv" > /dev/null || not_ok "the bank statement loads"
 printf '%s\n%s\n' demo@northwind.example "$(cat "$VAR/staff-password")" > "$T/staff"
 
 SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff \
