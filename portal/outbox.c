@@ -12,20 +12,17 @@
 #define OUTBOX_MAX_MESSAGE	(256 * 1024)
 
 int
-outbox_queue(struct db *db, const struct mustache_set *templates,
-    const struct config *cfg, time_t now, const struct outbox_mail *om,
-    const struct view *v)
+outbox_seal(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *om, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed)
 {
 	struct mustache_error	 err;
-	struct buf		 text, msg, sealed;
+	struct buf		 text, msg;
 	struct mail		 m;
-	char			 subject[256];
-	const char		*p[5];
 	int			 rc = -1;
 
 	buf_init(&text, OUTBOX_MAX_MESSAGE);
 	buf_init(&msg, OUTBOX_MAX_MESSAGE);
-	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
 	if (mustache_render(templates, om->template, v, MUSTACHE_TEXT, &text,
 	    &err) == -1) {
 		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
@@ -38,27 +35,46 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
 	m.subject = subject;
 	m.language = om->language;	/* the language it was rendered in */
 	m.date = now;
-	if (mail_split(buf_str(&text), subject, sizeof(subject), &m.body) == -1 ||
+	if (mail_split(buf_str(&text), subject, subjectsz, &m.body) == -1 ||
 	    mail_compose(&m, &msg) == -1) {
 		log_error("%s: %s: cannot compose a message to %s", __func__,
 		    om->template, om->to);
 		goto out;
 	}
+	if (seal_text(cfg->secret, msg.data, msg.len, sealed) == -1) {
+		log_error("%s: cannot seal the message", __func__);
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&text);
+	buf_free(&msg);
+	return rc;
+}
+
+int
+outbox_queue(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *om,
+    const struct view *v)
+{
+	struct buf		 sealed;
+	char			 subject[256];
+	const char		*p[5];
+	int			 rc = -1;
+
+	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
+	if (outbox_seal(templates, cfg, now, om, v, subject, sizeof(subject),
+	    &sealed) == -1)
+		goto out;
 	p[0] = om->kind;
 	p[1] = om->invoice_id;
 	p[2] = om->to;
 	p[3] = subject;
-	if (seal_text(cfg->secret, msg.data, msg.len, &sealed) == -1) {
-		log_error("%s: cannot seal the message", __func__);
-		goto out;
-	}
 	p[4] = buf_str(&sealed);
 	if (db_do(db, SQL_OUTBOX_INSERT, p, 5) == -1)
 		goto out;
 	rc = 0;
 out:
-	buf_free(&text);
-	buf_free(&msg);
 	buf_free(&sealed);
 	return rc;
 }

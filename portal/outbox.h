@@ -13,6 +13,7 @@
  * delivers it once the transaction commits. No request is needed: pages
  * and portal-admin (reminders) queue mail the same way.
  */
+struct buf;
 struct config;
 struct db;
 struct mustache_set;
@@ -36,5 +37,14 @@ struct outbox_mail {
 int outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct config *cfg, time_t now, const struct outbox_mail *m,
     const struct view *v);
+/*
+ * The same message rendered, composed and sealed but not queued: its
+ * subject (subjectsz bytes) and the sealed text appended to sealed, for a
+ * caller that inserts it in a statement of its own (the fresh-link form
+ * queues it only when the request matched). 0, or -1 (logged).
+ */
+int outbox_seal(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *m, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed);
 
 #endif

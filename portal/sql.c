@@ -371,6 +371,56 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
 	    "FROM invoices WHERE " PAYREF_KEY_SQL " = $1 ORDER BY number LIMIT 10" },
 
+	/*
+	 * A fresh link by email (POST /link). Every request takes the same
+	 * three statements whether or not it matches, so that neither the
+	 * answer nor its time says which. $1 hash of the address, $2 of the
+	 * number's key, $3 client, $4 the window in minutes.
+	 */
+#define FRESH_WINDOW "at > now() - make_interval(mins => $4::int)"
+#define FRESH_FREE(COL, P) "coalesce(extract(epoch FROM (SELECT min(at) " \
+	    "FROM link_requests WHERE " COL " = " P " AND " FRESH_WINDOW \
+	    ") + make_interval(mins => $4::int))::bigint, 0)"
+	[SQL_FRESH_COUNTS] = { "fresh_counts", SQL_SHAPE_FRESH_COUNTS,
+	    "SELECT (SELECT count(*) FROM link_requests WHERE email_hash = $1 AND "
+	    FRESH_WINDOW ") AS by_email, (SELECT count(*) FROM link_requests "
+	    "WHERE invoice_hash = $2 AND " FRESH_WINDOW ") AS by_invoice, "
+	    "(SELECT count(*) FROM link_requests WHERE client_addr = $3 AND "
+	    FRESH_WINDOW ") AS by_client, " FRESH_FREE("email_hash", "$1")
+	    " AS email_free, " FRESH_FREE("invoice_hash", "$2") " AS invoice_free, "
+	    FRESH_FREE("client_addr", "$3") " AS client_free" },
+	/* Always one row: the invoice whose number has key $1 and whose customer's address is $2, or empty strings. */
+	[SQL_FRESH_FIND] = { "fresh_find", SQL_SHAPE_FRESH_FIND,
+	    "SELECT coalesce(m.id::text, '') AS invoice_id, "
+	    "coalesce(m.number, '') AS number, coalesce(m.name, '') AS name, "
+	    "coalesce(m.email, '') AS email, coalesce(m.language, '') AS language "
+	    "FROM (SELECT 1) x LEFT JOIN LATERAL (SELECT i.id, i.number, c.name, "
+	    "c.email, c.language FROM invoices i JOIN customers c "
+	    "ON c.id = i.customer_id WHERE " PAYREF_KEY_SQL " = $1 "
+	    "AND lower(c.email) = lower($2) ORDER BY i.id LIMIT 1) m ON true" },
+	/*
+	 * The request counted; on a match ($4 an invoice id, else '') the new
+	 * link ($5 its hash, $6 days) and its mail ($7 to, $8 subject, $9
+	 * sealed); the audit event either way, with nothing typed in it. Old
+	 * requests are dropped on the way.
+	 */
+	[SQL_FRESH_RECORD] = { "fresh_record", NONE,
+	    "WITH r AS (INSERT INTO link_requests (email_hash, invoice_hash, "
+	    "client_addr) VALUES ($1, $2, $3)), "
+	    "old AS (DELETE FROM link_requests WHERE at < now() - interval '7 days'), "
+	    "m AS (SELECT id FROM invoices WHERE id = nullif($4, '')::bigint), "
+	    "l AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
+	    "SELECT id, $5, 'fresh', now() + make_interval(days => $6::int) "
+	    "FROM m RETURNING id, invoice_id), "
+	    "o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, "
+	    "message) SELECT 'link.fresh', invoice_id, $7, $8, $9 FROM l) "
+	    "INSERT INTO audit_events (actor, action, invoice_id, link_id, "
+	    "detail, client_addr) SELECT 'debtor', CASE WHEN l.id IS NULL "
+	    "THEN 'link.request.unmatched' ELSE 'link.requested' END, "
+	    "l.invoice_id, l.id, CASE WHEN l.id IS NULL THEN '' ELSE "
+	    "'a new link, mailed to the address on file' END, $3 "
+	    "FROM (SELECT 1) x LEFT JOIN l ON true" },
+
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,
 	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "

@@ -115,6 +115,10 @@ enum sql_query {
 	SQL_CREDIT_LOCK,
 	SQL_CREDIT_DECIDE,
 	SQL_INVOICE_BY_NUMBER,
+	/* a fresh link by email (issue 16) */
+	SQL_FRESH_COUNTS,
+	SQL_FRESH_FIND,
+	SQL_FRESH_RECORD,
 	/* portal-notify */
 	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
@@ -347,6 +351,21 @@ enum sql_type {
 	C(CREDIT_REASON,		"reason",		TEXT) \
 	C(CREDIT_SOURCE_FILE,		"source_file",		TEXT)
 
+/* A fresh link: recent requests (and when each limit frees up, epoch seconds), the match. */
+#define SQL_COLS_FRESH_COUNTS(C) \
+	C(FRESH_COUNTS_BY_EMAIL,	"by_email",		INT) \
+	C(FRESH_COUNTS_BY_INVOICE,	"by_invoice",		INT) \
+	C(FRESH_COUNTS_BY_CLIENT,	"by_client",		INT) \
+	C(FRESH_COUNTS_EMAIL_FREE,	"email_free",		INT) \
+	C(FRESH_COUNTS_INVOICE_FREE,	"invoice_free",		INT) \
+	C(FRESH_COUNTS_CLIENT_FREE,	"client_free",		INT)
+#define SQL_COLS_FRESH_FIND(C) \
+	C(FRESH_FIND_INVOICE_ID,	"invoice_id",		TEXT) \
+	C(FRESH_FIND_NUMBER,		"number",		TEXT) \
+	C(FRESH_FIND_NAME,		"name",			TEXT) \
+	C(FRESH_FIND_EMAIL,		"email",		TEXT) \
+	C(FRESH_FIND_LANGUAGE,		"language",		TEXT)
+
 /* portal-notify */
 #define SQL_COLS_CLAIMED(C) \
 	C(CLAIMED_ID,			"id",			INT) \
@@ -362,7 +381,7 @@ enum sql_type {
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
-	S(PAYREF) S(PAYEE) S(CREDIT) \
+	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
 	S(CLAIMED)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,

@@ -67,3 +67,23 @@ GRANT UPDATE (status, invoice_id, plan_id, installment_seq, decided_by,
 	decided_at) ON bank_credits TO settle_web;
 GRANT INSERT ON payments TO settle_web;
 GRANT UPDATE (status) ON plans TO settle_web;
+
+-- A fresh link asked for on the page of an unknown, expired or revoked
+-- link (POST /link): one row per request, matched or not, for the limits
+-- per address, per invoice number and per client (the config's
+-- fresh_link_*). What was typed is never stored: only keyed hashes (a MAC
+-- with the server secret) of the lower-cased address and of the number's
+-- key, so a dump of the database does not say who asked for what.
+CREATE TABLE link_requests (
+	at		timestamptz NOT NULL DEFAULT now(),
+	email_hash	text NOT NULL,
+	invoice_hash	text NOT NULL,
+	client_addr	text NOT NULL
+);
+CREATE INDEX link_requests_email ON link_requests (email_hash, at);
+CREATE INDEX link_requests_invoice ON link_requests (invoice_hash, at);
+CREATE INDEX link_requests_client ON link_requests (client_addr, at);
+CREATE INDEX link_requests_at ON link_requests (at);
+GRANT SELECT, INSERT, DELETE ON link_requests TO settle_web;
+-- The web role issues the new link itself, in the same statement.
+GRANT INSERT ON links TO settle_web;

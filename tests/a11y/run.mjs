@@ -502,6 +502,12 @@ async function main() {
 	}), lane(async () => {
 		// Error pages.
 		await visit(spage, '404 page (unknown token)', () => goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+		await visit(spage, 'a fresh link asked for from the 404 page', async () => {
+			await goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404);
+			await spage.fill('#fresh-invoice', 'INV-2026-0147');
+			await spage.fill('#fresh-email', 'someone@example.com');
+			await submit(spage, 'form[action="/link"] button[type="submit"]', 200);
+		});
 		await visit(spage, '400 page (a form with an unknown field)', async () => {
 			await goto(spage, url(unpaid, '/plan'), 200);
 			await spage.evaluate(() => {
