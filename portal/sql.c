@@ -404,7 +404,7 @@ static const struct statement statements[SQL__MAX] = {
 	 * sealed); the audit event either way, with nothing typed in it. Old
 	 * requests are dropped on the way.
 	 */
-	[SQL_FRESH_RECORD] = { "fresh_record", NONE,
+	[SQL_FRESH_RECORD] = { "fresh_record", SQL_SHAPE_KEY,
 	    "WITH r AS (INSERT INTO link_requests (email_hash, invoice_hash, "
 	    "client_addr) VALUES ($1, $2, $3)), "
 	    "old AS (DELETE FROM link_requests WHERE at < now() - interval '7 days'), "
@@ -419,7 +419,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "THEN 'link.request.unmatched' ELSE 'link.requested' END, "
 	    "l.invoice_id, l.id, CASE WHEN l.id IS NULL THEN '' ELSE "
 	    "'a new link, mailed to the address on file' END, $3 "
-	    "FROM (SELECT 1) x LEFT JOIN l ON true" },
+	    "FROM (SELECT 1) x LEFT JOIN l ON true RETURNING id" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,
