@@ -160,7 +160,7 @@ fresh_link_post(struct ctx *c)
 	const char		*f[3], *bad, *email, *p[9];
 	enum form_result	 each[3], r;
 	char			 key[PAYREF_KEY_SIZE], eh[TOKEN_LEN + 1], ih[TOKEN_LEN + 1];
-	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], days[16];
+	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], days[16], minutes[16];
 	char			 subject[256];
 	struct db_res		*m = NULL;
 	struct buf		 sealed;
@@ -190,8 +190,8 @@ fresh_link_post(struct ctx *c)
 		page_error(c, 500, NULL);
 		goto out;
 	}
-	(void)snprintf(days, sizeof(days), "%d", c->cfg->fresh_link_minutes);
-	p[0] = eh; p[1] = ih; p[2] = c->req.remote_addr; p[3] = days;
+	(void)snprintf(minutes, sizeof(minutes), "%d", c->cfg->fresh_link_minutes);
+	p[0] = eh; p[1] = ih; p[2] = c->req.remote_addr; p[3] = minutes;
 	if (!page_begin_or_reply(c))
 		goto out;
 	if ((lim = limited(c, p, &free_at)) == -1) {

@@ -37,7 +37,7 @@ expect_status 200 "the EUR invoice page opens"
 check "the page has one inline SVG QR code" test "$(grep -o '<svg [^>]*class="qr"' "$T/body" | wc -l)" -eq 1
 expect_body 'role="img" aria-label="QR code for a bank transfer of EUR 113.67 to Northwind Supplies Ltd, IBAN GB33 BUKB 2020 1555 5555 55, reference INV-2026-0500"' \
 	"the code has a text alternative naming amount, payee, IBAN and reference"
-expect_body '<span class="copy">GB33 BUKB 2020 1555 5555 55</span>' "the IBAN is beside it, in one unbreakable piece"
+expect_body '<span class="copy iban">GB33 BUKB 2020 1555 5555 55</span>' "the IBAN is beside it, one piece to copy"
 expect_body '<span class="copy">INV-2026-0500</span>' "the reference is beside it, in one unbreakable piece"
 
 # Camera-style: the whole page as a phone shows it, 360 px wide.
@@ -88,7 +88,7 @@ p=$(link_path INV-2026-0502)
 http GET "$p"
 expect_status 200 "the GBP invoice page opens"
 expect_no_body '<svg' "no EPC code for GBP"
-expect_body '<span class="copy">GB33 BUKB 2020 1555 5555 55</span>' "GBP: the IBAN to copy"
+expect_body '<span class="copy iban">GB33 BUKB 2020 1555 5555 55</span>' "GBP: the IBAN to copy"
 expect_body '<span class="copy">INV-2026-0502</span>' "GBP: the reference to copy"
 expect_body '<span class="copy">BUKBGB22</span>' "GBP: the BIC to copy"
 
