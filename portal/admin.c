@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "arena.h"
 #include "audit.h"
+#include "bankpay.h"
 #include "config.h"
 #include "buf.h"
 #include "db.h"
@@ -120,6 +122,55 @@ verb_import(struct admin *a, char **argv)
 		    st.unchanged);
 		rc = 0;
 	}
+	free(text);
+	return rc;
+}
+
+/*
+ * payments FILE: a bank statement (camt.053 or CSV, by its content), each
+ * credit matched to an invoice and its plan, in one transaction: all or
+ * nothing, and the same file twice changes nothing (bankpay.h).
+ */
+static int
+verb_payments(struct admin *a, char **argv)
+{
+	struct bankpay_stats	 st;
+	struct mustache_error	 merr;
+	struct i18n		*tpl = NULL;
+	struct arena		*arena = NULL;
+	char			*text = NULL, err[1024];
+	size_t			 len = 0;
+	int			 rc = -1;
+
+	if ((text = slurp(argv[0], BANKPAY_MAX_FILE, &len)) == NULL)
+		goto out;
+	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
+		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
+		    merr.line, merr.column, merr.message);
+		goto out;
+	}
+	if ((arena = arena_new()) == NULL || db_begin(a->db) == -1)
+		goto out;
+	if (bankpay_import(&(struct bankpay_env){ .db = a->db, .cfg = &a->cfg,
+	    .i18n = tpl, .arena = arena, .now = time(NULL),
+	    .root = page_root_view }, argv[0], text, len, &st, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	if (db_commit(a->db) == -1)
+		goto out;
+	printf("%s: %d booking%s: %d paid an invoice, %d for staff "
+	    "(/staff/payments), %d imported before, %d not a payment to us"
+	    "%s\n", argv[0], st.bookings, st.bookings == 1 ? "" : "s",
+	    st.matched, st.review, st.repeated, st.other,
+	    st.pending ? arena_printf(arena, "; %d not booked yet, skipped",
+	    st.pending) : "");
+	rc = 0;
+out:
+	db_rollback(a->db);
+	arena_free(arena);
+	i18n_free(tpl);
 	free(text);
 	return rc;
 }
@@ -497,6 +548,7 @@ static const struct verb verbs[] = {
 	{ "migrate", "", 0, 0, true, verb_migrate },
 	{ "check-sql", "", 0, 0, true, verb_check_sql },
 	{ "import", "FILE.csv", 1, 1, true, verb_import },
+	{ "payments", "FILE (camt.053 or CSV)", 1, 1, true, verb_payments },
 	{ "link", "INVOICE", 1, 1, true, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
 	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, verb_staff_add },

@@ -49,6 +49,10 @@ static const struct key keys[] = {
 	S("secret_file", secret_file),
 	S("base_url", base_url),
 	I("link_days", link_days, 1, 365),
+	I("fresh_link_minutes", fresh_link_minutes, 1, 7 * 24 * 60),
+	I("fresh_link_per_email", fresh_link_per_email, 1, 100000),
+	I("fresh_link_per_invoice", fresh_link_per_invoice, 1, 100000),
+	I("fresh_link_per_client", fresh_link_per_client, 1, 100000),
 	I("max_body", max_body, 1024, 1024 * 1024),
 	B("trust_forwarded_for", trust_forwarded_for),
 	I("hardship_notes_per_hour", hardship_notes_per_hour, 1, 1000),
@@ -89,6 +93,10 @@ config_defaults(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->workers = 4;
 	c->link_days = 30;
+	c->fresh_link_minutes = 60;
+	c->fresh_link_per_email = 3;
+	c->fresh_link_per_invoice = 3;
+	c->fresh_link_per_client = 10;
 	c->max_body = 64 * 1024;
 	c->hardship_notes_per_hour = 10;
 	c->sendmail_timeout = 30;

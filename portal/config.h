@@ -37,6 +37,11 @@ struct config {
 	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
 	int	link_days;			/* link lifetime */
+	/* Fresh links asked for on the 404 page, in a window of minutes (issue 16). */
+	int	fresh_link_minutes;
+	int	fresh_link_per_email;		/* per address typed */
+	int	fresh_link_per_invoice;		/* per invoice number typed */
+	int	fresh_link_per_client;		/* per client address */
 	int	max_body;			/* request body cap, bytes */
 	bool	trust_forwarded_for;		/* use X-Forwarded-For from nginx */
 	int	hardship_notes_per_hour;	/* per link; then 429 */

@@ -25,7 +25,7 @@
 static int
 compose(const struct mustache_set *templates, const struct config *cfg,
     time_t now, const struct outbox_mail *om, const struct view *v,
-    char *subject, struct buf *sealed, const char **why)
+    char *subject, size_t subjectsz, struct buf *sealed, const char **why)
 {
 	struct mustache_error	 err;
 	struct buf		 text, html, msg;
@@ -42,7 +42,7 @@ compose(const struct mustache_set *templates, const struct config *cfg,
 		*why = "the mail template could not be rendered";
 		goto out;
 	}
-	if (mail_split(buf_str(&text), subject, OUTBOX_MAX_SUBJECT, &m.body) == -1) {
+	if (mail_split(buf_str(&text), subject, subjectsz, &m.body) == -1) {
 		*why = "the mail's subject is missing or too long";
 		goto out;
 	}
@@ -94,7 +94,8 @@ outbox_queue_id(struct db *db, const struct mustache_set *templates,
 	int		 rc = -1;
 
 	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
-	ok = compose(templates, cfg, now, om, v, subject, &sealed, &why) == 0;
+	ok = compose(templates, cfg, now, om, v, subject, sizeof(subject),
+	    &sealed, &why) == 0;
 	if (!ok) {
 		log_error("%s: %s to %s: %s; recorded as failed", __func__,
 		    om->template, om->to, why);
@@ -140,4 +141,18 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct view *v)
 {
 	return outbox_queue_id(db, templates, cfg, now, om, v, NULL, 0);
+}
+
+int
+outbox_seal(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *om, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed)
+{
+	const char	*why = "";
+
+	if (compose(templates, cfg, now, om, v, subject, subjectsz, sealed,
+	    &why) == 0)
+		return 0;
+	log_error("%s: %s to %s: %s", __func__, om->template, om->to, why);
+	return -1;
 }

@@ -16,6 +16,7 @@
  */
 struct config;
 struct db;
+struct buf;
 struct mail_image;
 struct mustache_set;
 struct view;
@@ -58,5 +59,15 @@ int outbox_queue_id(struct db *db, const struct mustache_set *templates,
 int outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct config *cfg, time_t now, const struct outbox_mail *m,
     const struct view *v);
+
+/*
+ * The same message rendered, composed and sealed but not queued: its
+ * subject (subjectsz bytes) and the sealed text appended to sealed, for a
+ * caller that inserts it in a statement of its own (the fresh-link form
+ * queues it only when the request matched). 0, or -1 (logged).
+ */
+int outbox_seal(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *m, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed);
 
 #endif

@@ -39,14 +39,19 @@
     "('%' || replace(replace(replace(" P "::text, '\\', '\\\\'), '%', " \
     "'\\%'), '_', '\\_') || '%')"
 
-/* An invoice's lines, fees and payments, one row each (shape ITEM). */
+/*
+ * An invoice's lines, fees and payments, one row each (shape ITEM).
+ * Payments come from the invoice import and from bank statements (source,
+ * 0012): numbered here by the day they arrived.
+ */
 #define ITEMS_SQL(ID) \
     "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
     "quantity_milli, unit_cents, total_cents AS amount_cents, " \
     "NULL::date AS day FROM invoice_lines WHERE invoice_id = " ID " " \
     "UNION ALL SELECT '" INVOICE_FEE_NAME "', position, description, NULL, " \
     "NULL, amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
-    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', position, description, " \
+    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', (row_number() OVER " \
+    "(ORDER BY received_on, source DESC, position))::int, description, " \
     "NULL, NULL, amount_cents, received_on FROM payments " \
     "WHERE invoice_id = " ID " ORDER BY kind, position"
 /*
@@ -56,6 +61,9 @@
  */
 #define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1 " \
     "AND revoked_at IS NULL AND expires_at > now())"
+
+/* An invoice number's key (payref.h), as indexed by 0012's invoices_payref_key. */
+#define PAYREF_KEY_SQL "upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g'))"
 
 struct statement {
 	const char	*name;
@@ -118,7 +126,7 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items", NONE,
 	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1), "
 	    "f AS (DELETE FROM fees WHERE invoice_id = $1) "
-	    "DELETE FROM payments WHERE invoice_id = $1" },
+	    "DELETE FROM payments WHERE invoice_id = $1 AND source = 'import'" },
 	[SQL_IMPORT_LINE] = { "import_line", NONE,
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
 	    "quantity_milli, unit_cents, total_cents) "
@@ -433,6 +441,113 @@ static const struct statement statements[SQL__MAX] = {
 	/* Every follow-up of request $1, oldest first (staff). */
 	[SQL_HARDSHIP_FOLLOWUPS] = { "hardship_followups", SQL_SHAPE_FOLLOWUP,
 	    FOLLOWUP_COLUMNS "WHERE request_id = $1 ORDER BY id" },
+	/*
+	 * Bank payments (issue 16). An invoice number's key is its ASCII
+	 * letters and digits in upper case (payref.h), indexed
+	 * (invoices_payref_key): $1 is an array of candidate keys.
+	 */
+	[SQL_PAYREF_INVOICES] = { "payref_invoices", SQL_SHAPE_PAYREF,
+	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
+	    "FROM invoices WHERE " PAYREF_KEY_SQL " = ANY ($1::text[])" },
+	/*
+	 * One booking of a statement; nothing when the bank's entry
+	 * reference was imported before (the same statement twice).
+	 */
+	[SQL_CREDIT_INSERT] = { "credit_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO bank_credits (account, entry_ref, kind, booked_on, "
+	    "amount_cents, currency, reference, remittance, party, end_to_end, "
+	    "status, reason, invoice_id, source_file) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+	    "ON CONFLICT (account, entry_ref) DO NOTHING RETURNING id" },
+	/* The invoice a payment is for and whom to thank, row locked. */
+	[SQL_PAY_INVOICE] = { "pay_invoice", SQL_SHAPE_PAYEE,
+	    "SELECT i.id, i.number, i.currency, c.name, c.email, c.language "
+	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
+	    "WHERE i.id = $1 FOR UPDATE OF i" },
+	[SQL_PAY_PLAN] = { "pay_plan", SQL_SHAPE_SCHEDULE,
+	    "SELECT p.id AS plan_id, p.frequency, p.installments, p.total_cents, "
+	    "p.accepted_at::date AS accepted_on, p.terms_version, "
+	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
+	    "AS stamp, i.seq, i.due_on, i.amount_cents "
+	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
+	    "WHERE p.invoice_id = $1 AND p.status = 'active' ORDER BY i.seq" },
+	/* $1 invoice, $2 cents, $3 day received, $4 credit. */
+	[SQL_PAYMENT_BANK] = { "payment_bank", NONE,
+	    "INSERT INTO payments (invoice_id, position, description, "
+	    "amount_cents, received_on, source, credit_id) VALUES ($1, "
+	    "(SELECT coalesce(max(position), 0) + 1 FROM payments "
+	    "WHERE invoice_id = $1 AND source = 'bank'), '', $2, $3, 'bank', $4)" },
+	[SQL_CREDIT_INSTALLMENT] = { "credit_installment", NONE,
+	    "UPDATE bank_credits SET plan_id = $2, installment_seq = $3 WHERE id = $1" },
+	[SQL_PLAN_COMPLETE] = { "plan_complete", NONE,
+	    "UPDATE plans SET status = 'completed' WHERE id = $1 AND status = 'active'" },
+#define CREDIT_COLUMNS \
+	    "SELECT id, entry_ref, kind, booked_on, amount_cents, currency, " \
+	    "reference, remittance, party, status, reason, source_file " \
+	    "FROM bank_credits "
+	/* What staff have to look at, oldest first. */
+	[SQL_CREDITS_REVIEW] = { "credits_review", SQL_SHAPE_CREDIT, CREDIT_COLUMNS
+	    "WHERE status = 'review' ORDER BY booked_on, id LIMIT 500" },
+	[SQL_CREDIT_LOCK] = { "credit_lock", SQL_SHAPE_CREDIT, CREDIT_COLUMNS
+	    "WHERE id = $1 FOR UPDATE" },
+	/* $2 assigned or dismissed, $3 invoice (NULL to dismiss), $4 staff. */
+	[SQL_CREDIT_DECIDE] = { "credit_decide", NONE,
+	    "UPDATE bank_credits SET status = $2, invoice_id = $3, "
+	    "decided_by = $4, decided_at = now() WHERE id = $1 AND status = 'review'" },
+	/* Invoices whose number has the key $1 (staff typing a number). */
+	[SQL_INVOICE_BY_NUMBER] = { "invoice_by_number", SQL_SHAPE_PAYREF,
+	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
+	    "FROM invoices WHERE " PAYREF_KEY_SQL " = $1 ORDER BY number LIMIT 10" },
+
+	/*
+	 * A fresh link by email (POST /link). Every request takes the same
+	 * three statements whether or not it matches, so that neither the
+	 * answer nor its time says which. $1 hash of the address, $2 of the
+	 * number's key, $3 client, $4 the window in minutes.
+	 */
+#define FRESH_WINDOW "at > now() - make_interval(mins => $4::int)"
+#define FRESH_FREE(COL, P) "coalesce(extract(epoch FROM (SELECT min(at) " \
+	    "FROM link_requests WHERE " COL " = " P " AND " FRESH_WINDOW \
+	    ") + make_interval(mins => $4::int))::bigint, 0)"
+	[SQL_FRESH_COUNTS] = { "fresh_counts", SQL_SHAPE_FRESH_COUNTS,
+	    "SELECT (SELECT count(*) FROM link_requests WHERE email_hash = $1 AND "
+	    FRESH_WINDOW ") AS by_email, (SELECT count(*) FROM link_requests "
+	    "WHERE invoice_hash = $2 AND " FRESH_WINDOW ") AS by_invoice, "
+	    "(SELECT count(*) FROM link_requests WHERE client_addr = $3 AND "
+	    FRESH_WINDOW ") AS by_client, " FRESH_FREE("email_hash", "$1")
+	    " AS email_free, " FRESH_FREE("invoice_hash", "$2") " AS invoice_free, "
+	    FRESH_FREE("client_addr", "$3") " AS client_free" },
+	/* Always one row: the invoice whose number has key $1 and whose customer's address is $2, or empty strings. */
+	[SQL_FRESH_FIND] = { "fresh_find", SQL_SHAPE_FRESH_FIND,
+	    "SELECT coalesce(m.id::text, '') AS invoice_id, "
+	    "coalesce(m.number, '') AS number, coalesce(m.name, '') AS name, "
+	    "coalesce(m.email, '') AS email, coalesce(m.language, '') AS language "
+	    "FROM (SELECT 1) x LEFT JOIN LATERAL (SELECT i.id, i.number, c.name, "
+	    "c.email, c.language FROM invoices i JOIN customers c "
+	    "ON c.id = i.customer_id WHERE " PAYREF_KEY_SQL " = $1 "
+	    "AND lower(c.email) = lower($2) ORDER BY i.id LIMIT 1) m ON true" },
+	/*
+	 * The request counted; on a match ($4 an invoice id, else '') the new
+	 * link ($5 its hash, $6 days) and its mail ($7 to, $8 subject, $9
+	 * sealed); the audit event either way, with nothing typed in it. Old
+	 * requests are dropped on the way.
+	 */
+	[SQL_FRESH_RECORD] = { "fresh_record", SQL_SHAPE_KEY,
+	    "WITH r AS (INSERT INTO link_requests (email_hash, invoice_hash, "
+	    "client_addr) VALUES ($1, $2, $3)), "
+	    "old AS (DELETE FROM link_requests WHERE at < now() - interval '7 days'), "
+	    "m AS (SELECT id FROM invoices WHERE id = nullif($4, '')::bigint), "
+	    "l AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
+	    "SELECT id, $5, 'fresh', now() + make_interval(days => $6::int) "
+	    "FROM m RETURNING id, invoice_id), "
+	    "o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, "
+	    "message) SELECT 'link.fresh', invoice_id, $7, $8, $9 FROM l) "
+	    "INSERT INTO audit_events (actor, action, invoice_id, link_id, "
+	    "detail, client_addr) SELECT 'debtor', CASE WHEN l.id IS NULL "
+	    "THEN 'link.request.unmatched' ELSE 'link.requested' END, "
+	    "l.invoice_id, l.id, CASE WHEN l.id IS NULL THEN '' ELSE "
+	    "'a new link, mailed to the address on file' END, $3 "
+	    "FROM (SELECT 1) x LEFT JOIN l ON true RETURNING id" },
 
 	/*
 	 * portal-notify. It listens for the outbox trigger's notification on

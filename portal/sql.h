@@ -124,6 +124,22 @@ enum sql_query {
 	SQL_TOTP_ENROL,
 	SQL_RECOVERY_ADD,
 	SQL_TOTP_RESET,
+	/* bank payments (issue 16): portal-admin payments, /staff/payments */
+	SQL_PAYREF_INVOICES,
+	SQL_CREDIT_INSERT,
+	SQL_PAY_INVOICE,
+	SQL_PAY_PLAN,
+	SQL_PAYMENT_BANK,
+	SQL_CREDIT_INSTALLMENT,
+	SQL_PLAN_COMPLETE,
+	SQL_CREDITS_REVIEW,
+	SQL_CREDIT_LOCK,
+	SQL_CREDIT_DECIDE,
+	SQL_INVOICE_BY_NUMBER,
+	/* a fresh link by email (issue 16) */
+	SQL_FRESH_COUNTS,
+	SQL_FRESH_FIND,
+	SQL_FRESH_RECORD,
 	/* portal-notify */
 	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
@@ -351,6 +367,48 @@ enum sql_type {
 	C(HISTORY_EVENT_CLIENT_ADDR,	"client_addr",		TEXT) \
 	C(HISTORY_EVENT_LINK,		"link",			TEXT)
 
+/* Bank payments (issue 16). */
+#define SQL_COLS_PAYREF(C) \
+	C(PAYREF_ID,			"id",			INT) \
+	C(PAYREF_NUMBER,		"number",		TEXT) \
+	C(PAYREF_CURRENCY,		"currency",		TEXT) \
+	C(PAYREF_KEY,			"key",			TEXT)
+#define SQL_COLS_PAYEE(C) \
+	C(PAYEE_ID,			"id",			INT) \
+	C(PAYEE_NUMBER,			"number",		TEXT) \
+	C(PAYEE_CURRENCY,		"currency",		TEXT) \
+	C(PAYEE_NAME,			"name",			TEXT) \
+	C(PAYEE_EMAIL,			"email",		TEXT) \
+	C(PAYEE_LANGUAGE,		"language",		TEXT)
+#define SQL_COLS_CREDIT(C) \
+	C(CREDIT_ID,			"id",			INT) \
+	C(CREDIT_ENTRY_REF,		"entry_ref",		TEXT) \
+	C(CREDIT_KIND,			"kind",			TEXT) \
+	C(CREDIT_BOOKED_ON,		"booked_on",		DATE) \
+	C(CREDIT_AMOUNT_CENTS,		"amount_cents",		INT) \
+	C(CREDIT_CURRENCY,		"currency",		TEXT) \
+	C(CREDIT_REFERENCE,		"reference",		TEXT) \
+	C(CREDIT_REMITTANCE,		"remittance",		TEXT) \
+	C(CREDIT_PARTY,			"party",		TEXT) \
+	C(CREDIT_STATUS,		"status",		TEXT) \
+	C(CREDIT_REASON,		"reason",		TEXT) \
+	C(CREDIT_SOURCE_FILE,		"source_file",		TEXT)
+
+/* A fresh link: recent requests (and when each limit frees up, epoch seconds), the match. */
+#define SQL_COLS_FRESH_COUNTS(C) \
+	C(FRESH_COUNTS_BY_EMAIL,	"by_email",		INT) \
+	C(FRESH_COUNTS_BY_INVOICE,	"by_invoice",		INT) \
+	C(FRESH_COUNTS_BY_CLIENT,	"by_client",		INT) \
+	C(FRESH_COUNTS_EMAIL_FREE,	"email_free",		INT) \
+	C(FRESH_COUNTS_INVOICE_FREE,	"invoice_free",		INT) \
+	C(FRESH_COUNTS_CLIENT_FREE,	"client_free",		INT)
+#define SQL_COLS_FRESH_FIND(C) \
+	C(FRESH_FIND_INVOICE_ID,	"invoice_id",		TEXT) \
+	C(FRESH_FIND_NUMBER,		"number",		TEXT) \
+	C(FRESH_FIND_NAME,		"name",			TEXT) \
+	C(FRESH_FIND_EMAIL,		"email",		TEXT) \
+	C(FRESH_FIND_LANGUAGE,		"language",		TEXT)
+
 /* portal-notify */
 #define SQL_COLS_CLAIMED(C) \
 	C(CLAIMED_ID,			"id",			INT) \
@@ -367,6 +425,7 @@ enum sql_type {
 	S(FOLLOWUP) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
+	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
 	S(CLAIMED)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,

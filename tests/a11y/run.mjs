@@ -504,6 +504,12 @@ async function main() {
 	}), lane(async () => {
 		// Error pages.
 		await visit(spage, '404 page (unknown token)', () => goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+		await visit(spage, 'a fresh link asked for from the 404 page', async () => {
+			await goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404);
+			await spage.fill('#fresh-invoice', 'INV-2026-0147');
+			await spage.fill('#fresh-email', 'someone@example.com');
+			await submit(spage, 'form[action="/link"] button[type="submit"]', 200);
+		});
 		await visit(spage, '400 page (a form with an unknown field)', async () => {
 			await goto(spage, url(unpaid, '/plan'), 200);
 			await spage.evaluate(() => {
@@ -576,6 +582,12 @@ async function main() {
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+		await visit(spage, 'staff payments to assign', () => goto(spage, `${BASE}/staff/payments`, 200));
+		await visit(spage, 'staff payments after an unknown invoice number (400)', async () => {
+			await goto(spage, `${BASE}/staff/payments`, 200);
+			await spage.fill('form[action^="/staff/payments/"] input[name="invoice"] >> nth=0', 'NO-SUCH-1');
+			await submit(spage, 'form[action^="/staff/payments/"] button[value="assign"] >> nth=0', 400);
+		});
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {
