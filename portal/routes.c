@@ -17,6 +17,9 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/staff/hardship/{}", staff_hardship_get },
 	{ ROUTE_POST, "/staff/hardship/{}", staff_hardship_post },
 	{ ROUTE_GET, "/staff/invoices/{}", staff_invoice_get },
+	/* issue 14: the ledger at a glance */
+	{ ROUTE_GET, "/staff/overview", overview_get },
+	{ ROUTE_GET, "/staff/overview.csv", overview_csv },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -28,5 +28,8 @@ void staff_queue_get(struct ctx *c);
 void staff_hardship_get(struct ctx *c);
 void staff_hardship_post(struct ctx *c);
 void staff_invoice_get(struct ctx *c);
+/* The ledger overview and its CSV export (issue 14, pages/overview.c). */
+void overview_get(struct ctx *c);
+void overview_csv(struct ctx *c);
 
 #endif
