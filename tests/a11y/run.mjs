@@ -562,6 +562,8 @@ async function main() {
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+		// Issue 14: the ledger overview, its SVG charts and their tables.
+		await visit(spage, 'staff ledger overview', () => goto(spage, `${BASE}/staff/overview`, 200));
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {
