@@ -33,7 +33,7 @@
 
 /* The charts' geometry, in SVG user units (the viewBox is CHART_WIDTH wide). */
 #define CHART_WIDTH	280
-#define CHART_BAR_MAX	170	/* the longest bar; its value is written after it */
+#define CHART_BAR_MAX	160	/* the longest bar; its value is written after it */
 #define CHART_ROW	34	/* a label above a bar */
 #define CHART_MAX_BARS	8
 
