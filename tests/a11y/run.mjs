@@ -130,8 +130,12 @@ async function noHorizontalScroll(page, name, vp, why) {
 		const spill = [];
 		for (const el of document.querySelector('main').querySelectorAll('*')) {
 			const cs = getComputedStyle(el);
+			// Inside an <svg> (the overview's charts) shapes and text are
+			// placed in the viewBox, not in CSS boxes: the <svg> itself is
+			// checked like any box, its children are not.
 			if (cs.display === 'inline' || cs.display === 'none' || cs.overflowX !== 'visible' ||
-				el.closest('.table-scroll, .visually-hidden, summary')) continue;
+				el.closest('.table-scroll, .visually-hidden, summary') ||
+				(el.ownerSVGElement && el.tagName.toLowerCase() !== 'svg')) continue;
 			if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
 				spill.push(`${el.tagName.toLowerCase()}${el.className ? '.' + String(el.className).trim().replace(/\s+/g, '.') : ''} "${el.textContent.trim().slice(0, 30)}": content ${el.scrollWidth} px wide in a ${el.clientWidth} px box`);
 			}
