@@ -28,6 +28,7 @@
 #include "mustache.h"
 #include "page.h"
 #include "qr.h"
+#include "role.h"
 #include "token.h"
 #include "totp.h"
 #include "utf8.h"
@@ -278,17 +279,49 @@ read_password(char *pw, size_t size)
 }
 
 /*
- * staff-add EMAIL NAME: a staff user with an Argon2id password hash
- * (interactive limits); the password is read from stdin.
+ * staff-add [--role clerk|manager] EMAIL NAME: the options before the
+ * arguments (issue 14); the role is clerk unless one is given. Sets *role
+ * and moves *argv past the options; 0, or -1 with a message.
+ */
+static int
+staff_add_options(char ***argv, const char **role)
+{
+	char	**av = *argv;
+
+	*role = role_name(STAFF_CLERK);
+	if (av[0] != NULL && strcmp(av[0], "--role") == 0) {
+		if (av[1] == NULL || role_parse(av[1]) < 0) {
+			fprintf(stderr, "portal-admin: staff-add: --role is clerk "
+			    "or manager\n");
+			return -1;
+		}
+		*role = role_name(role_parse(av[1]));
+		av += 2;
+	}
+	if (av[0] == NULL || av[1] == NULL || av[2] != NULL) {
+		fprintf(stderr, "portal-admin: staff-add [--role clerk|manager] "
+		    "EMAIL NAME\n");
+		return -1;
+	}
+	*argv = av;
+	return 0;
+}
+
+/*
+ * staff-add [--role clerk|manager] EMAIL NAME: a staff user with an
+ * Argon2id password hash (interactive limits); the password is read from
+ * stdin. The audit event names the user and the role.
  */
 static int
 verb_staff_add(struct admin *a, char **argv)
 {
-	char		 pw[1024], hash[crypto_pwhash_STRBYTES];
-	const char	*p[3];
+	char		 pw[1024], hash[crypto_pwhash_STRBYTES], detail[512];
+	const char	*p[4], *role;
 	struct db_res	*r = NULL;
 	int		 rc = -1;
 
+	if (staff_add_options(&argv, &role) == -1)
+		return -1;
 	if (!mail_address_valid(argv[0]) || argv[1][0] == '\0' ||
 	    strlen(argv[1]) > 200 || strpbrk(argv[1], "\r\n\t") != NULL ||
 	    !utf8_valid(argv[1], strlen(argv[1]))) {
@@ -304,10 +337,11 @@ verb_staff_add(struct admin *a, char **argv)
 		fprintf(stderr, "portal-admin: out of memory hashing the password\n");
 		goto out;
 	}
-	p[0] = argv[0]; p[1] = argv[1]; p[2] = hash;
+	p[0] = argv[0]; p[1] = argv[1]; p[2] = hash; p[3] = role;
+	(void)snprintf(detail, sizeof(detail), "%s (%s)", argv[0], role);
 	if (db_begin(a->db) == -1)
 		goto out;
-	if ((r = db_query(a->db, SQL_STAFF_ADD, p, 3)) == NULL) {
+	if ((r = db_query(a->db, SQL_STAFF_ADD, p, 4)) == NULL) {
 		if (strcmp(db_sqlstate(a->db), "23505") == 0)
 			fprintf(stderr, "portal-admin: a staff user with the email "
 			    "%s exists already\n", argv[0]);
@@ -315,7 +349,8 @@ verb_staff_add(struct admin *a, char **argv)
 	}
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
 	    .staff_id = db_str(r, 0, KEY_ID), .action = "staff.added",
-	    .detail = argv[0] }) == -1 || db_commit(a->db) == -1)
+	    .detail = detail }) == -1 ||
+	    db_commit(a->db) == -1)
 		goto out;
 	printf("staff user %s added: %s\n", argv[0], argv[1]);
 	rc = 0;
@@ -551,7 +586,8 @@ static const struct verb verbs[] = {
 	{ "payments", "FILE (camt.053 or CSV)", 1, 1, true, verb_payments },
 	{ "link", "INVOICE", 1, 1, true, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
-	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, verb_staff_add },
+	{ "staff-add", "[--role clerk|manager] EMAIL NAME (password on stdin)",
+	    2, 4, true, verb_staff_add },
 	{ "staff-totp", "[--light] EMAIL", 1, 2, true, verb_staff_totp },
 	{ "staff-totp-reset", "EMAIL", 1, 1, true, verb_staff_totp_reset },
 	{ "error-pages", "DIR", 1, 1, false, verb_error_pages },
@@ -590,7 +626,8 @@ main(int argc, char *argv[])
 
 	log_init("portal-admin");
 	memset(&a, 0, sizeof(a));
-	while ((ch = getopt(argc, argv, "+c:")) != -1) {	/* options before the verb */
+	/* "+": options stop at the verb, whose own options (--role) follow it. */
+	while ((ch = getopt(argc, argv, "+c:")) != -1) {
 		if (ch != 'c')
 			usage();
 		path = optarg;

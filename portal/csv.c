@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "buf.h"
 #include "csv.h"
 #include "utf8.h"
 
@@ -308,4 +309,27 @@ out:
 	if (rc == -1)
 		rec->nfields = 0;
 	return rc;
+}
+
+int
+csv_put_field(struct buf *b, const char *s)
+{
+	const char	*p;
+	bool		 quote;
+
+	if (s == NULL)
+		s = "";
+	quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		(void)buf_putc(b, '"');
+	if (s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL)
+		(void)buf_putc(b, '\'');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			(void)buf_putc(b, '"');
+		(void)buf_putc(b, *p);
+	}
+	if (quote)
+		(void)buf_putc(b, '"');
+	return buf_failed(b) ? -1 : 0;
 }

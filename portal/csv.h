@@ -88,4 +88,14 @@ const char *csv_field(const struct csv_record *r, size_t i);
 /* A static English message for err. */
 const char *csv_strerror(enum csv_err err);
 
+/*
+ * Writing (the staff CSV exports). Appends s to b as one RFC 4180 field:
+ * quoted when it holds a comma, a quote, CR or LF (quotes doubled). A field
+ * that starts with = + - @, a tab or a CR is prefixed with a single quote,
+ * so a spreadsheet never runs it as a formula (CSV injection). 0, or -1
+ * when b has failed (buf.h).
+ */
+struct buf;
+int csv_put_field(struct buf *b, const char *s);
+
 #endif

@@ -21,6 +21,9 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/link/sent", fresh_link_sent_get },
 	{ ROUTE_GET, "/staff/payments", staff_payments_get },
 	{ ROUTE_POST, "/staff/payments/{}", staff_payments_post },
+	/* issue 14: the ledger at a glance */
+	{ ROUTE_GET, "/staff/overview", overview_get },
+	{ ROUTE_GET, "/staff/overview.csv", overview_csv },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

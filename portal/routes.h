@@ -34,5 +34,8 @@ void fresh_link_sent_get(struct ctx *c);
 /* Bank credits waiting for staff (pages/payments.c). */
 void staff_payments_get(struct ctx *c);
 void staff_payments_post(struct ctx *c);
+/* The ledger overview and its CSV export (issue 14, pages/overview.c). */
+void overview_get(struct ctx *c);
+void overview_csv(struct ctx *c);
 
 #endif

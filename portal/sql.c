@@ -215,9 +215,10 @@ static const struct statement statements[SQL__MAX] = {
 	 * Staff. Times are shown in the business's time zone, which each
 	 * connection sets (db.c); "age" is seconds since, for "2 hours ago".
 	 */
+	/* $4: the role, clerk or manager (role.h; issue 14). */
 	[SQL_STAFF_ADD] = { "staff_add", SQL_SHAPE_KEY,
-	    "INSERT INTO staff_users (email, name, password_hash) "
-	    "VALUES ($1, $2, $3) RETURNING id" },
+	    "INSERT INTO staff_users (email, name, password_hash, role) "
+	    "VALUES ($1, $2, $3, $4) RETURNING id" },
 	[SQL_STAFF_BY_EMAIL] = { "staff_by_email", SQL_SHAPE_CREDENTIALS,
 	    "SELECT id, password_hash, EXISTS (SELECT 1 FROM staff_totp t "
 	    "WHERE t.staff_id = staff_users.id) AS totp FROM staff_users "
@@ -266,7 +267,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "WHERE s.id_hash = $1 AND u.id = s.staff_id AND NOT u.disabled "
 	    "AND s.expires_at > now() "
 	    "AND s.last_seen_at > now() - make_interval(mins => $2::int) "
-	    "RETURNING u.id, u.name, u.email" },
+	    "RETURNING u.id, u.name, u.email, u.role" },
 	[SQL_SESSION_DELETE] = { "session_delete", NONE,
 	    "DELETE FROM staff_sessions WHERE id_hash = $1" },
 	/* Expired sessions, removed at each sign-in ($1: idle minutes). */
@@ -548,6 +549,79 @@ static const struct statement statements[SQL__MAX] = {
 	    "l.invoice_id, l.id, CASE WHEN l.id IS NULL THEN '' ELSE "
 	    "'a new link, mailed to the address on file' END, $3 "
 	    "FROM (SELECT 1) x LEFT JOIN l ON true RETURNING id" },
+	/*
+	 * The ledger overview (issue 14), $1 today. The buckets and the
+	 * sales come from the roll-ups that sql/0013's triggers keep (a few
+	 * hundred rows whatever the number of invoices); amounts under plans
+	 * and holds from the invoices' kept balances through the active plans
+	 * and unreleased holds, one index lookup each (OFFSET 0 keeps the
+	 * planner from joining them to a scan of every invoice instead, which
+	 * took 250 ms with 100,000 invoices); installments past due from
+	 * plan_installment_status. Days overdue = $1 - due; the ranges are
+	 * ledger.h's. Sales: the lines of invoices issued in the 90 days up
+	 * to $1 (LEDGER_DSO_DAYS).
+	 */
+	[SQL_OVERVIEW_LEDGER] = { "overview_ledger", SQL_SHAPE_LEDGER,
+	    "WITH d AS (SELECT currency, sum(open_count) AS open_count, "
+	    "sum(open_cents) AS open_cents, "
+	    "sum(open_cents) FILTER (WHERE due >= $1) AS not_due, "
+	    "sum(open_cents) FILTER (WHERE due BETWEEN $1::date - 30 AND $1::date - 1) AS d30, "
+	    "sum(open_cents) FILTER (WHERE due BETWEEN $1::date - 60 AND $1::date - 31) AS d60, "
+	    "sum(open_cents) FILTER (WHERE due BETWEEN $1::date - 90 AND $1::date - 61) AS d90, "
+	    "sum(open_cents) FILTER (WHERE due < $1::date - 90) AS more "
+	    "FROM ledger_due GROUP BY currency), "
+	    "s AS (SELECT currency, sum(lines_cents) AS sales FROM ledger_issued "
+	    "WHERE issued > $1::date - 90 AND issued <= $1 GROUP BY currency), "
+	    "p AS (SELECT b.currency, sum(b.balance_cents) AS plans FROM plans p "
+	    "CROSS JOIN LATERAL (SELECT i.currency, i.balance_cents FROM invoices i "
+	    "WHERE i.id = p.invoice_id AND i.balance_cents > 0 OFFSET 0) b "
+	    "WHERE p.status = 'active' GROUP BY b.currency), "
+	    "h AS (SELECT b.currency, sum(b.balance_cents) AS holds FROM "
+	    "(SELECT DISTINCT invoice_id FROM reminder_holds WHERE released_at IS NULL) r "
+	    "CROSS JOIN LATERAL (SELECT i.currency, i.balance_cents FROM invoices i "
+	    "WHERE i.id = r.invoice_id AND i.balance_cents > 0 OFFSET 0) b "
+	    "GROUP BY b.currency), "
+	    "k AS (SELECT p.currency, "
+	    "count(*) FILTER (WHERE s.paid_cents >= s.amount_cents) AS kept, "
+	    "count(*) FILTER (WHERE s.paid_cents < s.amount_cents) AS missed, "
+	    "sum(s.amount_cents - s.paid_cents) AS missed_cents "
+	    "FROM plan_installment_status s JOIN plans p ON p.id = s.plan_id "
+	    "WHERE s.due_on < $1 AND p.status <> 'cancelled' GROUP BY p.currency), "
+	    "c AS (SELECT currency FROM d WHERE open_count > 0 "
+	    "UNION SELECT currency FROM s UNION SELECT currency FROM k) "
+	    "SELECT c.currency::text AS currency, "
+	    "coalesce(d.open_count, 0)::bigint AS open_count, "
+	    "coalesce(d.open_cents, 0)::bigint AS open_cents, "
+	    "coalesce(d.not_due, 0)::bigint AS not_due_cents, "
+	    "coalesce(d.d30, 0)::bigint AS d30_cents, "
+	    "coalesce(d.d60, 0)::bigint AS d60_cents, "
+	    "coalesce(d.d90, 0)::bigint AS d90_cents, "
+	    "coalesce(d.more, 0)::bigint AS more_cents, "
+	    "coalesce(p.plans, 0)::bigint AS plan_cents, "
+	    "coalesce(h.holds, 0)::bigint AS hold_cents, "
+	    "coalesce(s.sales, 0)::bigint AS sales_cents, "
+	    "coalesce(k.kept, 0)::bigint AS kept_count, "
+	    "coalesce(k.missed, 0)::bigint AS missed_count, "
+	    "coalesce(k.missed_cents, 0)::bigint AS missed_cents "
+	    "FROM c LEFT JOIN d USING (currency) LEFT JOIN s USING (currency) "
+	    "LEFT JOIN p USING (currency) LEFT JOIN h USING (currency) "
+	    "LEFT JOIN k USING (currency) ORDER BY c.currency" },
+	/*
+	 * Reminders emailed on each day of the week that starts on $1 (a
+	 * Monday), days in the connection's time zone, the config's (db.c).
+	 */
+	[SQL_OVERVIEW_WEEK] = { "overview_week", SQL_SHAPE_WEEK,
+	    "SELECT d::date AS day, (SELECT count(*) FROM reminders r "
+	    "WHERE r.outcome = 'sent' AND r.done_at >= d::date::timestamptz "
+	    "AND r.done_at < (d::date + 1)::timestamptz) AS sent "
+	    "FROM generate_series($1::date, $1::date + 6, interval '1 day') AS d "
+	    "ORDER BY d" },
+	/* Every open invoice, oldest due first, for the CSV export ($1 today). */
+	[SQL_OVERVIEW_LIST] = { "overview_list", SQL_SHAPE_AGED,
+	    "SELECT i.number, c.name AS customer, i.currency::text AS currency, "
+	    "i.due, ($1::date - i.due) AS days_overdue, i.balance_cents "
+	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
+	    "WHERE i.balance_cents > 0 ORDER BY i.due, i.number" },
 
 	/*
 	 * portal-notify. It listens for the outbox trigger's notification on

@@ -140,6 +140,10 @@ enum sql_query {
 	SQL_FRESH_COUNTS,
 	SQL_FRESH_FIND,
 	SQL_FRESH_RECORD,
+	/* the ledger overview (issue 14) */
+	SQL_OVERVIEW_LEDGER,
+	SQL_OVERVIEW_WEEK,
+	SQL_OVERVIEW_LIST,
 	/* portal-notify */
 	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
@@ -248,7 +252,8 @@ enum sql_type {
 #define SQL_COLS_SESSION(C) \
 	C(SESSION_ID,			"id",			INT) \
 	C(SESSION_NAME,			"name",			TEXT) \
-	C(SESSION_EMAIL,		"email",		TEXT)
+	C(SESSION_EMAIL,		"email",		TEXT) \
+	C(SESSION_ROLE,			"role",			TEXT)
 
 /* The staff queue, search and one request. "age" is in seconds. */
 #define SQL_COLS_TALLY(C) \
@@ -408,6 +413,36 @@ enum sql_type {
 	C(FRESH_FIND_NAME,		"name",			TEXT) \
 	C(FRESH_FIND_EMAIL,		"email",		TEXT) \
 	C(FRESH_FIND_LANGUAGE,		"language",		TEXT)
+/*
+ * The ledger overview (issue 14): one row per currency, amounts in cents
+ * (the buckets by days overdue, as in ledger.h), the reminders sent on each
+ * day of a week, and the open invoices one by one for the CSV export.
+ */
+#define SQL_COLS_LEDGER(C) \
+	C(LEDGER_CURRENCY,		"currency",		TEXT) \
+	C(LEDGER_OPEN_COUNT,		"open_count",		INT) \
+	C(LEDGER_OPEN_CENTS,		"open_cents",		INT) \
+	C(LEDGER_NOT_DUE_CENTS,		"not_due_cents",	INT) \
+	C(LEDGER_D30_CENTS,		"d30_cents",		INT) \
+	C(LEDGER_D60_CENTS,		"d60_cents",		INT) \
+	C(LEDGER_D90_CENTS,		"d90_cents",		INT) \
+	C(LEDGER_MORE_CENTS,		"more_cents",		INT) \
+	C(LEDGER_PLAN_CENTS,		"plan_cents",		INT) \
+	C(LEDGER_HOLD_CENTS,		"hold_cents",		INT) \
+	C(LEDGER_SALES_CENTS,		"sales_cents",		INT) \
+	C(LEDGER_KEPT_COUNT,		"kept_count",		INT) \
+	C(LEDGER_MISSED_COUNT,		"missed_count",		INT) \
+	C(LEDGER_MISSED_CENTS,		"missed_cents",		INT)
+#define SQL_COLS_WEEK(C) \
+	C(WEEK_DAY,			"day",			DATE) \
+	C(WEEK_SENT,			"sent",			INT)
+#define SQL_COLS_AGED(C) \
+	C(AGED_NUMBER,			"number",		TEXT) \
+	C(AGED_CUSTOMER,		"customer",		TEXT) \
+	C(AGED_CURRENCY,		"currency",		TEXT) \
+	C(AGED_DUE,			"due",			DATE) \
+	C(AGED_DAYS_OVERDUE,		"days_overdue",		INT) \
+	C(AGED_BALANCE_CENTS,		"balance_cents",	INT)
 
 /* portal-notify */
 #define SQL_COLS_CLAIMED(C) \
@@ -426,6 +461,7 @@ enum sql_type {
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
 	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
+	S(LEDGER) S(WEEK) S(AGED) \
 	S(CLAIMED)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,

@@ -443,7 +443,7 @@ load_demo() {
 	admin import "$VAR/demo.csv" > /dev/null
 	if [ ! -s "$VAR/staff-password" ]; then
 		(umask 077; od -An -N9 -tx1 /dev/urandom | tr -d ' \n' > "$VAR/staff-password")
-		admin staff-add demo@northwind.example "Demo Clerk" < "$VAR/staff-password" > /dev/null
+		admin staff-add --role manager demo@northwind.example "Demo Manager" < "$VAR/staff-password" > /dev/null
 	fi
 	if [ -x "$ROOT/scripts/demo-actions.sh" ]; then
 		"$ROOT/scripts/demo-actions.sh" "$VAR" "http://127.0.0.1:$PORT"

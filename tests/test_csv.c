@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "buf.h"
 #include "csv.h"
 
 /* The reader holds a 64 KiB buffer: one static instance for all cases. */
@@ -482,6 +483,63 @@ test_csv_reinit(void **state)
 	}
 }
 
+/* Writes one field and returns what it became (static). */
+static const char *
+put(const char *s)
+{
+	static char	out[256];
+	struct buf	b;
+
+	buf_init(&b, 0);
+	assert_int_equal(csv_put_field(&b, s), 0);
+	assert_true(b.len < sizeof(out));
+	memcpy(out, b.data ? b.data : "", b.len + 1);
+	buf_free(&b);
+	return out;
+}
+
+static void
+test_csv_put_field(void **state)
+{
+	(void)state;
+	assert_string_equal(put("INV-1"), "INV-1");
+	assert_string_equal(put(""), "");
+	assert_string_equal(put(NULL), "");
+	assert_string_equal(put("Harbour, Sons"), "\"Harbour, Sons\"");
+	assert_string_equal(put("6\" pipe"), "\"6\"\" pipe\"");
+	assert_string_equal(put("two\nlines"), "\"two\nlines\"");
+	assert_string_equal(put("1250.00"), "1250.00");
+	assert_string_equal(put("Ana Ruiz-Pérez"), "Ana Ruiz-Pérez");
+}
+
+/* A cell a spreadsheet would run as a formula gets a leading quote. */
+static void
+test_csv_put_field_formula(void **state)
+{
+	(void)state;
+	assert_string_equal(put("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+	assert_string_equal(put("+44 20"), "'+44 20");
+	assert_string_equal(put("-1+2"), "'-1+2");
+	assert_string_equal(put("@SUM(A1)"), "'@SUM(A1)");
+	assert_string_equal(put("\tx"), "'\tx");
+	assert_string_equal(put("\rx"), "\"'\rx\"");
+	assert_string_equal(put("a=b"), "a=b");
+}
+
+/* A full buffer fails, and stays failed. */
+static void
+test_csv_put_field_full(void **state)
+{
+	struct buf	b;
+
+	(void)state;
+	buf_init(&b, 4);
+	assert_int_equal(csv_put_field(&b, "abc"), 0);
+	assert_int_equal(csv_put_field(&b, "de"), -1);
+	assert_int_equal(csv_put_field(&b, ""), -1);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -511,6 +569,9 @@ main(void)
 		cmocka_unit_test(test_csv_strerror),
 		cmocka_unit_test(test_csv_error_sticks),
 		cmocka_unit_test(test_csv_reinit),
+		cmocka_unit_test(test_csv_put_field),
+		cmocka_unit_test(test_csv_put_field_formula),
+		cmocka_unit_test(test_csv_put_field_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,7 +93,7 @@ staff_payments_get(struct ctx *c)
 {
 	struct staff_session	s;
 
-	if (!staff_session_or_redirect(c, &s))
+	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
 	render(c, &s, 200, NULL, false);
 }
@@ -200,7 +200,7 @@ staff_payments_post(struct ctx *c)
 	long			 n;
 	int			 act, rc;
 
-	if (!staff_session_or_redirect(c, &s))
+	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
 	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1) {
 		page_error(c, 404, NULL);

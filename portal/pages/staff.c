@@ -188,7 +188,7 @@ staff_queue_get(struct ctx *c)
 	const char		*status, *q;
 	long			 page;
 
-	if (!staff_session_or_redirect(c, &s))
+	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
 	if (!queue_query(c, &status, &page, &q)) {
 		page_error(c, 400, NULL);
@@ -369,7 +369,7 @@ staff_hardship_get(struct ctx *c)
 	struct staff_session	s;
 	char			id[24];
 
-	if (!staff_session_or_redirect(c, &s))
+	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
 	if (!request_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
@@ -465,7 +465,7 @@ staff_hardship_post(struct ctx *c)
 	char			 id[24], purpose[48];
 	bool			 found, fresh;
 
-	if (!staff_session_or_redirect(c, &s))
+	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
 	if (!request_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
@@ -706,7 +706,7 @@ staff_invoice_get(struct ctx *c)
 	char			 id[24];
 	bool			 found;
 
-	if (!staff_session_or_redirect(c, &s))
+	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
 	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
 		return;

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "role.h"
 #include "token.h"
 
 /*
@@ -18,10 +19,19 @@ struct staff_session {
 	const char	*name;
 	const char	*email;
 	char		 hash[TOKEN_HASH_HEX];		/* of the session id */
+	int		 role;				/* enum staff_role; -1 unknown */
 };
 
 /* Checks the session cookie; false after answering 303 to /staff/login. */
 bool staff_session_or_redirect(struct ctx *c, struct staff_session *s);
+/*
+ * The check every staff page and action starts with (issue 14): a live
+ * session whose user has role need or a higher one (role.h). False after
+ * answering: 303 to /staff/login without a session, 403 (the error page
+ * saying it is for another role) when the role does not allow it.
+ */
+bool staff_require(struct ctx *c, struct staff_session *s,
+    enum staff_role need);
 /*
  * A new root view for staff pages: the site values, the signed-in user
  * and the CSRF tokens of their forms (sign out, and purpose's unless it
