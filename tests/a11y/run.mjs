@@ -43,6 +43,8 @@ const LINKS = Object.fromEntries(readFileSync(process.env.SETTLE_LINKS, 'utf8')
 	.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)));
 const [STAFF_EMAIL, STAFF_PASSWORD] = readFileSync(process.env.SETTLE_STAFF, 'utf8').split('\n');
 const ERRORS_DIR = process.env.SETTLE_ERRORS;
+// An opt-out address (/u/{token}) for the customer of INV-2026-0147.
+const UNSUBSCRIBE = readFileSync(process.env.SETTLE_UNSUBSCRIBE, 'utf8').trim();
 const DB_STOP = process.env.SETTLE_DB_STOP;
 
 const PHONE = { width: 360, height: 740 };
@@ -426,7 +428,19 @@ async function debtorPages(page, l, how) {
 	await v('invoice (paid)', () => goto(page, url('INV-2026-0133', q), 200));
 	await v('invoice (accepted plan)', () => goto(page, url('INV-2026-0171', q), 200));
 	await v('invoice (hardship note received)', () => goto(page, url('INV-2026-0158', q), 200));
-	await v('invoice (unpaid, larger amount, no fees)', () => goto(page, url('INV-2026-0152', q), 200));
+	await v('invoice (unpaid, larger amount, no fees, a reminder\'s pay-by date)', () => goto(page, url('INV-2026-0152', q), 200));
+	await v('invoice (plan: the next payment; the banner after accepting it)', () => goto(page, url('INV-2026-0171', q + '&done=plan'), 200));
+	await v('invoice (hardship hold: no demand; the banner after the note)', () => goto(page, url('INV-2026-0158', q + '&done=hardship'), 200));
+	await v('invoice (broken plan, reminder emails off; the banner)', () => goto(page, url('INV-2026-0180', q + '&done=reminders_off'), 200));
+	await v('reminder emails: the one-button question (/u/)', () => goto(page, UNSUBSCRIBE + q, 200));
+	// The lanes share this customer: press the buttons until the state wanted.
+	const until = async (want) => {
+		await goto(page, UNSUBSCRIBE + q, 200);
+		if (await page.$(`main input[name="reminders"][value="${want}"]`) === null) await submit(page, main, 200);
+		await submit(page, main, 200);
+	};
+	await v('reminder emails: off (/u/, after the button)', () => until('off'));
+	await v('reminder emails: on again (/u/, after the other button)', () => until('on'));
 	await v('plan options', () => goto(page, url(unpaid, '/plan' + q), 200));
 	await v('plan options after a submit without a choice or the agree box', async () => {
 		await goto(page, url(unpaid, '/plan' + q), 200);
