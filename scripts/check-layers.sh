@@ -13,7 +13,7 @@ FAIL=0
 
 # The layers, bottom up. A module is NAME.c and NAME.h.
 PURE="arena asset bankcsv buf camt config credit csv date epc form hardship http
-	i18n iban ics invoice lang log mail money mustache payref plan plural po
+	i18n iban ics invoice lang log mail money multipart mustache payref plan plural po
 	qr request router seal sendmail token totp tz utf8 view"
 DB="db sql"
 SERVICES="audit import migrate outbox"

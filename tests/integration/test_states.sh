@@ -171,6 +171,18 @@ http POST "$u" -d 'List-Unsubscribe=One-Click&x=1'
 expect_status 400 "an unknown field is 400"
 expect_eq "bad POSTs change nothing" "$after" "$(rows)"
 
+# RFC 8058 asks mail clients for multipart/form-data: the same one-click.
+u2=$(admin unsubscribe-link S-SOON | sed 's|^http://[^/]*||')
+http POST "$u2" -F 'List-Unsubscribe=One-Click'
+expect_status 200 "a multipart/form-data one-click POST answers 200"
+expect_body "Done: we will not send reminder emails to Ben Ode any more." "and turns them off"
+expect_eq "for that customer" 1 \
+	"$(sql "SELECT count(*) FROM customers WHERE ref = 'K-S-SOON' AND reminders_off_at IS NOT NULL")"
+echo x > "$T/file.txt"
+http POST "$u2" -F "List-Unsubscribe=@$T/file.txt"
+expect_status 415 "a file in a multipart body is 415"
+sql "UPDATE customers SET reminders_off_at = NULL WHERE ref = 'K-S-SOON'"
+
 # The invoice page shows it, and turns them back on.
 p=$(link_path S-LATE)
 http GET "$p"
