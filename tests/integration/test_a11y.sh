@@ -54,7 +54,7 @@ admin unsubscribe-link INV-2026-0147 > "$T/unsubscribe"
 SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_UNSUBSCRIBE=$T/unsubscribe \
 SETTLE_ERRORS=$VAR/errors CHROMIUM=$CHROMIUM \
 SETTLE_DB_STOP="'$ROOT/scripts/stack.sh' pg-stop '$VAR'" \
-	timeout 300 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
+	timeout 480 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
 status=$?
 grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$T/a11y.out"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/a11y.out" | tail -n 1)
