@@ -1,3 +1,11 @@
+/*
+ * GET /i/{token}: the invoice as the debtor sees it: what is owed and why,
+ * late fees, payments, the balance, and what is asked of them now, which
+ * depends on the account (invoice_state(): paid, held, a plan, a broken
+ * plan, or the balance by a date); how to pay, the ways forward, reminder
+ * emails on or off, any plan or hardship note already on file, and after a
+ * submission a banner saying what was done. Each view is audited.
+ */
 #include <stdbool.h>
 #include <string.h>
 
@@ -9,15 +17,6 @@
 #include "pages/debtor.h"
 #include "routes.h"
 #include "view.h"
-
-/*
- * GET /i/{token}: the invoice as the debtor sees it: what is owed and why,
- * late fees, payments, the balance, and what is asked of them now, which
- * depends on the account (invoice_state(): paid, held, a plan, a broken
- * plan, or the balance by a date); how to pay, the ways forward, reminder
- * emails on or off, any plan or hardship note already on file, and after a
- * submission a banner saying what was done. Each view is audited.
- */
 
 /* What ?done= may name: the submissions that come back here (a 303). */
 static const char *const done_names[] = {

@@ -602,7 +602,7 @@ async function main() {
 			text.includes('Your payment plan is set up') && text.includes('Your payment plan'),
 			`status ${r.status()}, redirected by 303: ${redirected}, now at ${np.url()}`);
 	} catch (e) {
-		notOk('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan', e.message);
+		notOk('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan and the banner', e.message);
 	}
 	try {
 		await goto(np, url('INV-2026-0160', '/hardship'), 200);
@@ -616,7 +616,7 @@ async function main() {
 			np.url() === url('INV-2026-0160', '?done=hardship') && text.includes('Thank you, we received your note') &&
 			text.includes('We received your note'), `now at ${np.url()}`);
 	} catch (e) {
-		notOk('without JavaScript the hardship form is sent and the invoice shows the note', e.message);
+		notOk('without JavaScript the hardship form is sent and the invoice shows the note and the banner', e.message);
 	}
 	try {
 		await goto(np, `${BASE}/staff/login`, 200);
