@@ -226,6 +226,42 @@ out:
 	return rc;
 }
 
+/*
+ * unsubscribe-link INVOICE: a new opt-out link for the invoice's customer,
+ * the address a reminder's List-Unsubscribe carries; prints it alone. The
+ * reminder engine makes its own with each email; this serves tests and
+ * an operator answering "how do I stop these emails?".
+ */
+static int
+verb_unsubscribe_link(struct admin *a, char **argv)
+{
+	char		 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX];
+	const char	*p[2];
+	struct db_res	*r;
+	int		 rc = -1;
+
+	if (db_begin(a->db) == -1 ||
+	    token_new(a->cfg.secret, TOKEN_UNSUBSCRIBE, tok, hash) == -1)
+		goto out;
+	p[0] = argv[0]; p[1] = hash;
+	if ((r = db_query(a->db, SQL_UNSUBSCRIBE_INSERT, p, 2)) == NULL)
+		goto out;
+	if (db_rows(r) != 1) {
+		fprintf(stderr, "portal-admin: no invoice numbered %s\n", argv[0]);
+		db_res_free(r);
+		goto out;
+	}
+	db_res_free(r);
+	if (db_commit(a->db) == -1)
+		goto out;
+	printf("%s/u/%s\n", a->cfg.base_url, tok);
+	rc = 0;
+out:
+	db_rollback(a->db);
+	sodium_memzero(tok, sizeof(tok));
+	return rc;
+}
+
 static int
 verb_revoke(struct admin *a, char **argv)
 {
@@ -586,6 +622,7 @@ static const struct verb verbs[] = {
 	{ "payments", "FILE (camt.053 or CSV)", 1, 1, true, verb_payments },
 	{ "link", "INVOICE", 1, 1, true, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
+	{ "unsubscribe-link", "INVOICE", 1, 1, true, verb_unsubscribe_link },
 	{ "staff-add", "[--role clerk|manager] EMAIL NAME (password on stdin)",
 	    2, 4, true, verb_staff_add },
 	{ "staff-totp", "[--light] EMAIL", 1, 2, true, verb_staff_totp },

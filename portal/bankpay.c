@@ -33,8 +33,8 @@ struct plan_state {
 
 /* The invoice's items (shape ITEM; caller frees *items) and their totals. */
 static int
-invoice_state(struct db *db, const char *invoice_id, struct invoice_totals *t,
-    struct db_res **items)
+invoice_totals_read(struct db *db, const char *invoice_id,
+    struct invoice_totals *t, struct db_res **items)
 {
 	const char		*p[1] = { invoice_id };
 	enum invoice_kind	 k;
@@ -184,7 +184,7 @@ bankpay_apply(const struct bankpay_env *e, const char *credit_id,
 	(void)snprintf(amount, sizeof(amount), "%lld", (long long)cents);
 	p[0] = invoice_id; p[1] = amount; p[2] = iso; p[3] = credit_id;
 	if (db_do(e->db, SQL_PAYMENT_BANK, p, 4) == -1 ||
-	    invoice_state(e->db, invoice_id, &t, &items) == -1 ||
+	    invoice_totals_read(e->db, invoice_id, &t, &items) == -1 ||
 	    read_plan(e->db, invoice_id, &ps) == -1)
 		goto out;
 	if (ps.active) {
@@ -308,7 +308,7 @@ match(const struct bankpay_env *e, const struct credit *cr, struct match *m)
 	else if (found == 1) {
 		(void)snprintf(m->invoice_id, sizeof(m->invoice_id), "%s",
 		    db_str(r, at, PAYREF_ID));
-		if (invoice_state(e->db, m->invoice_id, &t, &items) == -1)
+		if (invoice_totals_read(e->db, m->invoice_id, &t, &items) == -1)
 			goto out;
 		if (t.balance <= 0) {
 			m->reason = "paid";

@@ -52,3 +52,51 @@ invoice_totals_add(struct invoice_totals *t, enum invoice_kind k,
 	*t = n;
 	return 0;
 }
+
+enum invoice_state
+invoice_state(const struct invoice_account *a)
+{
+	if (a->balance <= 0)
+		return INVOICE_STATE_PAID;
+	if (a->held)
+		return INVOICE_STATE_HELD;
+	if (a->plan_active)
+		return INVOICE_STATE_PLAN;
+	if (a->plan_broken)
+		return INVOICE_STATE_BROKEN;
+	return INVOICE_STATE_DUE;
+}
+
+enum invoice_pay_by
+invoice_pay_by(struct date today, struct date due, struct date reminded,
+    struct date *out)
+{
+	if (date_valid(reminded) && date_diff(reminded, today) >= 0) {
+		*out = reminded;
+		return INVOICE_PAY_BY_DATE;
+	}
+	if (!date_valid(reminded) && date_valid(due) &&
+	    date_diff(due, today) >= 0) {
+		*out = due;
+		return INVOICE_PAY_BY_DATE;
+	}
+	*out = DATE_INVALID;
+	return INVOICE_PAY_BY_NOW;
+}
+
+int
+invoice_next_installment(const struct invoice_installment *v, int n,
+    int *npaid)
+{
+	int	i, next = -1, paid = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i].paid >= v[i].amount)
+			paid++;
+		else if (next == -1)
+			next = i;
+	}
+	if (npaid != NULL)
+		*npaid = paid;
+	return next;
+}

@@ -1,7 +1,10 @@
 #ifndef PORTAL_INVOICE_H
 #define PORTAL_INVOICE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "date.h"
 
 /*
  * What an invoice is made of: lines (quantity times unit price), late fees
@@ -41,5 +44,66 @@ void invoice_totals_init(struct invoice_totals *t);
  */
 int invoice_totals_add(struct invoice_totals *t, enum invoice_kind k,
     int64_t amount);
+
+/*
+ * What the invoice page asks of the debtor, decided from the account
+ * (issue 13): the page tells the truth, so a paid invoice makes no demand,
+ * a plan asks for its next installment and a hold asks for nothing.
+ */
+enum invoice_state {
+	INVOICE_STATE_PAID,	/* balance <= 0: thanks, nothing owed */
+	INVOICE_STATE_HELD,	/* a reminder hold (hardship): no demand, a person calls */
+	INVOICE_STATE_PLAN,	/* an active plan: its next installment */
+	INVOICE_STATE_BROKEN,	/* the plan broke: said so, and the balance is due */
+	INVOICE_STATE_DUE,	/* the balance, by a date */
+	INVOICE_STATE__MAX
+};
+
+struct invoice_account {
+	int64_t	balance;
+	bool	held;		/* an active reminder hold */
+	bool	plan_active;
+	bool	plan_broken;	/* the latest plan broke, and no other is active */
+};
+
+/*
+ * The state, first match wins: paid, held, an active plan, a broken plan,
+ * else the balance is due. Paid comes first: a paid invoice under a plan or
+ * a hold owes nothing; a hold comes before a plan: while a person looks at
+ * the debtor's difficulty, the page asks for no money at all.
+ */
+enum invoice_state invoice_state(const struct invoice_account *a);
+
+enum invoice_pay_by {
+	INVOICE_PAY_BY_DATE,	/* by the date in *out */
+	INVOICE_PAY_BY_NOW,	/* "as soon as possible": no fixed date applies */
+	INVOICE_PAY_BY__MAX
+};
+
+/*
+ * The "please pay by" of the balance demand. reminded is the fixed date
+ * named by the latest reminder email (DATE_INVALID when none named one):
+ * that date, while it is today or later. Without one, the due date while it
+ * is today or later. Otherwise no date was ever promised that still holds,
+ * and the page says "as soon as possible" rather than make one up: a date
+ * computed when the page is opened (today + N) moves every day and would
+ * contradict the emails.
+ */
+enum invoice_pay_by invoice_pay_by(struct date today, struct date due,
+    struct date reminded, struct date *out);
+
+/* An installment of a plan with what has been paid towards it. */
+struct invoice_installment {
+	struct date	 due;
+	int64_t		 amount;
+	int64_t		 paid;		/* 0 .. amount */
+};
+
+/*
+ * The index of the first of n installments (in order) not paid in full, or
+ * -1 when every one is; *npaid (may be NULL) is how many are paid in full.
+ */
+int invoice_next_installment(const struct invoice_installment *v, int n,
+    int *npaid);
 
 #endif

@@ -7,13 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "arena.h"
 #include "http.h"
+#include "multipart.h"
 #include "request.h"
 #include "utf8.h"
 
 #define FORM_TYPE	"application/x-www-form-urlencoded"
+#define MULTIPART_TYPE	"multipart/form-data"
 #define MAX_USER_AGENT	512	/* bytes kept of User-Agent, Accept-Language */
 
 const char *
@@ -75,13 +78,14 @@ read_body(struct arena *a, const struct request_source *src, long max,
 	return 0;
 }
 
-/* A form body must be urlencoded; anything else is refused. */
+/* A form body must be urlencoded or multipart/form-data text fields. */
 static int
 parse_form(struct arena *a, const struct request_source *src, long max,
     struct request *req)
 {
 	const char	*type = request_param(src, "CONTENT_TYPE");
 	const char	*body;
+	char		 boundary[MULTIPART_BOUNDARY_MAX + 1];
 	size_t		 len;
 	int		 st;
 
@@ -89,6 +93,14 @@ parse_form(struct arena *a, const struct request_source *src, long max,
 		return st;
 	if (len == 0)
 		return 0;
+	/* RFC 8058's one-click POST may come as multipart/form-data. */
+	if (type != NULL && strncasecmp(type, MULTIPART_TYPE,
+	    sizeof(MULTIPART_TYPE) - 1) == 0) {
+		if (multipart_boundary(type, boundary) == -1)
+			return 400;
+		return multipart_parse(a, body, len, boundary, req->form,
+		    HTTP_MAX_PARAMS, &req->nform);
+	}
 	if (type == NULL || strncmp(type, FORM_TYPE, sizeof(FORM_TYPE) - 1) != 0)
 		return 415;
 	return http_parse_urlencoded(a, body, len, true, req->form,

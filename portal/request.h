@@ -8,7 +8,7 @@
  * What nginx hands a worker over FastCGI, turned into a struct request
  * (http.h): the method, the client's address, user agent and languages,
  * the URI's path and query, the cookies and, for a POST, the urlencoded
- * body.
+ * (or multipart/form-data, text fields only: multipart.h) body.
  * Independent of libfcgi: server.c passes the request's parameters and a
  * function that reads its body, so tests and the fuzzer can do the same.
  */

@@ -12,7 +12,13 @@
     "WHERE $2::text IS NOT NULL) " \
     "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
-    "c.id AS customer_id " \
+    "c.id AS customer_id, c.reminders_off_at IS NOT NULL AS reminders_off, " \
+    "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = i.id " \
+    "AND h.released_at IS NULL) AS held, " \
+    "(SELECT r.pay_by FROM reminders r WHERE r.invoice_id = i.id " \
+    "AND r.outcome = 'sent' AND r.pay_by IS NOT NULL AND r.kind IN " \
+    "('upcoming', 'due', 'overdue_1', 'overdue_2', 'final', 'plan_broken') " \
+    "ORDER BY r.scheduled_on DESC, r.id DESC LIMIT 1) AS pay_by " \
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
@@ -64,6 +70,28 @@
 
 /* An invoice number's key (payref.h), as indexed by 0012's invoices_payref_key. */
 #define PAYREF_KEY_SQL "upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g'))"
+/*
+ * POST /u/{token}: reminder emails off (or back on) for the customer of
+ * the unsubscribe link whose token hash is $1, in one statement: the
+ * customer, the link's first use and an audit event ($2 the client's
+ * address, $3 how: "one-click" or "page"), written only when it changes
+ * something, so a second POST (or two at once: the row lock makes the
+ * second see the first) changes nothing. No row: no such link.
+ */
+#define UNSUBSCRIBE_SQL(SET, WHEN, ACTION, OFF) \
+    "WITH u AS (SELECT id, customer_id, invoice_id FROM unsubscribe_links " \
+    "WHERE token_hash = $1), " \
+    "c AS (UPDATE customers c SET reminders_off_at = " SET " FROM u " \
+    "WHERE c.id = u.customer_id AND c.reminders_off_at " WHEN " RETURNING c.id), " \
+    "s AS (UPDATE unsubscribe_links l SET used_at = now() FROM u " \
+    "WHERE l.id = u.id AND l.used_at IS NULL AND " OFF " RETURNING l.id), " \
+    "a AS (INSERT INTO audit_events (actor, action, invoice_id, detail, " \
+    "client_addr) SELECT 'debtor', '" ACTION "', u.invoice_id, " \
+    "'unsubscribe link ' || u.id || ', ' || $3::text, $2 FROM u " \
+    "WHERE EXISTS (SELECT 1 FROM c)) " \
+    "SELECT u.id, k.name, k.language, " OFF " AS reminders_off, " \
+    "EXISTS (SELECT 1 FROM c) AS changed FROM u " \
+    "JOIN customers k ON k.id = u.customer_id"
 
 struct statement {
 	const char	*name;
@@ -168,13 +196,20 @@ static const struct statement statements[SQL__MAX] = {
 	 * they go in the same round trip as debtor_open (db_pipeline).
 	 */
 	[SQL_DEBTOR_ITEMS] = { "debtor_items", SQL_SHAPE_ITEM, ITEMS_SQL(BY_TOKEN) },
+	/*
+	 * The active plan, else the latest broken one (issue 13: the page
+	 * says it broke), with what has been paid towards each installment.
+	 */
 	[SQL_DEBTOR_PLAN] = { "debtor_plan", SQL_SHAPE_SCHEDULE,
-	    "SELECT p.id AS plan_id, p.frequency, p.installments, p.total_cents, "
-	    "p.accepted_at::date AS accepted_on, p.terms_version, "
+	    "SELECT p.id AS plan_id, p.status, p.frequency, p.installments, "
+	    "p.total_cents, p.accepted_at::date AS accepted_on, p.terms_version, "
 	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
-	    "AS stamp, i.seq, i.due_on, i.amount_cents "
-	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
-	    "WHERE p.invoice_id = " BY_TOKEN " AND p.status = 'active' ORDER BY i.seq" },
+	    "AS stamp, i.seq, i.due_on, i.amount_cents, i.paid_cents::bigint AS paid_cents "
+	    "FROM plans p JOIN plan_installment_status i ON i.plan_id = p.id "
+	    "WHERE p.id = (SELECT id FROM plans WHERE invoice_id = " BY_TOKEN " "
+	    "AND status IN ('active', 'broken') "
+	    "ORDER BY status = 'active' DESC, accepted_at DESC, id DESC LIMIT 1) "
+	    "ORDER BY i.seq" },
 	[SQL_DEBTOR_HARDSHIP] = { "debtor_hardship", SQL_SHAPE_DEBTOR_NOTE,
 	    "SELECT h.created_at::date AS received_on, h.callback_date, "
 	    "h.callback_window, h.contact_method, h.status, EXISTS (SELECT 1 "
@@ -651,6 +686,34 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_OUTBOX_STUCK] = { "outbox_stuck", SQL_SHAPE_COUNT,
 	    "SELECT count(*) AS value FROM outbox WHERE status = 'sending' "
 	    "AND claimed_at < now() - interval '10 minutes'" },
+
+	/*
+	 * Reminder emails on and off (issue 13). The invoice page's switch:
+	 * $1 customer, $2 true for off; how many rows changed (0 or 1).
+	 */
+	[SQL_REMINDERS_SET] = { "reminders_set", SQL_SHAPE_COUNT,
+	    "WITH c AS (UPDATE customers SET reminders_off_at = "
+	    "CASE WHEN $2::bool THEN now() END WHERE id = $1 "
+	    "AND (reminders_off_at IS NOT NULL) <> $2::bool RETURNING id) "
+	    "SELECT count(*) AS value FROM c" },
+	/* GET /u/{token} reads, never writes (mail scanners follow links). */
+	[SQL_UNSUBSCRIBE_OPEN] = { "unsubscribe_open", SQL_SHAPE_UNSUBSCRIBE,
+	    "SELECT u.id, c.name, c.language, "
+	    "c.reminders_off_at IS NOT NULL AS reminders_off, false AS changed "
+	    "FROM unsubscribe_links u JOIN customers c ON c.id = u.customer_id "
+	    "WHERE u.token_hash = $1" },
+	[SQL_UNSUBSCRIBE_OFF] = { "unsubscribe_off", SQL_SHAPE_UNSUBSCRIBE,
+	    UNSUBSCRIBE_SQL("now()", "IS NULL", "reminders.off", "true") },
+	[SQL_UNSUBSCRIBE_ON] = { "unsubscribe_on", SQL_SHAPE_UNSUBSCRIBE,
+	    UNSUBSCRIBE_SQL("NULL", "IS NOT NULL", "reminders.on", "false") },
+	/*
+	 * portal-admin unsubscribe-link: $1 invoice number, $2 token hash;
+	 * no row when there is no such invoice.
+	 */
+	[SQL_UNSUBSCRIBE_INSERT] = { "unsubscribe_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO unsubscribe_links (customer_id, invoice_id, token_hash) "
+	    "SELECT customer_id, id, $2 FROM invoices WHERE number = $1 "
+	    "RETURNING id" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

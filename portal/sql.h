@@ -150,6 +150,12 @@ enum sql_query {
 	SQL_OUTBOX_SENT,
 	SQL_OUTBOX_RETRY,
 	SQL_OUTBOX_STUCK,
+	/* reminder emails on and off (issue 13: /u/{token}, the invoice page) */
+	SQL_REMINDERS_SET,
+	SQL_UNSUBSCRIBE_OPEN,
+	SQL_UNSUBSCRIBE_OFF,
+	SQL_UNSUBSCRIBE_ON,
+	SQL_UNSUBSCRIBE_INSERT,
 	SQL__MAX
 };
 
@@ -195,7 +201,10 @@ enum sql_type {
 	C(OPENED_PHONE,			"phone",		TEXT) \
 	C(OPENED_LANGUAGE,		"language",		TEXT) \
 	C(OPENED_TIMEZONE,		"timezone",		TEXT) \
-	C(OPENED_CUSTOMER_ID,		"customer_id",		INT)
+	C(OPENED_CUSTOMER_ID,		"customer_id",		INT) \
+	C(OPENED_REMINDERS_OFF,		"reminders_off",	BOOL) \
+	C(OPENED_HELD,			"held",			BOOL) \
+	C(OPENED_PAY_BY,		"pay_by",		DATE)
 /* A line (quantity, unit price, total), a fee or a payment (amount, day). */
 #define SQL_COLS_ITEM(C) \
 	C(ITEM_KIND,			"kind",			TEXT) \
@@ -208,6 +217,7 @@ enum sql_type {
 /* One row per installment, each with its plan's columns. */
 #define SQL_COLS_SCHEDULE(C) \
 	C(SCHEDULE_PLAN_ID,		"plan_id",		INT) \
+	C(SCHEDULE_STATUS,		"status",		TEXT) \
 	C(SCHEDULE_FREQUENCY,		"frequency",		TEXT) \
 	C(SCHEDULE_INSTALLMENTS,	"installments",		INT) \
 	C(SCHEDULE_TOTAL_CENTS,		"total_cents",		INT) \
@@ -216,7 +226,8 @@ enum sql_type {
 	C(SCHEDULE_STAMP,		"stamp",		TEXT) \
 	C(SCHEDULE_SEQ,			"seq",			INT) \
 	C(SCHEDULE_DUE_ON,		"due_on",		DATE) \
-	C(SCHEDULE_AMOUNT_CENTS,	"amount_cents",		INT)
+	C(SCHEDULE_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(SCHEDULE_PAID_CENTS,		"paid_cents",		INT)
 #define SQL_COLS_DEBTOR_NOTE(C) \
 	C(DEBTOR_NOTE_RECEIVED_ON,	"received_on",		DATE) \
 	C(DEBTOR_NOTE_CALLBACK_DATE,	"callback_date",	DATE) \
@@ -450,6 +461,17 @@ enum sql_type {
 	C(CLAIMED_MESSAGE,		"message",		TEXT) \
 	C(CLAIMED_ATTEMPTS,		"attempts",		INT)
 
+/*
+ * An unsubscribe link's customer (issue 13): whether reminder emails are
+ * off now, and whether this statement changed that.
+ */
+#define SQL_COLS_UNSUBSCRIBE(C) \
+	C(UNSUBSCRIBE_ID,		"id",			INT) \
+	C(UNSUBSCRIBE_NAME,		"name",			TEXT) \
+	C(UNSUBSCRIBE_LANGUAGE,		"language",		TEXT) \
+	C(UNSUBSCRIBE_REMINDERS_OFF,	"reminders_off",	BOOL) \
+	C(UNSUBSCRIBE_CHANGED,		"changed",		BOOL)
+
 /* Every shape above, once. A new shape is added here too. */
 #define SQL_SHAPES(S) \
 	S(FLAG) S(COUNT) S(KEY) \
@@ -462,7 +484,8 @@ enum sql_type {
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
 	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
 	S(LEDGER) S(WEEK) S(AGED) \
-	S(CLAIMED)
+	S(CLAIMED) \
+	S(UNSUBSCRIBE)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

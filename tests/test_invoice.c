@@ -121,6 +121,94 @@ test_invoice_totals_bad_kind(void **state)
 	assert_memory_equal(&t, &before, sizeof(t));
 }
 
+/* The first match wins: paid, held, plan, broken plan, due. */
+static void
+test_invoice_state(void **state)
+{
+	struct invoice_account	a = { .balance = 100 };
+
+	(void)state;
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_DUE);
+	a.plan_broken = true;
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_BROKEN);
+	a.plan_active = true;
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_PLAN);
+	a.held = true;
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_HELD);
+	a.balance = 0;
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_PAID);
+	a.balance = -1;		/* a credit is paid too */
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_PAID);
+	a = (struct invoice_account){ .balance = 1, .held = true };
+	assert_int_equal(invoice_state(&a), INVOICE_STATE_HELD);
+}
+
+static struct date
+day(int y, int m, int d)
+{
+	return (struct date){ y, m, d };
+}
+
+/* The latest reminder's date while it holds; else the due date; else now. */
+static void
+test_invoice_pay_by(void **state)
+{
+	struct date	today = day(2026, 12, 2), out;
+
+	(void)state;
+	/* A reminder named 10 December: that date, not today + anything. */
+	assert_int_equal(invoice_pay_by(today, day(2026, 11, 20),
+	    day(2026, 12, 10), &out), INVOICE_PAY_BY_DATE);
+	assert_int_equal(date_diff(out, day(2026, 12, 10)), 0);
+	/* ... even when the due date is later (a reminder before it). */
+	assert_int_equal(invoice_pay_by(today, day(2026, 12, 20),
+	    day(2026, 12, 10), &out), INVOICE_PAY_BY_DATE);
+	assert_int_equal(date_diff(out, day(2026, 12, 10)), 0);
+	/* Its date is today: still that date. */
+	assert_int_equal(invoice_pay_by(today, day(2026, 11, 20), today, &out),
+	    INVOICE_PAY_BY_DATE);
+	assert_int_equal(date_diff(out, today), 0);
+	/* Its date has passed: as soon as possible, not the due date. */
+	assert_int_equal(invoice_pay_by(today, day(2026, 12, 20),
+	    day(2026, 12, 1), &out), INVOICE_PAY_BY_NOW);
+	assert_false(date_valid(out));
+	/* No reminder: the due date while it is today or later. */
+	assert_int_equal(invoice_pay_by(today, day(2026, 12, 9), DATE_INVALID,
+	    &out), INVOICE_PAY_BY_DATE);
+	assert_int_equal(date_diff(out, day(2026, 12, 9)), 0);
+	assert_int_equal(invoice_pay_by(today, today, DATE_INVALID, &out),
+	    INVOICE_PAY_BY_DATE);
+	assert_int_equal(invoice_pay_by(today, day(2026, 12, 1), DATE_INVALID,
+	    &out), INVOICE_PAY_BY_NOW);
+	assert_int_equal(invoice_pay_by(today, DATE_INVALID, DATE_INVALID,
+	    &out), INVOICE_PAY_BY_NOW);
+}
+
+static void
+test_invoice_next_installment(void **state)
+{
+	struct invoice_installment	v[3] = {
+		{ day(2026, 12, 1), 5000, 5000 },
+		{ day(2027, 1, 1), 5000, 1200 },
+		{ day(2027, 2, 1), 5000, 0 },
+	};
+	int				paid = -1;
+
+	(void)state;
+	assert_int_equal(invoice_next_installment(v, 3, &paid), 1);
+	assert_int_equal(paid, 1);
+	v[1].paid = 5000;
+	assert_int_equal(invoice_next_installment(v, 3, &paid), 2);
+	assert_int_equal(paid, 2);
+	v[2].paid = 5000;
+	assert_int_equal(invoice_next_installment(v, 3, &paid), -1);
+	assert_int_equal(paid, 3);
+	v[0].paid = 0;		/* paid out of order still counts in order */
+	assert_int_equal(invoice_next_installment(v, 3, NULL), 0);
+	assert_int_equal(invoice_next_installment(v, 0, &paid), -1);
+	assert_int_equal(paid, 0);
+}
+
 int
 main(void)
 {
@@ -132,6 +220,9 @@ main(void)
 		cmocka_unit_test(test_invoice_totals_credit),
 		cmocka_unit_test(test_invoice_totals_overflow),
 		cmocka_unit_test(test_invoice_totals_bad_kind),
+		cmocka_unit_test(test_invoice_state),
+		cmocka_unit_test(test_invoice_pay_by),
+		cmocka_unit_test(test_invoice_next_installment),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

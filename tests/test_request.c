@@ -380,6 +380,27 @@ test_request_get_body_ignored(void **state)
 	assert_int_equal(OFF, 0);
 }
 
+/* RFC 8058's one-click POST as multipart/form-data (multipart.c). */
+static void
+test_request_post_multipart(void **state)
+{
+	static const char body[] = "--b1\r\nContent-Disposition: form-data; "
+	    "name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--b1--\r\n";
+
+	(void)state;
+	post("multipart/form-data; boundary=b1", body, "84");
+	assert_int_equal(parse(false), 0);
+	assert_int_equal(R.nform, 1);
+	assert_string_equal(R.form[0].name, "List-Unsubscribe");
+	assert_string_equal(R.form[0].value, "One-Click");
+	reset();
+	post("Multipart/Form-Data; boundary=b2", body, "84");	/* not this boundary */
+	assert_int_equal(parse(false), 400);
+	reset();
+	post("multipart/form-data", body, "84");		/* no boundary */
+	assert_int_equal(parse(false), 400);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -399,6 +420,7 @@ main(void)
 		T(test_request_post_lenient),
 		T(test_request_post_empty),
 		T(test_request_post_refused),
+		T(test_request_post_multipart),
 		T(test_request_get_body_ignored),
 	};
 

@@ -46,6 +46,10 @@ read_invoice(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 	    str_at(c, r, 0, OPENED_TIMEZONE) : c->cfg->timezone;
 	d->issued = db_date(r, 0, OPENED_ISSUED);
 	d->due = db_date(r, 0, OPENED_DUE);
+	d->reminders_off = db_bool(r, 0, OPENED_REMINDERS_OFF);
+	d->held = db_bool(r, 0, OPENED_HELD);
+	d->pay_by = db_null(r, 0, OPENED_PAY_BY) ? DATE_INVALID :
+	    db_date(r, 0, OPENED_PAY_BY);
 	if (!date_valid(d->issued) || !date_valid(d->due))
 		return -1;
 	return arena_failed(c->arena) ? -1 : 0;
@@ -93,14 +97,16 @@ read_items(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 	return arena_failed(c->arena) ? -1 : 0;
 }
 
-/* The active plan: one row per installment (shape SCHEDULE). */
+/* The active or broken plan: one row per installment (shape SCHEDULE). */
 static int
 read_plan(struct ctx *c, const struct db_res *r, struct debtor_plan *p)
 {
 	int	i, n = db_rows(r);
 
-	if ((p->active = n > 0) == false)
+	if (n == 0)
 		return 0;
+	p->active = strcmp(db_str(r, 0, SCHEDULE_STATUS), "active") == 0;
+	p->broken = strcmp(db_str(r, 0, SCHEDULE_STATUS), "broken") == 0;
 	p->id = str_at(c, r, 0, SCHEDULE_PLAN_ID);
 	if (plan_freq_parse(db_str(r, 0, SCHEDULE_FREQUENCY), &p->frequency) == -1)
 		return -1;
@@ -115,6 +121,7 @@ read_plan(struct ctx *c, const struct db_res *r, struct debtor_plan *p)
 	for (i = 0; i < n; i++) {
 		p->items[i].seq = (int)db_int(r, i, SCHEDULE_SEQ);
 		p->items[i].amount = db_int(r, i, SCHEDULE_AMOUNT_CENTS);
+		p->items[i].paid = db_int(r, i, SCHEDULE_PAID_CENTS);
 		if (!date_valid(p->items[i].due = db_date(r, i, SCHEDULE_DUE_ON)))
 			return -1;
 	}
@@ -421,8 +428,9 @@ debtor_frequency_view(struct view *m, enum plan_freq f)
 void
 debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	struct date	 today = page_today(c);
+	struct date	 today = page_today(c), pay_by;
 	int32_t		 late = date_diff(today, d->due);
+	bool		 owed = d->totals.balance > 0;
 
 	view_set_str(v, "name", d->name);
 	view_set_str(v, "email", d->email);
@@ -430,18 +438,29 @@ debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_str(v, "currency", d->currency);
 	view_set_str(v, "issued", page_date(c, d->issued));
 	view_set_str(v, "due", page_date(c, d->due));
-	view_set_bool(v, "overdue", late > 0);
-	view_set_int(v, "days_overdue", late > 0 ? late : 0);
-	view_set_bool(v, "days_overdue_one", late == 1);
-	view_set_bool(v, "due_today", late == 0);
-	view_set_bool(v, "not_yet_due", late < 0);
+	/* A paid invoice is not overdue, however late it was paid. */
+	view_set_bool(v, "overdue", owed && late > 0);
+	view_set_int(v, "days_overdue", owed && late > 0 ? late : 0);
+	view_set_bool(v, "days_overdue_one", owed && late == 1);
+	view_set_bool(v, "due_today", owed && late == 0);
+	view_set_bool(v, "not_yet_due", owed && late < 0);
 	view_set_int(v, "days_until_due", late < 0 ? -late : 0);
 	view_set_bool(v, "credit", d->totals.balance < 0);
 	view_set_str(v, "credit_amount", page_money(c, -d->totals.balance,
 	    d->currency));
-	/* One clear request with a date: the due date, or ten days from now. */
-	view_set_str(v, "pay_by", page_date(c, late < 0 ? d->due :
-	    date_add_days(today, 10)));
+	/*
+	 * One clear request with a date: the one the latest reminder named,
+	 * else the due date, while they hold; else "as soon as possible".
+	 */
+	if (invoice_pay_by(today, d->due, d->pay_by, &pay_by) ==
+	    INVOICE_PAY_BY_DATE) {
+		view_set_str(v, "pay_by", page_date(c, pay_by));
+		view_set_bool(v, "pay_soon", false);
+	} else {
+		view_set_str(v, "pay_by", "");
+		view_set_bool(v, "pay_soon", true);
+	}
+	view_set_bool(v, "reminders_off", d->reminders_off);
 	items_view(c, d, v);
 	languages_view(c, d, v);
 	view_set_str(v, "zone", debtor_zone(c, d->timezone));
@@ -546,6 +565,16 @@ debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 			log_error("%s: no QR code for installment %d", __func__,
 			    p->items[i].seq);
 	}
+}
+
+const char *
+debtor_done_url(struct ctx *c, const struct debtor_invoice *d,
+    const char *done)
+{
+	const char	*url = debtor_url(c, d, "");
+
+	return arena_printf(c->arena, "%s%cdone=%s", url,
+	    strchr(url, '?') != NULL ? '&' : '?', done);
 }
 
 void

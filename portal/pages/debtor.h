@@ -33,10 +33,13 @@ struct debtor_installment {
 	int		 seq;
 	struct date	 due;
 	int64_t		 amount;
+	int64_t		 paid;		/* paid towards it so far */
 };
 
+/* The active plan, else the latest broken one (neither: both false). */
 struct debtor_plan {
 	bool				 active;
+	bool				 broken;
 	const char			*id;
 	enum plan_freq			 frequency;
 	int				 count;
@@ -65,6 +68,9 @@ struct debtor_invoice {
 	char			 customer_id[24];
 	const struct i18n_lang	*lang;		/* the customer's language, or English */
 	struct date		 issued, due;
+	bool			 reminders_off;	/* the customer opted out of reminder emails */
+	bool			 held;		/* a reminder hold is active (hardship) */
+	struct date		 pay_by;	/* the latest reminder's, or DATE_INVALID */
 	struct debtor_item	*items;
 	int			 nitems;
 	struct invoice_totals	 totals;	/* and the balance */
@@ -72,7 +78,7 @@ struct debtor_invoice {
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
 };
 
-#define DEBTOR_PLAN	0x2	/* also read the active plan */
+#define DEBTOR_PLAN	0x2	/* also read the active (or broken) plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
 
 /*
@@ -160,6 +166,12 @@ void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
  */
 const char *debtor_url(struct ctx *c, const struct debtor_invoice *d,
     const char *suffix);
+/*
+ * The invoice's address after a submission: debtor_url(d, "") with
+ * "done=WHAT", so the invoice page shows what was done (arena-owned).
+ */
+const char *debtor_done_url(struct ctx *c, const struct debtor_invoice *d,
+    const char *done);
 /* The city naming time zone zone ("" or NULL: the config's), arena-owned. */
 const char *debtor_zone(struct ctx *c, const char *zone);
 /*

@@ -570,6 +570,6 @@ hardship_post(struct ctx *c)
 		debtor_fail(c, &form);
 		return;
 	}
-	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)
+	if (response_redirect(&c->res, debtor_done_url(c, &d, "hardship")) == -1)
 		page_error(c, 500, NULL);
 }

@@ -428,7 +428,7 @@ plan_post(struct ctx *c)
 	if (insert_installments(c, plan_id, s) == -1 ||
 	    record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
 		goto fail;
-	if (response_redirect(&c->res, debtor_url(c, &d, "")) == -1)
+	if (response_redirect(&c->res, debtor_done_url(c, &d, "plan")) == -1)
 		page_error(c, 500, NULL);
 	return;
 fail:

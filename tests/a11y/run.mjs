@@ -45,6 +45,8 @@ const LINKS = Object.fromEntries(readFileSync(process.env.SETTLE_LINKS, 'utf8')
 const [STAFF_EMAIL, STAFF_PASSWORD] = readFileSync(process.env.SETTLE_STAFF, 'utf8').split('\n');
 const [TOTP_EMAIL, TOTP_PASSWORD] = readFileSync(process.env.SETTLE_STAFF_TOTP, 'utf8').split('\n');
 const ERRORS_DIR = process.env.SETTLE_ERRORS;
+// An opt-out address (/u/{token}) for the customer of INV-2026-0147.
+const UNSUBSCRIBE = readFileSync(process.env.SETTLE_UNSUBSCRIBE, 'utf8').trim();
 const DB_STOP = process.env.SETTLE_DB_STOP;
 
 const PHONE = { width: 360, height: 740 };
@@ -430,9 +432,19 @@ async function debtorPages(page, l, how) {
 	const main = 'main form[method="post"] button[type="submit"]';
 	await v('invoice (unpaid, fees and payments)', () => goto(page, url(unpaid, q), 200));
 	await v('invoice (paid)', () => goto(page, url('INV-2026-0133', q), 200));
-	await v('invoice (accepted plan)', () => goto(page, url('INV-2026-0171', q), 200));
-	await v('invoice (hardship note received)', () => goto(page, url('INV-2026-0158', q), 200));
-	await v('invoice (unpaid, larger amount, no fees)', () => goto(page, url('INV-2026-0152', q), 200));
+	await v('invoice (accepted plan: the next payment; the banner after accepting it)', () => goto(page, url('INV-2026-0171', q + '&done=plan'), 200));
+	await v('invoice (hardship note received, a hold: no demand; the banner)', () => goto(page, url('INV-2026-0158', q + '&done=hardship'), 200));
+	await v('invoice (unpaid, larger amount, no fees, a reminder\'s pay-by date)', () => goto(page, url('INV-2026-0152', q), 200));
+	await v('invoice (broken plan, reminder emails off; the banner)', () => goto(page, url('INV-2026-0180', q + '&done=reminders_off'), 200));
+	await v('reminder emails: the one-button question (/u/)', () => goto(page, UNSUBSCRIBE + q, 200));
+	// The lanes share this customer: press the buttons until the state wanted.
+	const until = async (want) => {
+		await goto(page, UNSUBSCRIBE + q, 200);
+		if (await page.$(`main input[name="reminders"][value="${want}"]`) === null) await submit(page, main, 200);
+		await submit(page, main, 200);
+	};
+	await v('reminder emails: off (/u/, after the button)', () => until('off'));
+	if (l === 'en') await v('reminder emails: on again (/u/, after the other button)', () => until('on'));
 	await v('plan options', () => goto(page, url(unpaid, '/plan' + q), 200));
 	await v('plan options after a submit without a choice or the agree box', async () => {
 		await goto(page, url(unpaid, '/plan' + q), 200);
@@ -617,11 +629,12 @@ async function main() {
 		for (let q = r.request().redirectedFrom(); q; q = q.redirectedFrom()) chain.push(q);
 		const redirected = chain.length > 0 && (await chain[0].response()).status() === 303;
 		const text = await np.textContent('main');
-		check('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan',
-			redirected && r.status() === 200 && np.url() === url('INV-2026-0152') && text.includes('Your payment plan'),
+		check('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan and the banner',
+			redirected && r.status() === 200 && np.url() === url('INV-2026-0152', '?done=plan') &&
+			text.includes('Your payment plan is set up') && text.includes('Your payment plan'),
 			`status ${r.status()}, redirected by 303: ${redirected}, now at ${np.url()}`);
 	} catch (e) {
-		notOk('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan', e.message);
+		notOk('without JavaScript the plan form is sent, answered with 303, and the invoice shows the plan and the banner', e.message);
 	}
 	try {
 		await goto(np, url('INV-2026-0160', '/hardship'), 200);
@@ -631,10 +644,11 @@ async function main() {
 		await np.fill('#phone', '+44 1632 960 512');
 		await submit(np, 'form[method="post"] button[type="submit"]');
 		const text = await np.textContent('main');
-		check('without JavaScript the hardship form is sent and the invoice shows the note',
-			np.url() === url('INV-2026-0160') && text.includes('We received your note'), `now at ${np.url()}`);
+		check('without JavaScript the hardship form is sent and the invoice shows the note and the banner',
+			np.url() === url('INV-2026-0160', '?done=hardship') && text.includes('Thank you, we received your note') &&
+			text.includes('We received your note'), `now at ${np.url()}`);
 	} catch (e) {
-		notOk('without JavaScript the hardship form is sent and the invoice shows the note', e.message);
+		notOk('without JavaScript the hardship form is sent and the invoice shows the note and the banner', e.message);
 	}
 	try {
 		await goto(np, `${BASE}/staff/login`, 200);

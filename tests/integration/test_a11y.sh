@@ -46,7 +46,24 @@ echo "a11y code form password" | admin staff-add code@northwind.example "Cora Co
 	not_ok "a staff user enrolled in TOTP for the code form"
 printf '%s\n%s\n' code@northwind.example "a11y code form password" > "$T/staff-totp"
 
-SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp \
+
+# Issue 13's account states on top of the demo: a reminder's pay-by date
+# (INV-2026-0152), a broken plan and reminder emails off (INV-2026-0180,
+# Bright Ideas), and an opt-out link (/u/) for Ana Ruiz (INV-2026-0147).
+sql "INSERT INTO reminders (invoice_id, step_key, kind, outcome, scheduled_on, pay_by)
+	SELECT id, 'overdue_1', 'overdue_1', 'sent', current_date - 2, current_date + 5
+	FROM invoices WHERE number = 'INV-2026-0152'"
+sql "WITH p AS (INSERT INTO plans (invoice_id, frequency, installments, total_cents, currency,
+		terms_version, status, ended_at)
+	SELECT id, 'monthly', 2, 20000, currency, '2026-11', 'broken', now() FROM invoices
+	WHERE number = 'INV-2026-0180' RETURNING id)
+	INSERT INTO plan_installments (plan_id, seq, due_on, amount_cents)
+	SELECT id, s, current_date - 40 + 30 * s, 10000 FROM p, generate_series(1, 2) s"
+sql "UPDATE customers SET reminders_off_at = now() WHERE name = 'Bright Ideas LLC'"
+admin unsubscribe-link INV-2026-0147 > "$T/unsubscribe"
+
+
+SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp SETTLE_UNSUBSCRIBE=$T/unsubscribe \
 SETTLE_ERRORS=$VAR/errors CHROMIUM=$CHROMIUM \
 SETTLE_DB_STOP="'$ROOT/scripts/stack.sh' pg-stop '$VAR'" \
 	timeout 480 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1

@@ -63,7 +63,7 @@ expect_body "EUR 250.10" "payment received"
 expect_body "$(long -3)" "payment date"
 # 1,287.35 + 40.00 - 250.10 = 1,077.25
 expect_body "EUR 1,077.25" "balance = lines + fees - payments, to the cent"
-expect_body "Please pay EUR 1,077.25 by" "one clear request with a date"
+expect_body "Please pay EUR 1,077.25 as soon as possible" "one clear request: overdue and no reminder named a date yet (test_states.sh has the dates)"
 expect_body "GB33 BUKB 2020 1555 5555 55" "bank details to pay"
 expect_body "Reference</dt><dd><span class=\"copy\">T-100</span>" "invoice number as payment reference, in one piece to copy"
 expect_body "Set up a payment plan" "plan button"
