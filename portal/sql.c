@@ -3,13 +3,8 @@
 #include "invoice.h"
 #include "sql.h"
 
-#define DEBTOR_OPEN_SQL \
-    "WITH l AS (UPDATE links SET last_used_at = now() " \
-    "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() " \
-    "RETURNING id, invoice_id), " \
-    "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
-    "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
-    "WHERE $2::text IS NOT NULL) " \
+/* What a debtor page reads of the link's invoice (shape OPENED). */
+#define DEBTOR_OPENED_COLUMNS \
     "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
     "c.id AS customer_id, c.reminders_off_at IS NOT NULL AS reminders_off, " \
@@ -22,6 +17,14 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
+#define DEBTOR_OPEN_SQL \
+    "WITH l AS (UPDATE links SET last_used_at = now() " \
+    "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() " \
+    "RETURNING id, invoice_id), " \
+    "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
+    "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
+    "WHERE $2::text IS NOT NULL) " DEBTOR_OPENED_COLUMNS
+
 /*
  * The same invoice, read without noting a use: for HEAD requests (link
  * scanners, previews), which are no view. It takes debtor_open's
@@ -30,12 +33,7 @@
 #define DEBTOR_PEEK_SQL \
     "WITH l AS (SELECT id, invoice_id FROM links WHERE token_hash = $1 " \
     "AND revoked_at IS NULL AND expires_at > now() " \
-    "AND num_nulls($2::text, $3::text) >= 0) " \
-    "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
-    "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
-    "c.id AS customer_id " \
-    "FROM l JOIN invoices i ON i.id = l.invoice_id " \
-    "JOIN customers c ON c.id = i.customer_id"
+    "AND num_nulls($2::text, $3::text) >= 0) " DEBTOR_OPENED_COLUMNS
 
 /*
  * A LIKE pattern matching any text that contains parameter P literally:

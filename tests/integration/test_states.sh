@@ -90,7 +90,7 @@ sql "INSERT INTO payments (invoice_id, position, description, amount_cents, rece
 http GET "$p"
 expect_body "Your next payment: EUR $second by $second_on" "plan: the next unpaid installment, amount and date"
 expect_body "You have made 1 of $n payments so far" "plan: installments paid so far"
-expect_body "(received, thank you)" "plan: the paid installment is marked in the schedule"
+expect_body "<br><span class=\"muted\">Paid</span>" "plan: the paid installment is marked in the schedule"
 expect_no_body "Please pay EUR" "plan: no balance demand"
 expect_no_body 'role="status"' "no banner without done="
 http GET "$p?done=bogus"
