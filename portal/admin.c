@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -25,6 +26,7 @@
 #include "i18n.h"
 #include "mustache.h"
 #include "page.h"
+#include "rotate.h"
 #include "token.h"
 #include "utf8.h"
 
@@ -152,7 +154,7 @@ verb_link(struct admin *a, char **argv)
 
 	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
 		goto out;
-	if (token_new(a->cfg.secret, TOKEN_LINK, tok, hash) == -1)
+	if (token_new(&a->cfg.keys, TOKEN_LINK, tok, hash) == -1)
 		goto out;
 	(void)snprintf(days, sizeof(days), "%d", a->cfg.link_days);
 	p[0] = id; p[1] = hash; p[2] = "manual"; p[3] = days;
@@ -330,6 +332,143 @@ out:
 	return rc;
 }
 
+/* A Unix time as "2026-12-02 05:30 UTC". */
+static const char *
+utc(long long t, char *out, size_t outsz)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		(void)snprintf(out, outsz, "%lld", t);
+	return out;
+}
+
+/*
+ * Prints what key id still protects; true when nothing does any more
+ * (it may be retired). until gets the last expiry of its links or
+ * sessions, "" when none.
+ */
+static bool
+key_report(struct admin *a, unsigned id, char *until, size_t untilsz)
+{
+	struct rotate_use	u;
+
+	until[0] = '\0';
+	if (rotate_use(a->db, id, &u) == -1)
+		return false;
+	(void)snprintf(until, untilsz, "%s", strcmp(u.links_until,
+	    u.sessions_until) >= 0 ? u.links_until : u.sessions_until);
+	printf("key %u protects %lld live link%s%s%s%s, %lld staff session%s "
+	    "and %lld queued message%s\n", id, u.links, u.links == 1 ? "" : "s",
+	    u.links > 0 ? " (the last expires " : "", u.links_until,
+	    u.links > 0 ? ")" : "", u.sessions, u.sessions == 1 ? "" : "s",
+	    u.mail, u.mail == 1 ? "" : "s");
+	return u.links == 0 && u.sessions == 0 && u.mail == 0;
+}
+
+/* rotate-secret [--start-in MINUTES]: a new key that signs from then on. */
+static int
+rotate_add(struct admin *a, long long start)
+{
+	struct keyring	 keys = a->cfg.keys;
+	char		 err[512], when[32], until[48];
+	int		 id, i, rc = -1;
+
+	if ((id = keyring_add(&keys, start)) == -1) {
+		fprintf(stderr, "portal-admin: %s holds %d keys already: retire "
+		    "one first (rotate-secret --retire ID)\n", a->cfg.secret_file,
+		    keys.n);
+		goto out;
+	}
+	if (rotate_write(a->cfg.secret_file, &keys, err, sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	printf("key %d added to %s; it signs new links, sessions, forms and "
+	    "mail from %s\n", id, a->cfg.secret_file,
+	    utc(start > 0 ? start : (long long)time(NULL), when, sizeof(when)));
+	for (i = 0; i < keys.n - 1; i++) {
+		if (!key_report(a, keys.keys[i].id, until, sizeof(until)) &&
+		    until[0] != '\0')
+			printf("  retire it after %s: portal-admin rotate-secret "
+			    "--retire %u\n", until, keys.keys[i].id);
+		else
+			printf("  retire it now: portal-admin rotate-secret "
+			    "--retire %u\n", keys.keys[i].id);
+	}
+	printf("Copy %s to every host, then reload each portal (systemctl "
+	    "reload settle-portal); portal-notify reads the file when it needs "
+	    "a new key.\n", a->cfg.secret_file);
+	rc = 0;
+out:
+	keyring_wipe(&keys);
+	return rc;
+}
+
+/* rotate-secret --retire ID: refused while the key still protects something. */
+static int
+rotate_retire(struct admin *a, unsigned id)
+{
+	struct keyring	 keys = a->cfg.keys;
+	char		 err[512], until[48];
+	int		 rc = -1;
+
+	if (keyring_find(&keys, id) == NULL) {
+		fprintf(stderr, "portal-admin: %s has no key %u\n",
+		    a->cfg.secret_file, id);
+		goto out;
+	}
+	if (keyring_signer(&keys, time(NULL))->id == id) {
+		fprintf(stderr, "portal-admin: key %u signs now; add a new key "
+		    "first (rotate-secret)\n", id);
+		goto out;
+	}
+	if (!key_report(a, id, until, sizeof(until))) {
+		fprintf(stderr, "portal-admin: refusing to retire key %u: "
+		    "links, sessions or mail made with it would stop working%s%s"
+		    "\n", id, until[0] ? "; retire it after " : "", until);
+		goto out;
+	}
+	if (keyring_remove(&keys, id) == -1 ||
+	    rotate_write(a->cfg.secret_file, &keys, err, sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	printf("key %u retired from %s; copy it to every host and reload each "
+	    "portal\n", id, a->cfg.secret_file);
+	rc = 0;
+out:
+	keyring_wipe(&keys);
+	return rc;
+}
+
+static int
+verb_rotate_secret(struct admin *a, char **argv)
+{
+	long long	n;
+	char		*end;
+
+	if (argv[0] == NULL)
+		return rotate_add(a, 0);
+	if (argv[1] != NULL) {
+		errno = 0;
+		n = strtoll(argv[1], &end, 10);
+		if (errno == 0 && *end == '\0' && argv[1][0] >= '0' &&
+		    argv[1][0] <= '9') {
+			if (strcmp(argv[0], "--start-in") == 0 && n <= 7 * 24 * 60)
+				return rotate_add(a, (long long)time(NULL) + n * 60);
+			if (strcmp(argv[0], "--retire") == 0 && n >= 1 &&
+			    n <= KEYRING_ID_MAX)
+				return rotate_retire(a, (unsigned)n);
+		}
+	}
+	fprintf(stderr, "usage: portal-admin rotate-secret [--start-in MINUTES "
+	    "| --retire ID]\n");
+	return -1;
+}
+
 static const struct verb verbs[] = {
 	{ "migrate", "", 0, 0, true, verb_migrate },
 	{ "check-sql", "", 0, 0, true, verb_check_sql },
@@ -338,6 +477,8 @@ static const struct verb verbs[] = {
 	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
 	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, verb_staff_add },
 	{ "error-pages", "DIR", 1, 1, false, verb_error_pages },
+	{ "rotate-secret", "[--start-in MINUTES | --retire ID]", 0, 2, true,
+	    verb_rotate_secret },
 };
 
 static void

@@ -48,7 +48,7 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
 	p[1] = om->invoice_id;
 	p[2] = om->to;
 	p[3] = subject;
-	if (seal_text(cfg->secret, msg.data, msg.len, &sealed) == -1) {
+	if (seal_text(&cfg->keys, msg.data, msg.len, &sealed) == -1) {
 		log_error("%s: cannot seal the message", __func__);
 		goto out;
 	}

@@ -207,7 +207,7 @@ page_csrf_or_reply(struct ctx *c, struct view *v, const char *key,
 {
 	char	csrf[TOKEN_LEN + 1];
 
-	if (token_csrf(c->cfg->secret, purpose, subject, csrf) == -1) {
+	if (token_csrf(&c->cfg->keys, purpose, subject, csrf) == -1) {
 		log_error("%s: %s: cannot make a CSRF token", __func__, purpose);
 		page_error(c, 500, NULL);
 		return false;

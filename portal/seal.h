@@ -8,14 +8,23 @@
  * (crypto_secretbox: XSalsa20-Poly1305, a random nonce per message). The
  * outbox keeps each message sealed: a reminder or confirmation carries the
  * debtor's personal link, and a database dump must not yield working links.
- * Sealed text is "s1:" and base64 of nonce || ciphertext.
+ * Sealed text is "k", the id of the key (keyring.h), ":" and base64 of
+ * nonce || ciphertext, so mail queued before a rotation of the secret
+ * still opens while its key stays in the secret file. "s1:" and base64 is
+ * the form from before rotation, sealed with key 1.
  */
 struct buf;
+struct keyring;
 
-/* Appends the sealed form of the n bytes at in to out; 0 or -1. */
-int seal_text(const unsigned char *secret, const char *in, size_t n,
+/* Appends the sealed form of the n bytes at in (signing key) to out; 0 or -1. */
+int seal_text(const struct keyring *keys, const char *in, size_t n,
     struct buf *out);
-/* Appends the plaintext of sealed text s to out; -1 if it was tampered with. */
-int seal_open(const unsigned char *secret, const char *s, struct buf *out);
+/*
+ * Appends the plaintext of sealed text s to out; -1 if it was tampered
+ * with or its key is not in keys.
+ */
+int seal_open(const struct keyring *keys, const char *s, struct buf *out);
+/* The id of the key that sealed s, or 0 when s is not sealed text. */
+unsigned seal_key_id(const char *s);
 
 #endif

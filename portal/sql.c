@@ -5,8 +5,8 @@
 
 #define DEBTOR_OPEN_SQL \
     "WITH l AS (UPDATE links SET last_used_at = now() " \
-    "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() " \
-    "RETURNING id, invoice_id), " \
+    "WHERE token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
+    "AND expires_at > now() RETURNING id, invoice_id), " \
     "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
     "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
     "WHERE $2::text IS NOT NULL) " \
@@ -31,8 +31,9 @@
  * debtor_open's, so revoked and expired links read nothing, like unknown
  * ones, and take the same time.
  */
-#define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1 " \
-    "AND revoked_at IS NULL AND expires_at > now())"
+#define BY_TOKEN "(SELECT invoice_id FROM links WHERE " \
+    "token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
+    "AND expires_at > now())"
 
 struct statement {
 	const char	*name;
@@ -204,13 +205,17 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_SESSION_INSERT] = { "session_insert", NONE,
 	    "INSERT INTO staff_sessions (id_hash, staff_id, expires_at, client_addr) "
 	    "VALUES ($1, $2, now() + make_interval(hours => $3::int), $4)" },
-	/* A live session (not idle for $2 minutes, not past its end) is touched. */
+	/*
+	 * A live session (not idle for $2 minutes, not past its end) is
+	 * touched. $1: the hashes of its id under every key (token.h).
+	 */
 	[SQL_SESSION_TOUCH] = { "session_touch", SQL_SHAPE_SESSION,
 	    "UPDATE staff_sessions s SET last_seen_at = now() FROM staff_users u "
-	    "WHERE s.id_hash = $1 AND u.id = s.staff_id AND NOT u.disabled "
-	    "AND s.expires_at > now() "
+	    "WHERE s.id_hash = ANY ($1::bytea[]) AND u.id = s.staff_id "
+	    "AND NOT u.disabled AND s.expires_at > now() "
 	    "AND s.last_seen_at > now() - make_interval(mins => $2::int) "
-	    "RETURNING u.id, u.name, u.email" },
+	    "RETURNING u.id, u.name, u.email, "
+	    "'\\x' || encode(s.id_hash, 'hex') AS id_hash" },
 	[SQL_SESSION_DELETE] = { "session_delete", NONE,
 	    "DELETE FROM staff_sessions WHERE id_hash = $1" },
 	/* Expired sessions, removed at each sign-in ($1: idle minutes). */
@@ -304,6 +309,43 @@ static const struct statement statements[SQL__MAX] = {
 	 */
 	[SQL_CUSTOMER_LANGUAGE] = { "customer_language", NONE,
 	    "UPDATE customers SET language = $2 WHERE id = $1" },
+
+	/*
+	 * portal-admin rotate-secret --retire: what key $1 (an integer)
+	 * still protects. A stored hash starts with its key's id (token.h),
+	 * so its links and sessions are a range of the unique index on the
+	 * hash: from the byte $1 up to the next. Sealed mail starts "k$1:"
+	 * ("s1:" for key 1, from before rotation).
+	 */
+	[SQL_KEY_USE] = { "key_use", SQL_SHAPE_KEY_USE,
+	    "WITH k AS (SELECT set_byte('\\x00'::bytea, 0, $1::int) AS lo, "
+	    "set_byte('\\x00'::bytea, 0, $1::int + 1) AS hi), "
+	    "l AS (SELECT count(*) AS n, max(expires_at) AS until FROM links, k "
+	    "WHERE token_hash >= k.lo AND token_hash < k.hi "
+	    "AND revoked_at IS NULL AND expires_at > now()), "
+	    "s AS (SELECT count(*) AS n, max(expires_at) AS until "
+	    "FROM staff_sessions, k WHERE id_hash >= k.lo AND id_hash < k.hi "
+	    "AND expires_at > now()) "
+	    "SELECT l.n AS links, "
+	    "coalesce(to_char(l.until, 'YYYY-MM-DD HH24:MI TZ'), '') AS links_until, "
+	    "s.n AS sessions, "
+	    "coalesce(to_char(s.until, 'YYYY-MM-DD HH24:MI TZ'), '') AS sessions_until, "
+	    "(SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending') "
+	    "AND (message LIKE 'k' || $1::int || ':%' "
+	    "OR ($1::int = 1 AND message LIKE 's1:%'))) AS mail FROM l, s" },
+
+	/*
+	 * Run on the read replica (db_read) for the staff health page: on a
+	 * standby, how long since the last replayed transaction, or 0 when
+	 * it has replayed all it received (an idle primary sends nothing).
+	 */
+	[SQL_REPLICA_LAG] = { "replica_lag", SQL_SHAPE_REPLICA,
+	    "SELECT pg_is_in_recovery() AS standby, "
+	    "CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = "
+	    "pg_last_wal_replay_lsn() THEN 0 ELSE coalesce((extract(epoch FROM "
+	    "now() - pg_last_xact_replay_timestamp()) * 1000)::bigint, 0) END "
+	    "AS lag_ms, coalesce(to_char(pg_last_xact_replay_timestamp(), "
+	    "'YYYY-MM-DD HH24:MI:SS TZ'), '') AS replayed" },
 
 	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
 	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,

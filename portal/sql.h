@@ -103,6 +103,10 @@ enum sql_query {
 	SQL_STAFF_TIMELINE,
 	/* languages (issue 12) */
 	SQL_CUSTOMER_LANGUAGE,
+	/* portal-admin rotate-secret (issue 19) */
+	SQL_KEY_USE,
+	/* the read replica (issue 19) */
+	SQL_REPLICA_LAG,
 	/* portal-notify */
 	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
@@ -205,7 +209,8 @@ enum sql_type {
 #define SQL_COLS_SESSION(C) \
 	C(SESSION_ID,			"id",			INT) \
 	C(SESSION_NAME,			"name",			TEXT) \
-	C(SESSION_EMAIL,		"email",		TEXT)
+	C(SESSION_EMAIL,		"email",		TEXT) \
+	C(SESSION_ID_HASH,		"id_hash",		TEXT)
 
 /* The staff queue, search and one request. "age" is in seconds. */
 #define SQL_COLS_TALLY(C) \
@@ -308,6 +313,22 @@ enum sql_type {
 	C(HISTORY_EVENT_CLIENT_ADDR,	"client_addr",		TEXT) \
 	C(HISTORY_EVENT_LINK,		"link",			TEXT)
 
+/*
+ * What a server key still protects: live links and their last expiry,
+ * live staff sessions and their last end, queued mail sealed with it.
+ */
+#define SQL_COLS_KEY_USE(C) \
+	C(KEY_USE_LINKS,		"links",		INT) \
+	C(KEY_USE_LINKS_UNTIL,		"links_until",		TEXT) \
+	C(KEY_USE_SESSIONS,		"sessions",		INT) \
+	C(KEY_USE_SESSIONS_UNTIL,	"sessions_until",	TEXT) \
+	C(KEY_USE_MAIL,			"mail",			INT)
+/* A replica's state: whether it is one, and how far behind it replays. */
+#define SQL_COLS_REPLICA(C) \
+	C(REPLICA_STANDBY,		"standby",		BOOL) \
+	C(REPLICA_LAG_MS,		"lag_ms",		INT) \
+	C(REPLICA_REPLAYED,		"replayed",		TEXT)
+
 /* portal-notify */
 #define SQL_COLS_CLAIMED(C) \
 	C(CLAIMED_ID,			"id",			INT) \
@@ -323,6 +344,7 @@ enum sql_type {
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
+	S(KEY_USE) S(REPLICA) \
 	S(CLAIMED)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,

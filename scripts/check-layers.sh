@@ -13,10 +13,10 @@ FAIL=0
 
 # The layers, bottom up. A module is NAME.c and NAME.h.
 PURE="arena asset bankcsv buf camt config credit csv date epc form hardship http
-	i18n iban ics invoice lang log mail money mustache payref plan plural po
+	i18n iban ics invoice keyring lang log mail money mustache payref plan plural po
 	qr request router seal sendmail token totp tz utf8 view"
 DB="db sql"
-SERVICES="audit import migrate outbox"
+SERVICES="audit import migrate outbox rotate"
 WEB="ctx page routes server"
 PROGRAMS="admin main notify potool"
 

@@ -22,7 +22,7 @@ static struct config	c1, c2;
 static const struct {
 	size_t	off, size;
 } strs[] = {
-	STR(database), STR(admin_database), STR(socket), STR(pidfile),
+	STR(database), STR(db_read), STR(admin_database), STR(socket), STR(pidfile),
 	STR(user), STR(templates), STR(sql), STR(secret_file), STR(base_url),
 	STR(sendmail), STR(mail_from), STR(staff_email), STR(company),
 	STR(contact_name), STR(contact_phone), STR(contact_email),

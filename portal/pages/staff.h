@@ -17,11 +17,13 @@ struct staff_session {
 	char		 id[24];			/* staff user id */
 	const char	*name;
 	const char	*email;
-	char		 hash[TOKEN_HASH_HEX];		/* of the session id */
+	char		 hash[TOKEN_HASH_HEX];		/* of the session id, as stored */
 };
 
 /* Checks the session cookie; false after answering 303 to /staff/login. */
 bool staff_session_or_redirect(struct ctx *c, struct staff_session *s);
+/* True when the request carries a live session (filled in s); answers nothing. */
+bool staff_session_peek(struct ctx *c, struct staff_session *s);
 /*
  * A new root view for staff pages: the site values, the signed-in user
  * and the CSRF tokens of their forms (sign out, and purpose's unless it

@@ -72,39 +72,66 @@ cookie(const struct ctx *c, const char *name)
 	return p != NULL && token_well_formed(p->value) ? p->value : NULL;
 }
 
-bool
-staff_session_or_redirect(struct ctx *c, struct staff_session *s)
+/*
+ * Finds the live session of the request's cookie, by its hashes under
+ * every key, and touches it; the stored hash (under the key that made it)
+ * goes to s->hash, the subject of the session's CSRF tokens. 1 when found,
+ * 0 when there is none, -1 when the database failed.
+ */
+static int
+session_find(struct ctx *c, struct staff_session *s)
 {
 	const char	*id = cookie(c, cookie_name(c, false));
 	const char	*p[2];
-	char		 idle[16];
+	char		 idle[16], hashes[TOKEN_HASH_LIST];
 	struct db_res	*r;
-	bool		 found;
+	int		 found;
 
 	memset(s, 0, sizeof(*s));
-	if (id == NULL || token_hash(c->cfg->secret, TOKEN_SESSION, id, s->hash) == -1)
-		goto login;
-	if (!page_db_or_reply(c))
-		return false;
+	if (id == NULL || token_lookup(&c->cfg->keys, TOKEN_SESSION, id,
+	    hashes) == -1)
+		return 0;
+	if (db_ensure(c->db) == -1)
+		return -1;
 	(void)snprintf(idle, sizeof(idle), "%d", c->cfg->session_idle_minutes);
-	p[0] = s->hash;
+	p[0] = hashes;
 	p[1] = idle;
-	if ((r = db_query(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL) {
-		page_db_error(c);
-		return false;
-	}
+	if ((r = db_query(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL)
+		return -1;
 	if ((found = db_rows(r) == 1)) {
 		(void)snprintf(s->id, sizeof(s->id), "%s", db_str(r, 0, SESSION_ID));
+		(void)snprintf(s->hash, sizeof(s->hash), "%s",
+		    db_str(r, 0, SESSION_ID_HASH));
 		s->name = arena_strdup(c->arena, db_str(r, 0, SESSION_NAME));
 		s->email = arena_strdup(c->arena, db_str(r, 0, SESSION_EMAIL));
+		if (s->name == NULL || s->email == NULL)
+			found = -1;
 	}
 	db_res_free(r);
-	if (found)
-		return s->name != NULL && s->email != NULL;
-login:
+	return found;
+}
+
+bool
+staff_session_or_redirect(struct ctx *c, struct staff_session *s)
+{
+	switch (session_find(c, s)) {
+	case 1:
+		return true;
+	case -1:
+		page_db_error(c);
+		return false;
+	default:
+		break;
+	}
 	if (response_redirect(&c->res, "/staff/login") == -1)
 		page_error(c, 500, NULL);
 	return false;
+}
+
+bool
+staff_session_peek(struct ctx *c, struct staff_session *s)
+{
+	return session_find(c, s) == 1;
 }
 
 struct view *
@@ -126,7 +153,7 @@ bool
 staff_csrf_valid(struct ctx *c, const struct staff_session *s,
     const char *purpose, const char *given)
 {
-	return token_csrf_valid(c->cfg->secret, purpose, s->hash, given);
+	return token_csrf_valid(&c->cfg->keys, purpose, s->hash, given);
 }
 
 int
@@ -147,7 +174,7 @@ render_login(struct ctx *c, int status, const char *email, const char *problem)
 	const char	*have = cookie(c, cookie_name(c, true));
 
 	if (have == NULL) {
-		if (token_new(c->cfg->secret, TOKEN_SESSION, pre, unused) == -1) {
+		if (token_new(&c->cfg->keys, TOKEN_SESSION, pre, unused) == -1) {
 			page_error(c, 500, NULL);
 			return;
 		}
@@ -234,7 +261,7 @@ start_session(struct ctx *c, const char *id, const char *email)
 	(void)snprintf(s.id, sizeof(s.id), "%s", id);
 	(void)snprintf(hours, sizeof(hours), "%d", c->cfg->session_max_hours);
 	(void)snprintf(idle, sizeof(idle), "%d", c->cfg->session_idle_minutes);
-	if (token_new(c->cfg->secret, TOKEN_SESSION, token, s.hash) == -1)
+	if (token_new(&c->cfg->keys, TOKEN_SESSION, token, s.hash) == -1)
 		goto out;
 	p[0] = s.hash; p[1] = id; p[2] = hours; p[3] = c->req.remote_addr;
 	if (db_begin(c->db) == -1 ||
@@ -277,7 +304,7 @@ staff_login_post(struct ctx *c)
 	}
 	pre = cookie(c, cookie_name(c, true));
 	if (pre == NULL || each[L_CSRF] != FORM_OK ||
-	    !token_csrf_valid(c->cfg->secret, "login", pre, f[L_CSRF])) {
+	    !token_csrf_valid(&c->cfg->keys, "login", pre, f[L_CSRF])) {
 		page_error(c, 403, "csrf");
 		return;
 	}
