@@ -514,7 +514,7 @@ main(int argc, char *argv[])
 
 	log_init("portal-admin");
 	memset(&a, 0, sizeof(a));
-	while ((ch = getopt(argc, argv, "c:")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:")) != -1) {
 		if (ch != 'c')
 			usage();
 		path = optarg;
