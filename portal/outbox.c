@@ -40,8 +40,9 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
 	m.date = now;
 	if (mail_split(buf_str(&text), subject, sizeof(subject), &m.body) == -1 ||
 	    mail_compose(&m, &msg) == -1) {
-		log_error("%s: %s: cannot compose a message to %s", __func__,
-		    om->template, om->to);
+		/* Never the address: logs hold no email address (issue 19). */
+		log_error("%s: %s: cannot compose the message (a header or "
+		    "the address is not valid)", __func__, om->template);
 		goto out;
 	}
 	p[0] = om->kind;
