@@ -145,6 +145,11 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 		log_error("%s: out of memory", __func__);
 		goto out;
 	}
+	if (cfg->db_read[0] != '\0' && (c.db_read = db_new(cfg->db_read,
+	    "portal-read", 10000, cfg->timezone)) == NULL) {
+		log_error("%s: out of memory", __func__);
+		goto out;
+	}
 	(void)db_ensure(c.db);	/* early connect; failures retried per request */
 	while (!*stop && FCGX_Accept_r(&f) >= 0) {
 		if (clock_gettime(CLOCK_MONOTONIC, &start) == -1)
@@ -153,6 +158,7 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 		log_route(&c, &f);
 		c.now = time(NULL);
 		c.lang = NULL;
+		c.reading = NULL;
 		c.templates = i18n_source(i18n)->templates;
 		response_reset(&c.res, 200);
 		dispatch(&c, &f);
@@ -166,6 +172,7 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 	rc = EXIT_SUCCESS;
 out:
 	db_free(c.db);
+	db_free(c.db_read);
 	arena_free(c.arena);
 	response_free(&c.res);
 	buf_free(&head);
