@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +44,7 @@ struct verb {
 	const char	*args;
 	int		 minargs, maxargs;
 	bool		 needs_db;
+	bool		 as_user;	/* as root: connect as the config's user */
 	int		(*run)(struct admin *, char **);
 };
 
@@ -470,16 +473,46 @@ verb_rotate_secret(struct admin *a, char **argv)
 }
 
 static const struct verb verbs[] = {
-	{ "migrate", "", 0, 0, true, verb_migrate },
-	{ "check-sql", "", 0, 0, true, verb_check_sql },
-	{ "import", "FILE.csv", 1, 1, true, verb_import },
-	{ "link", "INVOICE", 1, 1, true, verb_link },
-	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
-	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, verb_staff_add },
-	{ "error-pages", "DIR", 1, 1, false, verb_error_pages },
-	{ "rotate-secret", "[--start-in MINUTES | --retire ID]", 0, 2, true,
+	{ "migrate", "", 0, 0, true, false, verb_migrate },
+	{ "check-sql", "", 0, 0, true, false, verb_check_sql },
+	{ "import", "FILE.csv", 1, 1, true, false, verb_import },
+	{ "link", "INVOICE", 1, 1, true, false, verb_link },
+	{ "revoke", "INVOICE", 1, 1, true, false, verb_revoke },
+	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, false,
+	    verb_staff_add },
+	{ "error-pages", "DIR", 1, 1, false, false, verb_error_pages },
+	/* Root writes the secret file's directory; the database knows settle. */
+	{ "rotate-secret", "[--start-in MINUTES | --retire ID]", 0, 2, true, true,
 	    verb_rotate_secret },
 };
+
+/*
+ * Connects to the database. Run as root, a verb that needs root for files
+ * (rotate-secret: the secret file's directory) connects with the effective
+ * ids of the config's user, so that peer authentication on the unix socket
+ * sees that user as "runuser -u settle" would, then takes root back.
+ */
+static int
+connect_db(struct admin *a, bool as_user)
+{
+	struct passwd	*pw = NULL;
+	int		 rc;
+
+	if (as_user && geteuid() == 0 && a->cfg.user[0] != '\0')
+		pw = getpwnam(a->cfg.user);
+	if (pw != NULL && (setegid(pw->pw_gid) == -1 || seteuid(pw->pw_uid) == -1)) {
+		fprintf(stderr, "portal-admin: cannot act as %s: %s\n", a->cfg.user,
+		    strerror(errno));
+		return -1;
+	}
+	rc = db_ensure(a->db);
+	if (pw != NULL && (seteuid(0) == -1 || setegid(0) == -1)) {
+		fprintf(stderr, "portal-admin: cannot take root back: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return rc;
+}
 
 static void
 usage(void)
@@ -538,7 +571,7 @@ main(int argc, char *argv[])
 	}
 	if (v->needs_db) {
 		if ((a.db = db_new(a.cfg.admin_database, "portal-admin", 0, a.cfg.timezone)) == NULL ||
-		    db_ensure(a.db) == -1) {
+		    connect_db(&a, v->as_user) == -1) {
 			fprintf(stderr, "portal-admin: cannot connect to the database\n");
 			goto out;
 		}
