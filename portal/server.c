@@ -38,10 +38,23 @@ set_allow(struct ctx *c)
 		log_error("%s: response_header", __func__);
 }
 
-static const char *const method_names[HTTP_METHOD__MAX] = {
-	[HTTP_GET] = "GET", [HTTP_HEAD] = "HEAD", [HTTP_POST] = "POST",
-	[HTTP_OTHER] = "OTHER",
-};
+/*
+ * The request's method for its log line, from the FastCGI parameter (a
+ * request refused before parsing has no struct request yet): one of ours,
+ * or OTHER, never the client's text.
+ */
+static const char *
+method_name(FCGX_Request *f)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", NULL };
+	const char	*m = FCGX_GetParam("REQUEST_METHOD", f->envp);
+	int		 i;
+
+	for (i = 0; m != NULL && known[i] != NULL; i++)
+		if (strcmp(m, known[i]) == 0)
+			return known[i];
+	return "OTHER";
+}
 
 /*
  * The log context of a request: its route's pattern (never the path, which
@@ -164,8 +177,7 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 		dispatch(&c, &f);
 		write_response(&c, &f, &head);
 		FCGX_Finish_r(&f);
-		log_request(method_names[c.req.method < HTTP_METHOD__MAX ?
-		    c.req.method : HTTP_OTHER], c.res.status, elapsed_ms(&start));
+		log_request(method_name(&f), c.res.status, elapsed_ms(&start));
 		log_context_clear();
 		arena_reset(c.arena);
 	}
