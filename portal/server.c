@@ -140,6 +140,7 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 {
 	FCGX_Request	 f;
 	struct timespec	 start;
+	const char	*method;
 	struct ctx	 c;
 	struct buf	 head;
 	int		 rc = EXIT_FAILURE;
@@ -176,8 +177,9 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 		response_reset(&c.res, 200);
 		dispatch(&c, &f);
 		write_response(&c, &f, &head);
+		method = method_name(&f);	/* f's parameters go with Finish */
 		FCGX_Finish_r(&f);
-		log_request(method_name(&f), c.res.status, elapsed_ms(&start));
+		log_request(method, c.res.status, elapsed_ms(&start));
 		log_context_clear();
 		arena_reset(c.arena);
 	}

@@ -107,6 +107,8 @@ check "every line of the portal's log is an event (no continuation lines)" \
 	bash -c "! grep -qvE '^20[0-9-]+T[0-9:]+Z ' '$PLOG'"
 check "and the 503 request line with the same id" grep -qE "status=503 .* rid=$down_rid\$" "$PLOG"
 
+check "no worker died on the way (logging included)" bash -c "! grep -qE 'worker [0-9]+ (killed by signal|exited with)' '$PLOG'"
+
 # Nothing secret or personal in any log.
 tokens=("${p1#/i/}" "${p2#/i/}" "$session" "$hcsrf" "$pcsrf" "$lcsrf" "$scsrf")
 check "the test found the tokens it looks for" test "${#p1}" -gt 40 -a "${#session}" -eq 43
