@@ -93,6 +93,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(err1 + n, "value is too long") == 0 ||
 	    strcmp(err1 + n, "expected a whole number") == 0 ||
 	    strcmp(err1 + n, "number missing or out of range") == 0 ||
-	    strcmp(err1 + n, "expected yes or no") == 0);
+	    strcmp(err1 + n, "expected yes or no") == 0 ||
+	    /* per-language site texts, "contact_hours.es = ..." */
+	    strcmp(err1 + n, "unknown key (only contact_name and contact_hours "
+	    "may be given per language)") == 0 ||
+	    strcmp(err1 + n, "expected a language tag after the dot "
+	    "(contact_hours.es)") == 0 ||
+	    strcmp(err1 + n, "too many per-language texts") == 0);
 	return 0;
 }
