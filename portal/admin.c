@@ -18,6 +18,7 @@
 
 #include "arena.h"
 #include "audit.h"
+#include "bankpay.h"
 #include "config.h"
 #include "buf.h"
 #include "db.h"
@@ -28,8 +29,10 @@
 #include "i18n.h"
 #include "mustache.h"
 #include "page.h"
+#include "qr.h"
 #include "rotate.h"
 #include "token.h"
+#include "totp.h"
 #include "utf8.h"
 
 #define STAFF_MIN_PASSWORD	12
@@ -123,6 +126,55 @@ verb_import(struct admin *a, char **argv)
 		    st.unchanged);
 		rc = 0;
 	}
+	free(text);
+	return rc;
+}
+
+/*
+ * payments FILE: a bank statement (camt.053 or CSV, by its content), each
+ * credit matched to an invoice and its plan, in one transaction: all or
+ * nothing, and the same file twice changes nothing (bankpay.h).
+ */
+static int
+verb_payments(struct admin *a, char **argv)
+{
+	struct bankpay_stats	 st;
+	struct mustache_error	 merr;
+	struct i18n		*tpl = NULL;
+	struct arena		*arena = NULL;
+	char			*text = NULL, err[1024];
+	size_t			 len = 0;
+	int			 rc = -1;
+
+	if ((text = slurp(argv[0], BANKPAY_MAX_FILE, &len)) == NULL)
+		goto out;
+	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
+		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
+		    merr.line, merr.column, merr.message);
+		goto out;
+	}
+	if ((arena = arena_new()) == NULL || db_begin(a->db) == -1)
+		goto out;
+	if (bankpay_import(&(struct bankpay_env){ .db = a->db, .cfg = &a->cfg,
+	    .i18n = tpl, .arena = arena, .now = time(NULL),
+	    .root = page_root_view }, argv[0], text, len, &st, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	if (db_commit(a->db) == -1)
+		goto out;
+	printf("%s: %d booking%s: %d paid an invoice, %d for staff "
+	    "(/staff/payments), %d imported before, %d not a payment to us"
+	    "%s\n", argv[0], st.bookings, st.bookings == 1 ? "" : "s",
+	    st.matched, st.review, st.repeated, st.other,
+	    st.pending ? arena_printf(arena, "; %d not booked yet, skipped",
+	    st.pending) : "");
+	rc = 0;
+out:
+	db_rollback(a->db);
+	arena_free(arena);
+	i18n_free(tpl);
 	free(text);
 	return rc;
 }
@@ -278,6 +330,167 @@ out:
 	return rc;
 }
 
+/* The id of the staff user with email, as text in id; 0, or -1 with a message. */
+static int
+staff_id(struct admin *a, const char *email, char *id, size_t idsz)
+{
+	const char	*p[1] = { email };
+	struct db_res	*r;
+
+	if ((r = db_query(a->db, SQL_STAFF_ID, p, 1)) == NULL)
+		return -1;
+	if (db_rows(r) == 0) {
+		fprintf(stderr, "portal-admin: no staff user has the email %s\n",
+		    email);
+		db_res_free(r);
+		return -1;
+	}
+	(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
+	return 0;
+}
+
+/* Stores the enrolment of staff id: the sealed secret and the hashes of codes; 0 or -1 (rolled back by the caller). */
+static int
+totp_store(struct admin *a, const char *id, const char *email,
+    const char *sealed, char codes[TOTP_RECOVERY_CODES][TOTP_RECOVERY_SIZE])
+{
+	char		 hash[TOTP_RECOVERY_HASH_HEX];
+	const char	*p[2] = { id, sealed };
+	size_t		 i;
+
+	if (db_begin(a->db) == -1)
+		return -1;
+	if (db_do(a->db, SQL_TOTP_ENROL, p, 2) == -1) {
+		if (strcmp(db_sqlstate(a->db), "23505") == 0)
+			fprintf(stderr, "portal-admin: %s is enrolled already; "
+			    "staff-totp-reset %s first to enrol a new device\n",
+			    email, email);
+		return -1;
+	}
+	p[1] = hash;
+	for (i = 0; i < TOTP_RECOVERY_CODES; i++)
+		if (totp_recovery_hash(keyring_signer(&a->cfg.keys, time(NULL)), id, codes[i], hash) == -1 ||
+		    db_do(a->db, SQL_RECOVERY_ADD, p, 2) == -1)
+			return -1;
+	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
+	    .staff_id = id, .action = "staff.totp_enrolled",
+	    .detail = email }) == -1)
+		return -1;
+	return db_commit(a->db);
+}
+
+/*
+ * staff-totp [--light] EMAIL: enrols a staff user in TOTP. A new random
+ * secret (libsodium), stored only sealed with a key derived from the server
+ * secret; shown once as an otpauth:// URI and its QR code in block
+ * characters (for a dark terminal, or a light one with --light); and
+ * TOTP_RECOVERY_CODES recovery codes, shown once and stored only as keyed
+ * BLAKE2b hashes. A user already enrolled is refused (staff-totp-reset).
+ */
+static int
+verb_staff_totp(struct admin *a, char **argv)
+{
+	unsigned char		 secret[TOTP_SECRET_BYTES];
+	char			 uri[TOTP_URI_MAX], id[24];
+	char			 codes[TOTP_RECOVERY_CODES][TOTP_RECOVERY_SIZE];
+	const char		*email = argv[0], *issuer;
+	enum qr_text_style	 style = QR_TEXT_DARK_TERMINAL;
+	struct buf		 sealed, drawing;
+	struct qr		*q = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	buf_init(&sealed, 0);
+	buf_init(&drawing, 0);
+	if (argv[1] != NULL) {
+		if (strcmp(argv[0], "--light") != 0) {
+			fprintf(stderr, "portal-admin: staff-totp [--light] EMAIL\n");
+			goto out;
+		}
+		style = QR_TEXT_LIGHT_TERMINAL;
+		email = argv[1];
+	}
+	if (staff_id(a, email, id, sizeof(id)) == -1)
+		goto out;
+	issuer = a->cfg.company[0] != '\0' ? a->cfg.company : "Settle";
+	totp_secret_new(secret);
+	totp_recovery_new(codes);
+	if (totp_uri(uri, sizeof(uri), issuer, email, secret,
+	    sizeof(secret)) == -1) {
+		fprintf(stderr, "portal-admin: staff-totp: the company (the "
+		    "issuer in the app) must be 1 to %d bytes of text without "
+		    "':'\n", TOTP_ISSUER_MAX);
+		goto out;
+	}
+	if (totp_secret_seal(&a->cfg.keys, secret, &sealed) == -1 ||
+	    (q = qr_encode(uri, strlen(uri))) == NULL ||
+	    qr_text(q, style, &drawing) == -1) {
+		fprintf(stderr, "portal-admin: staff-totp: cannot seal the "
+		    "secret or draw its QR code\n");
+		goto out;
+	}
+	if (totp_store(a, id, email, buf_str(&sealed), codes) == -1)
+		goto out;
+	printf("%s is enrolled in two-step sign-in. Scan this QR code with an "
+	    "authenticator app\n(or enter the address below in it); the app "
+	    "then shows a new 6-digit code every %d seconds.\n\n%s\n\n%s\n",
+	    email, TOTP_STEP, uri, buf_str(&drawing));
+	printf("Recovery codes. Each one signs in once instead of a code, for "
+	    "when the phone is lost.\nThey are shown only now: keep them "
+	    "somewhere safe, away from the phone.\n\n");
+	for (i = 0; i < TOTP_RECOVERY_CODES; i++)
+		printf("%s\n", codes[i]);
+	rc = fflush(stdout) == 0 ? 0 : -1;
+out:
+	db_rollback(a->db);
+	qr_free(q);
+	sodium_memzero(secret, sizeof(secret));
+	sodium_memzero(codes, sizeof(codes));
+	sodium_memzero(uri, sizeof(uri));
+	if (drawing.data != NULL)
+		sodium_memzero(drawing.data, drawing.cap);
+	buf_free(&drawing);
+	buf_free(&sealed);
+	return rc;
+}
+
+/*
+ * staff-totp-reset EMAIL: for a lost or replaced phone: forgets the user's
+ * TOTP secret, recovery codes and waiting sign-ins, audited. The user then
+ * signs in with the password alone (or not at all with
+ * staff_totp_required) until staff-totp enrols the new device.
+ */
+static int
+verb_staff_totp_reset(struct admin *a, char **argv)
+{
+	char		 id[24];
+	const char	*p[1] = { id };
+	struct db_res	*r = NULL;
+	int		 rc = -1;
+
+	if (staff_id(a, argv[0], id, sizeof(id)) == -1 || db_begin(a->db) == -1 ||
+	    (r = db_query(a->db, SQL_TOTP_RESET, p, 1)) == NULL)
+		goto out;
+	if (db_rows(r) == 0) {
+		fprintf(stderr, "portal-admin: %s is not enrolled in two-step "
+		    "sign-in; nothing to reset\n", argv[0]);
+		goto out;
+	}
+	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
+	    .staff_id = id, .action = "staff.totp_reset",
+	    .detail = argv[0] }) == -1 || db_commit(a->db) == -1)
+		goto out;
+	printf("two-step sign-in reset for %s: the old device and recovery codes "
+	    "no longer work;\nenrol the new device with: portal-admin "
+	    "staff-totp %s\n", argv[0], argv[0]);
+	rc = 0;
+out:
+	db_res_free(r);
+	db_rollback(a->db);
+	return rc;
+}
+
 /*
  * Renders the error template for the statuses nginx answers by itself
  * (body too large, rate limited, portal unreachable), as static files for
@@ -368,7 +581,15 @@ key_report(struct admin *a, unsigned id, char *until, size_t untilsz)
 	    u.links > 0 ? " (the last expires " : "", u.links_until,
 	    u.links > 0 ? ")" : "", u.sessions, u.sessions == 1 ? "" : "s",
 	    u.mail, u.mail == 1 ? "" : "s");
-	return u.links == 0 && u.sessions == 0 && u.mail == 0;
+	/* These never expire: the staff concerned enrol again (README). */
+	if (u.totp > 0 || u.recovery > 0)
+		printf("key %u also seals %lld staff TOTP secret%s and hashes the "
+		    "recovery codes of %lld staff user%s: reset and enrol them "
+		    "again (staff-totp-reset, staff-totp) before retiring it\n",
+		    id, u.totp, u.totp == 1 ? "" : "s", u.recovery,
+		    u.recovery == 1 ? "" : "s");
+	return u.links == 0 && u.sessions == 0 && u.mail == 0 && u.totp == 0 &&
+	    u.recovery == 0;
 }
 
 /* rotate-secret [--start-in MINUTES]: a new key that signs from then on. */
@@ -430,7 +651,8 @@ rotate_retire(struct admin *a, unsigned id)
 	}
 	if (!key_report(a, id, until, sizeof(until))) {
 		fprintf(stderr, "portal-admin: refusing to retire key %u: "
-		    "links, sessions or mail made with it would stop working%s%s"
+		    "links, sessions, mail or staff second factors made with it "
+		    "would stop working%s%s"
 		    "\n", id, until[0] ? "; retire it after " : "", until);
 		goto out;
 	}
@@ -476,10 +698,13 @@ static const struct verb verbs[] = {
 	{ "migrate", "", 0, 0, true, false, verb_migrate },
 	{ "check-sql", "", 0, 0, true, false, verb_check_sql },
 	{ "import", "FILE.csv", 1, 1, true, false, verb_import },
+	{ "payments", "FILE (camt.053 or CSV)", 1, 1, true, false, verb_payments },
 	{ "link", "INVOICE", 1, 1, true, false, verb_link },
 	{ "revoke", "INVOICE", 1, 1, true, false, verb_revoke },
 	{ "staff-add", "EMAIL NAME (password on stdin)", 2, 2, true, false,
 	    verb_staff_add },
+	{ "staff-totp", "[--light] EMAIL", 1, 2, true, false, verb_staff_totp },
+	{ "staff-totp-reset", "EMAIL", 1, 1, true, false, verb_staff_totp_reset },
 	{ "error-pages", "DIR", 1, 1, false, false, verb_error_pages },
 	/* Root writes the secret file's directory; the database knows settle. */
 	{ "rotate-secret", "[--start-in MINUTES | --retire ID]", 0, 2, true, true,
@@ -547,7 +772,7 @@ main(int argc, char *argv[])
 
 	log_init("portal-admin");
 	memset(&a, 0, sizeof(a));
-	while ((ch = getopt(argc, argv, "+c:")) != -1) {
+	while ((ch = getopt(argc, argv, "+c:")) != -1) {	/* options before the verb */
 		if (ch != 'c')
 			usage();
 		path = optarg;

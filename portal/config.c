@@ -50,8 +50,13 @@ static const struct key keys[] = {
 	S("secret_file", secret_file),
 	S("base_url", base_url),
 	I("link_days", link_days, 1, 365),
+	I("fresh_link_minutes", fresh_link_minutes, 1, 7 * 24 * 60),
+	I("fresh_link_per_email", fresh_link_per_email, 1, 100000),
+	I("fresh_link_per_invoice", fresh_link_per_invoice, 1, 100000),
+	I("fresh_link_per_client", fresh_link_per_client, 1, 100000),
 	I("max_body", max_body, 1024, 1024 * 1024),
 	B("trust_forwarded_for", trust_forwarded_for),
+	I("hardship_notes_per_hour", hardship_notes_per_hour, 1, 1000),
 	S("sendmail", sendmail),
 	I("sendmail_timeout", sendmail_timeout, 1, 3600),
 	I("notify_poll", notify_poll, 1, 3600),
@@ -73,6 +78,11 @@ static const struct key keys[] = {
 	I("session_idle_minutes", session_idle_minutes, 1, 24 * 60),
 	I("session_max_hours", session_max_hours, 1, 24 * 30),
 	B("cookie_secure", cookie_secure),
+	I("login_window_minutes", login_window_minutes, 1, 24 * 60),
+	I("login_limit_pair", login_limit_pair, 1, 1000),
+	I("login_limit_address", login_limit_address, 1, 100000),
+	I("login_limit_account", login_limit_account, 1, 100000),
+	B("staff_totp_required", staff_totp_required),
 };
 
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
@@ -84,7 +94,12 @@ config_defaults(struct config *c)
 	memset(c, 0, sizeof(*c));
 	c->workers = 4;
 	c->link_days = 30;
+	c->fresh_link_minutes = 60;
+	c->fresh_link_per_email = 3;
+	c->fresh_link_per_invoice = 3;
+	c->fresh_link_per_client = 10;
 	c->max_body = 64 * 1024;
+	c->hardship_notes_per_hour = 10;
 	c->sendmail_timeout = 30;
 	c->notify_poll = 5;
 	c->retry_base = 5;
@@ -93,6 +108,11 @@ config_defaults(struct config *c)
 	c->session_idle_minutes = 30;
 	c->session_max_hours = 12;
 	c->cookie_secure = true;
+	c->login_window_minutes = 15;
+	c->login_limit_pair = 5;
+	c->login_limit_address = 50;
+	c->login_limit_account = 100;
+	c->staff_totp_required = false;
 	(void)snprintf(c->database, sizeof(c->database), "dbname=settle");
 	(void)snprintf(c->admin_database, sizeof(c->admin_database), "dbname=settle");
 	(void)snprintf(c->socket, sizeof(c->socket), "/run/settle/portal.sock");

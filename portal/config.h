@@ -39,8 +39,14 @@ struct config {
 	char	secret_file[CONFIG_STR_MAX];	/* the server keys (keyring.h) */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
 	int	link_days;			/* link lifetime */
+	/* Fresh links asked for on the 404 page, in a window of minutes (issue 16). */
+	int	fresh_link_minutes;
+	int	fresh_link_per_email;		/* per address typed */
+	int	fresh_link_per_invoice;		/* per invoice number typed */
+	int	fresh_link_per_client;		/* per client address */
 	int	max_body;			/* request body cap, bytes */
 	bool	trust_forwarded_for;		/* use X-Forwarded-For from nginx */
+	int	hardship_notes_per_hour;	/* per link; then 429 */
 
 	char	sendmail[CONFIG_STR_MAX];	/* program and arguments */
 	int	sendmail_timeout;		/* seconds */
@@ -65,6 +71,12 @@ struct config {
 	int	session_idle_minutes;
 	int	session_max_hours;
 	bool	cookie_secure;			/* __Host- cookie needs HTTPS */
+	/* Sign-in attempts per window: one account from one address (and codes), per address, per account. */
+	int	login_window_minutes;
+	int	login_limit_pair;
+	int	login_limit_address;
+	int	login_limit_account;
+	bool	staff_totp_required;		/* refuse staff without TOTP */
 
 	struct config_text texts[CONFIG_MAX_TEXTS];	/* translated site texts */
 	int	ntexts;

@@ -43,6 +43,7 @@ struct request {
 	const char		*path;		/* decoded, starts with '/' */
 	struct http_param	 query[HTTP_MAX_PARAMS];
 	size_t			 nquery;
+	bool			 query_bad;	/* it did not parse: nquery is 0 */
 	struct http_param	 form[HTTP_MAX_PARAMS];
 	size_t			 nform;
 	struct http_param	 cookies[HTTP_MAX_COOKIES];

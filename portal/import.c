@@ -13,8 +13,10 @@
 #include "db.h"
 #include "import.h"
 #include "invoice.h"
+#include "mail.h"
 #include "money.h"
 #include "tz.h"
+#include "utf8.h"
 
 enum column {
 	COL_INVOICE,
@@ -74,8 +76,13 @@ struct import {
 	size_t		 errsz;
 };
 
-#define MAX_NUMBER	64
-#define MAX_TEXT	200
+/*
+ * Limits that keep every later write possible: a staff mail's subject holds
+ * the invoice number and the customer's name (outbox.c's subject buffer),
+ * and so do the pages.
+ */
+#define MAX_NUMBER	32	/* invoice numbers and customer references */
+#define MAX_TEXT	100	/* characters of a name */
 #define MAX_DESCRIPTION	500
 
 /* Records "FILE:LINE: column: message" and returns -1. */
@@ -107,7 +114,7 @@ static const char *
 check_code(const char *s)
 {
 	if (*s == '\0' || strlen(s) > MAX_NUMBER)
-		return "must be 1 to 64 characters";
+		return "must be 1 to 32 characters";
 	if (!all_chars(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	    "0123456789-_./"))
 		return "may hold only letters, digits and - _ . /";
@@ -117,8 +124,8 @@ check_code(const char *s)
 static const char *
 check_text(const char *s)
 {
-	if (*s == '\0' || strlen(s) > MAX_TEXT)
-		return "must be 1 to 200 characters";
+	if (*s == '\0' || utf8_count(s, strlen(s)) > MAX_TEXT)
+		return "must be 1 to 100 characters";
 	if (has_control(s))
 		return "may not contain line breaks or control characters";
 	return NULL;
@@ -129,8 +136,9 @@ check_email(const char *s)
 {
 	const char	*at = strchr(s, '@');
 
-	if (strlen(s) > 254 || at == NULL || at == s || strchr(at + 1, '@') ||
-	    strchr(at + 1, '.') == NULL || strpbrk(s, " \t<>,;\"()[]\\") != NULL)
+	/* The mails' own rule (mail.h), and a domain with a dot. */
+	if (!mail_address_valid(s) || at == NULL || strchr(at + 1, '.') == NULL ||
+	    has_control(s))
 		return "is not an email address";
 	return NULL;
 }

@@ -52,17 +52,6 @@ is_ascii(const char *s)
 	return true;
 }
 
-/* Length of the longest prefix of s, at most max bytes, ending on a character. */
-static size_t
-utf8_prefix(const char *s, size_t len, size_t max)
-{
-	size_t	n = len < max ? len : max;
-
-	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 /* RFC 2047 "B" encoded words, folded onto continuation lines. */
 static int
 put_encoded(struct buf *out, const char *s)
@@ -157,9 +146,17 @@ put_headers(const struct mail *m, struct buf *out)
 	if (m->language != NULL && m->language[0] != '\0' &&
 	    buf_printf(out, "Content-Language: %s\n", m->language) == -1)
 		return -1;
-	return buf_puts(out, "MIME-Version: 1.0\nContent-Type: text/plain; "
-	    "charset=utf-8\nContent-Transfer-Encoding: 8bit\n"
-	    "Auto-Submitted: auto-generated\n\n");
+	if (m->unsubscribe_url != NULL) {
+		if (buf_printf(out, "List-Unsubscribe: <%s>", m->unsubscribe_url) == -1)
+			return -1;
+		if (m->unsubscribe_mailto != NULL &&
+		    buf_printf(out, ",\n <%s>", m->unsubscribe_mailto) == -1)
+			return -1;
+		if (buf_puts(out, "\nList-Unsubscribe-Post: "
+		    "List-Unsubscribe=One-Click\n") == -1)
+			return -1;
+	}
+	return buf_puts(out, "MIME-Version: 1.0\n");
 }
 
 /* Appends n bytes of s without their CRs. */
@@ -205,6 +202,141 @@ put_body(const char *body, struct buf *out)
 	return 0;
 }
 
+/*
+ * A URI for List-Unsubscribe: printable ASCII without spaces, angle
+ * brackets or commas (they delimit the list), of a sane length.
+ */
+static bool
+uri_safe(const char *s, const char *scheme)
+{
+	size_t	n;
+
+	if (s == NULL)
+		return true;
+	n = strlen(s);
+	if (n <= strlen(scheme) || n > 900 || strncmp(s, scheme, strlen(scheme)) != 0)
+		return false;
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s > '~' || strchr("<>,\"", *s) != NULL)
+			return false;
+	return true;
+}
+
+/* A MIME token or Content-ID: letters, digits and . _ - @ / only. */
+static bool
+token_safe(const char *s)
+{
+	size_t	n;
+
+	return s != NULL && (n = strlen(s)) > 0 && n < 100 &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-@/") == n;
+}
+
+static const char text_part[] = "Content-Type: text/plain; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n";
+static const char html_part[] = "Content-Type: text/html; charset=utf-8\n"
+    "Content-Transfer-Encoding: 8bit\n";
+static const char auto_submitted[] = "Auto-Submitted: auto-generated\n";
+
+/* A fresh MIME boundary that occurs in no part of m. */
+static int
+new_boundary(const struct mail *m, const char *tag, char *b, size_t size)
+{
+	unsigned char	rnd[12];
+	char		hex[25];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	(void)sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	if ((size_t)snprintf(b, size, "=_settle_%s_%s", tag, hex) >= size)
+		return -1;
+	if (strstr(m->body, b) != NULL || (m->html != NULL && strstr(m->html, b)))
+		return -1;
+	return 0;
+}
+
+/* One text part: its headers, a blank line, the body. */
+static int
+put_text_part(struct buf *out, const char *boundary, const char *headers,
+    const char *body)
+{
+	if (buf_printf(out, "--%s\n%s\n", boundary, headers) == -1)
+		return -1;
+	return put_body(body, out);
+}
+
+/* The text and its HTML alternative, as multipart/alternative. */
+static int
+put_alternative(const struct mail *m, struct buf *out, const char *boundary)
+{
+	if (put_text_part(out, boundary, text_part, m->body) == -1 ||
+	    put_text_part(out, boundary, html_part, m->html) == -1)
+		return -1;
+	return buf_printf(out, "--%s--\n", boundary);
+}
+
+/* The image part, base64 in lines of 76. */
+static int
+put_image(const struct mail_image *img, struct buf *out, const char *boundary)
+{
+	char	line[77];
+	size_t	off, n;
+
+	if (buf_printf(out, "--%s\nContent-Type: %s; name=\"%s\"\n"
+	    "Content-Transfer-Encoding: base64\nContent-ID: <%s>\n"
+	    "Content-Disposition: inline; filename=\"%s\"\n\n", boundary,
+	    img->type, img->filename, img->cid, img->filename) == -1)
+		return -1;
+	for (off = 0; off < img->len; off += n) {
+		n = img->len - off < 57 ? img->len - off : 57;
+		(void)sodium_bin2base64(line, sizeof(line), img->data + off, n,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if (buf_printf(out, "%s\n", line) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Everything after MIME-Version: the content headers, then the parts. */
+static int
+put_content(const struct mail *m, struct buf *out)
+{
+	char	outer[64], inner[64];
+
+	if (m->html == NULL && m->image == NULL)
+		return buf_printf(out, "%s%s\n", text_part, auto_submitted) == -1 ?
+		    -1 : put_body(m->body, out);
+	if (new_boundary(m, "a", inner, sizeof(inner)) == -1 ||
+	    new_boundary(m, "b", outer, sizeof(outer)) == -1)
+		return -1;
+	if (m->image == NULL)
+		return buf_printf(out, "Content-Type: multipart/alternative; "
+		    "boundary=\"%s\"\n%s\n", inner, auto_submitted) == -1 ? -1 :
+		    put_alternative(m, out, inner);
+	if (m->html == NULL) {
+		if (buf_printf(out, "Content-Type: multipart/mixed; "
+		    "boundary=\"%s\"\n%s\n", outer, auto_submitted) == -1 ||
+		    put_text_part(out, outer, text_part, m->body) == -1)
+			return -1;
+	} else if (buf_printf(out, "Content-Type: multipart/related; "
+	    "boundary=\"%s\";\n type=\"multipart/alternative\"\n%s\n--%s\n"
+	    "Content-Type: multipart/alternative; boundary=\"%s\"\n\n", outer,
+	    auto_submitted, outer, inner) == -1 ||
+	    put_alternative(m, out, inner) == -1)
+		return -1;
+	if (put_image(m->image, out, outer) == -1)
+		return -1;
+	return buf_printf(out, "--%s--\n", outer);
+}
+
+static bool
+image_safe(const struct mail_image *img)
+{
+	return img == NULL || (token_safe(img->cid) && token_safe(img->filename) &&
+	    token_safe(img->type) && img->data != NULL && img->len > 0 &&
+	    img->len <= 1024 * 1024);
+}
+
 int
 mail_compose(const struct mail *m, struct buf *out)
 {
@@ -214,9 +346,13 @@ mail_compose(const struct mail *m, struct buf *out)
 	    !language_safe(m->language) ||
 	    !utf8_valid(m->subject, strlen(m->subject)) ||
 	    !utf8_valid(m->body, strlen(m->body)) ||
+	    (m->html != NULL && !utf8_valid(m->html, strlen(m->html))) ||
+	    !uri_safe(m->unsubscribe_url, "https://") ||
+	    (m->unsubscribe_url != NULL && !uri_safe(m->unsubscribe_mailto, "mailto:")) ||
+	    !image_safe(m->image) ||
 	    (m->to_name != NULL && !utf8_valid(m->to_name, strlen(m->to_name))))
 		return -1;
-	if (put_headers(m, out) == -1 || put_body(m->body, out) == -1)
+	if (put_headers(m, out) == -1 || put_content(m, out) == -1)
 		return -1;
 	return buf_failed(out) ? -1 : 0;
 }

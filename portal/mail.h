@@ -6,12 +6,26 @@
 #include <time.h>
 
 /*
- * Plain-text email as RFC 5322 text for `sendmail -i -t`: From, To,
- * Subject, Date, Message-ID and MIME headers, then a UTF-8 body. Header
- * values with CR, LF or NUL are refused, so no input can add a header;
- * non-ASCII names and subjects are RFC 2047 encoded.
+ * Email as RFC 5322 text for `sendmail -i -t`: From, To, Subject, Date,
+ * Message-ID and MIME headers, then a UTF-8 body: plain text alone, or
+ * plain text with an HTML alternative (multipart/alternative), and an
+ * optional inline image (multipart/related around the alternative, or
+ * multipart/mixed after plain text alone). Header values with CR, LF or
+ * NUL are refused, so no input can add a header; non-ASCII names and
+ * subjects are RFC 2047 encoded. With an unsubscribe URL the message
+ * carries List-Unsubscribe (the URL, and a mailto: when given) and
+ * List-Unsubscribe-Post for one-click opt-out (RFC 8058).
  */
 struct buf;
+
+/* An image shown in the HTML part as <img src="cid:CID">. */
+struct mail_image {
+	const char		*cid;		/* "qr@settle", no <> */
+	const char		*filename;	/* "payment-qr.png" */
+	const char		*type;		/* "image/png" */
+	const unsigned char	*data;
+	size_t			 len;
+};
 
 struct mail {
 	const char	*from;		/* "Name <addr>" or "addr" */
@@ -21,6 +35,10 @@ struct mail {
 	const char	*body;		/* LF line ends */
 	const char	*language;	/* Content-Language ("es"), may be NULL */
 	time_t		 date;
+	const char	*html;		/* HTML alternative, may be NULL */
+	const char	*unsubscribe_url;	/* https URL, may be NULL */
+	const char	*unsubscribe_mailto;	/* "mailto:...", may be NULL */
+	const struct mail_image *image;	/* may be NULL */
 };
 
 #define MAIL_MAX_LINE	990	/* body lines are wrapped below RFC 5322's 998 */

@@ -1,4 +1,5 @@
 #include <stdio.h>
+#include <string.h>
 
 #include "buf.h"
 #include "config.h"
@@ -8,58 +9,152 @@
 #include "mustache.h"
 #include "outbox.h"
 #include "seal.h"
+#include "utf8.h"
 
 #define OUTBOX_MAX_MESSAGE	(256 * 1024)
+/*
+ * Room for the longest subject: the templates' words in any language, an
+ * invoice number (32 characters) and a name (100 characters, import.c).
+ */
+#define OUTBOX_MAX_SUBJECT	512
 
-int
-outbox_queue(struct db *db, const struct mustache_set *templates,
-    const struct config *cfg, time_t now, const struct outbox_mail *om,
-    const struct view *v)
+/*
+ * Renders and composes the message into sealed; 0, or -1 with why set (a
+ * static string) and, when it got that far, subject filled in.
+ */
+static int
+compose(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *om, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed, const char **why)
 {
 	struct mustache_error	 err;
-	struct buf		 text, msg, sealed;
-	struct mail		 m;
-	char			 subject[256];
-	const char		*p[5];
+	struct buf		 text, html, msg;
+	struct mail		 m = { 0 };
 	int			 rc = -1;
 
 	buf_init(&text, OUTBOX_MAX_MESSAGE);
+	buf_init(&html, OUTBOX_MAX_MESSAGE);
 	buf_init(&msg, OUTBOX_MAX_MESSAGE);
-	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
 	if (mustache_render(templates, om->template, v, MUSTACHE_TEXT, &text,
 	    &err) == -1) {
 		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
 		    err.column, err.message);
+		*why = "the mail template could not be rendered";
 		goto out;
 	}
+	if (mail_split(buf_str(&text), subject, subjectsz, &m.body) == -1) {
+		*why = "the mail's subject is missing or too long";
+		goto out;
+	}
+	if (om->html_template != NULL && mustache_render(templates,
+	    om->html_template, v, MUSTACHE_HTML, &html, &err) == -1) {
+		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
+		    err.column, err.message);
+		*why = "the mail's HTML template could not be rendered";
+		goto out;
+	}
+	m.html = om->html_template != NULL ? buf_str(&html) : NULL;
+	m.unsubscribe_url = om->unsubscribe_url;
+	m.unsubscribe_mailto = om->unsubscribe_mailto;
+	m.image = om->image;
 	m.from = cfg->mail_from;
 	m.to = om->to;
 	m.to_name = om->to_name;
 	m.subject = subject;
 	m.language = om->language;	/* the language it was rendered in */
 	m.date = now;
-	if (mail_split(buf_str(&text), subject, sizeof(subject), &m.body) == -1 ||
-	    mail_compose(&m, &msg) == -1) {
+	if (mail_compose(&m, &msg) == -1) {
+		*why = mail_address_valid(om->to) ? "cannot compose a message "
+		    "(a header is refused)" : "cannot compose a message: the "
+		    "recipient's address is not valid";
+		goto out;
+	}
+	if (seal_text(&cfg->keys, msg.data, msg.len, sealed) == -1) {
+		*why = "cannot seal the message";
+		goto out;
+	}
+	rc = 0;
+out:
+	buf_free(&text);
+	buf_free(&html);
+	buf_free(&msg);
+	return rc;
+}
+
+int
+outbox_queue_id(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *om,
+    const struct view *v, char *id, size_t idsz)
+{
+	struct buf	 sealed;
+	struct db_res	*r = NULL;
+	char		 subject[OUTBOX_MAX_SUBJECT] = "";
+	const char	*p[9], *why = "";
+	bool		 ok;
+	int		 rc = -1;
+
+	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
+	ok = compose(templates, cfg, now, om, v, subject, sizeof(subject),
+	    &sealed, &why) == 0;
+	if (!ok) {
 		/* Never the address: logs hold no email address (issue 19). */
-		log_error("%s: %s: cannot compose the message (a header or "
-		    "the address is not valid)", __func__, om->template);
+		log_error("%s: %s: %s; recorded as failed", __func__,
+		    om->template, why);
+		if (subject[0] == '\0' || !utf8_valid(subject, strlen(subject)))
+			(void)snprintf(subject, sizeof(subject), "(%s)", om->template);
+	}
+	if (om->replace_id != NULL) {
+		p[0] = om->replace_id;
+		p[1] = subject;
+		p[2] = ok ? buf_str(&sealed) : "";
+		p[3] = ok ? "queued" : "failed";
+		p[4] = why;
+		if (db_do(db, SQL_OUTBOX_REPLACE, p, 5) == -1)
+			goto out;
+		if (id != NULL)
+			(void)snprintf(id, idsz, "%s", om->replace_id);
+		rc = 0;
 		goto out;
 	}
 	p[0] = om->kind;
 	p[1] = om->invoice_id;
 	p[2] = om->to;
 	p[3] = subject;
-	if (seal_text(&cfg->keys, msg.data, msg.len, &sealed) == -1) {
-		log_error("%s: cannot seal the message", __func__);
+	p[4] = ok ? buf_str(&sealed) : "";
+	p[5] = om->hardship_id;
+	p[6] = om->not_before;
+	p[7] = ok ? "queued" : "failed";
+	p[8] = why;
+	if ((r = db_query(db, SQL_OUTBOX_INSERT, p, 9)) == NULL)
 		goto out;
-	}
-	p[4] = buf_str(&sealed);
-	if (db_do(db, SQL_OUTBOX_INSERT, p, 5) == -1)
-		goto out;
+	if (id != NULL)
+		(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
 	rc = 0;
 out:
-	buf_free(&text);
-	buf_free(&msg);
+	db_res_free(r);
 	buf_free(&sealed);
 	return rc;
+}
+
+int
+outbox_queue(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *om,
+    const struct view *v)
+{
+	return outbox_queue_id(db, templates, cfg, now, om, v, NULL, 0);
+}
+
+int
+outbox_seal(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *om, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed)
+{
+	const char	*why = "";
+
+	if (compose(templates, cfg, now, om, v, subject, subjectsz, sealed,
+	    &why) == 0)
+		return 0;
+	/* Never the address: logs hold no email address (issue 19). */
+	log_error("%s: %s: %s", __func__, om->template, why);
+	return -1;
 }

@@ -1,6 +1,7 @@
 #ifndef PORTAL_OUTBOX_H
 #define PORTAL_OUTBOX_H
 
+#include <stddef.h>
 #include <time.h>
 
 /*
@@ -15,6 +16,8 @@
  */
 struct config;
 struct db;
+struct buf;
+struct mail_image;
 struct mustache_set;
 struct view;
 
@@ -26,15 +29,45 @@ struct outbox_mail {
 	const char	*to_name;	/* display name; may be NULL */
 	const char	*kind;		/* "plan.confirm", ... */
 	const char	*invoice_id;	/* may be NULL */
+	const char	*hardship_id;	/* the request it is about; may be NULL */
+	const char	*not_before;	/* a timestamptz; NULL: send now */
+	const char	*replace_id;	/* rewrite this pending message instead */
+	/* Optional: an HTML alternative rendered with HTML escaping from its
+	 * own template ("mail/reminder_html"), the List-Unsubscribe URIs and
+	 * an inline image (mail.h). NULL when unused. */
+	const char	*html_template;
+	const char	*unsubscribe_url;
+	const char	*unsubscribe_mailto;
+	const struct mail_image *image;
 };
 
 /*
  * Renders m->template from templates (the set of m->language) with v and
  * queues it in db's outbox, from cfg's mail_from, dated now, sealed with
- * cfg's secret. 0, or -1 on any failure (logged).
+ * cfg's secret; with m->replace_id the pending message of that id (locked
+ * by the caller) is rewritten instead. A message that cannot be rendered or
+ * composed (an address or subject mail.h refuses) is still recorded, as
+ * 'failed' with the reason in last_error for staff to see, so that what
+ * the mail was about (a note, a plan) is never lost with it. The row's id
+ * goes to id (idsz bytes; id may be NULL). 0, or -1 when the database
+ * failed (logged).
  */
+int outbox_queue_id(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *m,
+    const struct view *v, char *id, size_t idsz);
+/* outbox_queue_id() without the id. */
 int outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct config *cfg, time_t now, const struct outbox_mail *m,
     const struct view *v);
+
+/*
+ * The same message rendered, composed and sealed but not queued: its
+ * subject (subjectsz bytes) and the sealed text appended to sealed, for a
+ * caller that inserts it in a statement of its own (the fresh-link form
+ * queues it only when the request matched). 0, or -1 (logged).
+ */
+int outbox_seal(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *m, const struct view *v,
+    char *subject, size_t subjectsz, struct buf *sealed);
 
 #endif

@@ -85,6 +85,12 @@ root_view(struct arena *a, const struct config *cfg, const char *lang)
 }
 
 struct view *
+page_root_view(struct arena *a, const struct config *cfg, const char *lang)
+{
+	return root_view(a, cfg, lang);
+}
+
+struct view *
 page_view(struct ctx *c)
 {
 	return root_view(c->arena, c->cfg, page_lang_tag(c));
@@ -142,13 +148,27 @@ error_view(struct arena *a, const struct config *cfg, const char *lang,
 void
 page_error(struct ctx *c, int status, const char *reason)
 {
+	struct view	*v, *fresh;
+	char		 csrf[TOKEN_LEN + 1];
+
 	response_reset(&c->res, status);
 	if (c->lang == NULL && c->i18n != NULL)	/* no customer to follow */
 		page_lang(c, strncmp(c->req.path ? c->req.path : "", "/staff", 6) == 0 ?
 		    i18n_source(c->i18n) : page_query_lang(c) ? page_query_lang(c) :
 		    i18n_accept(c->i18n, c->req.accept_language));
-	page_render(c, status, "error", error_view(c->arena, c->cfg,
-	    page_lang_tag(c), status, reason));
+	v = error_view(c->arena, c->cfg, page_lang_tag(c), status, reason);
+	/*
+	 * A bad link's page offers a fresh link by email (pages/fresh.c). Its
+	 * token is bound to the client's address: the page stays the same
+	 * for unknown, expired and revoked links.
+	 */
+	if (v != NULL && status == 404 && reason != NULL &&
+	    strcmp(reason, "link") == 0) {
+		fresh = view_set_map(v, "fresh");
+		if (token_csrf(&c->cfg->keys, "fresh", c->req.remote_addr, csrf) == 0)
+			view_set_str(fresh, "csrf", csrf);
+	}
+	page_render(c, status, "error", v);
 }
 
 int

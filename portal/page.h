@@ -39,6 +39,9 @@ const char *page_lang_tag(const struct ctx *c);
 /* A new root view with the site-wide values (company, contact, bank) and
  * lang, the response's language tag. */
 struct view *page_view(struct ctx *c);
+/* The same for a program without a request (mails from portal-admin), in arena a and language lang. */
+struct view *page_root_view(struct arena *a, const struct config *cfg,
+    const char *lang);
 /* Renders template name with v as the whole response body; on failure
  * answers 500 instead. */
 void page_render(struct ctx *c, int status, const char *name, struct view *v);

@@ -220,3 +220,22 @@ plan_freq_parse(const char *s, enum plan_freq *out)
 		}
 	return -1;
 }
+
+int
+plan_paid(const int64_t *amounts, int n, int64_t paid, int64_t *paid_each)
+{
+	int	i, first = -1;
+
+	if (n < 0 || n > PLAN_MAX_INSTALLMENTS || (n > 0 &&
+	    (amounts == NULL || paid_each == NULL)))
+		return -1;
+	if (paid < 0)
+		paid = 0;
+	for (i = 0; i < n; i++) {
+		paid_each[i] = paid < amounts[i] ? paid : amounts[i];
+		paid -= paid_each[i];
+		if (first == -1 && paid_each[i] < amounts[i])
+			first = i;
+	}
+	return first == -1 ? n : first;
+}

@@ -79,6 +79,14 @@ int plan_schedule(int64_t balance, const struct plan_policy *p,
  */
 int plan_options(int64_t balance, const struct plan_policy *p,
     struct date today, struct plan_schedule *out, int max_out);
+/*
+ * What of a plan is paid: paid cents (what was received since the plan was
+ * accepted) applied to the n installment amounts oldest first; paid_each[i]
+ * is the part of amounts[i] covered (0..amounts[i]). Returns the index of
+ * the first installment not fully paid, n when every one is, -1 on bad
+ * arguments (n outside 0..PLAN_MAX_INSTALLMENTS, a NULL array).
+ */
+int plan_paid(const int64_t *amounts, int n, int64_t paid, int64_t *paid_each);
 /* "weekly", "fortnightly" or "monthly" (static storage); NULL for an unknown value. */
 const char *plan_freq_name(enum plan_freq f);
 /* The frequency named exactly s (as plan_freq_name spells it) in *out; 0, or -1. */

@@ -119,6 +119,8 @@ rotate_use(struct db *db, unsigned id, struct rotate_use *u)
 	u->links = db_int(r, 0, KEY_USE_LINKS);
 	u->sessions = db_int(r, 0, KEY_USE_SESSIONS);
 	u->mail = db_int(r, 0, KEY_USE_MAIL);
+	u->totp = db_int(r, 0, KEY_USE_TOTP);
+	u->recovery = db_int(r, 0, KEY_USE_RECOVERY);
 	(void)snprintf(u->links_until, sizeof(u->links_until), "%s",
 	    db_str(r, 0, KEY_USE_LINKS_UNTIL));
 	(void)snprintf(u->sessions_until, sizeof(u->sessions_until), "%s",

@@ -18,6 +18,8 @@ struct rotate_use {
 	long long	sessions;		/* live staff sessions */
 	char		sessions_until[48];
 	long long	mail;			/* queued messages sealed with it */
+	long long	totp;			/* staff TOTP secrets sealed with it */
+	long long	recovery;		/* staff with unused recovery codes under it */
 };
 
 /*

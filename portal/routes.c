@@ -17,6 +17,10 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/staff/hardship/{}", staff_hardship_get },
 	{ ROUTE_POST, "/staff/hardship/{}", staff_hardship_post },
 	{ ROUTE_GET, "/staff/invoices/{}", staff_invoice_get },
+	{ ROUTE_POST, "/link", fresh_link_post },
+	{ ROUTE_GET, "/link/sent", fresh_link_sent_get },
+	{ ROUTE_GET, "/staff/payments", staff_payments_get },
+	{ ROUTE_POST, "/staff/payments/{}", staff_payments_post },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

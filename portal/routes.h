@@ -28,5 +28,11 @@ void staff_queue_get(struct ctx *c);
 void staff_hardship_get(struct ctx *c);
 void staff_hardship_post(struct ctx *c);
 void staff_invoice_get(struct ctx *c);
+/* A fresh link by email from the bad-link page (pages/fresh.c). */
+void fresh_link_post(struct ctx *c);
+void fresh_link_sent_get(struct ctx *c);
+/* Bank credits waiting for staff (pages/payments.c). */
+void staff_payments_get(struct ctx *c);
+void staff_payments_post(struct ctx *c);
 
 #endif

@@ -43,15 +43,32 @@ seal_key_id(const char *s)
 	return parse_prefix(s, &body);
 }
 
+/* The key for context (crypto_kdf: exactly 8 characters); 0 or -1. */
 static int
-derive(const unsigned char *secret, unsigned char key[crypto_secretbox_KEYBYTES])
+derive(const unsigned char *secret, const char *context,
+    unsigned char key[crypto_secretbox_KEYBYTES])
 {
+	if (context == NULL || strlen(context) != crypto_kdf_CONTEXTBYTES)
+		return -1;
 	return crypto_kdf_derive_from_key(key, crypto_secretbox_KEYBYTES, 1,
-	    SEAL_CONTEXT, secret);
+	    context, secret);
 }
 
 int
 seal_text(const struct keyring *keys, const char *in, size_t n, struct buf *out)
+{
+	return seal_text_as(keys, SEAL_CONTEXT, in, n, out);
+}
+
+int
+seal_open(const struct keyring *keys, const char *s, struct buf *out)
+{
+	return seal_open_as(keys, SEAL_CONTEXT, s, out);
+}
+
+int
+seal_text_as(const struct keyring *keys, const char *context, const char *in,
+    size_t n, struct buf *out)
 {
 	const struct keyring_key	*k = keyring_signer(keys, time(NULL));
 	unsigned char			 key[crypto_secretbox_KEYBYTES];
@@ -59,7 +76,7 @@ seal_text(const struct keyring *keys, const char *in, size_t n, struct buf *out)
 	size_t				 boxlen, b64len;
 	int				 rc = -1;
 
-	if (k == NULL || n > SEAL_MAX || derive(k->key, key) != 0)
+	if (k == NULL || n > SEAL_MAX || derive(k->key, context, key) != 0)
 		goto out;
 	boxlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
 	if ((box = sodium_malloc(boxlen)) == NULL)
@@ -82,7 +99,8 @@ out:
 }
 
 int
-seal_open(const struct keyring *keys, const char *s, struct buf *out)
+seal_open_as(const struct keyring *keys, const char *context, const char *s,
+    struct buf *out)
 {
 	const struct keyring_key	*k;
 	unsigned char			 key[crypto_secretbox_KEYBYTES];
@@ -93,7 +111,7 @@ seal_open(const struct keyring *keys, const char *s, struct buf *out)
 	if ((k = keyring_find(keys, parse_prefix(s, &s))) == NULL)
 		return -1;
 	slen = strlen(s);
-	if (slen > SEAL_MAX * 2 || derive(k->key, key) != 0)
+	if (slen > SEAL_MAX * 2 || derive(k->key, context, key) != 0)
 		goto out;
 	if ((box = sodium_malloc(slen)) == NULL ||
 	    sodium_base642bin(box, slen, s, slen, NULL, &boxlen, NULL,

@@ -16,14 +16,43 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
-/* An invoice's lines, fees and payments, one row each (shape ITEM). */
+/*
+ * The same invoice, read without noting a use: for HEAD requests (link
+ * scanners, previews), which are no view. It takes debtor_open's
+ * parameters; $2 and $3 are unused (num_nulls is always >= 0).
+ */
+#define DEBTOR_PEEK_SQL \
+    "WITH l AS (SELECT id, invoice_id FROM links WHERE " \
+    "token_hash = ANY ($1::bytea[]) " \
+    "AND revoked_at IS NULL AND expires_at > now() " \
+    "AND num_nulls($2::text, $3::text) >= 0) " \
+    "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
+    "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
+    "c.id AS customer_id " \
+    "FROM l JOIN invoices i ON i.id = l.invoice_id " \
+    "JOIN customers c ON c.id = i.customer_id"
+
+/*
+ * A LIKE pattern matching any text that contains parameter P literally:
+ * its \, % and _ escaped (backslash is LIKE's default escape).
+ */
+#define LIKE_WITHIN(P) \
+    "('%' || replace(replace(replace(" P "::text, '\\', '\\\\'), '%', " \
+    "'\\%'), '_', '\\_') || '%')"
+
+/*
+ * An invoice's lines, fees and payments, one row each (shape ITEM).
+ * Payments come from the invoice import and from bank statements (source,
+ * 0012): numbered here by the day they arrived.
+ */
 #define ITEMS_SQL(ID) \
     "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
     "quantity_milli, unit_cents, total_cents AS amount_cents, " \
     "NULL::date AS day FROM invoice_lines WHERE invoice_id = " ID " " \
     "UNION ALL SELECT '" INVOICE_FEE_NAME "', position, description, NULL, " \
     "NULL, amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
-    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', position, description, " \
+    "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', (row_number() OVER " \
+    "(ORDER BY received_on, source DESC, position))::int, description, " \
     "NULL, NULL, amount_cents, received_on FROM payments " \
     "WHERE invoice_id = " ID " ORDER BY kind, position"
 /*
@@ -34,6 +63,9 @@
 #define BY_TOKEN "(SELECT invoice_id FROM links WHERE " \
     "token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
     "AND expires_at > now())"
+
+/* An invoice number's key (payref.h), as indexed by 0012's invoices_payref_key. */
+#define PAYREF_KEY_SQL "upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g'))"
 
 struct statement {
 	const char	*name;
@@ -96,7 +128,7 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items", NONE,
 	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1), "
 	    "f AS (DELETE FROM fees WHERE invoice_id = $1) "
-	    "DELETE FROM payments WHERE invoice_id = $1" },
+	    "DELETE FROM payments WHERE invoice_id = $1 AND source = 'import'" },
 	[SQL_IMPORT_LINE] = { "import_line", NONE,
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
 	    "quantity_milli, unit_cents, total_cents) "
@@ -129,6 +161,7 @@ static const struct statement statements[SQL__MAX] = {
 	 * the same path and return no row.
 	 */
 	[SQL_DEBTOR_OPEN] = { "debtor_open", SQL_SHAPE_OPENED, DEBTOR_OPEN_SQL },
+	[SQL_DEBTOR_PEEK] = { "debtor_peek", SQL_SHAPE_OPENED, DEBTOR_PEEK_SQL },
 	/* The same, locking the invoice row: changes to one invoice queue up. */
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
 	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
@@ -188,19 +221,45 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO staff_users (email, name, password_hash) "
 	    "VALUES ($1, $2, $3) RETURNING id" },
 	[SQL_STAFF_BY_EMAIL] = { "staff_by_email", SQL_SHAPE_CREDENTIALS,
-	    "SELECT id, password_hash FROM staff_users "
+	    "SELECT id, password_hash, EXISTS (SELECT 1 FROM staff_totp t "
+	    "WHERE t.staff_id = staff_users.id) AS totp FROM staff_users "
 	    "WHERE lower(email) = lower($1) AND NOT disabled" },
-	/* Recent failures for this account ($1) and this address ($2). */
-	[SQL_LOGIN_FAILURES] = { "login_failures", SQL_SHAPE_FAILURES,
-	    "SELECT (SELECT count(*) FROM login_failures WHERE lower(email) = "
-	    "lower($1) AND at > now() - interval '15 minutes') AS account, "
-	    "(SELECT count(*) FROM login_failures WHERE client_addr = $2 "
-	    "AND at > now() - interval '15 minutes') AS address" },
-	[SQL_LOGIN_FAILURE_ADD] = { "login_failure_add", NONE,
-	    "INSERT INTO login_failures (email, client_addr) VALUES ($1, $2)" },
-	[SQL_LOGIN_FAILURE_CLEAR] = { "login_failure_clear", NONE,
-	    "DELETE FROM login_failures WHERE lower(email) = lower($1) "
-	    "OR at < now() - interval '1 day'" },
+	/*
+	 * Counts an attempt before the password or code is checked, atomically
+	 * (sql/0009_signin.sql): $1 'pair' (password) or 'code', $2 email,
+	 * $3 address, $4 window (minutes), $5 limit of the pair or code,
+	 * $6 per address, $7 per account.
+	 */
+	[SQL_LOGIN_ATTEMPT] = { "login_attempt", SQL_SHAPE_ATTEMPT,
+	    "SELECT login_attempt($1, $2, $3, $4::int, $5::int, $6::int, $7::int) "
+	    "AS admitted" },
+	/* A full sign-in ($1 email from $2) clears that pair and the code count; old windows go. */
+	[SQL_LOGIN_THROTTLE_CLEAR] = { "login_throttle_clear", NONE,
+	    "DELETE FROM login_throttle WHERE (kind = 'pair' AND account = lower($1) "
+	    "AND address = $2) OR (kind = 'code' AND account = lower($1)) "
+	    "OR started_at < now() - make_interval(mins => $3::int)" },
+	/* $1 hash of the challenge id, $2 staff, $3 lifetime (minutes), $4 address */
+	[SQL_CHALLENGE_INSERT] = { "challenge_insert", NONE,
+	    "INSERT INTO staff_login_challenges (id_hash, staff_id, expires_at, "
+	    "client_addr) VALUES ($1, $2, now() + make_interval(mins => $3::int), $4)" },
+	[SQL_CHALLENGE_GET] = { "challenge_get", SQL_SHAPE_CHALLENGE,
+	    "SELECT c.staff_id, u.email, t.secret_sealed AS secret, t.last_step "
+	    "FROM staff_login_challenges c JOIN staff_users u ON u.id = c.staff_id "
+	    "JOIN staff_totp t ON t.staff_id = c.staff_id "
+	    "WHERE c.id_hash = ANY ($1::bytea[]) AND c.expires_at > now() "
+	    "AND NOT u.disabled" },
+	/* The challenge $1, and every expired one. */
+	[SQL_CHALLENGE_DELETE] = { "challenge_delete", NONE,
+	    "DELETE FROM staff_login_challenges WHERE id_hash = ANY ($1::bytea[]) "
+	    "OR expires_at <= now()" },
+	/* Step $2 of staff $1 used, if it comes after the last one: a code works once. */
+	[SQL_TOTP_USE_STEP] = { "totp_use_step", SQL_SHAPE_KEY,
+	    "UPDATE staff_totp SET last_step = $2 WHERE staff_id = $1 "
+	    "AND last_step < $2 RETURNING staff_id AS id" },
+	[SQL_RECOVERY_USE] = { "recovery_use", SQL_SHAPE_KEY,
+	    "UPDATE staff_recovery_codes SET used_at = now() WHERE staff_id = $1 "
+	    "AND code_hash = ANY ($2::bytea[]) AND used_at IS NULL "
+	    "RETURNING staff_id AS id" },
 	/* $1 hash of the session id, $2 staff, $3 absolute lifetime (hours), $4 address */
 	[SQL_SESSION_INSERT] = { "session_insert", NONE,
 	    "INSERT INTO staff_sessions (id_hash, staff_id, expires_at, client_addr) "
@@ -237,11 +296,15 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_QUEUE_STATUS] = { "queue_status", SQL_SHAPE_QUEUE, QUEUE_COLUMNS
 	    "WHERE h.status = $3 ORDER BY h.created_at DESC, h.id DESC "
 	    "LIMIT $1 OFFSET $2" },
-	/* Invoice number or customer name containing $1 (trigram indexes). */
+	/*
+	 * Invoice number or customer name containing $1 (trigram indexes),
+	 * taken literally: its \\, % and _ are escaped, so "%" finds a "%".
+	 */
 	[SQL_SEARCH] = { "search", SQL_SHAPE_MATCH,
 	    "SELECT i.number, c.name AS customer, i.issued, i.due FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id "
-	    "WHERE i.number ILIKE '%' || $1 || '%' OR c.name ILIKE '%' || $1 || '%' "
+	    "WHERE i.number ILIKE " LIKE_WITHIN("$1") " "
+	    "OR c.name ILIKE " LIKE_WITHIN("$1") " "
 	    "ORDER BY i.due DESC, i.number LIMIT 50" },
 	[SQL_HARDSHIP_GET] = { "hardship_get", SQL_SHAPE_REQUEST,
 	    "SELECT h.id, i.number, c.name AS customer, c.email, h.category, "
@@ -288,8 +351,10 @@ static const struct statement statements[SQL__MAX] = {
 	    "ORDER BY accepted_at DESC, id DESC" },
 	[SQL_STAFF_HARDSHIPS] = { "staff_hardships", SQL_SHAPE_HISTORY_REQUEST,
 	    "SELECT id, category, status, "
-	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received "
-	    "FROM hardship_requests WHERE invoice_id = $1 ORDER BY created_at DESC, id DESC" },
+	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received, "
+	    "(SELECT count(*) FROM hardship_followups f WHERE f.request_id = h.id) "
+	    "AS followups FROM hardship_requests h WHERE invoice_id = $1 "
+	    "ORDER BY created_at DESC, id DESC" },
 	[SQL_STAFF_MESSAGES] = { "staff_messages", SQL_SHAPE_HISTORY_MESSAGE,
 	    "SELECT kind, recipient, subject, status, attempts, "
 	    "to_char(created_at, 'YYYY-MM-DD HH24:MI') AS queued, "
@@ -314,8 +379,9 @@ static const struct statement statements[SQL__MAX] = {
 	 * portal-admin rotate-secret --retire: what key $1 (an integer)
 	 * still protects. A stored hash starts with its key's id (token.h),
 	 * so its links and sessions are a range of the unique index on the
-	 * hash: from the byte $1 up to the next. Sealed mail starts "k$1:"
-	 * ("s1:" for key 1, from before rotation).
+	 * hash: from the byte $1 up to the next. Sealed mail and TOTP secrets
+	 * start "k$1:" ("s1:" for key 1, from before rotation); recovery codes
+	 * (counted as the staff who hold some) start with the id like tokens.
 	 */
 	[SQL_KEY_USE] = { "key_use", SQL_SHAPE_KEY_USE,
 	    "WITH k AS (SELECT set_byte('\\x00'::bytea, 0, $1::int) AS lo, "
@@ -332,7 +398,13 @@ static const struct statement statements[SQL__MAX] = {
 	    "coalesce(to_char(s.until, 'YYYY-MM-DD HH24:MI TZ'), '') AS sessions_until, "
 	    "(SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending') "
 	    "AND (message LIKE 'k' || $1::int || ':%' "
-	    "OR ($1::int = 1 AND message LIKE 's1:%'))) AS mail FROM l, s" },
+	    "OR ($1::int = 1 AND message LIKE 's1:%'))) AS mail, "
+	    "(SELECT count(*) FROM staff_totp WHERE secret_sealed LIKE "
+	    "'k' || $1::int || ':%' OR ($1::int = 1 AND secret_sealed LIKE "
+	    "'s1:%')) AS totp, "
+	    "(SELECT count(DISTINCT staff_id) FROM staff_recovery_codes, k "
+	    "WHERE code_hash >= k.lo AND code_hash < k.hi AND used_at IS NULL) "
+	    "AS recovery FROM l, s" },
 
 	/*
 	 * Run on the read replica (db_read) for the staff health page: on a
@@ -347,10 +419,187 @@ static const struct statement statements[SQL__MAX] = {
 	    "AS lag_ms, coalesce(to_char(pg_last_xact_replay_timestamp(), "
 	    "'YYYY-MM-DD HH24:MI:SS TZ'), '') AS replayed" },
 
-	/* A message for portal-notify; the trigger on outbox wakes it on commit. */
-	[SQL_OUTBOX_INSERT] = { "outbox_insert", NONE,
-	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "
-	    "VALUES ($1, $2, $3, $4, $5)" },
+	/* portal-admin staff-totp and staff-totp-reset (issue 17). */
+	[SQL_STAFF_ID] = { "staff_id", SQL_SHAPE_KEY,
+	    "SELECT id FROM staff_users WHERE lower(email) = lower($1)" },
+	/* $1 staff, $2 the sealed secret; a second enrolment is a unique violation. */
+	[SQL_TOTP_ENROL] = { "totp_enrol", NONE,
+	    "INSERT INTO staff_totp (staff_id, secret_sealed) VALUES ($1, $2)" },
+	[SQL_RECOVERY_ADD] = { "recovery_add", NONE,
+	    "INSERT INTO staff_recovery_codes (staff_id, code_hash) VALUES ($1, $2)" },
+	/* Forgets staff $1's secret, recovery codes and waiting sign-ins; a row if enrolled. */
+	[SQL_TOTP_RESET] = { "totp_reset", SQL_SHAPE_KEY,
+	    "WITH codes AS (DELETE FROM staff_recovery_codes WHERE staff_id = $1), "
+	    "waiting AS (DELETE FROM staff_login_challenges WHERE staff_id = $1) "
+	    "DELETE FROM staff_totp WHERE staff_id = $1 RETURNING staff_id AS id" },
+
+	/*
+	 * A message for portal-notify; the trigger on outbox wakes it on commit.
+	 * $6 the hardship request it is about (or NULL), $7 when it may go
+	 * (NULL: now), $8 its status ('queued', or 'failed' when it could not
+	 * be composed: then $9 says why, for staff).
+	 */
+	[SQL_OUTBOX_INSERT] = { "outbox_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO outbox (kind, invoice_id, recipient, subject, message, "
+	    "hardship_id, next_attempt_at, status, last_error) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, coalesce($7::timestamptz, now()), "
+	    "$8, $9) RETURNING id" },
+	/* A pending message rewritten (a digest with one more follow-up). */
+	[SQL_OUTBOX_REPLACE] = { "outbox_replace", NONE,
+	    "UPDATE outbox SET subject = $2, message = $3, status = $4, "
+	    "last_error = $5 WHERE id = $1 AND status = 'queued' AND attempts = 0" },
+
+	/*
+	 * Floods and replays (issue 17). A form's one-time id is used once: no
+	 * row back means the form was posted before.
+	 */
+	[SQL_FORM_USE] = { "form_use", SQL_SHAPE_FLAG,
+	    "INSERT INTO form_uses (form_id, purpose) VALUES ($1, $2) "
+	    "ON CONFLICT DO NOTHING RETURNING true AS value" },
+	/* Notes (requests and follow-ups) from link $1 of invoice $2 this hour. */
+	[SQL_HARDSHIP_RECENT] = { "hardship_recent", SQL_SHAPE_COUNT,
+	    "SELECT (SELECT count(*) FROM hardship_requests WHERE invoice_id = $2 "
+	    "AND link_id = $1 AND created_at > now() - interval '1 hour') + "
+	    "(SELECT count(*) FROM hardship_followups WHERE link_id = $1 "
+	    "AND created_at > now() - interval '1 hour') AS value" },
+	/* The invoice's open request (at most one: hardship_one_open). */
+	[SQL_HARDSHIP_OPEN] = { "hardship_open", SQL_SHAPE_OPEN_REQUEST,
+	    "SELECT id, greatest(now(), staff_mail_at + interval '1 hour')::text "
+	    "AS next_mail FROM hardship_requests WHERE invoice_id = $1 "
+	    "AND status <> 'resolved' FOR UPDATE" },
+	[SQL_FOLLOWUP_INSERT] = { "followup_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO hardship_followups (request_id, link_id, category, "
+	    "message, contact_method, phone, callback_date, callback_window, "
+	    "client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id" },
+	/* The staff digest of request $1 not yet taken by portal-notify. */
+	[SQL_DIGEST_PENDING] = { "digest_pending", SQL_SHAPE_KEY,
+	    "SELECT id FROM outbox WHERE hardship_id = $1 "
+	    "AND kind = 'hardship.digest' AND status = 'queued' AND attempts = 0 "
+	    "ORDER BY id DESC LIMIT 1 FOR UPDATE" },
+#define FOLLOWUP_COLUMNS \
+	    "SELECT id, to_char(created_at, 'YYYY-MM-DD HH24:MI') AS received, " \
+	    "category, message, contact_method, phone, callback_date, " \
+	    "callback_window, client_addr FROM hardship_followups "
+	/* The follow-ups of request $1 no mail has told staff of, or digest $2 holds. */
+	[SQL_DIGEST_FOLLOWUPS] = { "digest_followups", SQL_SHAPE_FOLLOWUP,
+	    FOLLOWUP_COLUMNS "WHERE request_id = $1 AND (digest_id IS NULL "
+	    "OR digest_id = $2::bigint) ORDER BY id" },
+	[SQL_DIGEST_MARK] = { "digest_mark", NONE,
+	    "UPDATE hardship_followups SET digest_id = $2 WHERE request_id = $1 "
+	    "AND digest_id IS NULL" },
+	[SQL_HARDSHIP_MAILED] = { "hardship_mailed", NONE,
+	    "UPDATE hardship_requests SET staff_mail_at = $2::timestamptz "
+	    "WHERE id = $1" },
+	/* Every follow-up of request $1, oldest first (staff). */
+	[SQL_HARDSHIP_FOLLOWUPS] = { "hardship_followups", SQL_SHAPE_FOLLOWUP,
+	    FOLLOWUP_COLUMNS "WHERE request_id = $1 ORDER BY id" },
+	/*
+	 * Bank payments (issue 16). An invoice number's key is its ASCII
+	 * letters and digits in upper case (payref.h), indexed
+	 * (invoices_payref_key): $1 is an array of candidate keys.
+	 */
+	[SQL_PAYREF_INVOICES] = { "payref_invoices", SQL_SHAPE_PAYREF,
+	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
+	    "FROM invoices WHERE " PAYREF_KEY_SQL " = ANY ($1::text[])" },
+	/*
+	 * One booking of a statement; nothing when the bank's entry
+	 * reference was imported before (the same statement twice).
+	 */
+	[SQL_CREDIT_INSERT] = { "credit_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO bank_credits (account, entry_ref, kind, booked_on, "
+	    "amount_cents, currency, reference, remittance, party, end_to_end, "
+	    "status, reason, invoice_id, source_file) VALUES ($1, $2, $3, $4, "
+	    "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+	    "ON CONFLICT (account, entry_ref) DO NOTHING RETURNING id" },
+	/* The invoice a payment is for and whom to thank, row locked. */
+	[SQL_PAY_INVOICE] = { "pay_invoice", SQL_SHAPE_PAYEE,
+	    "SELECT i.id, i.number, i.currency, c.name, c.email, c.language "
+	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
+	    "WHERE i.id = $1 FOR UPDATE OF i" },
+	[SQL_PAY_PLAN] = { "pay_plan", SQL_SHAPE_SCHEDULE,
+	    "SELECT p.id AS plan_id, p.frequency, p.installments, p.total_cents, "
+	    "p.accepted_at::date AS accepted_on, p.terms_version, "
+	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
+	    "AS stamp, i.seq, i.due_on, i.amount_cents "
+	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
+	    "WHERE p.invoice_id = $1 AND p.status = 'active' ORDER BY i.seq" },
+	/* $1 invoice, $2 cents, $3 day received, $4 credit. */
+	[SQL_PAYMENT_BANK] = { "payment_bank", NONE,
+	    "INSERT INTO payments (invoice_id, position, description, "
+	    "amount_cents, received_on, source, credit_id) VALUES ($1, "
+	    "(SELECT coalesce(max(position), 0) + 1 FROM payments "
+	    "WHERE invoice_id = $1 AND source = 'bank'), '', $2, $3, 'bank', $4)" },
+	[SQL_CREDIT_INSTALLMENT] = { "credit_installment", NONE,
+	    "UPDATE bank_credits SET plan_id = $2, installment_seq = $3 WHERE id = $1" },
+	[SQL_PLAN_COMPLETE] = { "plan_complete", NONE,
+	    "UPDATE plans SET status = 'completed' WHERE id = $1 AND status = 'active'" },
+#define CREDIT_COLUMNS \
+	    "SELECT id, entry_ref, kind, booked_on, amount_cents, currency, " \
+	    "reference, remittance, party, status, reason, source_file " \
+	    "FROM bank_credits "
+	/* What staff have to look at, oldest first. */
+	[SQL_CREDITS_REVIEW] = { "credits_review", SQL_SHAPE_CREDIT, CREDIT_COLUMNS
+	    "WHERE status = 'review' ORDER BY booked_on, id LIMIT 500" },
+	[SQL_CREDIT_LOCK] = { "credit_lock", SQL_SHAPE_CREDIT, CREDIT_COLUMNS
+	    "WHERE id = $1 FOR UPDATE" },
+	/* $2 assigned or dismissed, $3 invoice (NULL to dismiss), $4 staff. */
+	[SQL_CREDIT_DECIDE] = { "credit_decide", NONE,
+	    "UPDATE bank_credits SET status = $2, invoice_id = $3, "
+	    "decided_by = $4, decided_at = now() WHERE id = $1 AND status = 'review'" },
+	/* Invoices whose number has the key $1 (staff typing a number). */
+	[SQL_INVOICE_BY_NUMBER] = { "invoice_by_number", SQL_SHAPE_PAYREF,
+	    "SELECT id, number, currency, " PAYREF_KEY_SQL " AS key "
+	    "FROM invoices WHERE " PAYREF_KEY_SQL " = $1 ORDER BY number LIMIT 10" },
+
+	/*
+	 * A fresh link by email (POST /link). Every request takes the same
+	 * three statements whether or not it matches, so that neither the
+	 * answer nor its time says which. $1 hash of the address, $2 of the
+	 * number's key, $3 client, $4 the window in minutes.
+	 */
+#define FRESH_WINDOW "at > now() - make_interval(mins => $4::int)"
+#define FRESH_FREE(COL, P) "coalesce(extract(epoch FROM (SELECT min(at) " \
+	    "FROM link_requests WHERE " COL " = " P " AND " FRESH_WINDOW \
+	    ") + make_interval(mins => $4::int))::bigint, 0)"
+	[SQL_FRESH_COUNTS] = { "fresh_counts", SQL_SHAPE_FRESH_COUNTS,
+	    "SELECT (SELECT count(*) FROM link_requests WHERE email_hash = $1 AND "
+	    FRESH_WINDOW ") AS by_email, (SELECT count(*) FROM link_requests "
+	    "WHERE invoice_hash = $2 AND " FRESH_WINDOW ") AS by_invoice, "
+	    "(SELECT count(*) FROM link_requests WHERE client_addr = $3 AND "
+	    FRESH_WINDOW ") AS by_client, " FRESH_FREE("email_hash", "$1")
+	    " AS email_free, " FRESH_FREE("invoice_hash", "$2") " AS invoice_free, "
+	    FRESH_FREE("client_addr", "$3") " AS client_free" },
+	/* Always one row: the invoice whose number has key $1 and whose customer's address is $2, or empty strings. */
+	[SQL_FRESH_FIND] = { "fresh_find", SQL_SHAPE_FRESH_FIND,
+	    "SELECT coalesce(m.id::text, '') AS invoice_id, "
+	    "coalesce(m.number, '') AS number, coalesce(m.name, '') AS name, "
+	    "coalesce(m.email, '') AS email, coalesce(m.language, '') AS language "
+	    "FROM (SELECT 1) x LEFT JOIN LATERAL (SELECT i.id, i.number, c.name, "
+	    "c.email, c.language FROM invoices i JOIN customers c "
+	    "ON c.id = i.customer_id WHERE " PAYREF_KEY_SQL " = $1 "
+	    "AND lower(c.email) = lower($2) ORDER BY i.id LIMIT 1) m ON true" },
+	/*
+	 * The request counted; on a match ($4 an invoice id, else '') the new
+	 * link ($5 its hash, $6 days) and its mail ($7 to, $8 subject, $9
+	 * sealed); the audit event either way, with nothing typed in it. Old
+	 * requests are dropped on the way.
+	 */
+	[SQL_FRESH_RECORD] = { "fresh_record", SQL_SHAPE_KEY,
+	    "WITH r AS (INSERT INTO link_requests (email_hash, invoice_hash, "
+	    "client_addr) VALUES ($1, $2, $3)), "
+	    "old AS (DELETE FROM link_requests WHERE at < now() - interval '7 days'), "
+	    "m AS (SELECT id FROM invoices WHERE id = nullif($4, '')::bigint), "
+	    "l AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
+	    "SELECT id, $5, 'fresh', now() + make_interval(days => $6::int) "
+	    "FROM m RETURNING id, invoice_id), "
+	    "o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, "
+	    "message) SELECT 'link.fresh', invoice_id, $7, $8, $9 FROM l) "
+	    "INSERT INTO audit_events (actor, action, invoice_id, link_id, "
+	    "detail, client_addr) SELECT 'debtor', CASE WHEN l.id IS NULL "
+	    "THEN 'link.request.unmatched' ELSE 'link.requested' END, "
+	    "l.invoice_id, l.id, CASE WHEN l.id IS NULL THEN '' ELSE "
+	    "'a new link, mailed to the address on file' END, $3 "
+	    "FROM (SELECT 1) x LEFT JOIN l ON true RETURNING id" },
 
 	/*
 	 * portal-notify. It listens for the outbox trigger's notification on

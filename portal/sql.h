@@ -62,6 +62,7 @@ enum sql_query {
 	SQL_LINKS_REVOKE,
 	/* debtor pages */
 	SQL_DEBTOR_OPEN,
+	SQL_DEBTOR_PEEK,
 	SQL_DEBTOR_OPEN_LOCK,
 	SQL_DEBTOR_ITEMS,
 	SQL_DEBTOR_PLAN,
@@ -75,12 +76,27 @@ enum sql_query {
 	SQL_HARDSHIP_INSERT,
 	SQL_HOLD_INSERT,
 	SQL_OUTBOX_INSERT,
+	/* floods and replays (issue 17) */
+	SQL_FORM_USE,
+	SQL_HARDSHIP_RECENT,
+	SQL_HARDSHIP_OPEN,
+	SQL_FOLLOWUP_INSERT,
+	SQL_DIGEST_PENDING,
+	SQL_DIGEST_FOLLOWUPS,
+	SQL_DIGEST_MARK,
+	SQL_HARDSHIP_MAILED,
+	SQL_OUTBOX_REPLACE,
+	SQL_HARDSHIP_FOLLOWUPS,
 	/* staff */
 	SQL_STAFF_ADD,
 	SQL_STAFF_BY_EMAIL,
-	SQL_LOGIN_FAILURES,
-	SQL_LOGIN_FAILURE_ADD,
-	SQL_LOGIN_FAILURE_CLEAR,
+	SQL_LOGIN_ATTEMPT,
+	SQL_LOGIN_THROTTLE_CLEAR,
+	SQL_CHALLENGE_INSERT,
+	SQL_CHALLENGE_GET,
+	SQL_CHALLENGE_DELETE,
+	SQL_TOTP_USE_STEP,
+	SQL_RECOVERY_USE,
 	SQL_SESSION_INSERT,
 	SQL_SESSION_TOUCH,
 	SQL_SESSION_DELETE,
@@ -107,6 +123,27 @@ enum sql_query {
 	SQL_KEY_USE,
 	/* the read replica (issue 19) */
 	SQL_REPLICA_LAG,
+	/* portal-admin staff-totp, staff-totp-reset (issue 17) */
+	SQL_STAFF_ID,
+	SQL_TOTP_ENROL,
+	SQL_RECOVERY_ADD,
+	SQL_TOTP_RESET,
+	/* bank payments (issue 16): portal-admin payments, /staff/payments */
+	SQL_PAYREF_INVOICES,
+	SQL_CREDIT_INSERT,
+	SQL_PAY_INVOICE,
+	SQL_PAY_PLAN,
+	SQL_PAYMENT_BANK,
+	SQL_CREDIT_INSTALLMENT,
+	SQL_PLAN_COMPLETE,
+	SQL_CREDITS_REVIEW,
+	SQL_CREDIT_LOCK,
+	SQL_CREDIT_DECIDE,
+	SQL_INVOICE_BY_NUMBER,
+	/* a fresh link by email (issue 16) */
+	SQL_FRESH_COUNTS,
+	SQL_FRESH_FIND,
+	SQL_FRESH_RECORD,
 	/* portal-notify */
 	SQL_OUTBOX_LISTEN,
 	SQL_OUTBOX_CLAIM,
@@ -201,11 +238,17 @@ enum sql_type {
 /* Staff sign-in and sessions. */
 #define SQL_COLS_CREDENTIALS(C) \
 	C(CREDENTIALS_ID,		"id",			INT) \
-	C(CREDENTIALS_PASSWORD_HASH,	"password_hash",	TEXT)
-/* Recent sign-in failures for the account and for the address. */
-#define SQL_COLS_FAILURES(C) \
-	C(FAILURES_ACCOUNT,		"account",		INT) \
-	C(FAILURES_ADDRESS,		"address",		INT)
+	C(CREDENTIALS_PASSWORD_HASH,	"password_hash",	TEXT) \
+	C(CREDENTIALS_TOTP,		"totp",			BOOL)
+/* Whether a sign-in attempt may go ahead (it has been counted if so). */
+#define SQL_COLS_ATTEMPT(C) \
+	C(ATTEMPT_ADMITTED,		"admitted",		BOOL)
+/* A password that was right, waiting for its TOTP code. */
+#define SQL_COLS_CHALLENGE(C) \
+	C(CHALLENGE_STAFF_ID,		"staff_id",		INT) \
+	C(CHALLENGE_EMAIL,		"email",		TEXT) \
+	C(CHALLENGE_SECRET,		"secret",		TEXT) \
+	C(CHALLENGE_LAST_STEP,		"last_step",		INT)
 #define SQL_COLS_SESSION(C) \
 	C(SESSION_ID,			"id",			INT) \
 	C(SESSION_NAME,			"name",			TEXT) \
@@ -255,6 +298,21 @@ enum sql_type {
 	C(NOTE_OLD_STATUS,		"old_status",		TEXT) \
 	C(NOTE_NEW_STATUS,		"new_status",		TEXT) \
 	C(NOTE_NOTE,			"note",			TEXT)
+/* An open request, and when its next staff mail may go (now at the soonest). */
+#define SQL_COLS_OPEN_REQUEST(C) \
+	C(OPEN_REQUEST_ID,		"id",			INT) \
+	C(OPEN_REQUEST_NEXT_MAIL,	"next_mail",		TEXT)
+/* A follow-up note on a request. */
+#define SQL_COLS_FOLLOWUP(C) \
+	C(FOLLOWUP_ID,			"id",			INT) \
+	C(FOLLOWUP_RECEIVED,		"received",		TEXT) \
+	C(FOLLOWUP_CATEGORY,		"category",		TEXT) \
+	C(FOLLOWUP_MESSAGE,		"message",		TEXT) \
+	C(FOLLOWUP_CONTACT_METHOD,	"contact_method",	TEXT) \
+	C(FOLLOWUP_PHONE,		"phone",		TEXT) \
+	C(FOLLOWUP_CALLBACK_DATE,	"callback_date",	DATE) \
+	C(FOLLOWUP_CALLBACK_WINDOW,	"callback_window",	TEXT) \
+	C(FOLLOWUP_CLIENT_ADDR,		"client_addr",		TEXT)
 #define SQL_COLS_LOCKED(C) \
 	C(LOCKED_STATUS,		"status",		TEXT) \
 	C(LOCKED_INVOICE_ID,		"invoice_id",		INT)
@@ -294,7 +352,8 @@ enum sql_type {
 	C(HISTORY_REQUEST_ID,		"id",			INT) \
 	C(HISTORY_REQUEST_CATEGORY,	"category",		TEXT) \
 	C(HISTORY_REQUEST_STATUS,	"status",		TEXT) \
-	C(HISTORY_REQUEST_RECEIVED,	"received",		TEXT)
+	C(HISTORY_REQUEST_RECEIVED,	"received",		TEXT) \
+	C(HISTORY_REQUEST_FOLLOWUPS,	"followups",		INT)
 #define SQL_COLS_HISTORY_MESSAGE(C) \
 	C(HISTORY_MESSAGE_KIND,		"kind",			TEXT) \
 	C(HISTORY_MESSAGE_RECIPIENT,	"recipient",		TEXT) \
@@ -315,19 +374,63 @@ enum sql_type {
 
 /*
  * What a server key still protects: live links and their last expiry,
- * live staff sessions and their last end, queued mail sealed with it.
+ * live staff sessions and their last end, queued mail sealed with it,
+ * staff TOTP secrets sealed with it and staff with recovery codes under it.
  */
 #define SQL_COLS_KEY_USE(C) \
 	C(KEY_USE_LINKS,		"links",		INT) \
 	C(KEY_USE_LINKS_UNTIL,		"links_until",		TEXT) \
 	C(KEY_USE_SESSIONS,		"sessions",		INT) \
 	C(KEY_USE_SESSIONS_UNTIL,	"sessions_until",	TEXT) \
-	C(KEY_USE_MAIL,			"mail",			INT)
+	C(KEY_USE_MAIL,			"mail",			INT) \
+	C(KEY_USE_TOTP,			"totp",			INT) \
+	C(KEY_USE_RECOVERY,		"recovery",		INT)
 /* A replica's state: whether it is one, and how far behind it replays. */
 #define SQL_COLS_REPLICA(C) \
 	C(REPLICA_STANDBY,		"standby",		BOOL) \
 	C(REPLICA_LAG_MS,		"lag_ms",		INT) \
 	C(REPLICA_REPLAYED,		"replayed",		TEXT)
+/* Bank payments (issue 16). */
+#define SQL_COLS_PAYREF(C) \
+	C(PAYREF_ID,			"id",			INT) \
+	C(PAYREF_NUMBER,		"number",		TEXT) \
+	C(PAYREF_CURRENCY,		"currency",		TEXT) \
+	C(PAYREF_KEY,			"key",			TEXT)
+#define SQL_COLS_PAYEE(C) \
+	C(PAYEE_ID,			"id",			INT) \
+	C(PAYEE_NUMBER,			"number",		TEXT) \
+	C(PAYEE_CURRENCY,		"currency",		TEXT) \
+	C(PAYEE_NAME,			"name",			TEXT) \
+	C(PAYEE_EMAIL,			"email",		TEXT) \
+	C(PAYEE_LANGUAGE,		"language",		TEXT)
+#define SQL_COLS_CREDIT(C) \
+	C(CREDIT_ID,			"id",			INT) \
+	C(CREDIT_ENTRY_REF,		"entry_ref",		TEXT) \
+	C(CREDIT_KIND,			"kind",			TEXT) \
+	C(CREDIT_BOOKED_ON,		"booked_on",		DATE) \
+	C(CREDIT_AMOUNT_CENTS,		"amount_cents",		INT) \
+	C(CREDIT_CURRENCY,		"currency",		TEXT) \
+	C(CREDIT_REFERENCE,		"reference",		TEXT) \
+	C(CREDIT_REMITTANCE,		"remittance",		TEXT) \
+	C(CREDIT_PARTY,			"party",		TEXT) \
+	C(CREDIT_STATUS,		"status",		TEXT) \
+	C(CREDIT_REASON,		"reason",		TEXT) \
+	C(CREDIT_SOURCE_FILE,		"source_file",		TEXT)
+
+/* A fresh link: recent requests (and when each limit frees up, epoch seconds), the match. */
+#define SQL_COLS_FRESH_COUNTS(C) \
+	C(FRESH_COUNTS_BY_EMAIL,	"by_email",		INT) \
+	C(FRESH_COUNTS_BY_INVOICE,	"by_invoice",		INT) \
+	C(FRESH_COUNTS_BY_CLIENT,	"by_client",		INT) \
+	C(FRESH_COUNTS_EMAIL_FREE,	"email_free",		INT) \
+	C(FRESH_COUNTS_INVOICE_FREE,	"invoice_free",		INT) \
+	C(FRESH_COUNTS_CLIENT_FREE,	"client_free",		INT)
+#define SQL_COLS_FRESH_FIND(C) \
+	C(FRESH_FIND_INVOICE_ID,	"invoice_id",		TEXT) \
+	C(FRESH_FIND_NUMBER,		"number",		TEXT) \
+	C(FRESH_FIND_NAME,		"name",			TEXT) \
+	C(FRESH_FIND_EMAIL,		"email",		TEXT) \
+	C(FRESH_FIND_LANGUAGE,		"language",		TEXT)
 
 /* portal-notify */
 #define SQL_COLS_CLAIMED(C) \
@@ -340,11 +443,13 @@ enum sql_type {
 	S(FLAG) S(COUNT) S(KEY) \
 	S(CUSTOMER) S(IMPORTED) \
 	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) \
-	S(CREDENTIALS) S(FAILURES) S(SESSION) \
-	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
+	S(CREDENTIALS) S(ATTEMPT) S(CHALLENGE) S(SESSION) \
+	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(OPEN_REQUEST) \
+	S(FOLLOWUP) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
 	S(KEY_USE) S(REPLICA) \
+	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
 	S(CLAIMED)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,

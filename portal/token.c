@@ -11,6 +11,7 @@
 static const char *const contexts[TOKEN_KIND__MAX] = {
 	[TOKEN_LINK] = "linkhash",
 	[TOKEN_SESSION] = "sesshash",
+	[TOKEN_UNSUBSCRIBE] = "unsbhash",
 };
 static const char csrf_context[] = "csrfauth";
 
@@ -32,6 +33,17 @@ to_hex(unsigned id, const unsigned char *h, char out[TOKEN_HASH_HEX])
 	out[0] = '\\';
 	out[1] = 'x';
 	(void)sodium_bin2hex(out + 2, TOKEN_HASH_HEX - 2, stored, sizeof(stored));
+}
+
+int
+token_form_id(char out[TOKEN_LEN + 1])
+{
+	unsigned char	raw[TOKEN_BYTES];
+
+	randombytes_buf(raw, sizeof(raw));
+	(void)sodium_bin2base64(out, TOKEN_LEN + 1, raw, sizeof(raw),
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return 0;
 }
 
 bool

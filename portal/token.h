@@ -7,8 +7,8 @@
 #include "keyring.h"
 
 /*
- * Secrets handed to browsers: link tokens, staff session ids and CSRF
- * tokens, all derived from the server secret with libsodium.
+ * Secrets handed to browsers: link tokens, staff session ids, unsubscribe
+ * tokens and CSRF tokens, all derived from the server secret with libsodium.
  *
  * A token is 32 random bytes, base64url without padding (43 characters).
  * The database keeps only a keyed BLAKE2b hash of it, so a dump of the
@@ -32,6 +32,7 @@
 enum token_kind {
 	TOKEN_LINK,
 	TOKEN_SESSION,
+	TOKEN_UNSUBSCRIBE,	/* /u/{token}: opt out of reminder emails */
 	TOKEN_KIND__MAX
 };
 
@@ -41,6 +42,11 @@ enum token_kind {
  */
 int token_new(const struct keyring *keys, enum token_kind kind,
     char token[TOKEN_LEN + 1], char hash_hex[TOKEN_HASH_HEX]);
+/*
+ * A form's one-time id (random, the shape of a token): a form posted twice
+ * is known by it (form_uses). Not a secret; 0.
+ */
+int token_form_id(char out[TOKEN_LEN + 1]);
 /* True when s has exactly the shape of a token: 43 base64url characters. */
 bool token_well_formed(const char *s);
 /* The stored hash of a token under one key, as bytea hex ("\x01..."); 0 or -1. */

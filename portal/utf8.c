@@ -88,3 +88,13 @@ utf8_count(const char *s, size_t n)
 			count++;
 	return count;
 }
+
+size_t
+utf8_prefix(const char *s, size_t len, size_t max)
+{
+	size_t	n = len < max ? len : max;
+
+	while (n > 0 && n < len && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}

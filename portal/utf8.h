@@ -14,6 +14,11 @@ bool utf8_valid(const char *s, size_t n);
  * and each byte of a malformed sequence with U+FFFD; returns the length.
  */
 size_t utf8_sanitize(const char *s, size_t n, char *out);
+/*
+ * The length of the longest prefix of the len bytes of valid UTF-8 at s
+ * that is at most max bytes and ends on a character boundary.
+ */
+size_t utf8_prefix(const char *s, size_t len, size_t max);
 /* Number of code points in valid UTF-8 of n bytes. */
 size_t utf8_count(const char *s, size_t n);
 

@@ -13,10 +13,10 @@ FAIL=0
 
 # The layers, bottom up. A module is NAME.c and NAME.h.
 PURE="arena asset bankcsv buf camt config credit csv date epc form hardship http
-	i18n iban ics invoice keyring lang log mail money mustache payref plan plural po
-	qr request router seal sendmail token totp tz utf8 view"
+	i18n iban ics invoice keyring lang log mail money mustache payqr payref plan
+	plural po qr request router seal sendmail token totp tz utf8 view"
 DB="db sql"
-SERVICES="audit import migrate outbox rotate"
+SERVICES="audit bankpay import migrate outbox rotate"
 WEB="ctx page routes server"
 PROGRAMS="admin main notify potool"
 
@@ -83,7 +83,7 @@ only() {
 }
 
 PAGES=$(cd "$SRC" && ls pages/*.c pages/*.h 2>/dev/null)
-UPPER='^(db|sql|ctx|page|routes|server|audit|import|migrate|outbox)\.h$|^pages/'
+UPPER='^(db|sql|ctx|page|routes|server|audit|bankpay|import|migrate|outbox)\.h$|^pages/'
 
 # Every module is in a layer, so a new one cannot slip past the rules.
 unknown=()
@@ -103,9 +103,9 @@ rule "pure modules include no database, request, page or service header" \
 rule "http.c does not include db.h" '^db\.h$' http.c
 # shellcheck disable=SC2086
 rule "the database layer includes only pure modules" \
-	'^(ctx|page|routes|server|audit|import|migrate|outbox)\.h$|^pages/' $(files_of $DB)
+	'^(ctx|page|routes|server|audit|bankpay|import|migrate|outbox)\.h$|^pages/' $(files_of $DB)
 # shellcheck disable=SC2086
-rule "services (audit, import, migrate, outbox) include no request or page header" \
+rule "services (audit, bankpay, import, migrate, outbox) include no request or page header" \
 	'^(ctx|page|routes|server)\.h$|^pages/' $(files_of $SERVICES)
 # shellcheck disable=SC2086
 rule "the web layer includes no page header" '^pages/' $(files_of $WEB)

@@ -18,10 +18,11 @@ base=(gcc make pkg-config libfcgi-dev libpq-dev libsodium-dev libcmocka-dev
       tzdata)
 # chromium, nodejs and npm: the accessibility tests (tests/a11y/, driven by
 # playwright-core; it never downloads a browser of its own). zbar-tools: the
-# QR tests decode what we draw with zbarimg. gettext (msgfmt, msgmerge) and
+# QR tests decode what we draw with zbarimg; oathtool computes the TOTP codes
+# the sign-in tests type (independently of our totp.c). gettext (msgfmt, msgmerge) and
 # python3: the catalog test and make po. systemd: its systemd-analyze checks
 # the unit files offline (test_systemd.sh).
-test=(chromium nodejs npm zbar-tools gettext python3 systemd)
+test=(chromium nodejs npm zbar-tools oathtool gettext python3 systemd)
 # The benchmark's optional extras: bench/run.sh skips the PHP peer or the
 # profiles when they are missing, so a failed install is not an error.
 bench_optional=(php-fpm php-pgsql linux-perf)

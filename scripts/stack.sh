@@ -62,12 +62,15 @@ die() { printf 'stack.sh: %s\n' "$*" >&2; exit 1; }
 
 # Starts a program in the background as the unprivileged user, appending its
 # output to log file $1; BG_PID is the program's own pid (setpriv execs it).
+# Programs run with umask 027, so any log they open or reopen later (nginx's
+# after a rotation, SIGUSR1) is 0640 at most, like the ones made here.
 start_bg() {
 	local log=$1; shift
 	if [ -n "$RUNUSER" ]; then
-		setpriv --reuid="$RUNUSER" --regid="$RUNUSER" --init-groups -- "$@" >> "$log" 2>&1 &
+		( umask 027; exec setpriv --reuid="$RUNUSER" --regid="$RUNUSER" \
+			--init-groups -- "$@" ) >> "$log" 2>&1 &
 	else
-		"$@" >> "$log" 2>&1 &
+		( umask 027; exec "$@" ) >> "$log" 2>&1 &
 	fi
 	BG_PID=$!
 }
@@ -319,8 +322,8 @@ pg_start() {
 		} >> "$VAR/pg/postgresql.conf"
 	fi
 	if ! pg_running; then
-		as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$VAR/log/postgres.log" \
-			-w -t 60 start > /dev/null ||
+		( umask 027; as_user "$PGBIN/pg_ctl" -D "$VAR/pg" -l "$VAR/log/postgres.log" \
+			-w -t 60 start > /dev/null ) ||
 			die "PostgreSQL did not start, see $VAR/log/postgres.log"
 	fi
 	if ! "$PGBIN/psql" -h "$RUN" -U settle -d postgres -Atqc \
@@ -408,8 +411,15 @@ start_nginx() {
 		as_user nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -e "$VAR/log/nginx-error.log" -s reload
 		return 0
 	fi
-	as_user nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" \
-		-e "$VAR/log/nginx-error.log" ||
+	# In the foreground (daemon off), started like the portal: a daemonizing
+	# nginx sets its umask to 0, and a log it reopens after a rotation
+	# (SIGUSR1) would be 0644. It still writes its pid file.
+	rm -f "$RUN/nginx.pid"
+	start_bg "$VAR/log/nginx-error.log" nginx -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" \
+		-e "$VAR/log/nginx-error.log" -g 'daemon off;'
+	pid=$BG_PID
+	wait_for 20 bash -c "[ -s '$RUN/nginx.pid' ] || ! kill -0 $pid" &&
+		alive "$(pidof_file "$RUN/nginx.pid")" nginx ||
 		die "nginx did not start, see $VAR/log/nginx-error.log"
 }
 

@@ -250,7 +250,7 @@ check_split(const char *text)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct mail	 m;
+	struct mail	 m = { 0 };
 	struct buf	 out;
 	const char	*p;
 	size_t		 i, k, len;

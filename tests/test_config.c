@@ -78,7 +78,13 @@ test_config_defaults(void **state)
 	assert_int_equal(C.session_idle_minutes, 30);
 	assert_int_equal(C.session_max_hours, 12);
 	assert_true(C.cookie_secure);
+	assert_int_equal(C.login_window_minutes, 15);
+	assert_int_equal(C.login_limit_pair, 5);
+	assert_int_equal(C.login_limit_address, 50);
+	assert_int_equal(C.login_limit_account, 100);
+	assert_false(C.staff_totp_required);
 	assert_false(C.trust_forwarded_for);
+	assert_int_equal(C.hardship_notes_per_hour, 10);
 	assert_false(C.plan_mail_staff);
 	assert_string_equal(C.database, "dbname=settle");
 	assert_string_equal(C.socket, "/run/settle/portal.sock");
@@ -141,6 +147,11 @@ test_config_all_keys(void **state)
 	    "timezone = Europe/London\n"
 	    "session_idle_minutes = 1440\n"
 	    "session_max_hours = 720\n"
+	    "login_window_minutes = 60\n"
+	    "login_limit_pair = 3\n"
+	    "login_limit_address = 40\n"
+	    "login_limit_account = 400\n"
+	    "staff_totp_required = yes\n"
 	    "cookie_secure = no";		/* no final newline */
 
 	(void)state;
@@ -180,6 +191,11 @@ test_config_all_keys(void **state)
 	assert_int_equal(C.session_idle_minutes, 1440);
 	assert_int_equal(C.session_max_hours, 720);
 	assert_false(C.cookie_secure);
+	assert_int_equal(C.login_window_minutes, 60);
+	assert_int_equal(C.login_limit_pair, 3);
+	assert_int_equal(C.login_limit_address, 40);
+	assert_int_equal(C.login_limit_account, 400);
+	assert_true(C.staff_totp_required);
 }
 
 static void
@@ -296,6 +312,10 @@ test_config_int_range(void **state)
 	assert_int_equal(C.max_body, 1024);
 	parse_ok_s("workers = 007");
 	assert_int_equal(C.workers, 7);
+	parse_ok_s("hardship_notes_per_hour = 1000");
+	assert_int_equal(C.hardship_notes_per_hour, 1000);
+	parse_bad_s("hardship_notes_per_hour = 0",
+	    "line 1: number missing or out of range");
 
 	parse_bad_s("workers = 0", "line 1: number missing or out of range");
 	parse_bad_s("workers = 257", "line 1: number missing or out of range");

@@ -33,7 +33,7 @@ group_setup(void **state)
 static struct mail
 sample(void)
 {
-	struct mail m;
+	struct mail m = { 0 };
 
 	m.from = "Settle <billing@example.com>";
 	m.to = "jane@example.org";
@@ -820,6 +820,173 @@ test_mail_split_size(void **state)
 	split_bad("Subject: x\n\nx", 0);
 }
 
+/* The boundary a Content-Type header declares, copied into b. */
+static void
+boundary_of(const char *msg, const char *type, char *b, size_t size)
+{
+	const char	*p, *q;
+	char		 want[128];
+
+	snprintf(want, sizeof(want), "Content-Type: %s; boundary=\"", type);
+	p = strstr(msg, want);
+	assert_non_null(p);
+	p += strlen(want);
+	q = strchr(p, '"');
+	assert_non_null(q);
+	assert_true((size_t)(q - p) < size);
+	memcpy(b, p, (size_t)(q - p));
+	b[q - p] = '\0';
+}
+
+/* How often "--B\n" (a delimiter line) and "--B--\n" occur in msg. */
+static int
+count_lines(const char *msg, const char *prefix, const char *b, const char *suffix)
+{
+	char		 line[160];
+	const char	*p = msg;
+	int		 n = 0;
+
+	snprintf(line, sizeof(line), "\n%s%s%s\n", prefix, b, suffix);
+	while ((p = strstr(p, line)) != NULL) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* An HTML alternative makes multipart/alternative: text first, then HTML. */
+static void
+test_mail_html_alternative(void **state)
+{
+	struct mail	 m = sample();
+	struct buf	 b;
+	char		 bd[64];
+	const char	*text, *html;
+
+	(void)state;
+	m.html = "<p>Hello Jane,</p>\n<p>Pay by <b>Friday</b>.</p>\n";
+	compose(&m, &b);
+	assert_null(strstr(b.data, "\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\nAuto-Submitted"));
+	boundary_of(b.data, "multipart/alternative", bd, sizeof(bd));
+	assert_int_equal(count_lines(b.data, "--", bd, ""), 2);
+	assert_int_equal(count_lines(b.data, "--", bd, "--"), 1);
+	text = strstr(b.data, "Content-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\nHello Jane,\n\nPay by Friday.\n--");
+	html = strstr(b.data, "Content-Type: text/html; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\n<p>Hello Jane,</p>\n");
+	assert_non_null(text);
+	assert_non_null(html);
+	assert_true(text < html);
+	assert_non_null(strstr(b.data, "\nAuto-Submitted: auto-generated\n\n--"));
+	buf_free(&b);
+	/* Invalid UTF-8 in the HTML is refused like in the text. */
+	m.html = "<p>\xff</p>";
+	buf_init(&b, 0);
+	assert_int_equal(mail_compose(&m, &b), -1);
+	buf_free(&b);
+}
+
+/* One-click opt-out headers (RFC 8058), and URIs that cannot smuggle. */
+static void
+test_mail_list_unsubscribe(void **state)
+{
+	struct mail	 m = sample();
+	struct buf	 b;
+	static const char *bad[] = { "http://x.example/u/1", "https://",
+	    "https://x.example/u/1>, <https://evil", "https://x.example/a b",
+	    "https://x.example/\xc3\xa9", "https://x.example/a,b" };
+	size_t		 i;
+
+	(void)state;
+	m.unsubscribe_url = "https://pay.example.com/u/abc_DEF-1";
+	m.unsubscribe_mailto = "mailto:billing@example.com?subject=unsubscribe";
+	compose(&m, &b);
+	assert_non_null(strstr(b.data, "\nList-Unsubscribe: "
+	    "<https://pay.example.com/u/abc_DEF-1>,\n"
+	    " <mailto:billing@example.com?subject=unsubscribe>\n"
+	    "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"));
+	buf_free(&b);
+	m.unsubscribe_mailto = NULL;
+	compose(&m, &b);
+	assert_non_null(strstr(b.data, "\nList-Unsubscribe: "
+	    "<https://pay.example.com/u/abc_DEF-1>\nList-Unsubscribe-Post: "));
+	buf_free(&b);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m.unsubscribe_url = bad[i];
+		buf_init(&b, 0);
+		assert_int_equal(mail_compose(&m, &b), -1);
+		buf_free(&b);
+	}
+	m.unsubscribe_url = "https://pay.example.com/u/x";
+	m.unsubscribe_mailto = "mailto:a@b>\nBcc: c@d";
+	buf_init(&b, 0);
+	assert_int_equal(mail_compose(&m, &b), -1);
+	buf_free(&b);
+	/* No URL, no header. */
+	m.unsubscribe_url = NULL;
+	compose(&m, &b);
+	assert_null(strstr(b.data, "List-Unsubscribe"));
+	buf_free(&b);
+}
+
+/* An inline image: related around the alternative, base64 that decodes back. */
+static void
+test_mail_image(void **state)
+{
+	static const unsigned char png[200] = { 0x89, 'P', 'N', 'G', 1, 2, 3 };
+	struct mail_image img = { "qr@settle", "payment-qr.png", "image/png",
+	    png, sizeof(png) };
+	struct mail	 m = sample();
+	struct buf	 b;
+	char		 outer[64], inner[64], b64[400];
+	unsigned char	 back[sizeof(png)];
+	const char	*p, *end;
+	size_t		 n = 0, len;
+
+	(void)state;
+	m.html = "<p><img src=\"cid:qr@settle\" alt=\"QR\"></p>\n";
+	m.image = &img;
+	compose(&m, &b);
+	boundary_of(b.data, "multipart/related", outer, sizeof(outer));
+	boundary_of(b.data, "multipart/alternative", inner, sizeof(inner));
+	assert_string_not_equal(outer, inner);
+	assert_int_equal(count_lines(b.data, "--", outer, ""), 2);
+	assert_int_equal(count_lines(b.data, "--", outer, "--"), 1);
+	assert_int_equal(count_lines(b.data, "--", inner, "--"), 1);
+	p = strstr(b.data, "Content-ID: <qr@settle>\n"
+	    "Content-Disposition: inline; filename=\"payment-qr.png\"\n\n");
+	assert_non_null(p);
+	p = strstr(p, "\n\n") + 2;
+	end = strstr(p, "\n--");
+	assert_non_null(end);
+	for (; p < end; p++)
+		if (*p != '\n') {
+			assert_true(n < sizeof(b64) - 1);
+			b64[n++] = *p;
+		}
+	b64[n] = '\0';
+	assert_int_equal(sodium_base642bin(back, sizeof(back), b64, n, NULL, &len,
+	    NULL, sodium_base64_VARIANT_ORIGINAL), 0);
+	assert_int_equal(len, sizeof(png));
+	assert_memory_equal(back, png, sizeof(png));
+	buf_free(&b);
+
+	/* Plain text and an image: multipart/mixed. */
+	m.html = NULL;
+	compose(&m, &b);
+	boundary_of(b.data, "multipart/mixed", outer, sizeof(outer));
+	assert_int_equal(count_lines(b.data, "--", outer, ""), 2);
+	assert_null(strstr(b.data, "text/html"));
+	buf_free(&b);
+
+	/* A Content-ID that could break out of its header is refused. */
+	img.cid = "qr>\nX: y";
+	buf_init(&b, 0);
+	assert_int_equal(mail_compose(&m, &b), -1);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -849,6 +1016,9 @@ main(void)
 		cmocka_unit_test(test_mail_split),
 		cmocka_unit_test(test_mail_split_bad),
 		cmocka_unit_test(test_mail_split_size),
+		cmocka_unit_test(test_mail_html_alternative),
+		cmocka_unit_test(test_mail_list_unsubscribe),
+		cmocka_unit_test(test_mail_image),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

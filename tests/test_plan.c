@@ -734,6 +734,33 @@ test_plan_options_properties(void **state)
 	assert_true(some > 5000);
 }
 
+/* Payments cover installments oldest first; a part payment stays on its installment. */
+static void
+test_plan_paid(void **state)
+{
+	const int64_t	amounts[3] = { 3334, 3333, 3333 };
+	int64_t		each[3];
+
+	(void)state;
+	assert_int_equal(plan_paid(amounts, 3, 0, each), 0);
+	assert_int_equal(each[0], 0);
+	assert_int_equal(plan_paid(amounts, 3, 3334, each), 1);
+	assert_int_equal(each[0], 3334);
+	assert_int_equal(each[1], 0);
+	assert_int_equal(plan_paid(amounts, 3, 5000, each), 1);
+	assert_int_equal(each[1], 1666);
+	assert_int_equal(each[2], 0);
+	assert_int_equal(plan_paid(amounts, 3, 10000, each), 3);
+	assert_int_equal(each[2], 3333);
+	/* More than the plan: every installment paid, nothing beyond its amount. */
+	assert_int_equal(plan_paid(amounts, 3, 20000, each), 3);
+	assert_int_equal(each[0] + each[1] + each[2], 10000);
+	assert_int_equal(plan_paid(amounts, 3, -5, each), 0);
+	assert_int_equal(plan_paid(amounts, 0, 100, each), 0);
+	assert_int_equal(plan_paid(amounts, PLAN_MAX_INSTALLMENTS + 1, 0, each), -1);
+	assert_int_equal(plan_paid(NULL, 3, 0, each), -1);
+}
+
 int
 main(void)
 {
@@ -759,6 +786,7 @@ main(void)
 		cmocka_unit_test(test_plan_options_bad_arguments),
 		cmocka_unit_test(test_plan_schedule_properties),
 		cmocka_unit_test(test_plan_options_properties),
+		cmocka_unit_test(test_plan_paid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

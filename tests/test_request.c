@@ -149,6 +149,103 @@ test_request_forwarded(void **state)
 	assert_string_equal(R.remote_addr, "198.51.100.1");
 }
 
+/* The rightmost X-Forwarded-For entry, if it is an address; else the peer's. */
+static void
+test_request_forwarded_rightmost(void **state)
+{
+	static const struct {
+		const char	*xff, *want;
+	} cases[] = {
+		{ "203.0.113.9, 198.51.100.1", "198.51.100.1" },
+		{ "203.0.113.9,198.51.100.2 ", "198.51.100.2" },
+		{ "2001:DB8:0:0::1", "2001:db8::1" },
+		{ "unknown, 2001:db8::7", "2001:db8::7" },
+		{ "198.51.100.1, evil", "127.0.0.1" },
+		{ "198.51.100.1,", "127.0.0.1" },
+		{ "", "127.0.0.1" },
+		{ "198.51.100.1:8080", "127.0.0.1" },
+		{ "[2001:db8::1]", "127.0.0.1" },
+		{ "fe80::1%eth0", "127.0.0.1" },
+		{ "198.51.100.300", "127.0.0.1" },
+		{ "1.2.3.4 5.6.7.8", "127.0.0.1" },
+		{ "::ffff:198.51.100.1111111111111111111111111111111111111111111111",
+		    "127.0.0.1" },
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		reset();
+		param("REQUEST_METHOD=GET");
+		param("REQUEST_URI=/");
+		param("REMOTE_ADDR=127.0.0.1");
+		P[NP++] = arena_printf(A, "HTTP_X_FORWARDED_FOR=%s", cases[i].xff);
+		assert_int_equal(parse(true), 0);
+		if (strcmp(R.remote_addr, cases[i].want) != 0)
+			fail_msg("X-Forwarded-For \"%s\": got \"%s\", want \"%s\"",
+			    cases[i].xff, R.remote_addr, cases[i].want);
+	}
+	reset();	/* trusted but not sent: the peer */
+	param("REQUEST_URI=/");
+	param("REMOTE_ADDR=192.0.2.1");
+	assert_int_equal(parse(true), 0);
+	assert_string_equal(R.remote_addr, "192.0.2.1");
+}
+
+/* Header values we store are valid UTF-8, cut on a character boundary. */
+static void
+test_request_header_text(void **state)
+{
+	char	ua[514];
+
+	(void)state;
+	param("REQUEST_URI=/");
+	param("HTTP_USER_AGENT=Mozilla \xff\xfe");
+	param("HTTP_ACCEPT_LANGUAGE=es\xc3");
+	assert_int_equal(parse(false), 0);
+	assert_string_equal(R.user_agent, "Mozilla \xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(R.accept_language, "es\xef\xbf\xbd");
+	reset();	/* 513 bytes, "é" at 511 and 512: cut before it */
+	memset(ua, 'u', 511);
+	memcpy(ua + 511, "\xc3\xa9", 2);
+	ua[513] = '\0';
+	param("REQUEST_URI=/");
+	P[NP++] = arena_printf(A, "HTTP_USER_AGENT=%s", ua);
+	assert_int_equal(parse(false), 0);
+	assert_int_equal(strlen(R.user_agent), 511);
+	reset();	/* invalid and long: replaced, then cut whole */
+	memset(ua, 0xff, 513);
+	ua[513] = '\0';
+	param("REQUEST_URI=/");
+	P[NP++] = arena_printf(A, "HTTP_USER_AGENT=%s", ua);
+	assert_int_equal(parse(false), 0);
+	assert_int_equal(strlen(R.user_agent), 510);	/* 170 x U+FFFD */
+	assert_int_equal(memcmp(R.user_agent + 507, "\xef\xbf\xbd", 3), 0);
+}
+
+/* A query that does not parse is ignored, and marked for pages that read one. */
+static void
+test_request_query_ignored(void **state)
+{
+	(void)state;
+	param("REQUEST_METHOD=GET");
+	param("REQUEST_URI=/i/x?utm_source=x&p=50%");
+	assert_int_equal(parse(false), 0);
+	assert_string_equal(R.path, "/i/x");
+	assert_int_equal(R.nquery, 0);
+	assert_true(R.query_bad);
+	reset();
+	param("REQUEST_URI=/i/x?lang=es&x=%FF");
+	assert_int_equal(parse(false), 0);
+	assert_int_equal(R.nquery, 0);
+	assert_true(R.query_bad);
+	reset();
+	param("REQUEST_URI=/i/x?utm_source=x&lang=es");
+	assert_int_equal(parse(false), 0);
+	assert_int_equal(R.nquery, 2);
+	assert_false(R.query_bad);
+}
+
 /* An address too long to be one is kept as nothing; a long agent is cut. */
 static void
 test_request_limits(void **state)
@@ -179,7 +276,7 @@ test_request_bad_uri(void **state)
 	assert_int_equal(parse(false), 400);		/* no REQUEST_URI */
 	param("REQUEST_URI=/%zz");
 	assert_int_equal(parse(false), 400);
-	P[NP - 1] = arena_strdup(A, "REQUEST_URI=/healthz?x=%00");
+	P[NP - 1] = arena_strdup(A, "REQUEST_URI=/%00?x=1");
 	assert_int_equal(parse(false), 400);
 	P[NP - 1] = arena_strdup(A, "REQUEST_URI=relative");
 	assert_int_equal(parse(false), 400);
@@ -292,6 +389,9 @@ main(void)
 		T(test_request_param),
 		T(test_request_get),
 		T(test_request_forwarded),
+		T(test_request_forwarded_rightmost),
+		T(test_request_header_text),
+		T(test_request_query_ignored),
 		T(test_request_limits),
 		T(test_request_bad_uri),
 		T(test_request_long_uri),

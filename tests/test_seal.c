@@ -164,6 +164,36 @@ test_seal_wrong_secret(void **state)
 	free(s);
 }
 
+/* Each context has its own key: text sealed for one opens for no other. */
+static void
+test_seal_context(void **state)
+{
+	struct buf	 a, b;
+
+	(void)state;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
+	assert_int_equal(seal_text_as(&secret, "totpseal", LIT("twenty secret bytes!"), &a), 0);
+	assert_int_equal(seal_open_as(&secret, "totpseal", buf_str(&a), &b), 0);
+	assert_string_equal(buf_str(&b), "twenty secret bytes!");
+	buf_reset(&b);
+	assert_int_equal(seal_open(&secret, buf_str(&a), &b), -1);
+	assert_int_equal(seal_open_as(&secret, "outboxky", buf_str(&a), &b), -1);
+	assert_int_equal(seal_open_as(&other, "totpseal", buf_str(&a), &b), -1);
+	buf_reset(&a);
+	assert_int_equal(seal_text(&secret, LIT("outbox text"), &a), 0);
+	assert_int_equal(seal_open_as(&secret, "totpseal", buf_str(&a), &b), -1);
+	assert_int_equal(seal_open_as(&secret, "outboxky", buf_str(&a), &b), 0);
+	assert_string_equal(buf_str(&b), "outbox text");
+	/* A context is exactly 8 characters. */
+	buf_reset(&a);
+	assert_int_equal(seal_text_as(&secret, "short", LIT("x"), &a), -1);
+	assert_int_equal(seal_text_as(&secret, "ninechars", LIT("x"), &a), -1);
+	assert_int_equal(seal_text_as(&secret, NULL, LIT("x"), &a), -1);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 /* Any change to any character of the base64 is detected. */
 static void
 test_seal_tamper(void **state)
@@ -409,6 +439,7 @@ main(void)
 		cmocka_unit_test(test_seal_appends),
 		cmocka_unit_test(test_seal_nonce),
 		cmocka_unit_test(test_seal_wrong_secret),
+		cmocka_unit_test(test_seal_context),
 		cmocka_unit_test(test_seal_tamper),
 		cmocka_unit_test(test_seal_tamper_box),
 		cmocka_unit_test(test_seal_truncated),

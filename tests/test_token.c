@@ -126,6 +126,20 @@ test_token_new_canonical(void **state)
 	}
 }
 
+/* One-time form ids: the shape of a token, and never the same twice. */
+static void
+test_token_form_id(void **state)
+{
+	char	a[TOKEN_LEN + 1], b[TOKEN_LEN + 1];
+
+	(void)state;
+	assert_int_equal(token_form_id(a), 0);
+	assert_int_equal(token_form_id(b), 0);
+	assert_true(token_well_formed(a));
+	assert_true(token_well_formed(b));
+	assert_string_not_equal(a, b);
+}
+
 static void
 test_token_well_formed_good(void **state)
 {
@@ -217,15 +231,19 @@ static void
 test_token_hash_differs(void **state)
 {
 	char	link[TOKEN_HASH_HEX], sess[TOKEN_HASH_HEX], h[TOKEN_HASH_HEX];
-	char	t2[TOKEN_LEN + 1];
+	char	unsub[TOKEN_HASH_HEX], t2[TOKEN_LEN + 1];
 
 	(void)state;
 	assert_int_equal(token_hash(KEY1, TOKEN_LINK, tok, link), 0);
 	assert_int_equal(token_hash(KEY1, TOKEN_SESSION, tok, sess), 0);
+	assert_int_equal(token_hash(KEY1, TOKEN_UNSUBSCRIBE, tok, unsub), 0);
 	assert_hash_shape(link);
 	assert_hash_shape(sess);
-	/* Per kind: a session id never works as a link. */
+	assert_hash_shape(unsub);
+	/* Per kind: a session id or unsubscribe token never works as a link. */
 	assert_string_not_equal(link, sess);
+	assert_string_not_equal(link, unsub);
+	assert_string_not_equal(sess, unsub);
 	/* Per secret. */
 	assert_int_equal(token_hash(&other.keys[0], TOKEN_LINK, tok, h), 0);
 	assert_string_not_equal(h, link);
@@ -458,6 +476,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_token_new_shape),
 		cmocka_unit_test(test_token_new_canonical),
+		cmocka_unit_test(test_token_form_id),
 		cmocka_unit_test(test_token_well_formed_good),
 		cmocka_unit_test(test_token_well_formed_bad),
 		cmocka_unit_test(test_token_hash_reference),

@@ -322,6 +322,29 @@ test_utf8_count(void **state)
 	assert_int_equal(utf8_count("caf\xc3\xa9", 3), 3);
 }
 
+/* Prefixes end on a character boundary, never inside a sequence. */
+static void
+test_utf8_prefix(void **state)
+{
+	const char	*s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";	/* a é € 😀 */
+	size_t		 n = strlen(s), max, k;
+
+	(void)state;
+	assert_int_equal(utf8_prefix(s, n, 0), 0);
+	assert_int_equal(utf8_prefix(s, n, 1), 1);
+	assert_int_equal(utf8_prefix(s, n, 2), 1);	/* inside é */
+	assert_int_equal(utf8_prefix(s, n, 3), 3);
+	assert_int_equal(utf8_prefix(s, n, 5), 3);	/* inside € */
+	assert_int_equal(utf8_prefix(s, n, 6), 6);
+	assert_int_equal(utf8_prefix(s, n, 9), 6);	/* inside 😀 */
+	assert_int_equal(utf8_prefix(s, n, 10), 10);
+	assert_int_equal(utf8_prefix(s, n, 512), 10);	/* shorter than max */
+	for (max = 0; max <= n + 1; max++) {
+		k = utf8_prefix(s, n, max);
+		assert_true(k <= max && utf8_valid(s, k));
+	}
+}
+
 int
 main(void)
 {
@@ -337,6 +360,7 @@ main(void)
 		cmocka_unit_test(test_utf8_sanitize),
 		cmocka_unit_test(test_utf8_sanitize_random),
 		cmocka_unit_test(test_utf8_count),
+		cmocka_unit_test(test_utf8_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

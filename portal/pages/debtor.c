@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
@@ -10,6 +11,8 @@
 #include "i18n.h"
 #include "log.h"
 #include "money.h"
+#include "mustache.h"
+#include "payqr.h"
 #include "page.h"
 #include "pages/debtor.h"
 #include "token.h"
@@ -154,7 +157,8 @@ static int
 load(struct ctx *c, const char *hash, const char *action, unsigned flags,
     struct debtor_invoice *d)
 {
-	const char	*open[3] = { hash, action, c->req.remote_addr };
+	const char	*open[3] = { hash, c->req.method == HTTP_HEAD ? NULL :
+	    action, c->req.remote_addr };
 	const char	*by_hash[1] = { hash };
 	struct db_call	 calls[4], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
@@ -170,8 +174,9 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
 	if (flags & DEBTOR_HARDSHIP)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
-	if (!(flags & DEBTOR_LOCK))
-		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN, open, 3, NULL };
+	if (!(flags & DEBTOR_LOCK))	/* a HEAD request is no view */
+		calls[n++] = (struct db_call){ c->req.method == HTTP_HEAD ?
+		    SQL_DEBTOR_PEEK : SQL_DEBTOR_OPEN, open, 3, NULL };
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
 	o = (flags & DEBTOR_LOCK) ? &calls[0] : &calls[n - 1];
@@ -350,6 +355,9 @@ items_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 			view_set_str(m, "unit_price", page_money(c, it->unit, d->currency));
 		} else
 			view_set_str(m, "date", page_date(c, it->date));
+		/* A payment read from a bank statement has no description of its own. */
+		view_set_bool(m, "by_bank", it->kind == INVOICE_PAYMENT &&
+		    it->description[0] == '\0');
 	}
 	view_set_bool(v, "has_fees", d->totals.sum[INVOICE_FEE] != 0);
 	view_set_bool(v, "has_payments", d->totals.sum[INVOICE_PAYMENT] != 0);
@@ -443,15 +451,78 @@ debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_str(v, "hardship_url", debtor_url(c, d, "/hardship"));
 }
 
+int
+debtor_payqr_view(struct ctx *c, const struct debtor_invoice *d, int64_t cents,
+    struct view *m)
+{
+	struct mustache_error	 err;
+	struct view		*lv;
+	struct buf		 label, svg;
+	size_t			 n;
+	int			 rc = -1;
+
+	buf_init(&label, 4096);
+	buf_init(&svg, 64 * 1024);
+	view_set_str(m, "qr", "");	/* set either way: see ARCHITECTURE.md */
+	if (cents <= 0 || !payqr_possible(c->cfg, d->currency)) {
+		rc = 0;
+		goto out;
+	}
+	lv = page_view(c);
+	view_set_str(lv, "amount", page_money(c, cents, d->currency));
+	view_set_str(lv, "number", d->number);
+	if (mustache_render(c->templates, "qr_label", lv, MUSTACHE_TEXT, &label,
+	    &err) == -1) {
+		log_error("%s: qr_label: %s", __func__, err.message);
+		goto out;
+	}
+	n = label.len;
+	while (n > 0 && (label.data[n - 1] == '\n' || label.data[n - 1] == ' '))
+		label.data[--n] = '\0';
+	if (payqr_svg(c->cfg, d->currency, cents, d->number, buf_str(&label),
+	    &svg) == -1)
+		goto out;
+	view_set_str(m, "qr", buf_str(&svg));
+	rc = 0;
+out:
+	buf_free(&label);
+	buf_free(&svg);
+	return rc;
+}
+
+int
+debtor_plan_paid(const struct debtor_invoice *d, int64_t *paid_each)
+{
+	const struct debtor_plan	*p = &d->plan;
+	int64_t				 amounts[PLAN_MAX_INSTALLMENTS], paid = 0;
+	int				 i;
+
+	if (p->nitems > PLAN_MAX_INSTALLMENTS)
+		return -1;
+	for (i = 0; i < d->nitems; i++)
+		if (d->items[i].kind == INVOICE_PAYMENT &&
+		    date_diff(d->items[i].date, p->accepted) >= 0 &&
+		    money_add(paid, d->items[i].amount, &paid) == -1)
+			return -1;
+	for (i = 0; i < p->nitems; i++)
+		amounts[i] = p->items[i].amount;
+	return plan_paid(amounts, p->nitems, paid, paid_each);
+}
+
 void
 debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
 	const struct debtor_plan	*p = &d->plan;
 	struct view			*plan, *list, *m;
-	int				 i;
+	int64_t				 paid[PLAN_MAX_INSTALLMENTS], left;
+	int				 i, next;
 
 	if (!p->active)
 		return;
+	if ((next = debtor_plan_paid(d, paid)) == -1) {
+		next = 0;
+		memset(paid, 0, sizeof(paid));
+	}
 	plan = view_set_map(v, "plan");
 	debtor_frequency_view(plan, p->frequency);
 	view_set_int(plan, "count", p->count);
@@ -459,13 +530,22 @@ debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	view_set_str(plan, "accepted_on", page_date(c, p->accepted));
 	view_set_str(plan, "terms_version", p->terms);
 	view_set_str(plan, "ics_url", debtor_url(c, d, "/plan.ics"));
+	view_set_bool(plan, "has_qr", payqr_possible(c->cfg, d->currency));
 	list = view_set_list(plan, "installments");
 	for (i = 0; i < p->nitems; i++) {
 		m = view_push_map(list);
+		left = p->items[i].amount - paid[i];
 		view_set_int(m, "seq", p->items[i].seq);
 		view_set_str(m, "date", page_date(c, p->items[i].due));
 		view_set_str(m, "amount", page_money(c, p->items[i].amount,
 		    d->currency));
+		view_set_bool(m, "paid", left <= 0);
+		view_set_bool(m, "part_paid", left > 0 && paid[i] > 0);
+		view_set_str(m, "left", page_money(c, left, d->currency));
+		view_set_bool(m, "next", i == next);
+		if (left > 0 && debtor_payqr_view(c, d, left, m) == -1)
+			log_error("%s: no QR code for installment %d", __func__,
+			    p->items[i].seq);
 	}
 }
 

@@ -134,6 +134,21 @@ void debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v);
 /* Adds the active plan, if any, as v.plan. */
 void debtor_plan_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v);
+/*
+ * Sets m's "qr" to the inline SVG of the payment QR code for cents of d's
+ * invoice (reference: its number), labelled by templates/qr_label; leaves
+ * it unset when there is none (not EUR, no valid bank details, cents <= 0).
+ * 0, or -1 on a failure (logged).
+ */
+int debtor_payqr_view(struct ctx *c, const struct debtor_invoice *d,
+    int64_t cents, struct view *m);
+/*
+ * What of the active plan is paid: the payments received since it was
+ * accepted, oldest installment first (plan_paid) into paid_each (one per
+ * installment); the index of the next installment due, nitems when all
+ * are paid, -1 on overflow.
+ */
+int debtor_plan_paid(const struct debtor_invoice *d, int64_t *paid_each);
 /* Adds the latest hardship note, if any, as v.hardship. */
 void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v);

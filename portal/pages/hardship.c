@@ -5,6 +5,15 @@
  * acknowledgement to the debtor) in one transaction, then 303 to the
  * invoice. A form with problems comes back with the text kept and each
  * problem named next to its field; nothing is stored until all is well.
+ *
+ * Floods (issue 17): an invoice has at most one open request (the unique
+ * index hardship_one_open). A note sent while one is open is stored whole
+ * as a follow-up on it, and staff hear of follow-ups in a digest mail, at
+ * most one an hour per request: the pending digest is rewritten with each
+ * new follow-up until portal-notify takes it. Each form carries a one-time
+ * id, so the same form posted twice adds nothing and shows the request;
+ * and one link may send hardship_notes_per_hour notes an hour, then 429
+ * with the text kept.
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +38,7 @@
 
 enum hardship_field {
 	H_CATEGORY, H_MESSAGE, H_CONTACT, H_PHONE, H_DATE, H_WINDOW, H_CSRF,
-	H__MAX
+	H_FORM_ID, H__MAX
 };
 
 static const struct form_field hardship_fields[H__MAX] = {
@@ -40,6 +49,7 @@ static const struct form_field hardship_fields[H__MAX] = {
 	[H_DATE] = { "callback_date", 10, false },
 	[H_WINDOW] = { "callback_window", 12, false },
 	[H_CSRF] = { "csrf", TOKEN_LEN, false },
+	[H_FORM_ID] = { "form_id", TOKEN_LEN, false },
 };
 
 /* What was typed, and what is wrong with it (flags named for the view). */
@@ -122,7 +132,7 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 	int		 i;
 
 	for (i = 0; i < H__MAX; i++)
-		if (i != H_CSRF && n->f[i] != NULL)
+		if (i != H_CSRF && i != H_FORM_ID && n->f[i] != NULL)
 			view_set_str(val, hardship_fields[i].name, n->f[i]);
 	if (date_format_iso(iso, sizeof(iso), first) == 0) {
 		view_set_str(v, "min_date", iso);
@@ -146,8 +156,23 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 }
 
 /*
- * The form, fresh or again with problems; status 200, 400 or 503 (then d
- * is NULL: nothing could be read).
+ * The form's one-time id: the one it was posted with when it comes back
+ * (nothing was stored with it), else a new one.
+ */
+static void
+form_id_view(const struct note *n, struct view *v)
+{
+	char	id[TOKEN_LEN + 1];
+
+	if (n->f[H_FORM_ID] != NULL && token_well_formed(n->f[H_FORM_ID]))
+		view_set_str(v, "form_id", n->f[H_FORM_ID]);
+	else if (token_form_id(id) == 0)
+		view_set_str(v, "form_id", id);
+}
+
+/*
+ * The form, fresh or again with problems; status 200, 400, 429 or 503
+ * (then d is NULL: nothing could be read).
  */
 static void
 render_form(struct ctx *c, int status, const struct debtor_invoice *d,
@@ -160,6 +185,7 @@ render_form(struct ctx *c, int status, const struct debtor_invoice *d,
 		view_set_str(v, "csrf", n->f[H_CSRF] ? n->f[H_CSRF] : "");
 	view_set_str(v, "action", debtor_url(c, d, "/hardship"));
 	view_set_str(v, "invoice_url", debtor_url(c, d, ""));
+	form_id_view(n, v);
 	values_view(c, d != NULL ? d->timezone : NULL, n, v);
 	page_render(c, status, "hardship", v);
 }
@@ -289,9 +315,126 @@ note_mail(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
 	    &(struct outbox_mail){ .template = tpl, .language = page_lang_tag(c),
 	    .to = to, .to_name = to_name, .kind = kind,
-	    .invoice_id = d->invoice_id }, v);
+	    .invoice_id = d->invoice_id, .hardship_id = id }, v);
 	(void)debtor_use_lang(c, was);
 	return rc;
+}
+
+/* The follow-ups of rows r (shape FOLLOWUP) as the digest lists them. */
+static void
+followups_view(struct ctx *c, const char *zone, const struct db_res *r,
+    struct view *v)
+{
+	struct view	*list = view_set_list(v, "followups"), *m;
+	const char	*contact, *window;
+	int		 i;
+
+	view_set_int(v, "count", db_rows(r));
+	for (i = 0; i < db_rows(r); i++) {
+		m = view_push_map(list);
+		contact = db_str(r, i, FOLLOWUP_CONTACT_METHOD);
+		window = db_str(r, i, FOLLOWUP_CALLBACK_WINDOW);
+		view_set_str(m, "received", db_str(r, i, FOLLOWUP_RECEIVED));
+		view_set_choice(m, "is_", hardship_categories,
+		    db_str(r, i, FOLLOWUP_CATEGORY));
+		view_set_str(m, "message", db_str(r, i, FOLLOWUP_MESSAGE));
+		view_set_bool(m, "by_phone", strcmp(contact, "phone") == 0);
+		view_set_bool(m, "by_email", strcmp(contact, "email") == 0);
+		view_set_str(m, "phone", db_str(r, i, FOLLOWUP_PHONE));
+		view_set_str(m, "callback_date", page_weekday_date(c,
+		    db_date(r, i, FOLLOWUP_CALLBACK_DATE)));
+		view_set_bool(m, "morning", strcmp(window, "morning") == 0);
+		view_set_bool(m, "afternoon", strcmp(window, "afternoon") == 0);
+		view_set_str(m, "zone", zone);
+	}
+}
+
+/*
+ * Tells staff of request req's new follow-ups: rewrites the digest mail
+ * still waiting for portal-notify, or queues one for next_mail (an hour
+ * after the last mail about the request, or now), listing every follow-up
+ * no mail has carried yet. In English, like every staff mail.
+ */
+static int
+digest_mail(struct ctx *c, const struct debtor_invoice *d, const char *req,
+    const char *next_mail)
+{
+	const struct i18n_lang	*was = debtor_use_lang(c, i18n_source(c->i18n));
+	const char		*p[2] = { req, NULL };
+	struct db_res		*pending = NULL, *list = NULL;
+	struct view		*v;
+	char			 pid[24] = "", mail_id[24];
+	int			 rc = -1;
+
+	if ((pending = db_query(c->db, SQL_DIGEST_PENDING, p, 1)) == NULL)
+		goto out;
+	if (db_rows(pending) == 1)
+		(void)snprintf(pid, sizeof(pid), "%s", db_str(pending, 0, KEY_ID));
+	p[1] = pid[0] ? pid : NULL;
+	if ((list = db_query(c->db, SQL_DIGEST_FOLLOWUPS, p, 2)) == NULL)
+		goto out;
+	v = page_view(c);
+	debtor_view(c, d, v);
+	view_set_str(v, "request_id", req);
+	view_set_fmt(v, "staff_url", "%s/staff/hardship/%s", c->cfg->base_url, req);
+	followups_view(c, debtor_zone(c, d->timezone), list, v);
+	if (outbox_queue_id(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = "mail/hardship_digest",
+	    .language = page_lang_tag(c), .to = c->cfg->staff_email,
+	    .kind = "hardship.digest", .invoice_id = d->invoice_id,
+	    .hardship_id = req, .not_before = pid[0] ? NULL : next_mail,
+	    .replace_id = pid[0] ? pid : NULL }, v, mail_id,
+	    sizeof(mail_id)) == -1)
+		goto out;
+	p[1] = mail_id;
+	if (db_do(c->db, SQL_DIGEST_MARK, p, 2) == -1)
+		goto out;
+	p[1] = next_mail;
+	if (pid[0] == '\0' && db_do(c->db, SQL_HARDSHIP_MAILED, p, 2) == -1)
+		goto out;
+	rc = 0;
+out:
+	db_res_free(pending);
+	db_res_free(list);
+	(void)debtor_use_lang(c, was);
+	return rc;
+}
+
+/*
+ * A note while request req is open: stored whole as its follow-up, audited,
+ * and told to staff in the request's digest mail.
+ */
+static int
+record_followup(struct ctx *c, const struct debtor_invoice *d,
+    const struct note *n, const char *req, const char *next_mail)
+{
+	const char	*p[9], *detail;
+	struct db_res	*r;
+	char		 fid[24];
+
+	p[0] = req;
+	p[1] = d->link_id;
+	p[2] = n->f[H_CATEGORY];
+	p[3] = n->f[H_MESSAGE];
+	p[4] = n->f[H_CONTACT];
+	p[5] = n->f[H_PHONE];
+	p[6] = n->f[H_DATE];
+	p[7] = n->f[H_WINDOW];
+	p[8] = c->req.remote_addr;
+	if ((r = db_query(c->db, SQL_FOLLOWUP_INSERT, p, 9)) == NULL)
+		return -1;
+	(void)snprintf(fid, sizeof(fid), "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
+	detail = arena_printf(c->arena, "request %s, follow-up %s, %s", req, fid,
+	    n->f[H_CATEGORY]);
+	if (detail == NULL || audit_write(c->db, &(struct audit_event){
+	    .actor = "debtor", .action = "hardship.followup",
+	    .invoice_id = d->invoice_id, .link_id = d->link_id, .detail = detail,
+	    .client_addr = c->req.remote_addr }) == -1)
+		return -1;
+	if (c->cfg->staff_email[0] == '\0')
+		return 0;
+	return digest_mail(c, d, req, next_mail);
 }
 
 /*
@@ -318,6 +461,67 @@ record_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	    d->name, "hardship.ack");
 }
 
+enum store { STORE_DONE, STORE_REPLIED, STORE_FAILED };
+
+/*
+ * Stores a checked note inside the POST's transaction: nothing when its
+ * form was posted before (the request it made is what the debtor sees
+ * next), a 429 form when the link sent too many this hour, a follow-up
+ * when the invoice has an open request, else a new request. STORE_DONE
+ * (commit and redirect), STORE_REPLIED (answered) or STORE_FAILED.
+ */
+static enum store
+store_or_reply(struct ctx *c, const struct debtor_invoice *d,
+    const struct note *n)
+{
+	const char	*p[2];
+	struct db_res	*r;
+	struct view	*v;
+	char		 id[24], next_mail[64];
+	bool		 open;
+	long long	 recent;
+
+	if (token_well_formed(n->f[H_FORM_ID])) {
+		p[0] = n->f[H_FORM_ID];
+		p[1] = "hardship";
+		if ((r = db_query(c->db, SQL_FORM_USE, p, 2)) == NULL)
+			return STORE_FAILED;
+		open = db_rows(r) == 1;
+		db_res_free(r);
+		if (!open)		/* posted before: nothing to add */
+			return STORE_DONE;
+	}
+	p[0] = d->link_id;
+	p[1] = d->invoice_id;
+	if ((r = db_query(c->db, SQL_HARDSHIP_RECENT, p, 2)) == NULL)
+		return STORE_FAILED;
+	recent = (long long)db_int(r, 0, COUNT_VALUE);
+	db_res_free(r);
+	if (recent >= c->cfg->hardship_notes_per_hour) {
+		v = page_view(c);
+		debtor_view(c, d, v);
+		view_set_bool(v, "busy", true);
+		render_form(c, 429, d, n, v);	/* rolls back: nothing used */
+		return STORE_REPLIED;
+	}
+	p[0] = d->invoice_id;
+	if ((r = db_query(c->db, SQL_HARDSHIP_OPEN, p, 1)) == NULL)
+		return STORE_FAILED;
+	if ((open = db_rows(r) == 1)) {
+		(void)snprintf(id, sizeof(id), "%s", db_str(r, 0, OPEN_REQUEST_ID));
+		(void)snprintf(next_mail, sizeof(next_mail), "%s",
+		    db_str(r, 0, OPEN_REQUEST_NEXT_MAIL));
+	}
+	db_res_free(r);
+	if (open)
+		return record_followup(c, d, n, id, next_mail) == -1 ?
+		    STORE_FAILED : STORE_DONE;
+	if (insert_note(c, d, n, id, sizeof(id)) == -1 ||
+	    record_note(c, d, n, id) == -1)
+		return STORE_FAILED;
+	return STORE_DONE;
+}
+
 /*
  * POST /i/{token}/hardship: see the top of this file. Until the commit
  * succeeds nothing is claimed received; if the database is unreachable the
@@ -333,7 +537,6 @@ hardship_post(struct ctx *c)
 	struct view		*v;
 	const char		*bad;
 	enum form_result	 r;
-	char			 id[24];
 
 	memset(&n, 0, sizeof(n));
 	r = form_check(c->req.form, c->req.nform, hardship_fields, H__MAX, n.f,
@@ -354,8 +557,16 @@ hardship_post(struct ctx *c)
 		render_form(c, 400, &d, &n, v);
 		return;
 	}
-	if (insert_note(c, &d, &n, id, sizeof(id)) == -1 ||
-	    record_note(c, &d, &n, id) == -1 || db_commit(c->db) == -1) {
+	switch (store_or_reply(c, &d, &n)) {
+	case STORE_REPLIED:
+		return;
+	case STORE_FAILED:
+		debtor_fail(c, &form);
+		return;
+	case STORE_DONE:
+		break;
+	}
+	if (db_commit(c->db) == -1) {
 		debtor_fail(c, &form);
 		return;
 	}

@@ -1,4 +1,5 @@
 #include "ctx.h"
+#include "log.h"
 #include "page.h"
 #include "pages/debtor.h"
 #include "routes.h"
@@ -22,5 +23,7 @@ invoice_get(struct ctx *c)
 	debtor_view(c, &d, v);
 	debtor_plan_view(c, &d, v);
 	debtor_hardship_view(c, &d, v);
+	if (debtor_payqr_view(c, &d, d.totals.balance, v) == -1)
+		log_error("%s: %s: no payment QR code", __func__, d.number);
 	page_render(c, 200, "invoice", v);
 }

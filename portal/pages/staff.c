@@ -167,8 +167,8 @@ queue_query(struct ctx *c, const char **status, long *page, const char **q)
 	};
 	const char	*f[3], *bad;
 
-	if (form_check(c->req.query, c->req.nquery, fields, 3, f, &bad,
-	    NULL) != FORM_OK)
+	if (c->req.query_bad || form_check(c->req.query, c->req.nquery, fields,
+	    3, f, &bad, NULL) != FORM_OK)
 		return false;
 	if (f[0][0] != '\0' && form_choice(f[0], hardship_statuses) < 0)
 		return false;
@@ -292,10 +292,58 @@ notes_view(struct ctx *c, const char *id, struct view *v)
 	return 0;
 }
 
+/* The debtor's follow-up notes on the request, oldest first. */
+static int
+followups_view(struct ctx *c, const char *id, struct view *v)
+{
+	const char	*p[1] = { id };
+	const char	*contact;
+	struct view	*list = view_set_list(v, "followups"), *m;
+	struct db_res	*r;
+	int		 i;
+
+	if ((r = db_query(c->db, SQL_HARDSHIP_FOLLOWUPS, p, 1)) == NULL)
+		return -1;
+	view_set_bool(v, "has_followups", db_rows(r) > 0);
+	for (i = 0; i < db_rows(r); i++) {
+		m = view_push_map(list);
+		contact = db_str(r, i, FOLLOWUP_CONTACT_METHOD);
+		view_set_str(m, "received", db_str(r, i, FOLLOWUP_RECEIVED));
+		view_set_choice(m, "is_", hardship_categories,
+		    db_str(r, i, FOLLOWUP_CATEGORY));
+		view_set_str(m, "message", db_str(r, i, FOLLOWUP_MESSAGE));
+		view_set_bool(m, "by_phone", strcmp(contact, "phone") == 0);
+		view_set_bool(m, "by_email", strcmp(contact, "email") == 0);
+		view_set_str(m, "phone", db_str(r, i, FOLLOWUP_PHONE));
+		view_set_str(m, "callback_date", long_date(c, db_date(r, i,
+		    FOLLOWUP_CALLBACK_DATE)));
+		view_set_choice(m, "", hardship_windows,
+		    db_str(r, i, FOLLOWUP_CALLBACK_WINDOW));
+		view_set_str(m, "client_addr", db_str(r, i, FOLLOWUP_CLIENT_ADDR));
+	}
+	db_res_free(r);
+	return 0;
+}
+
+/*
+ * The form's one-time id: the one posted when the form comes back with a
+ * problem (nothing was stored with it), else a new one.
+ */
+static void
+form_id_view(const char *posted, struct view *v)
+{
+	char	id[TOKEN_LEN + 1];
+
+	if (posted != NULL && token_well_formed(posted))
+		view_set_str(v, "form_id", posted);
+	else if (token_form_id(id) == 0)
+		view_set_str(v, "form_id", id);
+}
+
 /* The request page; status 200, or 400 or 403 with the form's problem named. */
 static void
 render_request(struct ctx *c, const struct staff_session *s, const char *id,
-    int status, const char *problem, const char *note)
+    int status, const char *problem, const char *note, const char *form_id)
 {
 	struct view	*v;
 	bool		 found;
@@ -304,7 +352,8 @@ render_request(struct ctx *c, const struct staff_session *s, const char *id,
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
 	if ((v = staff_view_or_reply(c, s, purpose)) == NULL)
 		return;
-	if (request_view(c, id, v, &found) == -1 || notes_view(c, id, v) == -1) {
+	if (request_view(c, id, v, &found) == -1 || notes_view(c, id, v) == -1 ||
+	    followups_view(c, id, v) == -1) {
 		page_db_error(c);
 		return;
 	}
@@ -315,6 +364,7 @@ render_request(struct ctx *c, const struct staff_session *s, const char *id,
 	if (problem != NULL)
 		view_set_bool(v, problem, true);
 	view_set_str(v, "note", note ? note : "");
+	form_id_view(form_id, v);
 	page_render(c, status, "staff_hardship", v);
 }
 
@@ -331,7 +381,7 @@ staff_hardship_get(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	render_request(c, &s, id, 200, NULL, NULL);
+	render_request(c, &s, id, 200, NULL, NULL, NULL);
 }
 
 /* Writes a status change or note under the request's row lock. */
@@ -369,6 +419,26 @@ update_request(struct ctx *c, const struct staff_session *s, const char *id,
 	    id, old, status, note[0] ? ": " : "", note));
 }
 
+/*
+ * Uses the form's one-time id (none: always fresh): *fresh is false when
+ * it was posted before, and then nothing is written again. 0 or -1.
+ */
+static int
+form_used(struct ctx *c, const char *form_id, bool *fresh)
+{
+	const char	*p[2] = { form_id, "staff.hardship" };
+	struct db_res	*r;
+
+	*fresh = true;
+	if (!token_well_formed(form_id))
+		return 0;
+	if ((r = db_query(c->db, SQL_FORM_USE, p, 2)) == NULL)
+		return -1;
+	*fresh = db_rows(r) == 1;
+	db_res_free(r);
+	return 0;
+}
+
 /* What is wrong with the status and note posted; NULL when nothing. */
 static const char *
 update_problem(const char **f, const enum form_result *each)
@@ -393,13 +463,13 @@ staff_hardship_post(struct ctx *c)
 {
 	static const struct form_field fields[] = {
 		{ "status", 16, false }, { "note", 4 * NOTE_MAX, false },
-		{ "csrf", TOKEN_LEN, false },
+		{ "csrf", TOKEN_LEN, false }, { "form_id", TOKEN_LEN, false },
 	};
 	struct staff_session	 s;
-	const char		*f[3], *bad, *problem;
-	enum form_result	 each[3], r;
+	const char		*f[4], *bad, *problem;
+	enum form_result	 each[4], r;
 	char			 id[24], purpose[48];
-	bool			 found;
+	bool			 found, fresh;
 
 	if (!staff_session_or_redirect(c, &s))
 		return;
@@ -407,27 +477,40 @@ staff_hardship_post(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	r = form_check(c->req.form, c->req.nform, fields, 3, f, &bad, each);
+	r = form_check(c->req.form, c->req.nform, fields, 4, f, &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
 	}
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
 	if (!staff_csrf_valid(c, &s, purpose, each[2] == FORM_OK ? f[2] : "")) {
-		render_request(c, &s, id, 403, "error_csrf", f[1]);
+		render_request(c, &s, id, 403, "error_csrf", f[1], f[3]);
 		return;
 	}
 	if ((problem = update_problem(f, each)) != NULL) {
-		render_request(c, &s, id, 400, problem, f[1]);
+		render_request(c, &s, id, 400, problem, f[1], f[3]);
 		return;
 	}
 	if (!page_begin_or_reply(c))
 		return;
-	if (update_request(c, &s, id, f[0], f[1], &found) == -1 ||
-	    (found && db_commit(c->db) == -1)) {
-		page_db_error(c);
-		return;
+	if (form_used(c, f[3], &fresh) == -1)
+		goto fail;
+	found = true;
+	if (fresh && update_request(c, &s, id, f[0], f[1], &found) == -1) {
+		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
+			/*
+			 * Reopened while the invoice has another open request
+			 * (hardship_one_open). The page reads the request
+			 * again, so the failed transaction ends first.
+			 */
+			db_rollback(c->db);
+			render_request(c, &s, id, 409, "error_open", f[1], NULL);
+			return;
+		}
+		goto fail;
 	}
+	if (found && db_commit(c->db) == -1)
+		goto fail;
 	if (!found) {
 		page_error(c, 404, NULL);
 		return;
@@ -435,6 +518,9 @@ staff_hardship_post(struct ctx *c)
 	if (response_redirect(&c->res, arena_printf(c->arena,
 	    "/staff/hardship/%s", id)) == -1)
 		page_error(c, 500, NULL);
+	return;
+fail:
+	page_db_error(c);
 }
 
 /* The invoice's facts and balance, from the same queries as the debtor's. */
@@ -567,6 +653,7 @@ hardship_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 	view_set_choice(m, "status_", hardship_statuses,
 	    db_str(r, i, HISTORY_REQUEST_STATUS));
 	view_set_str(m, "received", db_str(r, i, HISTORY_REQUEST_RECEIVED));
+	view_set_int(m, "followups", db_int(r, i, HISTORY_REQUEST_FOLLOWUPS));
 }
 
 static void
@@ -585,6 +672,8 @@ message_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 	(void)c;
 	row_strings(r, i, keys, sizeof(keys) / sizeof(keys[0]), m);
 	view_set_int(m, "attempts", db_int(r, i, HISTORY_MESSAGE_ATTEMPTS));
+	view_set_bool(m, "failed", strcmp(db_str(r, i, HISTORY_MESSAGE_STATUS),
+	    "failed") == 0);
 }
 
 /* An audit event: the action becomes a flag ("a_plan_accepted") so the

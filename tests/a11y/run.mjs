@@ -5,6 +5,7 @@
 //   SETTLE_BASE      http://127.0.0.1:PORT
 //   SETTLE_LINKS     a file of "INVOICE URL" lines (fresh debtor links)
 //   SETTLE_STAFF     a file: the staff email on line 1, the password on line 2
+//   SETTLE_STAFF_TOTP the same for a staff user enrolled in TOTP (its code form)
 //   SETTLE_DB_STOP   a shell command that stops the database (for the 503 pages)
 //   SETTLE_ERRORS    the directory of nginx's own error pages (VAR/errors)
 //   CHROMIUM         the browser (default /usr/bin/chromium)
@@ -42,6 +43,7 @@ const BASE = process.env.SETTLE_BASE;
 const LINKS = Object.fromEntries(readFileSync(process.env.SETTLE_LINKS, 'utf8')
 	.split('\n').filter(Boolean).map((l) => l.trim().split(/\s+/)));
 const [STAFF_EMAIL, STAFF_PASSWORD] = readFileSync(process.env.SETTLE_STAFF, 'utf8').split('\n');
+const [TOTP_EMAIL, TOTP_PASSWORD] = readFileSync(process.env.SETTLE_STAFF_TOTP, 'utf8').split('\n');
 const ERRORS_DIR = process.env.SETTLE_ERRORS;
 const DB_STOP = process.env.SETTLE_DB_STOP;
 
@@ -502,6 +504,12 @@ async function main() {
 	}), lane(async () => {
 		// Error pages.
 		await visit(spage, '404 page (unknown token)', () => goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
+		await visit(spage, 'a fresh link asked for from the 404 page', async () => {
+			await goto(spage, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404);
+			await spage.fill('#fresh-invoice', 'INV-2026-0147');
+			await spage.fill('#fresh-email', 'someone@example.com');
+			await submit(spage, 'form[action="/link"] button[type="submit"]', 200);
+		});
 		await visit(spage, '400 page (a form with an unknown field)', async () => {
 			await goto(spage, url(unpaid, '/plan'), 200);
 			await spage.evaluate(() => {
@@ -529,6 +537,18 @@ async function main() {
 			await goto(spage, `${BASE}/staff/login`, 200);
 			await spage.fill('#email', STAFF_EMAIL);
 			await spage.fill('#password', 'not the password');
+			await submit(spage, 'form[method="post"] button[type="submit"]', 403);
+		});
+		const codeForm = async () => {
+			await goto(spage, `${BASE}/staff/login`, 200);
+			await spage.fill('#email', TOTP_EMAIL);
+			await spage.fill('#password', TOTP_PASSWORD);
+			await submit(spage, 'form[method="post"] button[type="submit"]', 200);
+		};
+		await visit(spage, 'staff sign-in code form (TOTP)', codeForm);
+		await visit(spage, 'staff sign-in code form with an error', async () => {
+			await codeForm();
+			await spage.fill('#code', '000000');
 			await submit(spage, 'form[method="post"] button[type="submit"]', 403);
 		});
 		try {
@@ -562,6 +582,12 @@ async function main() {
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+		await visit(spage, 'staff payments to assign', () => goto(spage, `${BASE}/staff/payments`, 200));
+		await visit(spage, 'staff payments after an unknown invoice number (400)', async () => {
+			await goto(spage, `${BASE}/staff/payments`, 200);
+			await spage.fill('form[action^="/staff/payments/"] input[name="invoice"] >> nth=0', 'NO-SUCH-1');
+			await submit(spage, 'form[action^="/staff/payments/"] button[value="assign"] >> nth=0', 400);
+		});
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {

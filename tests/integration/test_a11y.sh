@@ -35,12 +35,21 @@ if ! "$ROOT/scripts/stack.sh" start "$VAR" --port "$PORT" --fast --exempt > "$T/
 	finish
 fi
 sed -n 's|^  \(INV-[^ ]*\)  \(http://.*\)$|\1 \2|p' "$T/demo.log" > "$T/links"
+# Two bank credits that match no invoice, for /staff/payments.
+printf 'date,amount,currency,reference,payer,id\n%s,75.00,EUR,Order 4471,Kai Lindqvist,A11Y-1\n%s,20.00,EUR,,Olivia Brown,A11Y-2\n' \
+	"$(date -u +%Y-%m-%d)" "$(date -u +%Y-%m-%d)" > "$T/statement.csv"
+admin payments "$T/statement.csv" > /dev/null || not_ok "the bank statement loads"
 printf '%s\n%s\n' demo@northwind.example "$(cat "$VAR/staff-password")" > "$T/staff"
+# A second staff user enrolled in TOTP, for the code form.
+echo "a11y code form password" | admin staff-add code@northwind.example "Cora Code" > /dev/null &&
+	admin staff-totp code@northwind.example > /dev/null ||
+	not_ok "a staff user enrolled in TOTP for the code form"
+printf '%s\n%s\n' code@northwind.example "a11y code form password" > "$T/staff-totp"
 
-SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff \
+SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp \
 SETTLE_ERRORS=$VAR/errors CHROMIUM=$CHROMIUM \
 SETTLE_DB_STOP="'$ROOT/scripts/stack.sh' pg-stop '$VAR'" \
-	timeout 300 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
+	timeout 480 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
 status=$?
 grep -v -E '^[0-9]+ passed, [0-9]+ failed$' "$T/a11y.out"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$T/a11y.out" | tail -n 1)

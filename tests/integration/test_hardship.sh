@@ -8,6 +8,7 @@ cat > "$T/inv.csv" <<CSV
 invoice,customer_ref,customer_name,email,phone,language,currency,issued,due,kind,description,quantity,amount,date
 H-1,HC-1,Rosa Díaz,rosa@example.com,+34 600 000 001,es,EUR,$(d -40),$(d -10),line,Catering,1,820.00,
 H-2,HC-2,Tom Byrne,tom@example.com,,en,GBP,$(d -40),$(d -10),line,Repairs,1,300.00,
+H-3,HC-3,Flo Dunne,flo@example.com,,en,EUR,$(d -40),$(d -10),line,Rent,1,900.00,
 CSV
 admin import "$T/inv.csv" > /dev/null
 # The wording is checked in English here (languages: test_languages.sh).
@@ -79,6 +80,11 @@ expect_body "I was in hospital for three weeks." "and the text is kept too"
 padded="+34 600 000 001$(printf '%30s' '')."
 post 400 "a phone field longer than 40 characters is 400" "phone=$padded"
 expect_body "Enter just the phone number, in 40 characters or fewer" "the long phone field is named"
+expect_body 'This is longer than a phone number can be' "the long phone is named at the field"
+check "the phone field is marked invalid" grep -q 'id="phone" name="phone" [^>]*aria-invalid="true"' "$T/body"
+check "and the summary links to it" grep -q '<a href="#phone">Enter just the phone number' "$T/body"
+post 400 "a 41-character phone with email contact is 400 too" contact=email "phone=+34 600 000 001 222 333 444 555 666 77778"
+expect_body 'This is longer than a phone number can be' "and named at the field"
 expect_body "I was in hospital for three weeks." "and the message is kept"
 http POST "$p/hardship" -d "csrf=$csrf&category=illness&message=abc%00def%FF&contact=email&callback_date=$first_day&callback_window=morning"
 expect_status 400 "NUL and invalid UTF-8 in the message are 400"
@@ -124,7 +130,10 @@ mails_before=$(ls "$VAR"/mail/*.eml | wc -l)
 p2=$(link_path H-2)
 http GET "$p2/hardship"
 c2=$(form_value csrf)
+# Each note here starts a request of its own: the one before is resolved.
+resolve_all() { sql "UPDATE hardship_requests SET status = 'resolved'; UPDATE reminder_holds SET released_at = now() WHERE released_at IS NULL" > /dev/null; }
 for i in 1 2 3; do
+	resolve_all
 	http POST "$p2/hardship" --data-urlencode "csrf=$c2" --data-urlencode "category=income" \
 		--data-urlencode "message=Note $i while the notifier is stopped" --data-urlencode "contact=email" \
 		--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning"
@@ -143,6 +152,7 @@ expect_eq "exactly once each" $((mails_before + 6)) "$(ls "$VAR"/mail/*.eml | wc
 
 # sendmail failing: retried with the error recorded, delivered once it works.
 touch "$VAR/mail/FAIL"
+resolve_all
 http POST "$p2/hardship" --data-urlencode "csrf=$c2" --data-urlencode "category=other" \
 	--data-urlencode "message=Sent while sendmail fails" --data-urlencode "contact=email" \
 	--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning"
@@ -171,6 +181,7 @@ expect_body "Written while the database is down" "and gives the text back"
 expect_no_body "We received your note" "nothing is claimed received"
 "$ROOT/scripts/stack.sh" pg-start "$VAR" > /dev/null
 expect_eq "the note was not stored" 0 "$(sql "SELECT count(*) FROM hardship_requests WHERE message LIKE 'Written while%'")"
+resolve_all
 http POST "$p2/hardship" --data-urlencode "csrf=$c2" --data-urlencode "category=other" \
 	--data-urlencode "message=Written while the database is down" --data-urlencode "contact=email" \
 	--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning"
@@ -186,6 +197,7 @@ restart_notify() {	# restart_notify [--set KEY=VALUE]...
 }
 restart_notify --set sendmail_timeout=1
 touch "$VAR/mail/HANG"
+resolve_all
 http POST "$p2/hardship" --data-urlencode "csrf=$c2" --data-urlencode "category=other" \
 	--data-urlencode "message=Sent while sendmail hangs" --data-urlencode "contact=email" \
 	--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning"
@@ -209,11 +221,22 @@ kill -TERM "$pid"
 while [ -d "/proc/$pid" ]; do sleep 0.1; done
 rm -f "$VAR"/mail/*.eml
 sql "UPDATE outbox SET status = 'sent'" > /dev/null
-seq 1 500 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
-	--data-urlencode "csrf=$c2" --data-urlencode "category=other" \
-	--data-urlencode "message=Load note {}" --data-urlencode "contact=email" \
-	--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning" \
-	"$BASE$p2/hardship" > "$T/codes"
+# 500 notes on 500 invoices (one open request per invoice, issue 17).
+{ head -n 1 "$T/inv.csv"; for i in $(seq 1 500); do
+	echo "L-$i,LC-$i,Load $i,load$i@example.com,,en,EUR,$(d -40),$(d -10),line,Goods,1,100.00,"
+done; } > "$T/load.csv"
+admin import "$T/load.csv" > /dev/null
+seq 1 500 | xargs -P 4 -I{} "$ROOT/build/portal-admin" -c "$CONF" link L-{} | sed 's|^http://[^/]*||' > "$T/load-links"
+note_on() {	# note_on PATH N: opens the form and sends one note
+	local csrf
+	csrf=$(curl -s "$BASE$1/hardship" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+	curl -s -o /dev/null -w '%{http_code}\n' --data-urlencode "csrf=$csrf" --data-urlencode "category=other" \
+		--data-urlencode "message=Load note $2" --data-urlencode "contact=email" \
+		--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning" "$BASE$1/hardship"
+}
+export -f note_on
+export BASE first_day
+nl -ba "$T/load-links" | xargs -P 8 -L 1 bash -c 'note_on "$1" "$0"' > "$T/codes"
 expect_eq "500 notes accepted" 500 "$(grep -c '^303$' "$T/codes")"
 expect_eq "1000 messages queued" 1000 "$(sql "SELECT count(*) FROM outbox WHERE status = 'queued'")"
 "$ROOT/scripts/stack.sh" start "$VAR" --port "$PORT" --fast --no-demo --exempt > /dev/null 2>&1
@@ -233,4 +256,102 @@ expect_eq "1000 distinct messages (no duplicates)" 1000 "$(grep -h '^Message-ID:
 expect_eq "each of the 1000 was claimed once" 1000 "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts = 1 AND message LIKE 'k1:%' AND created_at > now() - interval '10 minutes' AND id > (SELECT max(id) - 1000 FROM outbox)")"
 claimers=$(sql "SELECT count(DISTINCT claimed_by) FROM outbox WHERE claimed_by IS NOT NULL")
 check "both notifiers took part ($claimers claimers)" test "$claimers" -ge 2
+# Issue 17: a flood of notes on one link. 30 at once, each its own text:
+# one request, one hold; each note accepted is stored whole (the first as
+# the request, the rest as its follow-ups), the others get 429 with their
+# text; staff get at most two mails (the note, then one digest an hour).
+p3=$(link_path H-3)
+http GET "$p3/hardship"
+c3=$(form_value csrf)
+mkdir -p "$T/flood"
+flood_one() {	# flood_one N
+	curl -s -o "$T/flood/$1.html" -w '%{http_code}' --data-urlencode "csrf=$c3" \
+		--data-urlencode "category=income" --data-urlencode "message=Flood note $1, lost my shifts" \
+		--data-urlencode "contact=email" --data-urlencode "callback_date=$first_day" \
+		--data-urlencode "callback_window=morning" "$BASE$p3/hardship" > "$T/flood/$1.code"
+}
+export -f flood_one
+export T c3 p3
+seq 1 30 | xargs -P 30 -I{} bash -c 'flood_one {}'
+accepted=$(grep -l '^303$' "$T"/flood/*.code | wc -l)
+refused=$(grep -l '^429$' "$T"/flood/*.code | wc -l)
+expect_eq "30 parallel notes: 10 accepted (the hourly limit), 20 refused with 429" "10/20" "$accepted/$refused"
+inv3="(SELECT id FROM invoices WHERE number = 'H-3')"
+expect_eq "one request for the invoice" 1 "$(sql "SELECT count(*) FROM hardship_requests WHERE invoice_id = $inv3")"
+expect_eq "one hold" 1 "$(sql "SELECT count(*) FROM reminder_holds WHERE invoice_id = $inv3")"
+expect_eq "the other accepted notes are its follow-ups" 9 \
+	"$(sql "SELECT count(*) FROM hardship_followups f JOIN hardship_requests h ON h.id = f.request_id WHERE h.invoice_id = $inv3")"
+lost=0
+for f in $(grep -l '^303$' "$T"/flood/*.code); do
+	n=$(basename "$f" .code)
+	[ "$(sql "SELECT (SELECT count(*) FROM hardship_requests WHERE message = 'Flood note $n, lost my shifts') + (SELECT count(*) FROM hardship_followups WHERE message = 'Flood note $n, lost my shifts')")" = 1 ] || lost=$((lost + 1))
+done
+expect_eq "every accepted text is stored exactly once" 0 "$lost"
+kept=0
+for f in $(grep -l '^429$' "$T"/flood/*.code); do
+	n=$(basename "$f" .code)
+	grep -q "Flood note $n, lost my shifts" "$T/flood/$n.html" && grep -q "You have sent us several notes in the last hour" "$T/flood/$n.html" && kept=$((kept + 1))
+done
+expect_eq "every 429 page says why and keeps its text" "$refused" "$kept"
+staff3() { sql "SELECT count(*) FROM outbox WHERE invoice_id = $inv3 AND recipient = 'credit-team@northwind.example'"; }
+expect_eq "staff mails: the note and one digest" 2 "$(staff3)"
+expect_eq "one acknowledgement to the debtor" 1 "$(sql "SELECT count(*) FROM outbox WHERE invoice_id = $inv3 AND kind = 'hardship.ack'")"
+expect_eq "the digest waits an hour after the first mail" t \
+	"$(sql "SELECT next_attempt_at > now() + interval '50 minutes' FROM outbox WHERE invoice_id = $inv3 AND kind = 'hardship.digest'")"
+expect_eq "and carries every follow-up" 9 \
+	"$(sql "SELECT count(*) FROM hardship_followups f JOIN outbox o ON o.id = f.digest_id WHERE o.kind = 'hardship.digest' AND o.invoice_id = $inv3")"
+sql "UPDATE outbox SET next_attempt_at = now() WHERE kind = 'hardship.digest'" > /dev/null
+for i in $(seq 1 50); do
+	[ "$(sql "SELECT count(*) FROM outbox WHERE kind = 'hardship.digest' AND status = 'sent'")" = 1 ] && break
+	sleep 0.2
+done
+digest=$(grep -l '^Subject: Follow-up on hardship request' "$VAR"/mail/*.eml 2>/dev/null | head -n 1)
+missing=0
+while read -r text; do
+	grep -qF "$text" "${digest:-/dev/null}" || missing=$((missing + 1))
+done < <(sql "SELECT f.message FROM hardship_followups f JOIN hardship_requests h ON h.id = f.request_id WHERE h.invoice_id = $inv3")
+expect_eq "the digest mail, once sent, holds every follow-up's text" 0 "$missing"
+# Another follow-up now: within the hour of that digest, so a new digest waits.
+p3b=$(link_path H-3)
+http GET "$p3b/hardship"
+fid=$(form_value form_id)
+check "the form carries a one-time id" test ${#fid} -eq 43
+for try in 1 2; do
+	http POST "$p3b/hardship" --data-urlencode "csrf=$(form_value csrf)" --data-urlencode "form_id=$fid" \
+		--data-urlencode "category=income" --data-urlencode "message=Sent twice, try $try" \
+		--data-urlencode "contact=email" --data-urlencode "callback_date=$first_day" \
+		--data-urlencode "callback_window=morning"
+	expect_status 303 "the same form sent twice: answer $try is 303"
+	[ "$try" = 1 ] && http GET "$p3b/hardship"
+done
+expect_eq "the same form sent twice adds one follow-up" "1|0" \
+	"$(sql "SELECT (SELECT count(*) FROM hardship_followups WHERE message = 'Sent twice, try 1'), (SELECT count(*) FROM hardship_followups WHERE message = 'Sent twice, try 2')")"
+http GET "$p3b"
+expect_body "We received your note on" "and the debtor sees the existing request"
+expect_eq "the next digest waits for the hour after the last one" "3|t" \
+	"$(sql "SELECT count(*), bool_and(next_attempt_at > now() + interval '50 minutes' OR status = 'sent') FROM outbox WHERE invoice_id = $inv3 AND recipient = 'credit-team@northwind.example'")"
+check "the database allows one open request per invoice" \
+	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"INSERT INTO hardship_requests (invoice_id, category, message, contact_method, callback_date, callback_window) SELECT invoice_id, 'other', 'x', 'email', callback_date, callback_window FROM hardship_requests WHERE invoice_id = $inv3\" 2>&1 | grep -q hardship_one_open"
+# Resolved: the hold lifts, and the next note is a new request with its own hold.
+sql "UPDATE hardship_requests SET status = 'resolved' WHERE invoice_id = $inv3; UPDATE reminder_holds SET released_at = now() WHERE invoice_id = $inv3" > /dev/null
+p3c=$(link_path H-3)
+http GET "$p3c/hardship"
+post_on_c() { http POST "$p3c/hardship" --data-urlencode "csrf=$(form_value csrf)" --data-urlencode "form_id=$(form_value form_id)" \
+	--data-urlencode "category=other" --data-urlencode "message=$1" --data-urlencode "contact=email" \
+	--data-urlencode "callback_date=$first_day" --data-urlencode "callback_window=morning"; }
+post_on_c "A new matter after the first was resolved"
+expect_status 303 "a note after the request was resolved is accepted"
+expect_eq "and is a new request with a new hold" "2|1" \
+	"$(sql "SELECT (SELECT count(*) FROM hardship_requests WHERE invoice_id = $inv3), (SELECT count(*) FROM reminder_holds WHERE invoice_id = $inv3 AND released_at IS NULL)")"
+
+# Limits the form states are also the database's (CHECK constraints).
+long4001=$(head -c 4001 /dev/zero | tr '\0' 'x')
+check "a 4001-character message is refused by the database" \
+	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"UPDATE hardship_requests SET message = '$long4001' WHERE id = (SELECT max(id) FROM hardship_requests)\" 2>&1 | grep -q hardship_requests_message_length"
+check "a 41-byte phone is refused by the database" \
+	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"UPDATE hardship_requests SET phone = '$(head -c 41 /dev/zero | tr '\0' '1')' WHERE id = (SELECT max(id) FROM hardship_requests)\" 2>&1 | grep -q hardship_requests_phone_length"
+check "a 16-character language tag is refused by the database" \
+	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"UPDATE customers SET language = 'abcdefghijklmnop' WHERE ref = 'HC-3'\" 2>&1 | grep -q customers_language_length"
+check "a 4001-character follow-up is refused by the database" \
+	bash -c "$PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"INSERT INTO hardship_followups (request_id, category, message, contact_method, callback_date, callback_window) SELECT id, 'other', '$long4001', 'email', callback_date, callback_window FROM hardship_requests LIMIT 1\" 2>&1 | grep -q hardship_followups_message_check"
 finish

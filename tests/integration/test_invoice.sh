@@ -65,7 +65,7 @@ expect_body "$(long -3)" "payment date"
 expect_body "EUR 1,077.25" "balance = lines + fees - payments, to the cent"
 expect_body "Please pay EUR 1,077.25 by" "one clear request with a date"
 expect_body "GB33 BUKB 2020 1555 5555 55" "bank details to pay"
-expect_body "Reference</dt><dd>T-100" "invoice number as payment reference"
+expect_body "Reference</dt><dd><span class=\"copy\">T-100</span>" "invoice number as payment reference, in one piece to copy"
 expect_body "Set up a payment plan" "plan button"
 expect_body "I'm having difficulty paying" "hardship button"
 expect_body "+44 20 7946 0321" "contact phone"
@@ -95,6 +95,24 @@ expect_no_body "Set up a payment plan" "no plan offer on a paid invoice"
 views=$(sql "SELECT count(*) FROM audit_events a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'T-100' AND a.action = 'invoice.viewed' AND a.link_id IS NOT NULL AND a.client_addr = '127.0.0.1'")
 expect_eq "the view was audited with link and address" 1 "$views"
 check "the link's last use is recorded" test -n "$(sql "SELECT last_used_at FROM links l JOIN invoices i ON i.id = l.invoice_id WHERE i.number = 'T-100'")"
+
+# Issue 17: decorated links open the page; a HEAD (a link scanner) is no view.
+http GET "$p100?utm_source=x&p=50%"
+expect_status 200 "an undecodable query on the invoice page is ignored (200, not 400)"
+expect_body "Invoice T-100" "and the page is the invoice"
+http GET "$p100?utm_source=newsletter&utm_medium=email"
+expect_status 200 "an unknown query on the invoice page is ignored"
+http GET "$p100/plan?x=%FF"
+expect_status 200 "an undecodable query on the plan page is ignored"
+views_before=$(sql "SELECT count(*) FROM audit_events WHERE action LIKE '%.viewed'")
+sql "UPDATE links SET last_used_at = NULL" > /dev/null
+http HEAD "$p200" -I
+expect_status 200 "a HEAD on a link is answered"
+http HEAD "$p200/hardship" -I
+expect_eq "a HEAD writes no audit row" "$views_before" "$(sql "SELECT count(*) FROM audit_events WHERE action LIKE '%.viewed'")"
+expect_eq "and does not mark the link used" "" "$(sql "SELECT last_used_at FROM links WHERE last_used_at IS NOT NULL")"
+http GET "$p200"
+expect_eq "a GET after it is a view" "$((views_before + 1))" "$(sql "SELECT count(*) FROM audit_events WHERE action LIKE '%.viewed'")"
 
 # Revoked, expired and unknown tokens: the same 404 page.
 http GET /i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
@@ -163,6 +181,20 @@ printf '%s\n%s\n%s\n' "$header" "$big" "$big" > "$T/bad.csv"
 bad "an invoice whose total would overflow is refused" "bad.csv:3: amount: makes the invoice's total too large"
 printf 'invoice,customer\n' > "$T/bad.csv"
 bad "a wrong header names the column" "bad.csv:1: customer: unknown column"
+# Issue 17: what would break a later mail is refused at import.
+printf '%s\n%s\n%s\n' "$header" "$row_ok" "N-3,K-7,Colon,a:b@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/bad.csv"
+bad "an address like a:b@example.com is refused, naming line 3" "bad.csv:3: email: is not an email address"
+n33=$(head -c 33 /dev/zero | tr '\0' '7')
+printf '%s\n%s\n%s\n' "$header" "$row_ok" "$n33,K-7,Long Number,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/bad.csv"
+bad "a 33-character invoice number is refused, naming line 3" "bad.csv:3: invoice: must be 1 to 32 characters"
+name101=$(head -c 101 /dev/zero | tr '\0' 'n')
+printf '%s\n%s\n%s\n' "$header" "$row_ok" "N-4,K-6,$name101,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/bad.csv"
+bad "a 101-character customer name is refused, naming line 3" "bad.csv:3: customer_name: must be 1 to 100 characters"
+name100=$(printf 'é%.0s' $(seq 1 100))
+printf '%s\n%s\n' "$header" "N-5,K-5,$name100,l@example.com,,en,EUR,$(d -5),$(d 5),line,Thing,1,10.00," > "$T/long.csv"
+out=$(admin import "$T/long.csv" 2>&1)
+expect_eq "100 characters (200 bytes) of name are within the limit" "$T/long.csv: 1 invoice created, 0 updated, 0 unchanged" "$out"
+count=$(sql "SELECT count(*) FROM invoices")
 expect_eq "no bad file imported anything" "$count" "$(sql "SELECT count(*) FROM invoices")"
 expect_eq "N-1 from the good first rows was not imported either" "0" \
 	"$(sql "SELECT count(*) FROM invoices WHERE number = 'N-1'")"

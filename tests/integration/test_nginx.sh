@@ -2,8 +2,9 @@
 # Issue 17 (nginx) and 19: no working link in any log, logs 0640 at most,
 # Referrer-Policy on nginx's own error pages and static files, versioned
 # static names cached for a year, limit_conn and a short keepalive_timeout.
+# The portal here trusts X-Forwarded-For, as behind a load balancer.
 . "$(dirname "$0")/lib.sh"
-stack_up
+stack_up --set trust_forwarded_for=yes
 
 d() { date -u -d "$1 days" +%Y-%m-%d; }
 cat > "$T/inv.csv" <<CSV
@@ -57,30 +58,59 @@ expect_body "Page not found" "nginx's 404 is Settle's page"
 http GET "/u/${tokens[1]}"
 http GET "/staff?q=lena%40example.com"
 
-# Every log file of the stack: no token (not even its first 8 characters),
-# no query string, no address searched for.
+# Logs are rotated: moved away, nginx reopens (SIGUSR1) and writes a new
+# file, which must be 0640 at most too (issue 17).
+mv "$VAR/log/nginx-access.log" "$VAR/log/nginx-access.log.1"
+kill -USR1 "$(cat "$VAR/run/nginx.pid")"
+for i in $(seq 1 50); do [ -f "$VAR/log/nginx-access.log" ] && break; sleep 0.1; done
+for inv in N-1 N-2; do
+	p=$(link_path "$inv")
+	tokens+=("${p#/i/}")
+	http GET "$p"
+	http GET "$p/plan?p=50%"
+done
+expect_status 200 "after the rotation links still open"
+check "nginx reopened its access log" test -s "$VAR/log/nginx-access.log"
+expect_eq "the reopened log is 0640 at most" "" \
+	"$(find "$VAR/log/nginx-access.log" -perm /0137)"
+
+# X-Forwarded-For, trusted: its rightmost entry, when it is an address.
+p=$(link_path N-2)
+xff_addr() {	# xff_addr HEADER-VALUE: the address the view was audited with
+	http GET "$p" -H "X-Forwarded-For: $1"
+	sql "SELECT client_addr FROM audit_events WHERE action = 'invoice.viewed' ORDER BY id DESC LIMIT 1"
+}
+expect_eq "the rightmost X-Forwarded-For entry is the client's address" "198.51.100.23" \
+	"$(xff_addr "203.0.113.7, 198.51.100.23")"
+expect_eq "an IPv6 entry is kept in its canonical form" "2001:db8::5" "$(xff_addr "2001:DB8:0::5")"
+expect_eq "an entry that is no address falls back to the peer's" "127.0.0.1" \
+	"$(xff_addr "198.51.100.23, 10.0.0.1:80")"
+expect_eq "so does junk" "127.0.0.1" "$(xff_addr "$(head -c 100 /dev/zero | tr '\0' x)")"
+
+# Every log file of the stack, wherever it is: no token (not even its
+# first 8 characters), no query string, no address searched for.
 sleep 0.5
-logs=("$VAR"/log/*)
+mapfile -t logs < <(find "$VAR" -type f \( -name '*.log' -o -name '*.log.*' \))
 check "the stack has its log files" test ${#logs[@]} -ge 5
 leaks=0
 for t in "${tokens[@]}"; do
-	if grep -rqF -- "${t:0:8}" "$VAR/log/"; then
+	if grep -qF -- "${t:0:8}" "${logs[@]}"; then
 		leaks=$((leaks + 1))
-		grep -rnF -- "${t:0:8}" "$VAR/log/" | head -n 3 | sed 's/^/#   /'
+		grep -nF -- "${t:0:8}" "${logs[@]}" | head -n 3 | sed 's/^/#   /'
 	fi
 done
-expect_eq "no log holds a live token" 0 "$leaks"
-check "no log holds a query string" bash -c "! grep -rq 'utm_source' '$VAR/log/'"
-check "no log holds the address searched for" bash -c "! grep -rq 'lena@example.com\|lena%40' '$VAR/log/'"
+expect_eq "no log holds a live token (${#tokens[@]} tokens, ${#logs[@]} logs)" 0 "$leaks"
+check "no log holds a query string" bash -c "! grep -q 'utm_source' ${logs[*]}"
+check "no log holds the address searched for" bash -c "! grep -q 'lena@example.com\|lena%40' ${logs[*]}"
 check "the access log keeps the route and 4 characters" \
-	grep -q "\"GET /i/${tokens[0]:0:4}\\.\\.\\. HTTP" "$VAR/log/nginx-access.log"
+	grep -q "\"GET /i/${tokens[0]:0:4}\\.\\.\\. HTTP" "$VAR"/log/nginx-access.log*
 check "and what follows the token, without the query" \
-	grep -q "\"GET /i/${tokens[0]:0:4}\\.\\.\\./plan HTTP" "$VAR/log/nginx-access.log"
+	grep -q "\"GET /i/${tokens[0]:0:4}\\.\\.\\./plan HTTP" "$VAR"/log/nginx-access.log*
 check "a query string is shown as ?..." \
-	grep -q "\"GET /i/${tokens[0]:0:4}\\.\\.\\.?\\.\\.\\. HTTP" "$VAR/log/nginx-access.log"
-check "the access log shows the masked /u/ path" grep -q "\"GET /u/${tokens[1]:0:4}\\.\\.\\. HTTP" "$VAR/log/nginx-access.log"
-check "the access log has a request id" grep -Eq 'rid=[0-9a-f]{32}' "$VAR/log/nginx-access.log"
-loose=$(find "$VAR/log" -type f -perm /0137 | wc -l)
+	grep -q "\"GET /i/${tokens[0]:0:4}\\.\\.\\.?\\.\\.\\. HTTP" "$VAR"/log/nginx-access.log*
+check "the access log shows the masked /u/ path" grep -q "\"GET /u/${tokens[1]:0:4}\\.\\.\\. HTTP" "$VAR"/log/nginx-access.log*
+check "the access log has a request id" grep -Eq 'rid=[0-9a-f]{32}' "$VAR"/log/nginx-access.log*
+loose=$(find "${logs[@]}" -perm /0137 | wc -l)
 expect_eq "every log file is 0640 at most" 0 "$loose"
 
 # Static files: the plain name for an hour, the versioned one for a year.

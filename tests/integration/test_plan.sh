@@ -179,4 +179,23 @@ expect_eq "exactly one acceptance audited" 1 \
 	"$(sql "SELECT count(*) FROM audit_events a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'INV-2026-0152' AND a.action = 'plan.accepted'")"
 check "the unique index refuses a second active plan even outside the portal" \
 	bash -c "! $PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"INSERT INTO plans (invoice_id, frequency, installments, total_cents, currency, terms_version) SELECT invoice_id, 'monthly', 2, 100, 'USD', 'x' FROM plans LIMIT 1\" 2>/dev/null"
+# Issue 17: header bytes that are not UTF-8, or a long agent cut inside a
+# character, are stored cleaned and cut; the debtor's choice is never lost.
+accept_with_agent() {	# accept_with_agent INVOICE AGENT-FILE: posts option 1
+	local path
+	path=$(link_path "$1")
+	http GET "$path/plan"
+	http POST "$path/plan" -H @"$2" --data-urlencode "option=1" --data-urlencode "agree=yes" \
+		--data-urlencode "csrf=$(form_value csrf)" --data-urlencode "quote=$(form_value quote)"
+}
+printf 'User-Agent: Mozilla \xff\xfe\n' > "$T/ua-bad"
+accept_with_agent INV-2026-0158 "$T/ua-bad"
+expect_status 303 "a plan POST with User-Agent 'Mozilla \\xff\\xfe' is accepted (303)"
+expect_eq "and the plan is stored, the agent's bad bytes replaced" "1|Mozilla ��" \
+	"$(sql "SELECT count(*), min(p.user_agent) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0158'")"
+{ printf 'User-Agent: '; head -c 511 /dev/zero | tr '\0' 'u'; printf '\xc3\xa9\n'; } > "$T/ua-long"
+accept_with_agent INV-2026-0171 "$T/ua-long"
+expect_status 303 "a plan POST with a 513-byte User-Agent ending inside a character is accepted"
+expect_eq "and the plan is stored with the agent cut before that character" "1|511" \
+	"$(sql "SELECT count(*), min(octet_length(p.user_agent)) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0171'")"
 finish

@@ -146,6 +146,55 @@ http GET "/staff?q=nobody-has-this" -H "Cookie: $(cookie)"
 expect_body "No invoice number or customer name contains" "an empty search says so"
 http GET "/staff?status=bogus" -H "Cookie: $(cookie)"
 expect_status 400 "an unknown status filter is 400"
+# Issue 17: the search text is taken literally.
+# (the queue lists invoices too: only the results table counts)
+results() { sed -n '/id="results-title"/,/<\/section>/p' "$T/body" | grep -o 'href="/staff/invoices/[^"]*"' | tr '\n' ' '; }
+http GET "/staff?q=%25" -H "Cookie: $(cookie)"
+expect_body "No invoice number or customer name contains “%”" "a search for % matches nothing (not everything)"
+expect_eq "and lists no invoice" "" "$(results)"
+http GET "/staff?q=S_1" -H "Cookie: $(cookie)"
+expect_body "No invoice number or customer name contains “S_1”" "_ is no wildcard: S_1 does not find S-1"
+http GET "/staff?q=S-" -H "Cookie: $(cookie)"
+expect_eq "while S- finds both invoices" 'href="/staff/invoices/S-1" href="/staff/invoices/S-2" ' "$(results | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/^ //')"
+http GET "/staff?q=S-1&x=%ZZ" -H "Cookie: $(cookie)"
+expect_status 400 "a staff query that does not parse is still 400 (it is the search form)"
+
+# Replaying a staff form (its one-time id) adds no second note.
+http GET "/staff/hardship/$id" -H "Cookie: $(cookie)"
+fid=$(form_value form_id)
+check "the staff form carries a one-time id" test ${#fid} -eq 43
+notes_before=$(sql "SELECT count(*) FROM hardship_notes WHERE request_id = $id")
+for try in 1 2; do
+	http POST "/staff/hardship/$id" -H "Cookie: $(cookie)" --data-urlencode "csrf=$hc" \
+		--data-urlencode "form_id=$fid" --data-urlencode "status=resolved" --data-urlencode "note=Sent a letter."
+	expect_status 303 "the same staff form posted twice: answer $try is 303"
+done
+expect_eq "and adds the note once" "$((notes_before + 1))" "$(sql "SELECT count(*) FROM hardship_notes WHERE request_id = $id")"
+
+# Issue 17: an address on file that no mail can be composed to (imported
+# before import checked it) loses neither the plan nor the note: both are
+# stored, the debtor gets 303, and staff see the message flagged.
+sql "UPDATE customers SET email = 'a:b@example.com' WHERE ref = 'SC-2'" > /dev/null
+p2=$(link_path S-2)
+http GET "$p2/plan"
+http POST "$p2/plan" --data-urlencode "option=1" --data-urlencode "agree=yes" \
+	--data-urlencode "csrf=$(form_value csrf)" --data-urlencode "quote=$(form_value quote)"
+expect_status 303 "a plan for a customer whose address is broken is accepted (303)"
+http GET "$p2/hardship"
+http POST "$p2/hardship" --data-urlencode "csrf=$(form_value csrf)" --data-urlencode "category=illness" \
+	--data-urlencode "message=Please call me, my email is broken." --data-urlencode "contact=phone" \
+	--data-urlencode "phone=+353 1 555 0199" --data-urlencode "callback_date=$first" --data-urlencode "callback_window=morning"
+expect_status 303 "and so is a hardship note (303, no 5xx)"
+expect_eq "the plan and the note are stored" "1|1" \
+	"$(sql "SELECT (SELECT count(*) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'S-2'), (SELECT count(*) FROM hardship_requests WHERE message = 'Please call me, my email is broken.')")"
+expect_eq "the debtor's two mails are recorded as failed, with the reason" "2|2" \
+	"$(sql "SELECT count(*), count(*) FILTER (WHERE last_error LIKE '%address is not valid%') FROM outbox WHERE recipient = 'a:b@example.com' AND status = 'failed'")"
+expect_eq "staff mails about them are queued as usual" 2 \
+	"$(sql "SELECT count(*) FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'S-2' AND o.recipient = 'credit-team@northwind.example' AND o.status <> 'failed'")"
+http GET /staff/invoices/S-2 -H "Cookie: $(cookie)"
+expect_body "<strong>Not sent:</strong> failed" "staff see the failed messages flagged on the invoice"
+expect_body "the recipient&#39;s address is not valid" "with the reason"
+
 
 # Unknown ids: 404. A debtor token is no key to the staff area.
 http GET /staff/hardship/999999 -H "Cookie: $(cookie)"
@@ -166,17 +215,47 @@ expect_status 303 "the stored hash, as a cookie, signs no one in"
 http GET /staff -H "Cookie: __Host-settle=\\x$hash"
 expect_status 303 "the stored hash in hex, as a cookie, signs no one in"
 
-# Pagination: 25 more requests make a second page.
+# Pagination: 25 more requests make a second page. An invoice has one open
+# request at a time, and a link sends a few notes an hour: each of these is
+# sent on a new link once the one before is resolved.
+requests_before=$(sql "SELECT count(*) FROM hardship_requests")
 for i in $(seq 1 25); do
-	curl -s -o /dev/null --data-urlencode "csrf=$c1" --data-urlencode "category=other" \
+	sql "UPDATE hardship_requests SET status = 'resolved'" > /dev/null
+	pi=$(link_path S-1)
+	ci=$(curl -s "$BASE$pi/hardship" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+	curl -s -o /dev/null --data-urlencode "csrf=$ci" --data-urlencode "category=other" \
 		--data-urlencode "message=Note $i" --data-urlencode "contact=email" \
-		--data-urlencode "callback_date=$first" --data-urlencode "callback_window=morning" "$BASE$p/hardship"
+		--data-urlencode "callback_date=$first" --data-urlencode "callback_window=morning" "$BASE$pi/hardship"
 done
+expect_eq "25 more requests" "$((requests_before + 25))" "$(sql "SELECT count(*) FROM hardship_requests")"
 http GET /staff -H "Cookie: $(cookie)"
 expect_body "Older requests" "the queue is paginated"
 http GET "/staff?status=&page=2" -H "Cookie: $(cookie)"
 expect_status 200 "page 2 opens"
 expect_body "Newer requests" "and links back"
+# One open request per invoice: a resolved one cannot be reopened while
+# the invoice has another (the last of those 25 is open).
+notes_before=$(sql "SELECT count(*) FROM hardship_notes")
+http POST "/staff/hardship/$id" -H "Cookie: $(cookie)" --data-urlencode "csrf=$hc" --data-urlencode "status=in_review" --data-urlencode "note=Reopening."
+expect_status 409 "reopening a request while the invoice has another open is 409"
+expect_body "This invoice has another open hardship request" "and says why"
+expect_body ">Reopening.</textarea>" "with the note kept"
+expect_eq "and nothing is written" "resolved|$notes_before" "$(sql "SELECT status, (SELECT count(*) FROM hardship_notes) FROM hardship_requests WHERE id = $id")"
+# A further note from the debtor is a follow-up: on the request and in the history.
+open_id=$(sql "SELECT id FROM hardship_requests WHERE status <> 'resolved'")
+pf=$(link_path S-1)
+cf=$(curl -s "$BASE$pf/hardship" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+http POST "$pf/hardship" --data-urlencode "csrf=$cf" --data-urlencode "category=illness" \
+	--data-urlencode "message=Also, I am in hospital until Monday." --data-urlencode "contact=phone" \
+	--data-urlencode "phone=+44 7700 900456" --data-urlencode "callback_date=$first" --data-urlencode "callback_window=afternoon"
+expect_status 303 "a further note while a request is open is accepted"
+http GET "/staff/hardship/$open_id" -H "Cookie: $(cookie)"
+expect_body "Follow-up notes from the debtor" "the request page lists the follow-ups"
+expect_body "Also, I am in hospital until Monday." "with the debtor's words"
+expect_body "by phone: +44 7700 900456" "and the new phone number"
+http GET /staff/invoices/S-1 -H "Cookie: $(cookie)"
+expect_body "1 follow-up note" "the invoice history counts it on the request"
+expect_body "Debtor sent a follow-up note (request $open_id" "and the timeline has it"
 
 # Sessions expire when idle and at their end; sign-out deletes the row.
 sql "UPDATE staff_sessions SET last_seen_at = now() - interval '31 minutes'" > /dev/null

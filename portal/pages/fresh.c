@@ -1,0 +1,241 @@
+/*
+ * A fresh link by email (issue 16). The page of an unknown, expired or
+ * revoked link (page_error 404 "link", the same page for all three) has a
+ * form: the invoice number and the email address we have on file. POST
+ * /link answers the same 303 to /link/sent whether or not they match, and
+ * takes the same way through the program to get there: three statements
+ * (the limits, the lookup, the record), a new token, a mail rendered and
+ * sealed. Only the record differs inside the database: on a match it also
+ * inserts the link and queues the mail, to the address on file, never
+ * shown on a page. Junk, an over-long value or a line break in a field is
+ * a request that matches nothing.
+ *
+ * Limits per address typed, per invoice number typed and per client, in
+ * a window (fresh_link_* in the config), counted for every request and
+ * kept as keyed hashes only: a 429 page says when to try again, the same
+ * for a match and a miss.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "ctx.h"
+#include "db.h"
+#include "form.h"
+#include "i18n.h"
+#include "log.h"
+#include "mail.h"
+#include "outbox.h"
+#include "page.h"
+#include "pages/debtor.h"
+#include "payref.h"
+#include "routes.h"
+#include "token.h"
+#include "view.h"
+
+#define FRESH_EMAIL_MAX		254
+#define FRESH_NUMBER_MAX	64
+/* Where a mail that matched nothing would have gone: it is never queued. */
+#define FRESH_NOBODY		"nobody@example.invalid"
+
+/* Pages without a customer speak ?lang= or the browser's language. */
+static void
+speak(struct ctx *c)
+{
+	if (c->lang == NULL && c->i18n != NULL)
+		page_lang(c, page_query_lang(c) ? page_query_lang(c) :
+		    i18n_accept(c->i18n, c->req.accept_language));
+}
+
+/* The lower-cased address typed, or "" when it cannot be one. */
+static const char *
+email_of(struct ctx *c, const char *s)
+{
+	char	*e;
+	size_t	 i;
+
+	if (s == NULL || strlen(s) > FRESH_EMAIL_MAX || !mail_address_valid(s))
+		return "";
+	if ((e = arena_strdup(c->arena, s)) == NULL)
+		return "";
+	for (i = 0; e[i] != '\0'; i++)
+		if (e[i] >= 'A' && e[i] <= 'Z')
+			e[i] = (char)(e[i] - 'A' + 'a');
+	return e;
+}
+
+/*
+ * The limit that stops this request (the latest time one frees up, in
+ * *free_at), or 0 when none does; -1 on a database failure.
+ */
+static int
+limited(struct ctx *c, const char *const *p, time_t *free_at)
+{
+	const int	 caps[3] = { c->cfg->fresh_link_per_email,
+	    c->cfg->fresh_link_per_invoice, c->cfg->fresh_link_per_client };
+	const int	 counts[3] = { FRESH_COUNTS_BY_EMAIL, FRESH_COUNTS_BY_INVOICE,
+	    FRESH_COUNTS_BY_CLIENT };
+	const int	 frees[3] = { FRESH_COUNTS_EMAIL_FREE,
+	    FRESH_COUNTS_INVOICE_FREE, FRESH_COUNTS_CLIENT_FREE };
+	struct db_res	*r;
+	int		 i, hit = 0;
+
+	if ((r = db_query(c->db, SQL_FRESH_COUNTS, p, 4)) == NULL)
+		return -1;
+	*free_at = 0;
+	for (i = 0; i < 3; i++)
+		if (db_int(r, 0, counts[i]) >= caps[i]) {
+			hit = 1;
+			if ((time_t)db_int(r, 0, frees[i]) > *free_at)
+				*free_at = (time_t)db_int(r, 0, frees[i]);
+		}
+	db_res_free(r);
+	return hit;
+}
+
+/* The 429 page: when to try again, in the business's time zone. */
+static void
+too_many(struct ctx *c, time_t free_at)
+{
+	struct view	*v = page_view(c);
+	struct tm	 tm;
+	char		 at[16];
+
+	if (localtime_r(&free_at, &tm) == NULL ||
+	    strftime(at, sizeof(at), "%H:%M", &tm) == 0)
+		(void)snprintf(at, sizeof(at), "--:--");
+	view_set_bool(v, "limited", true);
+	view_set_bool(v, "sent", false);
+	view_set_str(v, "retry_at", at);
+	view_set_str(v, "zone", debtor_zone(c, NULL));
+	page_render(c, 429, "fresh_link", v);
+}
+
+/*
+ * The mail of the new link, rendered and sealed in the customer's language
+ * (English and a placeholder address when nothing matched: the same work,
+ * thrown away).
+ */
+static int
+seal_mail(struct ctx *c, const struct db_res *m, const char *token,
+    char *subject, size_t subjectsz, struct buf *sealed)
+{
+	const struct i18n_lang	*lang, *was;
+	const char		*to = db_str(m, 0, FRESH_FIND_EMAIL);
+	struct view		*v;
+	int			 rc;
+
+	if ((lang = i18n_find(c->i18n, db_str(m, 0, FRESH_FIND_LANGUAGE))) == NULL)
+		lang = i18n_source(c->i18n);
+	was = c->lang;
+	page_lang(c, lang);
+	v = page_view(c);
+	view_set_str(v, "name", db_str(m, 0, FRESH_FIND_NAME));
+	view_set_str(v, "number", db_str(m, 0, FRESH_FIND_NUMBER));
+	view_set_fmt(v, "invoice_link", "%s/i/%s", c->cfg->base_url, token);
+	view_set_int(v, "days", c->cfg->link_days);
+	rc = outbox_seal(c->templates, c->cfg, c->now, &(struct outbox_mail){
+	    .template = "mail/fresh_link", .language = lang->tag,
+	    .to = to[0] != '\0' ? to : FRESH_NOBODY,
+	    .to_name = db_str(m, 0, FRESH_FIND_NAME), .kind = "link.fresh" },
+	    v, subject, subjectsz, sealed);
+	if (was != NULL)
+		page_lang(c, was);
+	return rc;
+}
+
+/* POST /link (invoice, email, csrf): 303 to /link/sent, or 429. */
+void
+fresh_link_post(struct ctx *c)
+{
+	static const struct form_field fields[] = {
+		{ "invoice", 4096, false }, { "email", 16384, false },
+		{ "csrf", 4096, false },
+	};
+	const char		*f[3], *bad, *email, *p[9];
+	enum form_result	 each[3], r;
+	char			 key[PAYREF_KEY_SIZE], eh[TOKEN_LEN + 1], ih[TOKEN_LEN + 1];
+	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], days[16], minutes[16];
+	char			 subject[256];
+	struct db_res		*m = NULL;
+	struct buf		 sealed;
+	time_t			 free_at;
+	int			 lim;
+
+	buf_init(&sealed, 0);
+	speak(c);
+	r = form_check(c->req.form, c->req.nform, fields, 3, f, &bad, each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
+		page_error(c, 400, NULL);
+		goto out;
+	}
+	if (each[2] != FORM_OK || !token_csrf_valid(&c->cfg->keys, "fresh",
+	    c->req.remote_addr, f[2])) {
+		page_error(c, 403, NULL);
+		goto out;
+	}
+	/* Anything that cannot be a number or an address matches nothing. */
+	email = email_of(c, each[1] == FORM_OK ? f[1] : NULL);
+	if (each[0] != FORM_OK || strlen(f[0]) > FRESH_NUMBER_MAX ||
+	    payref_key(f[0], key) == -1)
+		key[0] = '\0';
+	if (token_csrf(&c->cfg->keys, "fresh-email", email, eh) == -1 ||
+	    token_csrf(&c->cfg->keys, "fresh-invoice", key, ih) == -1 ||
+	    token_new(&c->cfg->keys, TOKEN_LINK, tok, hash) == -1) {
+		page_error(c, 500, NULL);
+		goto out;
+	}
+	(void)snprintf(minutes, sizeof(minutes), "%d", c->cfg->fresh_link_minutes);
+	p[0] = eh; p[1] = ih; p[2] = c->req.remote_addr; p[3] = minutes;
+	if (!page_begin_or_reply(c))
+		goto out;
+	if ((lim = limited(c, p, &free_at)) == -1) {
+		page_db_error(c);
+		goto out;
+	}
+	if (lim == 1) {
+		too_many(c, free_at);	/* rolls back: nothing counted */
+		goto out;
+	}
+	p[0] = key; p[1] = email;
+	if ((m = db_query(c->db, SQL_FRESH_FIND, p, 2)) == NULL || db_rows(m) != 1) {
+		page_db_error(c);
+		goto out;
+	}
+	if (seal_mail(c, m, tok, subject, sizeof(subject), &sealed) == -1) {
+		page_error(c, 500, NULL);
+		goto out;
+	}
+	(void)snprintf(days, sizeof(days), "%d", c->cfg->link_days);
+	p[0] = eh; p[1] = ih; p[2] = c->req.remote_addr;
+	p[3] = db_str(m, 0, FRESH_FIND_INVOICE_ID); p[4] = hash; p[5] = days;
+	p[6] = db_str(m, 0, FRESH_FIND_EMAIL); p[7] = subject; p[8] = buf_str(&sealed);
+	if (db_do(c->db, SQL_FRESH_RECORD, p, 9) == -1 || db_commit(c->db) == -1) {
+		page_db_error(c);
+		goto out;
+	}
+	if (response_redirect(&c->res, "/link/sent") == -1)
+		page_error(c, 500, NULL);
+out:
+	db_res_free(m);
+	buf_free(&sealed);
+	sodium_memzero(tok, sizeof(tok));
+}
+
+/* GET /link/sent: the one answer, whatever was asked. */
+void
+fresh_link_sent_get(struct ctx *c)
+{
+	struct view	*v;
+
+	speak(c);
+	v = page_view(c);
+	view_set_bool(v, "sent", true);
+	view_set_bool(v, "limited", false);
+	page_render(c, 200, "fresh_link", v);
+}
