@@ -59,9 +59,10 @@ FROM gen g JOIN invoices i ON i.id = g.id
 WHERE g.h % 2 = 0;
 
 -- In hash order: the unique index on token_hash is filled leaf by leaf.
+-- A stored hash is a key id (1) and 32 bytes (portal/token.h).
 INSERT INTO links (invoice_id, token_hash, expires_at)
 SELECT id, hash, expires
-FROM (SELECT g.id, decode(md5(g.id || ':' || random()) || md5(random() || ':' || g.id), 'hex') AS hash,
+FROM (SELECT g.id, '\x01'::bytea || decode(md5(g.id || ':' || random()) || md5(random() || ':' || g.id), 'hex') AS hash,
 	CASE WHEN g.h % 10 = 9 THEN now() - interval '1 day'
 	ELSE now() + interval '30 days' END AS expires
 	FROM gen g) AS l

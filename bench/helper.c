@@ -11,7 +11,8 @@
  *
  * SECRET_FILE is the run's secret_file (64 hex digits), so the hashes are
  * the ones the portal computes; "hash hex" is the keyed hash without the
- * "\x" prefix, ready for decode(..., 'hex').
+ * "\x" prefix, ready for decode(..., 'hex'). Where token.h takes the server
+ * keys (keyring.h, issue 19) the secret is key 1, as the portal reads it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +64,25 @@ out:
 	return rc;
 }
 
+/* What token.h's functions take: the secret, or a ring holding it as key 1. */
+#ifdef PORTAL_KEYRING_H
+static struct keyring	ring;
+static const struct keyring *
+keys_of(const unsigned char *secret)
+{
+	ring.n = 1;
+	ring.keys[0].id = 1;
+	memcpy(ring.keys[0].key, secret, SECRET_BYTES);
+	return &ring;
+}
+#else
+static const unsigned char *
+keys_of(const unsigned char *secret)
+{
+	return secret;
+}
+#endif
+
 static int
 sql(const char *name)
 {
@@ -94,7 +114,7 @@ tokens(const unsigned char *secret, const char *count)
 		return 2;
 	}
 	for (i = 0; i < n; i++) {
-		if (token_new(secret, TOKEN_LINK, token, hash) != 0) {
+		if (token_new(keys_of(secret), TOKEN_LINK, token, hash) != 0) {
 			fprintf(stderr, "helper: token_new failed\n");
 			return 1;
 		}
@@ -117,7 +137,7 @@ csrf(const unsigned char *secret, const char *purpose)
 			return 1;
 		}
 		line[n - 1] = '\0';
-		if (token_csrf(secret, purpose, tab + 1, out) != 0) {
+		if (token_csrf(keys_of(secret), purpose, tab + 1, out) != 0) {
 			fprintf(stderr, "helper: token_csrf failed\n");
 			return 1;
 		}

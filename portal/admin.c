@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <pwd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +31,7 @@
 #include "page.h"
 #include "qr.h"
 #include "role.h"
+#include "rotate.h"
 #include "token.h"
 #include "totp.h"
 #include "utf8.h"
@@ -45,6 +48,7 @@ struct verb {
 	const char	*args;
 	int		 minargs, maxargs;
 	bool		 needs_db;
+	bool		 as_user;	/* as root: connect as the config's user */
 	int		(*run)(struct admin *, char **);
 };
 
@@ -206,7 +210,7 @@ verb_link(struct admin *a, char **argv)
 
 	if (db_begin(a->db) == -1 || invoice_id(a, argv[0], id, sizeof(id)) == -1)
 		goto out;
-	if (token_new(a->cfg.secret, TOKEN_LINK, tok, hash) == -1)
+	if (token_new(&a->cfg.keys, TOKEN_LINK, tok, hash) == -1)
 		goto out;
 	(void)snprintf(days, sizeof(days), "%d", a->cfg.link_days);
 	p[0] = id; p[1] = hash; p[2] = "manual"; p[3] = days;
@@ -241,7 +245,7 @@ verb_unsubscribe_link(struct admin *a, char **argv)
 	int		 rc = -1;
 
 	if (db_begin(a->db) == -1 ||
-	    token_new(a->cfg.secret, TOKEN_UNSUBSCRIBE, tok, hash) == -1)
+	    token_new(&a->cfg.keys, TOKEN_UNSUBSCRIBE, tok, hash) == -1)
 		goto out;
 	p[0] = argv[0]; p[1] = hash;
 	if ((r = db_query(a->db, SQL_UNSUBSCRIBE_INSERT, p, 2)) == NULL)
@@ -437,7 +441,7 @@ totp_store(struct admin *a, const char *id, const char *email,
 	}
 	p[1] = hash;
 	for (i = 0; i < TOTP_RECOVERY_CODES; i++)
-		if (totp_recovery_hash(a->cfg.secret, id, codes[i], hash) == -1 ||
+		if (totp_recovery_hash(keyring_signer(&a->cfg.keys, time(NULL)), id, codes[i], hash) == -1 ||
 		    db_do(a->db, SQL_RECOVERY_ADD, p, 2) == -1)
 			return -1;
 	if (audit_write(a->db, &(struct audit_event){ .actor = "admin",
@@ -490,7 +494,7 @@ verb_staff_totp(struct admin *a, char **argv)
 		    "':'\n", TOTP_ISSUER_MAX);
 		goto out;
 	}
-	if (totp_secret_seal(a->cfg.secret, secret, &sealed) == -1 ||
+	if (totp_secret_seal(&a->cfg.keys, secret, &sealed) == -1 ||
 	    (q = qr_encode(uri, strlen(uri))) == NULL ||
 	    qr_text(q, style, &drawing) == -1) {
 		fprintf(stderr, "portal-admin: staff-totp: cannot seal the "
@@ -615,20 +619,197 @@ out:
 	return rc;
 }
 
+/* A Unix time as "2026-12-02 05:30 UTC". */
+static const char *
+utc(long long t, char *out, size_t outsz)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, outsz, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		(void)snprintf(out, outsz, "%lld", t);
+	return out;
+}
+
+/*
+ * Prints what key id still protects; true when nothing does any more
+ * (it may be retired). until gets the last expiry of its links or
+ * sessions, "" when none.
+ */
+static bool
+key_report(struct admin *a, unsigned id, char *until, size_t untilsz)
+{
+	struct rotate_use	u;
+
+	until[0] = '\0';
+	if (rotate_use(a->db, id, &u) == -1)
+		return false;
+	(void)snprintf(until, untilsz, "%s", strcmp(u.links_until,
+	    u.sessions_until) >= 0 ? u.links_until : u.sessions_until);
+	printf("key %u protects %lld live link%s%s%s%s, %lld staff session%s "
+	    "and %lld queued message%s\n", id, u.links, u.links == 1 ? "" : "s",
+	    u.links > 0 ? " (the last expires " : "", u.links_until,
+	    u.links > 0 ? ")" : "", u.sessions, u.sessions == 1 ? "" : "s",
+	    u.mail, u.mail == 1 ? "" : "s");
+	/* These never expire: the staff concerned enrol again (README). */
+	if (u.totp > 0 || u.recovery > 0)
+		printf("key %u also seals %lld staff TOTP secret%s and hashes the "
+		    "recovery codes of %lld staff user%s: reset and enrol them "
+		    "again (staff-totp-reset, staff-totp) before retiring it\n",
+		    id, u.totp, u.totp == 1 ? "" : "s", u.recovery,
+		    u.recovery == 1 ? "" : "s");
+	return u.links == 0 && u.sessions == 0 && u.mail == 0 && u.totp == 0 &&
+	    u.recovery == 0;
+}
+
+/* rotate-secret [--start-in MINUTES]: a new key that signs from then on. */
+static int
+rotate_add(struct admin *a, long long start)
+{
+	struct keyring	 keys = a->cfg.keys;
+	char		 err[512], when[32], until[48];
+	int		 id, i, rc = -1;
+
+	if ((id = keyring_add(&keys, start)) == -1) {
+		fprintf(stderr, "portal-admin: %s holds %d keys already: retire "
+		    "one first (rotate-secret --retire ID)\n", a->cfg.secret_file,
+		    keys.n);
+		goto out;
+	}
+	if (rotate_write(a->cfg.secret_file, &keys, err, sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	printf("key %d added to %s; it signs new links, sessions, forms and "
+	    "mail from %s\n", id, a->cfg.secret_file,
+	    utc(start > 0 ? start : (long long)time(NULL), when, sizeof(when)));
+	for (i = 0; i < keys.n - 1; i++) {
+		if (!key_report(a, keys.keys[i].id, until, sizeof(until)) &&
+		    until[0] != '\0')
+			printf("  retire it after %s: portal-admin rotate-secret "
+			    "--retire %u\n", until, keys.keys[i].id);
+		else
+			printf("  retire it now: portal-admin rotate-secret "
+			    "--retire %u\n", keys.keys[i].id);
+	}
+	printf("Copy %s to every host, then reload each portal (systemctl "
+	    "reload settle-portal); portal-notify reads the file when it needs "
+	    "a new key.\n", a->cfg.secret_file);
+	rc = 0;
+out:
+	keyring_wipe(&keys);
+	return rc;
+}
+
+/* rotate-secret --retire ID: refused while the key still protects something. */
+static int
+rotate_retire(struct admin *a, unsigned id)
+{
+	struct keyring	 keys = a->cfg.keys;
+	char		 err[512], until[48];
+	int		 rc = -1;
+
+	if (keyring_find(&keys, id) == NULL) {
+		fprintf(stderr, "portal-admin: %s has no key %u\n",
+		    a->cfg.secret_file, id);
+		goto out;
+	}
+	if (keyring_signer(&keys, time(NULL))->id == id) {
+		fprintf(stderr, "portal-admin: key %u signs now; add a new key "
+		    "first (rotate-secret)\n", id);
+		goto out;
+	}
+	if (!key_report(a, id, until, sizeof(until))) {
+		fprintf(stderr, "portal-admin: refusing to retire key %u: "
+		    "links, sessions, mail or staff second factors made with it "
+		    "would stop working%s%s"
+		    "\n", id, until[0] ? "; retire it after " : "", until);
+		goto out;
+	}
+	if (keyring_remove(&keys, id) == -1 ||
+	    rotate_write(a->cfg.secret_file, &keys, err, sizeof(err)) == -1) {
+		fprintf(stderr, "portal-admin: %s\n", err);
+		goto out;
+	}
+	printf("key %u retired from %s; copy it to every host and reload each "
+	    "portal\n", id, a->cfg.secret_file);
+	rc = 0;
+out:
+	keyring_wipe(&keys);
+	return rc;
+}
+
+static int
+verb_rotate_secret(struct admin *a, char **argv)
+{
+	long long	n;
+	char		*end;
+
+	if (argv[0] == NULL)
+		return rotate_add(a, 0);
+	if (argv[1] != NULL) {
+		errno = 0;
+		n = strtoll(argv[1], &end, 10);
+		if (errno == 0 && *end == '\0' && argv[1][0] >= '0' &&
+		    argv[1][0] <= '9') {
+			if (strcmp(argv[0], "--start-in") == 0 && n <= 7 * 24 * 60)
+				return rotate_add(a, (long long)time(NULL) + n * 60);
+			if (strcmp(argv[0], "--retire") == 0 && n >= 1 &&
+			    n <= KEYRING_ID_MAX)
+				return rotate_retire(a, (unsigned)n);
+		}
+	}
+	fprintf(stderr, "usage: portal-admin rotate-secret [--start-in MINUTES "
+	    "| --retire ID]\n");
+	return -1;
+}
+
 static const struct verb verbs[] = {
-	{ "migrate", "", 0, 0, true, verb_migrate },
-	{ "check-sql", "", 0, 0, true, verb_check_sql },
-	{ "import", "FILE.csv", 1, 1, true, verb_import },
-	{ "payments", "FILE (camt.053 or CSV)", 1, 1, true, verb_payments },
-	{ "link", "INVOICE", 1, 1, true, verb_link },
-	{ "revoke", "INVOICE", 1, 1, true, verb_revoke },
-	{ "unsubscribe-link", "INVOICE", 1, 1, true, verb_unsubscribe_link },
+	{ "migrate", "", 0, 0, true, false, verb_migrate },
+	{ "check-sql", "", 0, 0, true, false, verb_check_sql },
+	{ "import", "FILE.csv", 1, 1, true, false, verb_import },
+	{ "payments", "FILE (camt.053 or CSV)", 1, 1, true, false, verb_payments },
+	{ "link", "INVOICE", 1, 1, true, false, verb_link },
+	{ "revoke", "INVOICE", 1, 1, true, false, verb_revoke },
+	{ "unsubscribe-link", "INVOICE", 1, 1, true, false, verb_unsubscribe_link },
 	{ "staff-add", "[--role clerk|manager] EMAIL NAME (password on stdin)",
-	    2, 4, true, verb_staff_add },
-	{ "staff-totp", "[--light] EMAIL", 1, 2, true, verb_staff_totp },
-	{ "staff-totp-reset", "EMAIL", 1, 1, true, verb_staff_totp_reset },
-	{ "error-pages", "DIR", 1, 1, false, verb_error_pages },
+	    2, 4, true, false, verb_staff_add },
+	{ "staff-totp", "[--light] EMAIL", 1, 2, true, false, verb_staff_totp },
+	{ "staff-totp-reset", "EMAIL", 1, 1, true, false, verb_staff_totp_reset },
+	{ "error-pages", "DIR", 1, 1, false, false, verb_error_pages },
+	/* Root writes the secret file's directory; the database knows settle. */
+	{ "rotate-secret", "[--start-in MINUTES | --retire ID]", 0, 2, true, true,
+	    verb_rotate_secret },
 };
+
+/*
+ * Connects to the database. Run as root, a verb that needs root for files
+ * (rotate-secret: the secret file's directory) connects with the effective
+ * ids of the config's user, so that peer authentication on the unix socket
+ * sees that user as "runuser -u settle" would, then takes root back.
+ */
+static int
+connect_db(struct admin *a, bool as_user)
+{
+	struct passwd	*pw = NULL;
+	int		 rc;
+
+	if (as_user && geteuid() == 0 && a->cfg.user[0] != '\0')
+		pw = getpwnam(a->cfg.user);
+	if (pw != NULL && (setegid(pw->pw_gid) == -1 || seteuid(pw->pw_uid) == -1)) {
+		fprintf(stderr, "portal-admin: cannot act as %s: %s\n", a->cfg.user,
+		    strerror(errno));
+		return -1;
+	}
+	rc = db_ensure(a->db);
+	if (pw != NULL && (seteuid(0) == -1 || setegid(0) == -1)) {
+		fprintf(stderr, "portal-admin: cannot take root back: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	return rc;
+}
 
 static void
 usage(void)
@@ -688,7 +869,7 @@ main(int argc, char *argv[])
 	}
 	if (v->needs_db) {
 		if ((a.db = db_new(a.cfg.admin_database, "portal-admin", 0, a.cfg.timezone)) == NULL ||
-		    db_ensure(a.db) == -1) {
+		    connect_db(&a, v->as_user) == -1) {
 			fprintf(stderr, "portal-admin: cannot connect to the database\n");
 			goto out;
 		}

@@ -37,6 +37,7 @@ struct key {
 
 static const struct key keys[] = {
 	S("database", database),
+	S("db_read", db_read),
 	S("admin_database", admin_database),
 	S("socket", socket),
 	S("pidfile", pidfile),
@@ -360,29 +361,26 @@ read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 	return (ssize_t)len;
 }
 
-/* Loads the 32-byte server secret: 64 hex digits, then optional newline. */
-static int
-load_secret(struct config *c, char *err, size_t errsz)
+/* Loads the server keys from the secret file (keyring.h). */
+int
+config_load_keys(struct config *c, char *err, size_t errsz)
 {
-	char		 hex[256];
-	size_t		 binlen = 0;
-	const char	*end = NULL;
+	struct keyring	 ring;		/* c->keys stay as they were on failure */
+	char		 text[KEYRING_FILE_MAX], sub[128];
 	ssize_t		 n;
 	int		 rc = -1;
 
-	if ((n = read_file(c->secret_file, hex, sizeof(hex), err, errsz)) == -1)
+	if ((n = read_file(c->secret_file, text, sizeof(text), err, errsz)) == -1)
 		goto out;
-	while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == ' ' || hex[n - 1] == '\r'))
-		hex[--n] = '\0';
-	if (sodium_hex2bin(c->secret, sizeof(c->secret), hex, (size_t)n, NULL,
-	    &binlen, &end) != 0 || binlen != sizeof(c->secret) || end != hex + n) {
-		(void)snprintf(err, errsz, "%s: expected 64 hex digits",
-		    c->secret_file);
+	if (keyring_parse(&ring, text, (size_t)n, sub, sizeof(sub)) == -1) {
+		(void)snprintf(err, errsz, "%s: %s", c->secret_file, sub);
 		goto out;
 	}
+	c->keys = ring;
 	rc = 0;
 out:
-	sodium_memzero(hex, sizeof(hex));
+	sodium_memzero(text, sizeof(text));
+	keyring_wipe(&ring);
 	return rc;
 }
 
@@ -420,7 +418,7 @@ config_load(struct config *c, const char *path, char *err, size_t errsz)
 		(void)snprintf(err, errsz, "%s: %s", path, sub);
 		goto out;
 	}
-	if (load_secret(c, err, errsz) == -1)
+	if (config_load_keys(c, err, errsz) == -1)
 		goto out;
 	name_stylesheet(c);
 	rc = 0;

@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "keyring.h"
+
 /*
  * The configuration file shared by portal, portal-notify and portal-admin:
  * one "key = value" per line, '#' starts a comment line, blank lines are
@@ -12,7 +14,6 @@
  */
 
 #define CONFIG_STR_MAX		512
-#define CONFIG_SECRET_LEN	32
 #define CONFIG_DEFAULT_PATH	"/etc/settle/settle.conf"
 #define CONFIG_MAX_TEXTS	32	/* "contact_hours.es = ..." lines */
 
@@ -25,6 +26,7 @@ struct config_text {
 
 struct config {
 	char	database[CONFIG_STR_MAX];	/* libpq conninfo, web role */
+	char	db_read[CONFIG_STR_MAX];	/* a read replica for staff pages; "" none */
 	char	admin_database[CONFIG_STR_MAX];	/* conninfo for portal-admin */
 	char	socket[CONFIG_STR_MAX];		/* FastCGI unix socket path */
 	char	pidfile[CONFIG_STR_MAX];
@@ -34,7 +36,7 @@ struct config {
 	char	po[CONFIG_STR_MAX];		/* catalogs; default: templates/../po */
 	char	static_dir[CONFIG_STR_MAX];	/* key "static"; default: templates/../static */
 	char	sql[CONFIG_STR_MAX];		/* directory of migrations */
-	char	secret_file[CONFIG_STR_MAX];	/* 64 hex digits */
+	char	secret_file[CONFIG_STR_MAX];	/* the server keys (keyring.h) */
 	char	base_url[CONFIG_STR_MAX];	/* e.g. https://pay.example.com */
 	int	link_days;			/* link lifetime */
 	/* Fresh links asked for on the 404 page, in a window of minutes (issue 16). */
@@ -79,7 +81,7 @@ struct config {
 	struct config_text texts[CONFIG_MAX_TEXTS];	/* translated site texts */
 	int	ntexts;
 
-	unsigned char secret[CONFIG_SECRET_LEN];	/* read from secret_file */
+	struct keyring keys;			/* read from secret_file */
 	char	css_url[CONFIG_STR_MAX];	/* the stylesheet's versioned URL */
 	bool	css_versioned;			/* false: static/settle.css unreadable */
 };
@@ -89,6 +91,8 @@ int config_parse(struct config *c, const char *text, size_t len,
     char *err, size_t errsz);
 /* Reads and parses path, then loads the secret file; 0 or -1 with err set. */
 int config_load(struct config *c, const char *path, char *err, size_t errsz);
+/* Reads the secret file (c->secret_file) into c->keys anew; 0 or -1 with err set. */
+int config_load_keys(struct config *c, char *err, size_t errsz);
 /*
  * The value of site text key (contact_name, contact_hours) for language
  * tag lang: its "key.lang" line if there is one, else the key's own value.

@@ -23,7 +23,10 @@ struct ctx {
 	const struct i18n		*i18n;		/* every language */
 	const struct i18n_lang		*lang;		/* of this page; NULL: not chosen yet */
 	const struct mustache_set	*templates;	/* lang's (the source's until chosen) */
-	struct db			*db;
+	struct db			*db;		/* the primary */
+	struct db			*db_read;	/* the replica (db_read); NULL: none */
+	time_t				 read_retry_at;	/* replica down: try again then */
+	struct db			*reading;	/* this request's read connection */
 	struct arena			*arena;
 	struct request			 req;
 	struct response			 res;

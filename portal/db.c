@@ -173,8 +173,17 @@ note_failure(struct db *db, const char *what, const PGresult *res)
 	/* Unique violations are expected (double submits); not an error. */
 	if (strcmp(db->sqlstate, "23505") == 0)
 		return;
-	log_error("%s: %s", what, res ? PQresultErrorMessage(res) :
-	    PQerrorMessage(db->conn));
+	/*
+	 * The primary message and the SQLSTATE only: DETAIL lines quote the
+	 * row ("Failing row contains ...", "Key (email)=..."), which may hold
+	 * an address or a debtor's note, and logs hold neither (issue 19).
+	 */
+	if (res != NULL && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) != NULL)
+		log_error("%s: %s (SQLSTATE %s)", what,
+		    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY), db->sqlstate);
+	else
+		log_error("%s: %s", what, res ? PQresultErrorMessage(res) :
+		    PQerrorMessage(db->conn));
 }
 
 static bool

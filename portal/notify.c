@@ -68,9 +68,27 @@ mark(struct db *db, enum sql_query q, const char *const *params, int n,
 	    "'sending' and will not be sent again", id);
 }
 
+/*
+ * A message sealed with a key this process does not have yet: the secret
+ * was rotated (portal-admin rotate-secret) after we started. Reads the
+ * secret file again, so the notifier follows a rotation without a restart.
+ */
+static void
+learn_key(struct config *cfg, unsigned id)
+{
+	char	err[256];
+
+	if (id == 0 || keyring_find(&cfg->keys, id) != NULL)
+		return;
+	if (config_load_keys(cfg, err, sizeof(err)) == -1)
+		log_error("reading the keys again: %s", err);
+	else if (keyring_find(&cfg->keys, id) != NULL)
+		log_info("read key %u from %s", id, cfg->secret_file);
+}
+
 /* Claims and delivers one due message; 1 if one was handled, 0 if none, -1. */
 static int
-deliver_one(const struct config *cfg, struct db *db, const char *me,
+deliver_one(struct config *cfg, struct db *db, const char *me,
     struct buf *msg)
 {
 	const char	*params[4];
@@ -89,9 +107,12 @@ deliver_one(const struct config *cfg, struct db *db, const char *me,
 	attempts = (int)db_int(r, 0, CLAIMED_ATTEMPTS);
 	params[0] = id;
 	buf_reset(msg);
-	if (seal_open(cfg->secret, db_str(r, 0, CLAIMED_MESSAGE), msg) == -1)
+	learn_key(cfg, seal_key_id(db_str(r, 0, CLAIMED_MESSAGE)));
+	if (seal_open(&cfg->keys, db_str(r, 0, CLAIMED_MESSAGE), msg) == -1)
 		(void)snprintf(err, sizeof(err), "cannot unseal the message "
-		    "(was the secret changed?)");
+		    "(sealed with key %u: is it in the secret file, and was "
+		    "portal-notify restarted after a rotation?)",
+		    seal_key_id(db_str(r, 0, CLAIMED_MESSAGE)));
 	else if (sendmail_send(cfg->sendmail, msg->data, msg->len,
 	    cfg->sendmail_timeout, err, sizeof(err)) == 0) {
 		db_res_free(r);
@@ -130,7 +151,7 @@ warn_stuck(struct db *db)
 }
 
 static int
-run(const struct config *cfg)
+run(struct config *cfg)
 {
 	struct db	*db;
 	unsigned	 listening = 0;	/* generation we LISTENed on */

@@ -69,7 +69,7 @@ compose(const struct mustache_set *templates, const struct config *cfg,
 		    "recipient's address is not valid";
 		goto out;
 	}
-	if (seal_text(cfg->secret, msg.data, msg.len, sealed) == -1) {
+	if (seal_text(&cfg->keys, msg.data, msg.len, sealed) == -1) {
 		*why = "cannot seal the message";
 		goto out;
 	}
@@ -97,8 +97,9 @@ outbox_queue_id(struct db *db, const struct mustache_set *templates,
 	ok = compose(templates, cfg, now, om, v, subject, sizeof(subject),
 	    &sealed, &why) == 0;
 	if (!ok) {
-		log_error("%s: %s to %s: %s; recorded as failed", __func__,
-		    om->template, om->to, why);
+		/* Never the address: logs hold no email address (issue 19). */
+		log_error("%s: %s: %s; recorded as failed", __func__,
+		    om->template, why);
 		if (subject[0] == '\0' || !utf8_valid(subject, strlen(subject)))
 			(void)snprintf(subject, sizeof(subject), "(%s)", om->template);
 	}
@@ -153,6 +154,7 @@ outbox_seal(const struct mustache_set *templates, const struct config *cfg,
 	if (compose(templates, cfg, now, om, v, subject, subjectsz, sealed,
 	    &why) == 0)
 		return 0;
-	log_error("%s: %s to %s: %s", __func__, om->template, om->to, why);
+	/* Never the address: logs hold no email address (issue 19). */
+	log_error("%s: %s: %s", __func__, om->template, why);
 	return -1;
 }

@@ -165,7 +165,7 @@ page_error(struct ctx *c, int status, const char *reason)
 	if (v != NULL && status == 404 && reason != NULL &&
 	    strcmp(reason, "link") == 0) {
 		fresh = view_set_map(v, "fresh");
-		if (token_csrf(c->cfg->secret, "fresh", c->req.remote_addr, csrf) == 0)
+		if (token_csrf(&c->cfg->keys, "fresh", c->req.remote_addr, csrf) == 0)
 			view_set_str(fresh, "csrf", csrf);
 	}
 	page_render(c, status, "error", v);
@@ -209,10 +209,33 @@ page_begin_or_reply(struct ctx *c)
 	return false;
 }
 
+#define READ_RETRY	30	/* seconds before a replica that failed is tried again */
+
+struct db *
+page_read_db_or_reply(struct ctx *c)
+{
+	if (c->db_read != NULL && c->now >= c->read_retry_at) {
+		if (db_ensure(c->db_read) == 0) {
+			if (c->read_retry_at != 0)
+				log_info("the read replica answers again: staff "
+				    "pages read from it");
+			c->read_retry_at = 0;
+			return c->reading = c->db_read;
+		}
+		if (c->read_retry_at == 0)
+			log_warn("the read replica (db_read) does not answer: "
+			    "staff pages read from the primary; trying it again "
+			    "every %d s", READ_RETRY);
+		c->read_retry_at = c->now + READ_RETRY;
+	}
+	return page_db_or_reply(c) ? (c->reading = c->db) : NULL;
+}
+
 int
 page_db_status(const struct ctx *c)
 {
-	return db_is_down(c->db) ? 503 : 500;
+	return db_is_down(c->db) || (c->reading != NULL &&
+	    db_is_down(c->reading)) ? 503 : 500;
 }
 
 void
@@ -227,7 +250,7 @@ page_csrf_or_reply(struct ctx *c, struct view *v, const char *key,
 {
 	char	csrf[TOKEN_LEN + 1];
 
-	if (token_csrf(c->cfg->secret, purpose, subject, csrf) == -1) {
+	if (token_csrf(&c->cfg->keys, purpose, subject, csrf) == -1) {
 		log_error("%s: %s: cannot make a CSRF token", __func__, purpose);
 		page_error(c, 500, NULL);
 		return false;

@@ -72,6 +72,15 @@ bool page_db_or_reply(struct ctx *c);
  * after answering 503 (or 500). Debtor forms use debtor_begin_or_reply().
  */
 bool page_begin_or_reply(struct ctx *c);
+/*
+ * The connection for a staff page that only reads (the queue, an invoice's
+ * history): the read replica (config db_read) when there is one and it
+ * answers, else the primary. A replica that does not answer is logged once
+ * and tried again after READ_RETRY seconds; meanwhile pages read from the
+ * primary. NULL after answering 503 when the primary does not answer
+ * either. Debtor pages and every write use c->db.
+ */
+struct db *page_read_db_or_reply(struct ctx *c);
 /* 503 when the last database failure was the connection, 500 otherwise. */
 int page_db_status(const struct ctx *c);
 /* Answers a database failure: the error page with page_db_status(). */

@@ -1,13 +1,47 @@
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
 #include "buf.h"
+#include "keyring.h"
 #include "seal.h"
 
-#define SEAL_PREFIX	"s1:"
+#define SEAL_LEGACY	"s1:"		/* key 1, from before rotation */
 #define SEAL_CONTEXT	"outboxky"	/* crypto_kdf context: 8 bytes */
 #define SEAL_MAX	(4 * 1024 * 1024)
+
+/*
+ * The key id of sealed text s and where its base64 starts (*body); 0 when
+ * s has neither form.
+ */
+static unsigned
+parse_prefix(const char *s, const char **body)
+{
+	char		*end;
+	unsigned long	 id;
+
+	if (strncmp(s, SEAL_LEGACY, sizeof(SEAL_LEGACY) - 1) == 0) {
+		*body = s + sizeof(SEAL_LEGACY) - 1;
+		return 1;
+	}
+	if (s[0] != 'k' || s[1] < '1' || s[1] > '9')
+		return 0;
+	id = strtoul(s + 1, &end, 10);
+	if (*end != ':' || id > KEYRING_ID_MAX)
+		return 0;
+	*body = end + 1;
+	return (unsigned)id;
+}
+
+unsigned
+seal_key_id(const char *s)
+{
+	const char	*body;
+
+	return parse_prefix(s, &body);
+}
 
 /* The key for context (crypto_kdf: exactly 8 characters); 0 or -1. */
 static int
@@ -21,27 +55,28 @@ derive(const unsigned char *secret, const char *context,
 }
 
 int
-seal_text(const unsigned char *secret, const char *in, size_t n, struct buf *out)
+seal_text(const struct keyring *keys, const char *in, size_t n, struct buf *out)
 {
-	return seal_text_as(secret, SEAL_CONTEXT, in, n, out);
+	return seal_text_as(keys, SEAL_CONTEXT, in, n, out);
 }
 
 int
-seal_open(const unsigned char *secret, const char *s, struct buf *out)
+seal_open(const struct keyring *keys, const char *s, struct buf *out)
 {
-	return seal_open_as(secret, SEAL_CONTEXT, s, out);
+	return seal_open_as(keys, SEAL_CONTEXT, s, out);
 }
 
 int
-seal_text_as(const unsigned char *secret, const char *context, const char *in,
+seal_text_as(const struct keyring *keys, const char *context, const char *in,
     size_t n, struct buf *out)
 {
-	unsigned char	 key[crypto_secretbox_KEYBYTES];
-	unsigned char	*box = NULL;
-	size_t		 boxlen, b64len;
-	int		 rc = -1;
+	const struct keyring_key	*k = keyring_signer(keys, time(NULL));
+	unsigned char			 key[crypto_secretbox_KEYBYTES];
+	unsigned char			*box = NULL;
+	size_t				 boxlen, b64len;
+	int				 rc = -1;
 
-	if (n > SEAL_MAX || derive(secret, context, key) != 0)
+	if (k == NULL || n > SEAL_MAX || derive(k->key, context, key) != 0)
 		goto out;
 	boxlen = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
 	if ((box = sodium_malloc(boxlen)) == NULL)
@@ -51,7 +86,7 @@ seal_text_as(const unsigned char *secret, const char *context, const char *in,
 	    (const unsigned char *)in, n, box, key) != 0)
 		goto out;
 	b64len = sodium_base64_ENCODED_LEN(boxlen, sodium_base64_VARIANT_ORIGINAL);
-	if (buf_puts(out, SEAL_PREFIX) == -1 || buf_reserve(out, b64len) == -1)
+	if (buf_printf(out, "k%u:", k->id) == -1 || buf_reserve(out, b64len) == -1)
 		goto out;
 	(void)sodium_bin2base64(out->data + out->len, b64len, box, boxlen,
 	    sodium_base64_VARIANT_ORIGINAL);
@@ -64,19 +99,19 @@ out:
 }
 
 int
-seal_open_as(const unsigned char *secret, const char *context, const char *s,
+seal_open_as(const struct keyring *keys, const char *context, const char *s,
     struct buf *out)
 {
-	unsigned char	 key[crypto_secretbox_KEYBYTES];
-	unsigned char	*box = NULL;
-	size_t		 slen, boxlen = 0, n;
-	int		 rc = -1;
+	const struct keyring_key	*k;
+	unsigned char			 key[crypto_secretbox_KEYBYTES];
+	unsigned char			*box = NULL;
+	size_t				 slen, boxlen = 0, n;
+	int				 rc = -1;
 
-	if (strncmp(s, SEAL_PREFIX, sizeof(SEAL_PREFIX) - 1) != 0)
+	if ((k = keyring_find(keys, parse_prefix(s, &s))) == NULL)
 		return -1;
-	s += sizeof(SEAL_PREFIX) - 1;
 	slen = strlen(s);
-	if (slen > SEAL_MAX * 2 || derive(secret, context, key) != 0)
+	if (slen > SEAL_MAX * 2 || derive(k->key, context, key) != 0)
 		goto out;
 	if ((box = sodium_malloc(slen)) == NULL ||
 	    sodium_base642bin(box, slen, s, slen, NULL, &boxlen, NULL,

@@ -19,8 +19,8 @@
 
 #define DEBTOR_OPEN_SQL \
     "WITH l AS (UPDATE links SET last_used_at = now() " \
-    "WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > now() " \
-    "RETURNING id, invoice_id), " \
+    "WHERE token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
+    "AND expires_at > now() RETURNING id, invoice_id), " \
     "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
     "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
     "WHERE $2::text IS NOT NULL) " DEBTOR_OPENED_COLUMNS
@@ -31,7 +31,8 @@
  * parameters; $2 and $3 are unused (num_nulls is always >= 0).
  */
 #define DEBTOR_PEEK_SQL \
-    "WITH l AS (SELECT id, invoice_id FROM links WHERE token_hash = $1 " \
+    "WITH l AS (SELECT id, invoice_id FROM links WHERE " \
+    "token_hash = ANY ($1::bytea[]) " \
     "AND revoked_at IS NULL AND expires_at > now() " \
     "AND num_nulls($2::text, $3::text) >= 0) " DEBTOR_OPENED_COLUMNS
 
@@ -63,8 +64,9 @@
  * debtor_open's, so revoked and expired links read nothing, like unknown
  * ones, and take the same time.
  */
-#define BY_TOKEN "(SELECT invoice_id FROM links WHERE token_hash = $1 " \
-    "AND revoked_at IS NULL AND expires_at > now())"
+#define BY_TOKEN "(SELECT invoice_id FROM links WHERE " \
+    "token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
+    "AND expires_at > now())"
 
 /* An invoice number's key (payref.h), as indexed by 0012's invoices_payref_key. */
 #define PAYREF_KEY_SQL "upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g'))"
@@ -78,7 +80,7 @@
  */
 #define UNSUBSCRIBE_SQL(SET, WHEN, ACTION, OFF) \
     "WITH u AS (SELECT id, customer_id, invoice_id FROM unsubscribe_links " \
-    "WHERE token_hash = $1), " \
+    "WHERE token_hash = ANY ($1::bytea[])), " \
     "c AS (UPDATE customers c SET reminders_off_at = " SET " FROM u " \
     "WHERE c.id = u.customer_id AND c.reminders_off_at " WHEN " RETURNING c.id), " \
     "s AS (UPDATE unsubscribe_links l SET used_at = now() FROM u " \
@@ -278,10 +280,11 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT c.staff_id, u.email, t.secret_sealed AS secret, t.last_step "
 	    "FROM staff_login_challenges c JOIN staff_users u ON u.id = c.staff_id "
 	    "JOIN staff_totp t ON t.staff_id = c.staff_id "
-	    "WHERE c.id_hash = $1 AND c.expires_at > now() AND NOT u.disabled" },
+	    "WHERE c.id_hash = ANY ($1::bytea[]) AND c.expires_at > now() "
+	    "AND NOT u.disabled" },
 	/* The challenge $1, and every expired one. */
 	[SQL_CHALLENGE_DELETE] = { "challenge_delete", NONE,
-	    "DELETE FROM staff_login_challenges WHERE id_hash = $1 "
+	    "DELETE FROM staff_login_challenges WHERE id_hash = ANY ($1::bytea[]) "
 	    "OR expires_at <= now()" },
 	/* Step $2 of staff $1 used, if it comes after the last one: a code works once. */
 	[SQL_TOTP_USE_STEP] = { "totp_use_step", SQL_SHAPE_KEY,
@@ -289,18 +292,23 @@ static const struct statement statements[SQL__MAX] = {
 	    "AND last_step < $2 RETURNING staff_id AS id" },
 	[SQL_RECOVERY_USE] = { "recovery_use", SQL_SHAPE_KEY,
 	    "UPDATE staff_recovery_codes SET used_at = now() WHERE staff_id = $1 "
-	    "AND code_hash = $2 AND used_at IS NULL RETURNING staff_id AS id" },
+	    "AND code_hash = ANY ($2::bytea[]) AND used_at IS NULL "
+	    "RETURNING staff_id AS id" },
 	/* $1 hash of the session id, $2 staff, $3 absolute lifetime (hours), $4 address */
 	[SQL_SESSION_INSERT] = { "session_insert", NONE,
 	    "INSERT INTO staff_sessions (id_hash, staff_id, expires_at, client_addr) "
 	    "VALUES ($1, $2, now() + make_interval(hours => $3::int), $4)" },
-	/* A live session (not idle for $2 minutes, not past its end) is touched. */
+	/*
+	 * A live session (not idle for $2 minutes, not past its end) is
+	 * touched. $1: the hashes of its id under every key (token.h).
+	 */
 	[SQL_SESSION_TOUCH] = { "session_touch", SQL_SHAPE_SESSION,
 	    "UPDATE staff_sessions s SET last_seen_at = now() FROM staff_users u "
-	    "WHERE s.id_hash = $1 AND u.id = s.staff_id AND NOT u.disabled "
-	    "AND s.expires_at > now() "
+	    "WHERE s.id_hash = ANY ($1::bytea[]) AND u.id = s.staff_id "
+	    "AND NOT u.disabled AND s.expires_at > now() "
 	    "AND s.last_seen_at > now() - make_interval(mins => $2::int) "
-	    "RETURNING u.id, u.name, u.email, u.role" },
+	    "RETURNING u.id, u.name, u.email, u.role, "
+	    "'\\x' || encode(s.id_hash, 'hex') AS id_hash" },
 	[SQL_SESSION_DELETE] = { "session_delete", NONE,
 	    "DELETE FROM staff_sessions WHERE id_hash = $1" },
 	/* Expired sessions, removed at each sign-in ($1: idle minutes). */
@@ -400,6 +408,50 @@ static const struct statement statements[SQL__MAX] = {
 	 */
 	[SQL_CUSTOMER_LANGUAGE] = { "customer_language", NONE,
 	    "UPDATE customers SET language = $2 WHERE id = $1" },
+
+	/*
+	 * portal-admin rotate-secret --retire: what key $1 (an integer)
+	 * still protects. A stored hash starts with its key's id (token.h),
+	 * so its links and sessions are a range of the unique index on the
+	 * hash: from the byte $1 up to the next. Sealed mail and TOTP secrets
+	 * start "k$1:" ("s1:" for key 1, from before rotation); recovery codes
+	 * (counted as the staff who hold some) start with the id like tokens.
+	 */
+	[SQL_KEY_USE] = { "key_use", SQL_SHAPE_KEY_USE,
+	    "WITH k AS (SELECT set_byte('\\x00'::bytea, 0, $1::int) AS lo, "
+	    "set_byte('\\x00'::bytea, 0, $1::int + 1) AS hi), "
+	    "l AS (SELECT count(*) AS n, max(expires_at) AS until FROM links, k "
+	    "WHERE token_hash >= k.lo AND token_hash < k.hi "
+	    "AND revoked_at IS NULL AND expires_at > now()), "
+	    "s AS (SELECT count(*) AS n, max(expires_at) AS until "
+	    "FROM staff_sessions, k WHERE id_hash >= k.lo AND id_hash < k.hi "
+	    "AND expires_at > now()) "
+	    "SELECT l.n AS links, "
+	    "coalesce(to_char(l.until, 'YYYY-MM-DD HH24:MI TZ'), '') AS links_until, "
+	    "s.n AS sessions, "
+	    "coalesce(to_char(s.until, 'YYYY-MM-DD HH24:MI TZ'), '') AS sessions_until, "
+	    "(SELECT count(*) FROM outbox WHERE status IN ('queued', 'sending') "
+	    "AND (message LIKE 'k' || $1::int || ':%' "
+	    "OR ($1::int = 1 AND message LIKE 's1:%'))) AS mail, "
+	    "(SELECT count(*) FROM staff_totp WHERE secret_sealed LIKE "
+	    "'k' || $1::int || ':%' OR ($1::int = 1 AND secret_sealed LIKE "
+	    "'s1:%')) AS totp, "
+	    "(SELECT count(DISTINCT staff_id) FROM staff_recovery_codes, k "
+	    "WHERE code_hash >= k.lo AND code_hash < k.hi AND used_at IS NULL) "
+	    "AS recovery FROM l, s" },
+
+	/*
+	 * Run on the read replica (db_read) for the staff health page: on a
+	 * standby, how long since the last replayed transaction, or 0 when
+	 * it has replayed all it received (an idle primary sends nothing).
+	 */
+	[SQL_REPLICA_LAG] = { "replica_lag", SQL_SHAPE_REPLICA,
+	    "SELECT pg_is_in_recovery() AS standby, "
+	    "CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = "
+	    "pg_last_wal_replay_lsn() THEN 0 ELSE coalesce((extract(epoch FROM "
+	    "now() - pg_last_xact_replay_timestamp()) * 1000)::bigint, 0) END "
+	    "AS lag_ms, coalesce(to_char(pg_last_xact_replay_timestamp(), "
+	    "'YYYY-MM-DD HH24:MI:SS TZ'), '') AS replayed" },
 
 	/* portal-admin staff-totp and staff-totp-reset (issue 17). */
 	[SQL_STAFF_ID] = { "staff_id", SQL_SHAPE_KEY,
@@ -699,7 +751,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT u.id, c.name, c.language, "
 	    "c.reminders_off_at IS NOT NULL AS reminders_off, false AS changed "
 	    "FROM unsubscribe_links u JOIN customers c ON c.id = u.customer_id "
-	    "WHERE u.token_hash = $1" },
+	    "WHERE u.token_hash = ANY ($1::bytea[])" },
 	[SQL_UNSUBSCRIBE_OFF] = { "unsubscribe_off", SQL_SHAPE_UNSUBSCRIBE,
 	    UNSUBSCRIBE_SQL("now()", "IS NULL", "reminders.off", "true") },
 	[SQL_UNSUBSCRIBE_ON] = { "unsubscribe_on", SQL_SHAPE_UNSUBSCRIBE,

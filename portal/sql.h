@@ -119,6 +119,10 @@ enum sql_query {
 	SQL_STAFF_TIMELINE,
 	/* languages (issue 12) */
 	SQL_CUSTOMER_LANGUAGE,
+	/* portal-admin rotate-secret (issue 19) */
+	SQL_KEY_USE,
+	/* the read replica (issue 19) */
+	SQL_REPLICA_LAG,
 	/* portal-admin staff-totp, staff-totp-reset (issue 17) */
 	SQL_STAFF_ID,
 	SQL_TOTP_ENROL,
@@ -264,7 +268,8 @@ enum sql_type {
 	C(SESSION_ID,			"id",			INT) \
 	C(SESSION_NAME,			"name",			TEXT) \
 	C(SESSION_EMAIL,		"email",		TEXT) \
-	C(SESSION_ROLE,			"role",			TEXT)
+	C(SESSION_ROLE,			"role",			TEXT) \
+	C(SESSION_ID_HASH,		"id_hash",		TEXT)
 
 /* The staff queue, search and one request. "age" is in seconds. */
 #define SQL_COLS_TALLY(C) \
@@ -383,6 +388,24 @@ enum sql_type {
 	C(HISTORY_EVENT_CLIENT_ADDR,	"client_addr",		TEXT) \
 	C(HISTORY_EVENT_LINK,		"link",			TEXT)
 
+/*
+ * What a server key still protects: live links and their last expiry,
+ * live staff sessions and their last end, queued mail sealed with it,
+ * staff TOTP secrets sealed with it and staff with recovery codes under it.
+ */
+#define SQL_COLS_KEY_USE(C) \
+	C(KEY_USE_LINKS,		"links",		INT) \
+	C(KEY_USE_LINKS_UNTIL,		"links_until",		TEXT) \
+	C(KEY_USE_SESSIONS,		"sessions",		INT) \
+	C(KEY_USE_SESSIONS_UNTIL,	"sessions_until",	TEXT) \
+	C(KEY_USE_MAIL,			"mail",			INT) \
+	C(KEY_USE_TOTP,			"totp",			INT) \
+	C(KEY_USE_RECOVERY,		"recovery",		INT)
+/* A replica's state: whether it is one, and how far behind it replays. */
+#define SQL_COLS_REPLICA(C) \
+	C(REPLICA_STANDBY,		"standby",		BOOL) \
+	C(REPLICA_LAG_MS,		"lag_ms",		INT) \
+	C(REPLICA_REPLAYED,		"replayed",		TEXT)
 /* Bank payments (issue 16). */
 #define SQL_COLS_PAYREF(C) \
 	C(PAYREF_ID,			"id",			INT) \
@@ -482,6 +505,7 @@ enum sql_type {
 	S(FOLLOWUP) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
+	S(KEY_USE) S(REPLICA) \
 	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
 	S(LEDGER) S(WEEK) S(AGED) \
 	S(CLAIMED) \

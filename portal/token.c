@@ -1,7 +1,10 @@
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
+#include "keyring.h"
 #include "token.h"
 
 /* crypto_kdf contexts are exactly 8 bytes; one subkey per use. */
@@ -19,12 +22,17 @@ subkey(const unsigned char *secret, const char *context, unsigned char *key,
 	return crypto_kdf_derive_from_key(key, keylen, 1, context, secret);
 }
 
+/* "\\x", the key id and the hash in hex. */
 static void
-to_hex(const unsigned char *h, char out[TOKEN_HASH_HEX])
+to_hex(unsigned id, const unsigned char *h, char out[TOKEN_HASH_HEX])
 {
+	unsigned char	stored[TOKEN_STORED_BYTES];
+
+	stored[0] = (unsigned char)id;
+	memcpy(stored + 1, h, TOKEN_HASH_BYTES);
 	out[0] = '\\';
 	out[1] = 'x';
-	(void)sodium_bin2hex(out + 2, TOKEN_HASH_HEX - 2, h, TOKEN_HASH_BYTES);
+	(void)sodium_bin2hex(out + 2, TOKEN_HASH_HEX - 2, stored, sizeof(stored));
 }
 
 int
@@ -56,21 +64,21 @@ token_well_formed(const char *s)
 }
 
 int
-token_hash(const unsigned char *secret, enum token_kind kind, const char *token,
+token_hash(const struct keyring_key *k, enum token_kind kind, const char *token,
     char hash_hex[TOKEN_HASH_HEX])
 {
 	unsigned char	key[crypto_generichash_KEYBYTES];
 	unsigned char	h[TOKEN_HASH_BYTES];
 	int		rc = -1;
 
-	if (kind >= TOKEN_KIND__MAX || !token_well_formed(token))
+	if (k == NULL || kind >= TOKEN_KIND__MAX || !token_well_formed(token))
 		goto out;
-	if (subkey(secret, contexts[kind], key, sizeof(key)) != 0)
+	if (subkey(k->key, contexts[kind], key, sizeof(key)) != 0)
 		goto out;
 	if (crypto_generichash(h, sizeof(h), (const unsigned char *)token,
 	    TOKEN_LEN, key, sizeof(key)) != 0)
 		goto out;
-	to_hex(h, hash_hex);
+	to_hex(k->id, h, hash_hex);
 	rc = 0;
 out:
 	sodium_memzero(key, sizeof(key));
@@ -78,7 +86,38 @@ out:
 }
 
 int
-token_new(const unsigned char *secret, enum token_kind kind,
+token_lookup(const struct keyring *keys, enum token_kind kind,
+    const char *token, char list[TOKEN_HASH_LIST])
+{
+	const struct keyring_key	*signer = keyring_signer(keys, time(NULL));
+	char				 h[TOKEN_HASH_HEX];
+	size_t				 len = 1;
+	int				 i, n;
+
+	list[0] = '{';
+	for (i = -1; i < keys->n; i++) {
+		const struct keyring_key *k = i < 0 ? signer : &keys->keys[i];
+
+		if (k == NULL || (i >= 0 && k == signer))
+			continue;
+		if (token_hash(k, kind, token, h) == -1)
+			return -1;
+		/* In an array literal a backslash is escaped: {"\\x01..."}. */
+		n = snprintf(list + len, TOKEN_HASH_LIST - len, "%s\"\\%s\"",
+		    len > 1 ? "," : "", h);
+		if (n < 0 || (size_t)n >= TOKEN_HASH_LIST - len - 1)
+			return -1;
+		len += (size_t)n;
+	}
+	if (len == 1)
+		return -1;
+	list[len++] = '}';
+	list[len] = '\0';
+	return 0;
+}
+
+int
+token_new(const struct keyring *keys, enum token_kind kind,
     char token[TOKEN_LEN + 1], char hash_hex[TOKEN_HASH_HEX])
 {
 	unsigned char	raw[TOKEN_BYTES];
@@ -87,7 +126,7 @@ token_new(const unsigned char *secret, enum token_kind kind,
 	(void)sodium_bin2base64(token, TOKEN_LEN + 1, raw, sizeof(raw),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	return token_hash(secret, kind, token, hash_hex);
+	return token_hash(keyring_signer(keys, time(NULL)), kind, token, hash_hex);
 }
 
 /* The MAC of purpose, a NUL separator and subject. */
@@ -115,28 +154,41 @@ out:
 	return rc;
 }
 
-int
-token_csrf(const unsigned char *secret, const char *purpose,
+/* The CSRF token for purpose and subject under one key; 0 or -1. */
+static int
+csrf_under(const struct keyring_key *k, const char *purpose,
     const char *subject, char out[TOKEN_LEN + 1])
 {
 	unsigned char	mac[crypto_auth_BYTES];
 
-	if (purpose == NULL || subject == NULL ||
-	    csrf_mac(secret, purpose, subject, mac) != 0)
+	if (k == NULL || purpose == NULL || subject == NULL ||
+	    csrf_mac(k->key, purpose, subject, mac) != 0)
 		return -1;
 	(void)sodium_bin2base64(out, TOKEN_LEN + 1, mac, sizeof(mac),
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return 0;
 }
 
+int
+token_csrf(const struct keyring *keys, const char *purpose,
+    const char *subject, char out[TOKEN_LEN + 1])
+{
+	return csrf_under(keyring_signer(keys, time(NULL)), purpose, subject, out);
+}
+
 bool
-token_csrf_valid(const unsigned char *secret, const char *purpose,
+token_csrf_valid(const struct keyring *keys, const char *purpose,
     const char *subject, const char *given)
 {
 	char	want[TOKEN_LEN + 1];
+	bool	ok = false;
+	int	i;
 
-	if (purpose == NULL || subject == NULL || !token_well_formed(given) ||
-	    token_csrf(secret, purpose, subject, want) != 0)
+	if (!token_well_formed(given))
 		return false;
-	return sodium_memcmp(want, given, TOKEN_LEN) == 0;
+	for (i = 0; i < keys->n; i++)
+		if (csrf_under(&keys->keys[i], purpose, subject, want) == 0 &&
+		    sodium_memcmp(want, given, TOKEN_LEN) == 0)
+			ok = true;
+	return ok;
 }

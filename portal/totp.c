@@ -1,5 +1,6 @@
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,6 +9,7 @@
 #include <sodium.h>
 
 #include "buf.h"
+#include "keyring.h"
 #include "seal.h"
 #include "totp.h"
 #include "utf8.h"
@@ -246,27 +248,28 @@ recovery_chars(const char *given, char out[RECOVERY_CHARS])
 }
 
 int
-totp_recovery_hash(const unsigned char *server_secret, const char *user,
+totp_recovery_hash(const struct keyring_key *k, const char *user,
     const char *code, char hash_hex[TOTP_RECOVERY_HASH_HEX])
 {
 	unsigned char			 key[crypto_generichash_KEYBYTES];
-	unsigned char			 h[32];
+	unsigned char			 h[1 + 32];
 	crypto_generichash_state	 st;
 	char				 chars[RECOVERY_CHARS];
 	int				 rc = -1;
 
 	hash_hex[0] = '\0';
-	if (server_secret == NULL || user == NULL ||
+	if (k == NULL || k->id < 1 || k->id > KEYRING_ID_MAX || user == NULL ||
 	    recovery_chars(code, chars) == -1)
 		goto out;
+	h[0] = (unsigned char)k->id;
 	if (crypto_kdf_derive_from_key(key, sizeof(key), 1, recovery_context,
-	    server_secret) != 0 ||
-	    crypto_generichash_init(&st, key, sizeof(key), sizeof(h)) != 0 ||
+	    k->key) != 0 ||
+	    crypto_generichash_init(&st, key, sizeof(key), sizeof(h) - 1) != 0 ||
 	    crypto_generichash_update(&st, (const unsigned char *)user,
 	    strlen(user) + 1) != 0 ||
 	    crypto_generichash_update(&st, (const unsigned char *)chars,
 	    sizeof(chars)) != 0 ||
-	    crypto_generichash_final(&st, h, sizeof(h)) != 0)
+	    crypto_generichash_final(&st, h + 1, sizeof(h) - 1) != 0)
 		goto out;
 	hash_hex[0] = '\\';
 	hash_hex[1] = 'x';
@@ -281,45 +284,75 @@ out:
 }
 
 int
-totp_recovery_find(const unsigned char *server_secret, const char *user,
+totp_recovery_lookup(const struct keyring *keys, const char *user,
+    const char *code, char list[TOTP_RECOVERY_HASH_LIST])
+{
+	char	 h[TOTP_RECOVERY_HASH_HEX];
+	size_t	 len = 1;
+	int	 i, n;
+
+	if (keys == NULL || keys->n < 1)
+		return -1;
+	list[0] = '{';
+	for (i = 0; i < keys->n; i++) {
+		if (totp_recovery_hash(&keys->keys[i], user, code, h) == -1)
+			return -1;
+		/* In an array literal a backslash is escaped: {"\\x01..."}. */
+		n = snprintf(list + len, TOTP_RECOVERY_HASH_LIST - len,
+		    "%s\"\\%s\"", len > 1 ? "," : "", h);
+		if (n < 0 || (size_t)n >= TOTP_RECOVERY_HASH_LIST - len - 1)
+			return -1;
+		len += (size_t)n;
+	}
+	list[len++] = '}';
+	list[len] = '\0';
+	return 0;
+}
+
+int
+totp_recovery_find(const struct keyring *keys, const char *user,
     const char *given, const char *const *hashes, size_t n)
 {
 	char	 want[TOTP_RECOVERY_HASH_HEX];
 	size_t	 i;
-	int	 found = -1;
+	int	 found = -1, k;
 
-	if (hashes == NULL ||
-	    totp_recovery_hash(server_secret, user, given, want) == -1)
+	if (hashes == NULL || keys == NULL || keys->n < 1)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (hashes[i] != NULL &&
-		    strlen(hashes[i]) == TOTP_RECOVERY_HASH_HEX - 1 &&
-		    sodium_memcmp(hashes[i], want, TOTP_RECOVERY_HASH_HEX - 1) ==
-		    0 && found == -1)
-			found = (int)i;
+	for (k = 0; k < keys->n; k++) {
+		if (totp_recovery_hash(&keys->keys[k], user, given, want) == -1)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (hashes[i] != NULL &&
+			    strlen(hashes[i]) == TOTP_RECOVERY_HASH_HEX - 1 &&
+			    sodium_memcmp(hashes[i], want,
+			    TOTP_RECOVERY_HASH_HEX - 1) == 0 && found == -1)
+				found = (int)i;
+	}
+	sodium_memzero(want, sizeof(want));
 	return found;
 }
 
 int
-totp_secret_seal(const unsigned char *server_secret,
+totp_secret_seal(const struct keyring *keys,
     const unsigned char secret[TOTP_SECRET_BYTES], struct buf *out)
 {
-	if (server_secret == NULL || secret == NULL || out == NULL)
+	if (keys == NULL || secret == NULL || out == NULL)
 		return -1;
-	return seal_text_as(server_secret, seal_context, (const char *)secret,
+	return seal_text_as(keys, seal_context, (const char *)secret,
 	    TOTP_SECRET_BYTES, out);
 }
 
 int
-totp_secret_open(const unsigned char *server_secret, const char *sealed,
+totp_secret_open(const struct keyring *keys, const char *sealed,
     unsigned char secret[TOTP_SECRET_BYTES])
 {
 	struct buf	 b;
 	int		 rc = -1;
 
 	buf_init(&b, 1024);
-	if (server_secret == NULL || sealed == NULL ||
-	    seal_open_as(server_secret, seal_context, sealed, &b) == -1 ||
+	if (keys == NULL || sealed == NULL ||
+	    seal_open_as(keys, seal_context, sealed, &b) == -1 ||
 	    b.len != TOTP_SECRET_BYTES)
 		goto out;
 	memcpy(secret, b.data, TOTP_SECRET_BYTES);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keyring.h"
+
 /*
  * A second factor for staff: time-based one-time passwords (RFC 6238:
  * HMAC-SHA-1, 6 digits, 30-second steps from the Unix epoch), computed by
@@ -39,7 +41,9 @@
 #define TOTP_ACCOUNT_MAX	254	/* bytes: an email address */
 #define TOTP_RECOVERY_CODES	10
 #define TOTP_RECOVERY_SIZE	12	/* "ABCDE-FGHIJ" + NUL */
-#define TOTP_RECOVERY_HASH_HEX	(2 + 64 + 1)	/* bytea hex "\x..." + NUL */
+#define TOTP_RECOVERY_HASH_HEX	(2 + 66 + 1)	/* bytea hex "\x" key id, hash, NUL */
+/* {"\\x..",..}: every key's hash as a bytea[] literal (keyring.h). */
+#define TOTP_RECOVERY_HASH_LIST	(KEYRING_MAX * (TOTP_RECOVERY_HASH_HEX + 4) + 3)
 
 struct buf;
 
@@ -69,23 +73,38 @@ int totp_uri(char *out, size_t outsz, const char *issuer, const char *account,
     const unsigned char *secret, size_t len);
 /* True when given is written like a TOTP code (six digits, spaces between them allowed), not a recovery code. */
 bool totp_is_code(const char *given);
-/* Appends secret sealed with a key derived from server_secret (seal.c, a context of its own) to out; 0 or -1. */
-int totp_secret_seal(const unsigned char *server_secret,
+/*
+ * Appends secret sealed with the signing key of keys (seal.c, a context of
+ * its own, the key id in the text) to out; 0 or -1.
+ */
+int totp_secret_seal(const struct keyring *keys,
     const unsigned char secret[TOTP_SECRET_BYTES], struct buf *out);
-/* The secret in sealed text made by totp_secret_seal(); 0, or -1 when it does not open with server_secret or is not a secret. */
-int totp_secret_open(const unsigned char *server_secret, const char *sealed,
+/*
+ * The secret in sealed text made by totp_secret_seal(), under whichever key
+ * of keys sealed it (a secret sealed before a rotation still opens); 0, or
+ * -1 when its key is gone, it was tampered with or it is not a secret.
+ */
+int totp_secret_open(const struct keyring *keys, const char *sealed,
     unsigned char secret[TOTP_SECRET_BYTES]);
 /* TOTP_RECOVERY_CODES fresh codes, "ABCDE-FGHIJ", to show once. */
 void totp_recovery_new(char codes[TOTP_RECOVERY_CODES][TOTP_RECOVERY_SIZE]);
-/* The stored form of a recovery code for user (its id or email) as bytea hex; 0, or -1 when code is not one (see totp_recovery_find). */
-int totp_recovery_hash(const unsigned char *server_secret, const char *user,
+/*
+ * The stored form of a recovery code for user (its id or email) under key
+ * k as bytea hex: k's id (one byte, like token.h's hashes) and the keyed
+ * hash; 0, or -1 when code is not one (see totp_recovery_find).
+ */
+int totp_recovery_hash(const struct keyring_key *k, const char *user,
     const char *code, char hash_hex[TOTP_RECOVERY_HASH_HEX]);
+/* The code's stored forms under every key, as a bytea[] literal for "= ANY($1::bytea[])"; 0 or -1. */
+int totp_recovery_lookup(const struct keyring *keys, const char *user,
+    const char *code, char list[TOTP_RECOVERY_HASH_LIST]);
 /*
  * The index among the n stored hashes of the code the user typed (case,
- * spaces and hyphens ignored; 0, 1 and 8 read as O, I and B), or -1. Every
- * hash is compared, in constant time. The caller then deletes that hash.
+ * spaces and hyphens ignored; 0, 1 and 8 read as O, I and B) under any of
+ * keys, or -1. Every hash is compared, in constant time. The caller then
+ * deletes that hash.
  */
-int totp_recovery_find(const unsigned char *server_secret, const char *user,
+int totp_recovery_find(const struct keyring *keys, const char *user,
     const char *given, const char *const *hashes, size_t n);
 
 #endif

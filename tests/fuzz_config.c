@@ -22,7 +22,7 @@ static struct config	c1, c2;
 static const struct {
 	size_t	off, size;
 } strs[] = {
-	STR(database), STR(admin_database), STR(socket), STR(pidfile),
+	STR(database), STR(db_read), STR(admin_database), STR(socket), STR(pidfile),
 	STR(user), STR(templates), STR(sql), STR(secret_file), STR(base_url),
 	STR(sendmail), STR(mail_from), STR(staff_email), STR(company),
 	STR(contact_name), STR(contact_phone), STR(contact_email),
@@ -93,6 +93,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strcmp(err1 + n, "value is too long") == 0 ||
 	    strcmp(err1 + n, "expected a whole number") == 0 ||
 	    strcmp(err1 + n, "number missing or out of range") == 0 ||
-	    strcmp(err1 + n, "expected yes or no") == 0);
+	    strcmp(err1 + n, "expected yes or no") == 0 ||
+	    /* per-language site texts, "contact_hours.es = ..." */
+	    strcmp(err1 + n, "unknown key (only contact_name and contact_hours "
+	    "may be given per language)") == 0 ||
+	    strcmp(err1 + n, "expected a language tag after the dot "
+	    "(contact_hours.es)") == 0 ||
+	    strcmp(err1 + n, "too many per-language texts") == 0);
 	return 0;
 }

@@ -560,8 +560,10 @@ load_ok(void)
 	if (load(err, sizeof(err)) != 0)
 		fail_msg("refused: %s", err);
 	assert_int_equal(C.workers, 3);
-	for (i = 0; i < CONFIG_SECRET_LEN; i++)
-		assert_int_equal(C.secret[i], i);
+	assert_int_equal(C.keys.n, 1);
+	assert_int_equal(C.keys.keys[0].id, 1);	/* a file from before ids */
+	for (i = 0; i < KEYRING_KEY_BYTES; i++)
+		assert_int_equal(C.keys.keys[0].key[i], i);
 }
 
 /* Fails with "<dir>/<file>: <want>". */
@@ -596,37 +598,84 @@ test_config_load_good(void **state)
 static void
 test_config_load_bad_secret(void **state)
 {
-	static const char *const bad[] = {
-		"",
-		"\n",
-		"00",
-		SECRET_HEX "0",				/* odd length */
-		SECRET_HEX "00",			/* 33 bytes */
-		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e",
-		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1",
-		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g",
-		"g00102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-		"00 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-		"0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
-		SECRET_HEX "\nextra\n",
-		SECRET_HEX "\t\n",
-		SECRET_HEX ":",
-		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",	/* base64 */
+	static const struct { const char *text, *want; } bad[] = {
+		{ "", "no key (expected 64 hex digits)" },
+		{ "\n", "no key (expected 64 hex digits)" },
+		{ "# only a comment\n", "no key (expected 64 hex digits)" },
+		{ "00", "line 1: expected 64 hex digits" },
+		{ SECRET_HEX "0", "line 1: expected 64 hex digits" },	/* odd */
+		{ SECRET_HEX "00", "line 1: expected 64 hex digits" },	/* 33 bytes */
+		{ "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e",
+		    "line 1: expected 64 hex digits" },
+		{ "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1g",
+		    "line 1: expected 64 hex digits" },
+		{ "00 0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+		    "line 1: key id must be a number from 1 to 254" },
+		{ "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+		    "line 1: expected 64 hex digits" },
+		{ SECRET_HEX "\nextra\n", "line 2: expected: ID HEX [START]" },
+		{ SECRET_HEX ":", "line 1: expected 64 hex digits" },
+		{ "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+		    "line 1: expected 64 hex digits" },
+		{ "1 " SECRET_HEX "\n1 " SECRET_HEX "\n",
+		    "line 2: key ids must be unique and ascending" },
+		{ "2 " SECRET_HEX "\n1 " SECRET_HEX "\n",
+		    "line 2: key ids must be unique and ascending" },
+		{ "255 " SECRET_HEX "\n", "line 1: key id must be a number from 1 to 254" },
+		{ "0 " SECRET_HEX "\n", "line 1: key id must be a number from 1 to 254" },
+		{ "1 " SECRET_HEX " soon\n", "line 1: start must be a Unix time" },
+		{ "1 " SECRET_HEX " 5 6\n", "line 1: expected: ID HEX [START]" },
+		{ "1 " SECRET_HEX "\n" SECRET_HEX "\n", "line 2: expected: ID HEX [START]" },
+		{ "1 " SECRET_HEX "\n2 " SECRET_HEX "\n3 " SECRET_HEX "\n4 "
+		    SECRET_HEX "\n5 " SECRET_HEX "\n6 " SECRET_HEX "\n7 "
+		    SECRET_HEX "\n8 " SECRET_HEX "\n9 " SECRET_HEX "\n",
+		    "line 9: too many keys (retire one first)" },
 	};
 	size_t	i;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		write_both(bad[i], strlen(bad[i]));
-		load_bad("secret", "expected 64 hex digits");
+		write_both(bad[i].text, strlen(bad[i].text));
+		load_bad("secret", bad[i].want);
 	}
 	/* Nothing may follow the digits, not even after a NUL byte. */
 	write_both(LIT(SECRET_HEX "\0"));
-	load_bad("secret", "expected 64 hex digits");
+	load_bad("secret", "line 1: NUL byte in line");
 	write_both(LIT(SECRET_HEX "\0" "ffff\n"));
-	load_bad("secret", "expected 64 hex digits");
+	load_bad("secret", "line 1: NUL byte in line");
 	write_both(LIT("\0" SECRET_HEX));
-	load_bad("secret", "expected 64 hex digits");
+	load_bad("secret", "line 1: NUL byte in line");
+}
+
+/* Several keys with ids; the newest that has started signs. */
+static void
+test_config_load_keys(void **state)
+{
+	static const char text[] = "# rotated\n1 " SECRET_HEX "\n"
+	    "3 ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff 100\n"
+	    "\n7 " SECRET_HEX " 99999999999\n";
+	char	err[256] = "";
+
+	(void)state;
+	write_both(LIT(text));
+	memset(&C, 0, sizeof(C));
+	if (load(err, sizeof(err)) != 0)
+		fail_msg("refused: %s", err);
+	assert_int_equal(C.keys.n, 3);
+	assert_int_equal(C.keys.keys[1].id, 3);
+	assert_int_equal(C.keys.keys[1].start, 100);
+	assert_int_equal(C.keys.keys[1].key[5], 0xff);
+	assert_int_equal(keyring_signer(&C.keys, 1000)->id, 3);
+	assert_int_equal(keyring_signer(&C.keys, 99)->id, 1);
+	assert_int_equal(keyring_signer(&C.keys, 99999999999LL)->id, 7);
+	/* A broken file read again leaves the keys as they were. */
+	write_file("secret", LIT("1 nothex\n"));
+	assert_int_equal(config_load_keys(&C, err, sizeof(err)), -1);
+	assert_int_equal(C.keys.n, 3);
+	write_file("secret", LIT("4 " SECRET_HEX "\n"));
+	assert_int_equal(config_load_keys(&C, err, sizeof(err)), 0);
+	assert_int_equal(C.keys.n, 1);
+	assert_int_equal(C.keys.keys[0].id, 4);
 }
 
 static void
@@ -684,7 +733,7 @@ test_config_load_too_big(void **state)
 	write_file("conf", text, len - 2);
 	memset(&C, 0, sizeof(C));
 	assert_int_equal(load(NULL, 0), 0);
-	assert_int_equal(C.secret[31], 31);
+	assert_int_equal(C.keys.keys[0].key[31], 31);
 	free(text);
 }
 
@@ -728,6 +777,7 @@ main(void)
 		cmocka_unit_test(test_config_example),
 		D(test_config_load_good),
 		D(test_config_load_bad_secret),
+		D(test_config_load_keys),
 		D(test_config_load_missing_files),
 		D(test_config_load_parse_error),
 		D(test_config_load_too_big),

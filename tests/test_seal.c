@@ -19,8 +19,8 @@
 
 #define OVERHEAD	(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
 
-static unsigned char secret[CONFIG_SECRET_LEN];
-static unsigned char other[CONFIG_SECRET_LEN];
+/* Key 1 of each ring: 0xa0.., and the same with one bit flipped. */
+static struct keyring secret, other;
 
 static int
 group_setup(void **state)
@@ -30,11 +30,13 @@ group_setup(void **state)
 	(void)state;
 	if (sodium_init() < 0)
 		return -1;
-	for (i = 0; i < sizeof(secret); i++) {
-		secret[i] = (unsigned char)(0xa0 + i);
-		other[i] = (unsigned char)(0xa0 + i);
+	secret.n = other.n = 1;
+	secret.keys[0].id = other.keys[0].id = 1;
+	for (i = 0; i < KEYRING_KEY_BYTES; i++) {
+		secret.keys[0].key[i] = (unsigned char)(0xa0 + i);
+		other.keys[0].key[i] = (unsigned char)(0xa0 + i);
 	}
-	other[0] ^= 0x80;
+	other.keys[0].key[0] ^= 0x80;
 	return 0;
 }
 
@@ -45,14 +47,14 @@ sealed(const char *in, size_t n)
 	struct buf	b;
 
 	buf_init(&b, 0);
-	assert_int_equal(seal_text(secret, in, n, &b), 0);
+	assert_int_equal(seal_text(&secret, in, n, &b), 0);
 	assert_int_equal(strlen(b.data), b.len);
 	return b.data;
 }
 
 /* Asserts that s does not open, and that out is left as it was. */
 static void
-open_bad(const unsigned char *key, const char *s)
+open_bad(const struct keyring *key, const char *s)
 {
 	struct buf	b;
 
@@ -71,13 +73,13 @@ round_trip(const char *in, size_t n)
 	struct buf	 b;
 	char		*s = sealed(in, n);
 
-	assert_true(strncmp(s, "s1:", 3) == 0);
-	/* "s1:" then standard base64 with padding of nonce, MAC and text. */
+	assert_true(strncmp(s, "k1:", 3) == 0);
+	/* "k1:" (key 1) then standard base64 with padding of nonce, MAC and text. */
 	assert_int_equal(strlen(s), 3 + 4 * ((OVERHEAD + n + 2) / 3));
 	assert_int_equal(strspn(s + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789+/="), strlen(s) - 3);
 	buf_init(&b, 0);
-	assert_int_equal(seal_open(secret, s, &b), 0);
+	assert_int_equal(seal_open(&secret, s, &b), 0);
 	assert_int_equal(b.len, n);
 	if (n > 0)
 		assert_memory_equal(b.data, in, n);
@@ -117,16 +119,16 @@ test_seal_appends(void **state)
 	(void)state;
 	buf_init(&b, 0);
 	assert_int_equal(buf_puts(&b, "prefix:"), 0);
-	assert_int_equal(seal_text(secret, LIT("hello"), &b), 0);
+	assert_int_equal(seal_text(&secret, LIT("hello"), &b), 0);
 	p = buf_str(&b);
-	assert_true(strncmp(p, "prefix:s1:", 10) == 0);
+	assert_true(strncmp(p, "prefix:k1:", 10) == 0);
 	assert_int_equal(strlen(p), b.len);
 	{
 		struct buf out;
 
 		buf_init(&out, 0);
 		assert_int_equal(buf_puts(&out, "["), 0);
-		assert_int_equal(seal_open(secret, p + 7, &out), 0);
+		assert_int_equal(seal_open(&secret, p + 7, &out), 0);
 		assert_string_equal(buf_str(&out), "[hello");
 		buf_free(&out);
 	}
@@ -155,10 +157,10 @@ test_seal_wrong_secret(void **state)
 
 	(void)state;
 	s = sealed(LIT("text"));
-	open_bad(other, s);
+	open_bad(&other, s);
 	free(s);
 	s = sealed("", 0);
-	open_bad(other, s);
+	open_bad(&other, s);
 	free(s);
 }
 
@@ -171,23 +173,23 @@ test_seal_context(void **state)
 	(void)state;
 	buf_init(&a, 0);
 	buf_init(&b, 0);
-	assert_int_equal(seal_text_as(secret, "totpseal", LIT("twenty secret bytes!"), &a), 0);
-	assert_int_equal(seal_open_as(secret, "totpseal", buf_str(&a), &b), 0);
+	assert_int_equal(seal_text_as(&secret, "totpseal", LIT("twenty secret bytes!"), &a), 0);
+	assert_int_equal(seal_open_as(&secret, "totpseal", buf_str(&a), &b), 0);
 	assert_string_equal(buf_str(&b), "twenty secret bytes!");
 	buf_reset(&b);
-	assert_int_equal(seal_open(secret, buf_str(&a), &b), -1);
-	assert_int_equal(seal_open_as(secret, "outboxky", buf_str(&a), &b), -1);
-	assert_int_equal(seal_open_as(other, "totpseal", buf_str(&a), &b), -1);
+	assert_int_equal(seal_open(&secret, buf_str(&a), &b), -1);
+	assert_int_equal(seal_open_as(&secret, "outboxky", buf_str(&a), &b), -1);
+	assert_int_equal(seal_open_as(&other, "totpseal", buf_str(&a), &b), -1);
 	buf_reset(&a);
-	assert_int_equal(seal_text(secret, LIT("outbox text"), &a), 0);
-	assert_int_equal(seal_open_as(secret, "totpseal", buf_str(&a), &b), -1);
-	assert_int_equal(seal_open_as(secret, "outboxky", buf_str(&a), &b), 0);
+	assert_int_equal(seal_text(&secret, LIT("outbox text"), &a), 0);
+	assert_int_equal(seal_open_as(&secret, "totpseal", buf_str(&a), &b), -1);
+	assert_int_equal(seal_open_as(&secret, "outboxky", buf_str(&a), &b), 0);
 	assert_string_equal(buf_str(&b), "outbox text");
 	/* A context is exactly 8 characters. */
 	buf_reset(&a);
-	assert_int_equal(seal_text_as(secret, "short", LIT("x"), &a), -1);
-	assert_int_equal(seal_text_as(secret, "ninechars", LIT("x"), &a), -1);
-	assert_int_equal(seal_text_as(secret, NULL, LIT("x"), &a), -1);
+	assert_int_equal(seal_text_as(&secret, "short", LIT("x"), &a), -1);
+	assert_int_equal(seal_text_as(&secret, "ninechars", LIT("x"), &a), -1);
+	assert_int_equal(seal_text_as(&secret, NULL, LIT("x"), &a), -1);
 	buf_free(&a);
 	buf_free(&b);
 }
@@ -214,7 +216,7 @@ test_seal_tamper(void **state)
 				continue;
 			memcpy(t, s, len + 1);
 			t[i] = alphabet[j];
-			open_bad(secret, t);
+			open_bad(&secret, t);
 		}
 	}
 	free(t);
@@ -241,7 +243,7 @@ test_seal_tamper_box(void **state)
 		memcpy(t, "s1:", 3);
 		(void)sodium_bin2base64(t + 3, sizeof(t) - 3, box, sizeof(box),
 		    sodium_base64_VARIANT_ORIGINAL);
-		open_bad(secret, t);
+		open_bad(&secret, t);
 		box[i] ^= 0x01;
 	}
 	/* Untouched, it opens. */
@@ -251,7 +253,7 @@ test_seal_tamper_box(void **state)
 		struct buf b;
 
 		buf_init(&b, 0);
-		assert_int_equal(seal_open(secret, t, &b), 0);
+		assert_int_equal(seal_open(&secret, t, &b), 0);
 		assert_string_equal(buf_str(&b), "sixteen bytes!!!");
 		buf_free(&b);
 	}
@@ -269,7 +271,7 @@ test_seal_truncated(void **state)
 	len = strlen(s);
 	for (cut = len - 1; cut >= 3; cut--) {
 		s[cut] = '\0';
-		open_bad(secret, s);
+		open_bad(&secret, s);
 		if (cut == 3)
 			break;
 	}
@@ -288,38 +290,51 @@ test_seal_bad_format(void **state)
 	t = malloc(len + 8);
 	assert_non_null(t);
 
-	open_bad(secret, s + 3);			/* no prefix */
-	open_bad(secret, "");
-	open_bad(secret, "s1");
-	open_bad(secret, "s1:");
-	open_bad(secret, "s1:====");
-	open_bad(secret, "s1:!!!!");
-	open_bad(secret, "s1:AAAA");
+	open_bad(&secret, s + 3);			/* no prefix */
+	open_bad(&secret, "");
+	open_bad(&secret, "s1");
+	open_bad(&secret, "s1:");
+	open_bad(&secret, "s1:====");
+	open_bad(&secret, "s1:!!!!");
+	open_bad(&secret, "s1:AAAA");
 
 	memcpy(t, s, len + 1);
-	t[1] = '2';					/* "s2:" */
-	open_bad(secret, t);
+	t[1] = '2';					/* "k2:" */
+	open_bad(&secret, t);
+	memcpy(t, s, len + 1);
+	t[0] = 's';					/* "s1:", key 1 too */
+	{
+		struct buf b;
+
+		buf_init(&b, 0);
+		assert_int_equal(seal_open(&secret, t, &b), 0);
+		assert_string_equal(buf_str(&b), "text");
+		buf_free(&b);
+	}
+	memcpy(t, s, len + 1);
+	t[1] = '0';					/* "k0:" */
+	open_bad(&secret, t);
 	memcpy(t, s, len + 1);
 	t[0] = 'S';
-	open_bad(secret, t);
+	open_bad(&secret, t);
 	memcpy(t, s, len + 1);
 	t[2] = ';';
-	open_bad(secret, t);
+	open_bad(&secret, t);
 
 	/* Stray bytes before, inside or after the base64. */
 	t[0] = 's'; t[1] = '1'; t[2] = ':'; t[3] = ' ';
 	memcpy(t + 4, s + 3, len - 3 + 1);
-	open_bad(secret, t);
+	open_bad(&secret, t);
 	memcpy(t, s, len + 1);
 	memcpy(t + len, "\n", 2);
-	open_bad(secret, t);
+	open_bad(&secret, t);
 	memcpy(t, s, len + 1);
 	memcpy(t + len, "AAAA", 5);
-	open_bad(secret, t);
+	open_bad(&secret, t);
 	memcpy(t, s, 10);
 	t[10] = '\n';
 	memcpy(t + 11, s + 10, len - 10 + 1);
-	open_bad(secret, t);
+	open_bad(&secret, t);
 	/* URL-safe base64 is a different encoding. */
 	memcpy(t, s, len + 1);
 	for (size_t i = 3; i < len; i++)
@@ -328,7 +343,7 @@ test_seal_bad_format(void **state)
 		else if (t[i] == '/')
 			t[i] = '_';
 	if (strcmp(t, s) != 0)
-		open_bad(secret, t);
+		open_bad(&secret, t);
 
 	free(t);
 	free(s);
@@ -343,19 +358,76 @@ test_seal_buffer_cap(void **state)
 
 	(void)state;
 	buf_init(&b, 16);
-	assert_int_equal(seal_text(secret, LIT("too long for 16 bytes"), &b), -1);
+	assert_int_equal(seal_text(&secret, LIT("too long for 16 bytes"), &b), -1);
 	assert_true(buf_failed(&b));
 	buf_free(&b);
 
 	s = sealed(LIT("twenty bytes of text"));
 	buf_init(&b, 19);
-	assert_int_equal(seal_open(secret, s, &b), -1);
+	assert_int_equal(seal_open(&secret, s, &b), -1);
 	buf_free(&b);
 	buf_init(&b, 20);
-	assert_int_equal(seal_open(secret, s, &b), 0);
+	assert_int_equal(seal_open(&secret, s, &b), 0);
 	assert_string_equal(buf_str(&b), "twenty bytes of text");
 	buf_free(&b);
 	free(s);
+}
+
+/*
+ * Rotation: mail queued before it (sealed with key 1, or in the "s1:" form
+ * from before key ids) still opens once key 2 signs; new mail uses key 2,
+ * which a ring without it cannot open.
+ */
+static void
+test_seal_rotation(void **state)
+{
+	struct keyring	 ring = secret;
+	struct buf	 b;
+	char		*before = sealed(LIT("queued before")), *legacy;
+	size_t		 i;
+
+	(void)state;
+	ring.n = 2;
+	ring.keys[1].id = 2;
+	for (i = 0; i < KEYRING_KEY_BYTES; i++)
+		ring.keys[1].key[i] = (unsigned char)(0x11 * i);
+	assert_int_equal(seal_key_id(before), 1);
+	buf_init(&b, 0);
+	assert_int_equal(seal_open(&ring, before, &b), 0);
+	assert_string_equal(buf_str(&b), "queued before");
+	legacy = strdup(before);
+	assert_non_null(legacy);
+	legacy[0] = 's';
+	assert_int_equal(seal_key_id(legacy), 1);
+	buf_reset(&b);
+	assert_int_equal(seal_open(&ring, legacy, &b), 0);
+	assert_string_equal(buf_str(&b), "queued before");
+	buf_reset(&b);
+	assert_int_equal(seal_text(&ring, LIT("queued after"), &b), 0);
+	assert_true(strncmp(buf_str(&b), "k2:", 3) == 0);
+	assert_int_equal(seal_key_id(buf_str(&b)), 2);
+	open_bad(&secret, buf_str(&b));
+	{
+		struct buf o;
+
+		buf_init(&o, 0);
+		assert_int_equal(seal_open(&ring, buf_str(&b), &o), 0);
+		assert_string_equal(buf_str(&o), "queued after");
+		buf_free(&o);
+	}
+	/* Once key 1 is retired, what it sealed no longer opens. */
+	ring.keys[0] = ring.keys[1];
+	ring.n = 1;
+	open_bad(&ring, before);
+	open_bad(&ring, legacy);
+	assert_int_equal(seal_key_id("k254:AAAA"), 254);
+	assert_int_equal(seal_key_id("k255:AAAA"), 0);
+	assert_int_equal(seal_key_id("k01:AAAA"), 0);
+	assert_int_equal(seal_key_id("k1AAAA"), 0);
+	assert_int_equal(seal_key_id("plain text"), 0);
+	buf_free(&b);
+	free(before);
+	free(legacy);
 }
 
 int
@@ -363,6 +435,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seal_round_trip),
+		cmocka_unit_test(test_seal_rotation),
 		cmocka_unit_test(test_seal_appends),
 		cmocka_unit_test(test_seal_nonce),
 		cmocka_unit_test(test_seal_wrong_secret),

@@ -16,7 +16,9 @@
 static const unsigned char rfc_key[] = "12345678901234567890";
 #define RFC_KEY_LEN	20
 
-static unsigned char server_secret[32];
+/* The server keys: key 1 only, every byte 0x5a. */
+static struct keyring ring;
+#define KEY1	(&ring.keys[0])
 
 static int
 setup(void **state)
@@ -24,7 +26,10 @@ setup(void **state)
 	(void)state;
 	if (sodium_init() == -1)
 		return -1;
-	memset(server_secret, 0x5a, sizeof(server_secret));
+	memset(&ring, 0, sizeof(ring));
+	ring.n = 1;
+	ring.keys[0].id = 1;
+	memset(ring.keys[0].key, 0x5a, sizeof(ring.keys[0].key));
 	return 0;
 }
 
@@ -288,7 +293,7 @@ test_totp_recovery_new(void **state)
 static void
 hash_of(const char *user, const char *code, char out[TOTP_RECOVERY_HASH_HEX])
 {
-	if (totp_recovery_hash(server_secret, user, code, out) != 0)
+	if (totp_recovery_hash(KEY1, user, code, out) != 0)
 		fail_msg("no hash for \"%s\"", code);
 	assert_int_equal(strlen(out), TOTP_RECOVERY_HASH_HEX - 1);
 	assert_true(strncmp(out, "\\x", 2) == 0);
@@ -298,10 +303,12 @@ static void
 test_totp_recovery_hash(void **state)
 {
 	char a[TOTP_RECOVERY_HASH_HEX], b[TOTP_RECOVERY_HASH_HEX];
-	unsigned char other[32];
+	struct keyring_key other = { .id = 1 };
 
 	(void)state;
 	hash_of("17", "ABCDE-FGH2J", a);
+	/* The id of the key that made it first, like a token's hash. */
+	assert_true(strncmp(a, "\\x01", 4) == 0);
 	/* What a person might type for the same code. */
 	hash_of("17", "abcde-fgh2j", b);
 	assert_string_equal(a, b);
@@ -316,22 +323,22 @@ test_totp_recovery_hash(void **state)
 	hash_of("17", "ABCDE-FGH2J", a);
 	hash_of("18", "ABCDE-FGH2J", b);
 	assert_string_not_equal(a, b);
-	memset(other, 0xa5, sizeof(other));
-	assert_int_equal(totp_recovery_hash(other, "17", "ABCDE-FGH2J", b), 0);
+	memset(other.key, 0xa5, sizeof(other.key));
+	assert_int_equal(totp_recovery_hash(&other, "17", "ABCDE-FGH2J", b), 0);
 	assert_string_not_equal(a, b);
 	/* Not a code. */
-	assert_int_equal(totp_recovery_hash(server_secret, "17", "ABCDE-FGH2", a),
+	assert_int_equal(totp_recovery_hash(KEY1, "17", "ABCDE-FGH2", a),
 	    -1);
 	assert_string_equal(a, "");
-	assert_int_equal(totp_recovery_hash(server_secret, "17", "ABCDE-FGH2JK",
+	assert_int_equal(totp_recovery_hash(KEY1, "17", "ABCDE-FGH2JK",
 	    a), -1);
-	assert_int_equal(totp_recovery_hash(server_secret, "17", "ABCDE-FGH9J",
+	assert_int_equal(totp_recovery_hash(KEY1, "17", "ABCDE-FGH9J",
 	    a), -1);
-	assert_int_equal(totp_recovery_hash(server_secret, "17", "ABCDE_FGH2J",
+	assert_int_equal(totp_recovery_hash(KEY1, "17", "ABCDE_FGH2J",
 	    a), -1);
-	assert_int_equal(totp_recovery_hash(server_secret, "17", "", a), -1);
-	assert_int_equal(totp_recovery_hash(server_secret, "17", NULL, a), -1);
-	assert_int_equal(totp_recovery_hash(server_secret, NULL, "ABCDE-FGH2J",
+	assert_int_equal(totp_recovery_hash(KEY1, "17", "", a), -1);
+	assert_int_equal(totp_recovery_hash(KEY1, "17", NULL, a), -1);
+	assert_int_equal(totp_recovery_hash(KEY1, NULL, "ABCDE-FGH2J",
 	    a), -1);
 	assert_int_equal(totp_recovery_hash(NULL, "17", "ABCDE-FGH2J", a), -1);
 }
@@ -354,26 +361,60 @@ test_totp_recovery_find(void **state)
 		stored[i + 2] = h[i];
 	}
 	for (i = 0; i < TOTP_RECOVERY_CODES; i++)
-		assert_int_equal(totp_recovery_find(server_secret, "17", c[i],
+		assert_int_equal(totp_recovery_find(&ring, "17", c[i],
 		    stored, TOTP_RECOVERY_CODES + 2), (int)i + 2);
 	/* Lower case works; another user's or a changed code does not. */
 	for (i = 0; i < sizeof(typed) - 1; i++)
 		typed[i] = (char)(c[3][i] >= 'A' ? c[3][i] - 'A' + 'a' : c[3][i]);
 	typed[sizeof(typed) - 1] = '\0';
-	assert_int_equal(totp_recovery_find(server_secret, "17", typed, stored,
+	assert_int_equal(totp_recovery_find(&ring, "17", typed, stored,
 	    TOTP_RECOVERY_CODES + 2), 5);
-	assert_int_equal(totp_recovery_find(server_secret, "18", c[3], stored,
+	assert_int_equal(totp_recovery_find(&ring, "18", c[3], stored,
 	    TOTP_RECOVERY_CODES + 2), -1);
 	strcpy(typed, c[3]);
 	typed[0] = typed[0] == 'A' ? 'B' : 'A';
-	assert_int_equal(totp_recovery_find(server_secret, "17", typed, stored,
+	assert_int_equal(totp_recovery_find(&ring, "17", typed, stored,
 	    TOTP_RECOVERY_CODES + 2), -1);
-	assert_int_equal(totp_recovery_find(server_secret, "17", "nonsense",
+	assert_int_equal(totp_recovery_find(&ring, "17", "nonsense",
 	    stored, TOTP_RECOVERY_CODES + 2), -1);
-	assert_int_equal(totp_recovery_find(server_secret, "17", c[3], stored, 0),
+	assert_int_equal(totp_recovery_find(&ring, "17", c[3], stored, 0),
 	    -1);
-	assert_int_equal(totp_recovery_find(server_secret, "17", c[3], NULL, 3),
+	assert_int_equal(totp_recovery_find(&ring, "17", c[3], NULL, 3),
 	    -1);
+}
+
+/* A code hashed under key 1 is still found after a rotation to key 2. */
+static void
+test_totp_recovery_rotated(void **state)
+{
+	struct keyring	 rotated = ring;
+	char		 h1[TOTP_RECOVERY_HASH_HEX], h2[TOTP_RECOVERY_HASH_HEX];
+	char		 list[TOTP_RECOVERY_HASH_LIST];
+	const char	*stored[1] = { h1 };
+
+	(void)state;
+	rotated.n = 2;
+	rotated.keys[1].id = 2;
+	rotated.keys[1].start = 0;
+	memset(rotated.keys[1].key, 0x22, sizeof(rotated.keys[1].key));
+	hash_of("17", "ABCDE-FGH2J", h1);
+	assert_int_equal(totp_recovery_hash(&rotated.keys[1], "17",
+	    "ABCDE-FGH2J", h2), 0);
+	assert_true(strncmp(h2, "\\x02", 4) == 0);
+	assert_string_not_equal(h1 + 4, h2 + 4);
+	assert_int_equal(totp_recovery_find(&rotated, "17", "abcde fgh2j",
+	    stored, 1), 0);
+	/* The SQL lookup names both hashes. */
+	assert_int_equal(totp_recovery_lookup(&rotated, "17", "ABCDE-FGH2J",
+	    list), 0);
+	assert_non_null(strstr(list, h1 + 1));
+	assert_non_null(strstr(list, h2 + 1));
+	assert_int_equal(list[0], '{');
+	/* With key 1 gone it is not found. */
+	rotated.keys[0] = rotated.keys[1];
+	rotated.n = 1;
+	assert_int_equal(totp_recovery_find(&rotated, "17", "ABCDE-FGH2J",
+	    stored, 1), -1);
 }
 
 /* The secret is stored sealed: not in plain, and only this server opens it. */
@@ -381,7 +422,7 @@ static void
 test_totp_secret_seal(void **state)
 {
 	unsigned char	 secret[TOTP_SECRET_BYTES], back[TOTP_SECRET_BYTES];
-	unsigned char	 other[32];
+	struct keyring	 other, rotated;
 	char		 b32[TOTP_SECRET_B32_SIZE];
 	struct buf	 b;
 
@@ -389,18 +430,32 @@ test_totp_secret_seal(void **state)
 	buf_init(&b, 0);
 	totp_secret_new(secret);
 	assert_int_equal(totp_base32(secret, sizeof(secret), b32, sizeof(b32)), 0);
-	assert_int_equal(totp_secret_seal(server_secret, secret, &b), 0);
-	assert_true(strncmp(buf_str(&b), "s1:", 3) == 0);
+	assert_int_equal(totp_secret_seal(&ring, secret, &b), 0);
+	assert_true(strncmp(buf_str(&b), "k1:", 3) == 0);
 	assert_null(strstr(buf_str(&b), b32));
 	assert_null(memmem(b.data, b.len, secret, sizeof(secret)));
 	memset(back, 0, sizeof(back));
-	assert_int_equal(totp_secret_open(server_secret, buf_str(&b), back), 0);
+	assert_int_equal(totp_secret_open(&ring, buf_str(&b), back), 0);
 	assert_memory_equal(back, secret, sizeof(secret));
-	memset(other, 0x11, sizeof(other));
-	assert_int_equal(totp_secret_open(other, buf_str(&b), back), -1);
-	assert_int_equal(totp_secret_open(server_secret, "s1:AAAA", back), -1);
-	assert_int_equal(totp_secret_open(server_secret, buf_str(&b) + 1, back), -1);
-	assert_int_equal(totp_secret_open(server_secret, NULL, back), -1);
+	other = ring;
+	memset(other.keys[0].key, 0x11, sizeof(other.keys[0].key));
+	assert_int_equal(totp_secret_open(&other, buf_str(&b), back), -1);
+	/* After a rotation the secret sealed with key 1 still opens... */
+	rotated = ring;
+	rotated.n = 2;
+	rotated.keys[1].id = 2;
+	rotated.keys[1].start = 0;
+	memset(rotated.keys[1].key, 0x22, sizeof(rotated.keys[1].key));
+	memset(back, 0, sizeof(back));
+	assert_int_equal(totp_secret_open(&rotated, buf_str(&b), back), 0);
+	assert_memory_equal(back, secret, sizeof(secret));
+	/* ...but not once key 1 is retired. */
+	rotated.keys[0] = rotated.keys[1];
+	rotated.n = 1;
+	assert_int_equal(totp_secret_open(&rotated, buf_str(&b), back), -1);
+	assert_int_equal(totp_secret_open(&ring, "s1:AAAA", back), -1);
+	assert_int_equal(totp_secret_open(&ring, buf_str(&b) + 1, back), -1);
+	assert_int_equal(totp_secret_open(&ring, NULL, back), -1);
 	assert_int_equal(totp_secret_seal(NULL, secret, &b), -1);
 	buf_free(&b);
 }
@@ -434,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_totp_recovery_new),
 		cmocka_unit_test(test_totp_recovery_hash),
 		cmocka_unit_test(test_totp_recovery_find),
+		cmocka_unit_test(test_totp_recovery_rotated),
 		cmocka_unit_test(test_totp_secret_seal),
 		cmocka_unit_test(test_totp_is_code),
 	};

@@ -213,18 +213,19 @@ out:
 }
 
 /*
- * The token of the route's first capture in d, and its hash in hash;
+ * The token of the route's first capture in d, and its hashes under
+ * every key in hash (a bytea[] literal, token.h);
  * false after answering 404 when it cannot be a token (the same page as
  * an unknown one).
  */
 static bool
 link_token_or_reply(struct ctx *c, struct debtor_invoice *d,
-    char hash[TOKEN_HASH_HEX])
+    char hash[TOKEN_HASH_LIST])
 {
 	memset(d, 0, sizeof(*d));
 	d->token = c->match.captures[0];
 	if (token_well_formed(d->token) &&
-	    token_hash(c->cfg->secret, TOKEN_LINK, d->token, hash) == 0)
+	    token_lookup(&c->cfg->keys, TOKEN_LINK, d->token, hash) == 0)
 		return true;
 	page_error(c, 404, "link");
 	return false;
@@ -243,7 +244,7 @@ bool
 debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d)
 {
-	char	hash[TOKEN_HASH_HEX];
+	char	hash[TOKEN_HASH_LIST];
 	int	r;
 
 	if (!link_token_or_reply(c, d, hash) || !page_db_or_reply(c))
@@ -273,7 +274,7 @@ bool
 debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
     struct debtor_invoice *d)
 {
-	char	hash[TOKEN_HASH_HEX];
+	char	hash[TOKEN_HASH_LIST];
 	int	r;
 
 	if (!link_token_or_reply(c, d, hash))
@@ -290,7 +291,7 @@ debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
 		return false;
 	}
 	speak(c, d);
-	if (!token_csrf_valid(c->cfg->secret, f->purpose, d->link_id, f->csrf)) {
+	if (!token_csrf_valid(&c->cfg->keys, f->purpose, d->link_id, f->csrf)) {
 		db_rollback(c->db);
 		if (f->again != NULL)
 			f->again(c, 403, d, f->arg);
@@ -396,7 +397,7 @@ languages_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		view_set_fmt(m, "url", "%s?lang=%s", c->req.path, l->tag);
 	}
 	if (c->lang == d->lang ||
-	    token_csrf(c->cfg->secret, "language", d->link_id, csrf) == -1)
+	    token_csrf(&c->cfg->keys, "language", d->link_id, csrf) == -1)
 		return;
 	m = view_set_map(v, "remember");
 	view_set_str(m, "csrf", csrf);

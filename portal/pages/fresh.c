@@ -174,7 +174,7 @@ fresh_link_post(struct ctx *c)
 		page_error(c, 400, NULL);
 		goto out;
 	}
-	if (each[2] != FORM_OK || !token_csrf_valid(c->cfg->secret, "fresh",
+	if (each[2] != FORM_OK || !token_csrf_valid(&c->cfg->keys, "fresh",
 	    c->req.remote_addr, f[2])) {
 		page_error(c, 403, NULL);
 		goto out;
@@ -184,9 +184,9 @@ fresh_link_post(struct ctx *c)
 	if (each[0] != FORM_OK || strlen(f[0]) > FRESH_NUMBER_MAX ||
 	    payref_key(f[0], key) == -1)
 		key[0] = '\0';
-	if (token_csrf(c->cfg->secret, "fresh-email", email, eh) == -1 ||
-	    token_csrf(c->cfg->secret, "fresh-invoice", key, ih) == -1 ||
-	    token_new(c->cfg->secret, TOKEN_LINK, tok, hash) == -1) {
+	if (token_csrf(&c->cfg->keys, "fresh-email", email, eh) == -1 ||
+	    token_csrf(&c->cfg->keys, "fresh-invoice", key, ih) == -1 ||
+	    token_new(&c->cfg->keys, TOKEN_LINK, tok, hash) == -1) {
 		page_error(c, 500, NULL);
 		goto out;
 	}

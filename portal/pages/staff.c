@@ -83,14 +83,14 @@ queue_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 }
 
 static int
-queue_counts(struct ctx *c, struct view *v)
+queue_counts(struct db *db, struct view *v)
 {
 	struct view	*counts = view_set_map(v, "counts");
 	struct db_res	*r;
 	long long	 total = 0;
 	int		 i, k;
 
-	if ((r = db_query(c->db, SQL_QUEUE_COUNTS, NULL, 0)) == NULL)
+	if ((r = db_query(db, SQL_QUEUE_COUNTS, NULL, 0)) == NULL)
 		return -1;
 	for (k = 0; hardship_statuses[k] != NULL; k++)
 		view_set_int(counts, hardship_statuses[k], 0);
@@ -105,7 +105,8 @@ queue_counts(struct ctx *c, struct view *v)
 }
 
 static int
-queue_rows(struct ctx *c, struct view *v, const char *status, long page)
+queue_rows(struct ctx *c, struct db *db, struct view *v, const char *status,
+    long page)
 {
 	char		 limit[16], offset[24];
 	const char	*p[3] = { limit, offset, status };
@@ -115,7 +116,7 @@ queue_rows(struct ctx *c, struct view *v, const char *status, long page)
 
 	(void)snprintf(limit, sizeof(limit), "%d", QUEUE_PAGE + 1);
 	(void)snprintf(offset, sizeof(offset), "%ld", (page - 1) * QUEUE_PAGE);
-	r = db_query(c->db, status[0] ? SQL_QUEUE_STATUS : SQL_QUEUE_ALL, p,
+	r = db_query(db, status[0] ? SQL_QUEUE_STATUS : SQL_QUEUE_ALL, p,
 	    status[0] ? 3 : 2);
 	if (r == NULL)
 		return -1;
@@ -133,7 +134,7 @@ queue_rows(struct ctx *c, struct view *v, const char *status, long page)
 }
 
 static int
-search(struct ctx *c, struct view *v, const char *q)
+search(struct ctx *c, struct db *db, struct view *v, const char *q)
 {
 	const char	*p[1] = { q };
 	struct view	*list, *m;
@@ -142,7 +143,7 @@ search(struct ctx *c, struct view *v, const char *q)
 
 	view_set_str(v, "q", q);
 	view_set_bool(v, "searched", true);
-	if ((r = db_query(c->db, SQL_SEARCH, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_SEARCH, p, 1)) == NULL)
 		return -1;
 	list = view_set_list(v, "results");
 	for (i = 0; i < db_rows(r); i++) {
@@ -179,12 +180,16 @@ queue_query(struct ctx *c, const char **status, long *page, const char **q)
 	return true;
 }
 
-/* GET /staff: the hardship queue, newest first, with counts and search. */
+/*
+ * GET /staff: the hardship queue, newest first, with counts and search.
+ * It only reads, so it reads from the replica when there is one.
+ */
 void
 staff_queue_get(struct ctx *c)
 {
 	struct staff_session	 s;
 	struct view		*v;
+	struct db		*db;
 	const char		*status, *q;
 	long			 page;
 
@@ -194,13 +199,14 @@ staff_queue_get(struct ctx *c)
 		page_error(c, 400, NULL);
 		return;
 	}
-	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL ||
+	    (db = page_read_db_or_reply(c)) == NULL)
 		return;
 	view_set_str(v, "filter", status);
 	view_set_choice(v, "filter_", hardship_statuses, status);
 	view_set_bool(v, "filter_all", status[0] == '\0');
-	if (queue_counts(c, v) == -1 || queue_rows(c, v, status, page) == -1 ||
-	    (q[0] != '\0' && search(c, v, q) == -1)) {
+	if (queue_counts(db, v) == -1 || queue_rows(c, db, v, status, page) == -1 ||
+	    (q[0] != '\0' && search(c, db, v, q) == -1)) {
 		page_db_error(c);
 		return;
 	}
@@ -519,8 +525,8 @@ fail:
 
 /* The invoice's facts and balance, from the same queries as the debtor's. */
 static int
-invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
-    size_t idsz, bool *found)
+invoice_facts(struct ctx *c, struct db *db, const char *number, struct view *v,
+    char *id, size_t idsz, bool *found)
 {
 	const char		*p[1] = { number };
 	char			 currency[8];
@@ -528,7 +534,7 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 	struct db_res		*r;
 	int			 rc;
 
-	if ((r = db_query(c->db, SQL_STAFF_INVOICE, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_STAFF_INVOICE, p, 1)) == NULL)
 		return -1;
 	if (!(*found = db_rows(r) == 1)) {
 		db_res_free(r);
@@ -548,7 +554,7 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
 	view_set_str(v, "timezone", db_str(r, 0, STAFF_INVOICE_TIMEZONE));
 	db_res_free(r);
 	p[0] = id;
-	if ((r = db_query(c->db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
+	if ((r = db_query(db, SQL_INVOICE_ITEMS, p, 1)) == NULL)
 		return -1;
 	rc = debtor_totals(r, &t);
 	db_res_free(r);
@@ -565,8 +571,8 @@ invoice_facts(struct ctx *c, const char *number, struct view *v, char *id,
  * without also becoming the context).
  */
 static int
-invoice_list(struct ctx *c, enum sql_query q, const char *id, struct view *v,
-    const char *key, void (*fill)(struct ctx *, const struct db_res *, int,
+invoice_list(struct ctx *c, struct db *db, enum sql_query q, const char *id,
+    struct view *v, const char *key, void (*fill)(struct ctx *, const struct db_res *, int,
     struct view *))
 {
 	const char	*p[1] = { id };
@@ -574,7 +580,7 @@ invoice_list(struct ctx *c, enum sql_query q, const char *id, struct view *v,
 	struct db_res	*r;
 	int		 i;
 
-	if ((r = db_query(c->db, q, p, 1)) == NULL)
+	if ((r = db_query(db, q, p, 1)) == NULL)
 		return -1;
 	for (i = 0; i < db_rows(r); i++)
 		fill(c, r, i, view_push_map(list));
@@ -697,30 +703,38 @@ event_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 	}
 }
 
-/* GET /staff/invoices/{number}: the invoice and everything that happened. */
+/*
+ * GET /staff/invoices/{number}: the invoice and everything that happened.
+ * It only reads: from the replica when there is one.
+ */
 void
 staff_invoice_get(struct ctx *c)
 {
 	struct staff_session	 s;
 	struct view		*v;
+	struct db		*db;
 	char			 id[24];
 	bool			 found;
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL ||
+	    (db = page_read_db_or_reply(c)) == NULL)
 		return;
-	if (invoice_facts(c, c->match.captures[0], v, id, sizeof(id), &found) == -1)
+	if (invoice_facts(c, db, c->match.captures[0], v, id, sizeof(id),
+	    &found) == -1)
 		goto fail;
 	if (!found) {
 		page_error(c, 404, NULL);
 		return;
 	}
-	if (invoice_list(c, SQL_STAFF_LINKS, id, v, "links", link_row) == -1 ||
-	    invoice_list(c, SQL_STAFF_PLANS, id, v, "plans", plan_row) == -1 ||
-	    invoice_list(c, SQL_STAFF_HARDSHIPS, id, v, "requests", hardship_row) == -1 ||
-	    invoice_list(c, SQL_STAFF_MESSAGES, id, v, "messages", message_row) == -1 ||
-	    invoice_list(c, SQL_STAFF_TIMELINE, id, v, "events", event_row) == -1)
+	if (invoice_list(c, db, SQL_STAFF_LINKS, id, v, "links", link_row) == -1 ||
+	    invoice_list(c, db, SQL_STAFF_PLANS, id, v, "plans", plan_row) == -1 ||
+	    invoice_list(c, db, SQL_STAFF_HARDSHIPS, id, v, "requests",
+	    hardship_row) == -1 ||
+	    invoice_list(c, db, SQL_STAFF_MESSAGES, id, v, "messages",
+	    message_row) == -1 ||
+	    invoice_list(c, db, SQL_STAFF_TIMELINE, id, v, "events", event_row) == -1)
 		goto fail;
 	page_render(c, 200, "staff_invoice", v);
 	return;

@@ -18,12 +18,14 @@ struct staff_session {
 	char		 id[24];			/* staff user id */
 	const char	*name;
 	const char	*email;
-	char		 hash[TOKEN_HASH_HEX];		/* of the session id */
+	char		 hash[TOKEN_HASH_HEX];		/* of the session id, as stored */
 	int		 role;				/* enum staff_role; -1 unknown */
 };
 
 /* Checks the session cookie; false after answering 303 to /staff/login. */
 bool staff_session_or_redirect(struct ctx *c, struct staff_session *s);
+/* True when the request carries a live session (filled in s); answers nothing. */
+bool staff_session_peek(struct ctx *c, struct staff_session *s);
 /*
  * The check every staff page and action starts with (issue 14): a live
  * session whose user has role need or a higher one (role.h). False after

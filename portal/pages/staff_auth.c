@@ -100,38 +100,59 @@ cookie(const struct ctx *c, const char *name)
 	return p != NULL && token_well_formed(p->value) ? p->value : NULL;
 }
 
-bool
-staff_session_or_redirect(struct ctx *c, struct staff_session *s)
+/*
+ * Finds the live session of the request's cookie, by its hashes under
+ * every key, and touches it; the stored hash (under the key that made it)
+ * goes to s->hash, the subject of the session's CSRF tokens. 1 when found,
+ * 0 when there is none, -1 when the database failed.
+ */
+static int
+session_find(struct ctx *c, struct staff_session *s)
 {
 	const char	*id = cookie(c, cookie_name(c, false));
 	const char	*p[2];
-	char		 idle[16];
+	char		 idle[16], hashes[TOKEN_HASH_LIST];
 	struct db_res	*r;
-	bool		 found;
+	int		 found;
 
 	memset(s, 0, sizeof(*s));
 	s->role = -1;
-	if (id == NULL || token_hash(c->cfg->secret, TOKEN_SESSION, id, s->hash) == -1)
-		goto login;
-	if (!page_db_or_reply(c))
-		return false;
+	if (id == NULL || token_lookup(&c->cfg->keys, TOKEN_SESSION, id,
+	    hashes) == -1)
+		return 0;
+	if (db_ensure(c->db) == -1)
+		return -1;
 	(void)snprintf(idle, sizeof(idle), "%d", c->cfg->session_idle_minutes);
-	p[0] = s->hash;
+	p[0] = hashes;
 	p[1] = idle;
-	if ((r = db_query(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL) {
-		page_db_error(c);
-		return false;
-	}
+	if ((r = db_query(c->db, SQL_SESSION_TOUCH, p, 2)) == NULL)
+		return -1;
 	if ((found = db_rows(r) == 1)) {
 		(void)snprintf(s->id, sizeof(s->id), "%s", db_str(r, 0, SESSION_ID));
+		(void)snprintf(s->hash, sizeof(s->hash), "%s",
+		    db_str(r, 0, SESSION_ID_HASH));
 		s->name = arena_strdup(c->arena, db_str(r, 0, SESSION_NAME));
 		s->email = arena_strdup(c->arena, db_str(r, 0, SESSION_EMAIL));
 		s->role = role_parse(db_str(r, 0, SESSION_ROLE));
+		if (s->name == NULL || s->email == NULL)
+			found = -1;
 	}
 	db_res_free(r);
-	if (found)
-		return s->name != NULL && s->email != NULL;
-login:
+	return found;
+}
+
+bool
+staff_session_or_redirect(struct ctx *c, struct staff_session *s)
+{
+	switch (session_find(c, s)) {
+	case 1:
+		return true;
+	case -1:
+		page_db_error(c);
+		return false;
+	default:
+		break;
+	}
 	if (response_redirect(&c->res, "/staff/login") == -1)
 		page_error(c, 500, NULL);
 	return false;
@@ -150,6 +171,12 @@ staff_require(struct ctx *c, struct staff_session *s, enum staff_role need)
 		return true;
 	page_error(c, 403, "role");
 	return false;
+}
+
+bool
+staff_session_peek(struct ctx *c, struct staff_session *s)
+{
+	return session_find(c, s) == 1;
 }
 
 struct view *
@@ -172,7 +199,7 @@ bool
 staff_csrf_valid(struct ctx *c, const struct staff_session *s,
     const char *purpose, const char *given)
 {
-	return token_csrf_valid(c->cfg->secret, purpose, s->hash, given);
+	return token_csrf_valid(&c->cfg->keys, purpose, s->hash, given);
 }
 
 int
@@ -193,7 +220,7 @@ render_login(struct ctx *c, int status, const char *email, const char *problem)
 	const char	*have = cookie(c, cookie_name(c, true));
 
 	if (have == NULL) {
-		if (token_new(c->cfg->secret, TOKEN_SESSION, pre, unused) == -1) {
+		if (token_new(&c->cfg->keys, TOKEN_SESSION, pre, unused) == -1) {
 			page_error(c, 500, NULL);
 			return;
 		}
@@ -307,7 +334,7 @@ record_failure(struct ctx *c, const char *action, const char *staff_id,
 /*
  * A new session row and cookie for staff user id, in one transaction that
  * also clears the pair's and the codes' counts and deletes the challenge
- * (its hash, or NULL after a password alone); the use of a recovery code
+ * (its hashes under every key as a bytea[], or NULL after a password alone); the use of a recovery code
  * is audited with it. 0 or -1.
  */
 static int
@@ -325,7 +352,7 @@ start_session(struct ctx *c, const char *id, const char *email,
 	(void)snprintf(hours, sizeof(hours), "%d", c->cfg->session_max_hours);
 	(void)snprintf(idle, sizeof(idle), "%d", c->cfg->session_idle_minutes);
 	(void)snprintf(w, sizeof(w), "%d", c->cfg->login_window_minutes);
-	if (token_new(c->cfg->secret, TOKEN_SESSION, token, s.hash) == -1)
+	if (token_new(&c->cfg->keys, TOKEN_SESSION, token, s.hash) == -1)
 		goto out;
 	p[0] = s.hash; p[1] = id; p[2] = hours; p[3] = c->req.remote_addr;
 	if (db_begin(c->db) == -1 ||
@@ -358,12 +385,17 @@ static int
 start_challenge(struct ctx *c, const char *id)
 {
 	char		 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], minutes[16];
+	char		 one[TOKEN_HASH_HEX + 8];
 	const char	*p[4] = { hash, id, minutes, c->req.remote_addr };
-	const char	*del[1] = { hash };
-	int		 rc = -1;
+	const char	*del[1] = { one };
+	int		 rc = -1, n;
 
 	(void)snprintf(minutes, sizeof(minutes), "%d", CHALLENGE_MINUTES);
-	if (token_new(c->cfg->secret, TOKEN_SESSION, tok, hash) == -1 ||
+	if (token_new(&c->cfg->keys, TOKEN_SESSION, tok, hash) == -1)
+		goto out;
+	/* challenge_delete takes a bytea[] (every key's hash of an id). */
+	n = snprintf(one, sizeof(one), "{\"\\%s\"}", hash);
+	if (n < 0 || (size_t)n >= sizeof(one) ||
 	    db_begin(c->db) == -1 ||
 	    db_do(c->db, SQL_CHALLENGE_DELETE, del, 1) == -1 ||
 	    db_do(c->db, SQL_CHALLENGE_INSERT, p, 4) == -1 ||
@@ -407,7 +439,7 @@ staff_login_post(struct ctx *c)
 	}
 	pre = cookie(c, cookie_name(c, true));
 	if (pre == NULL || each[L_CSRF] != FORM_OK ||
-	    !token_csrf_valid(c->cfg->secret, "login", pre, f[L_CSRF])) {
+	    !token_csrf_valid(&c->cfg->keys, "login", pre, f[L_CSRF])) {
 		page_error(c, 403, "csrf");
 		return;
 	}
@@ -459,7 +491,7 @@ check_code(struct ctx *c, const struct db_res *ch, const char *code,
     bool *recovery)
 {
 	unsigned char	 secret[TOTP_SECRET_BYTES];
-	char		 step_s[24], hash[TOTP_RECOVERY_HASH_HEX];
+	char		 step_s[24], hash[TOTP_RECOVERY_HASH_LIST];
 	const char	*p[2];
 	const char	*id = db_str(ch, 0, CHALLENGE_STAFF_ID);
 	struct db_res	*r = NULL;
@@ -469,7 +501,7 @@ check_code(struct ctx *c, const struct db_res *ch, const char *code,
 	*recovery = !totp_is_code(code);
 	p[0] = id;
 	if (!*recovery) {
-		if (totp_secret_open(c->cfg->secret, db_str(ch, 0,
+		if (totp_secret_open(&c->cfg->keys, db_str(ch, 0,
 		    CHALLENGE_SECRET), secret) == -1) {
 			log_error("%s: the TOTP secret of staff %s does not open "
 			    "with this server secret", __func__, id);
@@ -483,7 +515,7 @@ check_code(struct ctx *c, const struct db_res *ch, const char *code,
 		p[1] = step_s;
 		r = db_query(c->db, SQL_TOTP_USE_STEP, p, 2);
 	} else {
-		if (totp_recovery_hash(c->cfg->secret, id, code, hash) == -1)
+		if (totp_recovery_lookup(&c->cfg->keys, id, code, hash) == -1)
 			goto out;
 		p[1] = hash;
 		r = db_query(c->db, SQL_RECOVERY_USE, p, 2);
@@ -510,7 +542,7 @@ staff_login_code_post(struct ctx *c)
 {
 	const char		*f[K__MAX], *bad, *pre, *p[1];
 	enum form_result	 each[K__MAX], fr;
-	char			 hash[TOKEN_HASH_HEX], id[24], email[256];
+	char			 hash[TOKEN_HASH_LIST], id[24], email[256];
 	struct db_res		*ch = NULL;
 	bool			 recovery = false;
 	int			 r;
@@ -523,7 +555,7 @@ staff_login_code_post(struct ctx *c)
 	}
 	pre = cookie(c, cookie_name(c, true));
 	if (pre == NULL || each[K_CSRF] != FORM_OK ||
-	    !token_csrf_valid(c->cfg->secret, "login-code", pre, f[K_CSRF])) {
+	    !token_csrf_valid(&c->cfg->keys, "login-code", pre, f[K_CSRF])) {
 		page_error(c, 403, "csrf");
 		return;
 	}
@@ -534,7 +566,7 @@ staff_login_code_post(struct ctx *c)
 	if (!page_db_or_reply(c))
 		return;
 	p[0] = hash;
-	if (token_hash(c->cfg->secret, TOKEN_SESSION, pre, hash) == -1 ||
+	if (token_lookup(&c->cfg->keys, TOKEN_SESSION, pre, hash) == -1 ||
 	    (ch = db_query(c->db, SQL_CHALLENGE_GET, p, 1)) == NULL)
 		goto fail;
 	if (db_rows(ch) != 1) {

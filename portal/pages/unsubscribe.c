@@ -38,14 +38,17 @@
 
 static const char *const switch_names[] = { "off", "on", NULL };
 
-/* The hash of the route's token; false after the 404 of unknown links. */
+/*
+ * The route's token as its stored hashes under every key (a bytea[]
+ * literal, token_lookup); false after the 404 of unknown links.
+ */
 static bool
-unsubscribe_token_or_reply(struct ctx *c, char hash[TOKEN_HASH_HEX])
+unsubscribe_token_or_reply(struct ctx *c, char hash[TOKEN_HASH_LIST])
 {
 	const char	*token = c->match.captures[0];
 
 	if (token_well_formed(token) &&
-	    token_hash(c->cfg->secret, TOKEN_UNSUBSCRIBE, token, hash) == 0)
+	    token_lookup(&c->cfg->keys, TOKEN_UNSUBSCRIBE, token, hash) == 0)
 		return true;
 	page_error(c, 404, "link");
 	return false;
@@ -81,7 +84,7 @@ render(struct ctx *c, const struct db_res *r, bool posted)
 void
 unsubscribe_get(struct ctx *c)
 {
-	char		 hash[TOKEN_HASH_HEX];
+	char		 hash[TOKEN_HASH_LIST];
 	const char	*p[1] = { hash };
 	struct db_res	*r;
 
@@ -112,7 +115,7 @@ static const struct form_field unsubscribe_fields[U__MAX] = {
 void
 unsubscribe_post(struct ctx *c)
 {
-	char		 hash[TOKEN_HASH_HEX];
+	char		 hash[TOKEN_HASH_LIST];
 	const char	*f[U__MAX], *bad, *p[3];
 	struct db_res	*r;
 	bool		 one_click, off;

@@ -253,7 +253,7 @@ wait "$second" 2>/dev/null
 expect_eq "all 1000 delivered" 0 "$(sql "SELECT count(*) FROM outbox WHERE status <> 'sent'")"
 expect_eq "1000 mail files" 1000 "$(ls "$VAR"/mail/*.eml | wc -l)"
 expect_eq "1000 distinct messages (no duplicates)" 1000 "$(grep -h '^Message-ID:' "$VAR"/mail/*.eml | sort -u | wc -l)"
-expect_eq "each of the 1000 was claimed once" 1000 "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts = 1 AND message LIKE 's1:%' AND created_at > now() - interval '10 minutes' AND id > (SELECT max(id) - 1000 FROM outbox)")"
+expect_eq "each of the 1000 was claimed once" 1000 "$(sql "SELECT count(*) FROM outbox WHERE status = 'sent' AND attempts = 1 AND message LIKE 'k1:%' AND created_at > now() - interval '10 minutes' AND id > (SELECT max(id) - 1000 FROM outbox)")"
 claimers=$(sql "SELECT count(DISTINCT claimed_by) FROM outbox WHERE claimed_by IS NOT NULL")
 check "both notifiers took part ($claimers claimers)" test "$claimers" -ge 2
 # Issue 17: a flood of notes on one link. 30 at once, each its own text:

@@ -136,7 +136,7 @@ expect_eq "a confirmation to the debtor and a copy to staff are queued" \
 	"plan.confirm|ana.ruiz@example.com plan.staff|credit-team@northwind.example" \
 	"$(sql "SELECT kind || '|' || recipient FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'INV-2026-0147' ORDER BY kind" | tr '\n' ' ' | sed 's/ $//')"
 check "queued messages are sealed (no link in clear in the database)" \
-	test "$(sql "SELECT count(*) FROM outbox WHERE message NOT LIKE 's1:%'")" = 0
+	test "$(sql "SELECT count(*) FROM outbox WHERE message NOT LIKE 'k1:%'")" = 0
 
 # The calendar file: valid iCalendar structure, one event per installment.
 http GET "$p/plan.ics"

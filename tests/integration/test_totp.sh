@@ -25,12 +25,12 @@ expect_eq "its QR code, drawn for a dark terminal, decodes to the same URI" "$ur
 	"$(zbarimg --raw -q "$T/qr.pgm" 2>/dev/null)"
 
 sealed=$(sql "SELECT secret_sealed FROM staff_totp t JOIN staff_users u ON u.id = t.staff_id WHERE u.email = 'tina@example.com'")
-check "the secret is stored sealed" grep -q '^s1:' <<<"$sealed"
+check "the secret is stored sealed, naming its key" grep -q '^k1:' <<<"$sealed"
 check "never in plain (base32)" test "$(grep -c "$secret" <<<"$sealed")" = 0
 hex=$(python3 -c "import base64,sys; print(base64.b32decode(sys.argv[1]).hex())" "$secret")
 check "nor as raw bytes anywhere in the table" test "$(sql "SELECT count(*) FROM staff_totp WHERE position(decode('$hex', 'hex') IN convert_to(secret_sealed, 'UTF8')) > 0 OR secret_sealed LIKE '%$hex%'")" = 0
-expect_eq "the recovery codes are stored as ten 32-byte hashes" "10|10" \
-	"$(sql "SELECT count(*), count(*) FILTER (WHERE octet_length(code_hash) = 32) FROM staff_recovery_codes")"
+expect_eq "the recovery codes are stored as ten hashes of a key id and 32 bytes" "10|10" \
+	"$(sql "SELECT count(*), count(*) FILTER (WHERE octet_length(code_hash) = 33 AND get_byte(code_hash, 0) = 1) FROM staff_recovery_codes")"
 in_plain=0
 for c in "${codes[@]}"; do
 	in_plain=$((in_plain + $(sql "SELECT count(*) FROM staff_recovery_codes WHERE position(convert_to('${c/-/}', 'UTF8') IN code_hash) > 0 OR position(convert_to('$c', 'UTF8') IN code_hash) > 0")))
@@ -150,6 +150,30 @@ expect_body "Please sign in again" "asking for the password again"
 password paul@example.com "paul plain password"
 expect_status 303 "a user without TOTP signs in with the password"
 
+# Issue 19: after a rotation of the server secret, the TOTP secret sealed
+# with key 1 still opens and the recovery codes hashed with it still work;
+# key 1 cannot be retired while they exist.
+out=$(admin rotate-secret 2>&1)
+check "rotate-secret adds key 2" grep -q "^key 2 added to" <<<"$out"
+kill -HUP "$(cat "$VAR/run/portal.pid")"
+for i in $(seq 1 100); do
+	http GET /staff/login
+	[ "$STATUS" = 200 ] && grep -q '^2 ' "$VAR/secret" && break
+	sleep 0.1
+done
+sleep 1
+password tina@example.com "tina totp password"
+expect_eq "the waiting sign-in is hashed with key 2" 2 \
+	"$(sql "SELECT get_byte(id_hash, 0) FROM staff_login_challenges ORDER BY created_at DESC LIMIT 1")"
+code "$(totp '+30 seconds')"
+expect_status 303 "a code signs in after the rotation (the secret sealed with key 1 opens)"
+password tina@example.com "tina totp password"
+code "${codes[5]}"
+expect_status 303 "a recovery code hashed with key 1 signs in after the rotation"
+out=$(admin rotate-secret --retire 1 2>&1); rc=$?
+check "retiring key 1 is refused while TOTP secrets and codes use it" test "$rc" -ne 0
+check "naming the staff second factors" grep -q "1 staff TOTP secret and hashes the recovery codes of 1 staff user" <<<"$out"
+
 # A lost phone: staff-totp-reset, then the password alone until re-enrolled.
 out=$(admin staff-totp-reset tina@example.com 2>&1)
 check "staff-totp-reset resets" grep -q "two-step sign-in reset for tina@example.com" <<<"$out"
@@ -163,6 +187,8 @@ expect_status 303 "after the reset the password alone signs in"
 out=$(admin staff-totp --light tina@example.com 2>&1)
 uri=$(grep '^otpauth://' <<<"$out")
 secret=$(sed -n 's/.*[?&]secret=\([A-Z2-7]*\)&.*/\1/p' <<<"$uri")
+check "enrolled again after the rotation: sealed with key 2" grep -q '^k2:' \
+	<<<"$(sql "SELECT secret_sealed FROM staff_totp t JOIN staff_users u ON u.id = t.staff_id WHERE u.email = 'tina@example.com'")"
 python3 "$ROOT/tests/integration/qr-text-to-pgm.py" --light <<<"$out" > "$T/qr.pgm"
 expect_eq "re-enrolled, the QR drawn for a light terminal decodes to the new URI" "$uri" \
 	"$(zbarimg --raw -q "$T/qr.pgm" 2>/dev/null)"
