@@ -36,10 +36,12 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz_*.c))
 FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
+# The three programs under ASan+UBSan: the integration suite runs them.
+SAN_BINS = build/asan/bin/portal build/asan/bin/portal-notify build/asan/bin/portal-admin
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
 	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
-all: $(BINS) build/mustache-spec
+all: $(BINS) build/mustache-spec build/outbox-fill
 
 deps:
 	@scripts/deps.sh base
@@ -68,6 +70,18 @@ build/portal-admin: build/obj/portal/admin.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 build/settle-po: build/obj/portal/potool.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/bin/portal: build/asan/portal/main.o build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/bin/portal-notify: build/asan/portal/notify.o build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/bin/portal-admin: build/asan/portal/admin.o build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+# Queues sealed test messages (tests/outbox_fill.c): the delivery test, make stress.
+build/outbox-fill: tests/outbox_fill.c build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/libsettle.a $(PKG_LIBS)
 
 # Unit tests: one cmocka program per module, built plain and under ASan+UBSan.
 build/tests/%: tests/%.c build/libsettle.a
@@ -83,7 +97,7 @@ build/mustache-spec: tests/mustache_spec.c build/libsettle.a
 build/asan/mustache-spec: tests/mustache_spec.c build/asan/libsettle.a
 	$(CC) $(SAN_CFLAGS) $(TEST_CFLAGS) -o $@ $< build/asan/libsettle.a $(TEST_LIBS) $(PKG_LIBS)
 
-asan: $(SAN_TESTS) build/asan/mustache-spec
+asan: $(SAN_TESTS) build/asan/mustache-spec $(SAN_BINS)
 
 # Everything a test run needs, then every suite; the last line sums them.
 test:
@@ -94,7 +108,7 @@ test:
 unit-test: all asan
 	@scripts/run-tests.sh unit
 
-integration-test: all
+integration-test: all asan
 	@scripts/run-tests.sh integration
 
 valgrind: $(TESTS)

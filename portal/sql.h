@@ -108,7 +108,7 @@ enum sql_query {
 	SQL_OUTBOX_CLAIM,
 	SQL_OUTBOX_SENT,
 	SQL_OUTBOX_RETRY,
-	SQL_OUTBOX_STUCK,
+	SQL_OUTBOX_EXPIRE,
 	SQL__MAX
 };
 
@@ -312,7 +312,8 @@ enum sql_type {
 #define SQL_COLS_CLAIMED(C) \
 	C(CLAIMED_ID,			"id",			INT) \
 	C(CLAIMED_MESSAGE,		"message",		TEXT) \
-	C(CLAIMED_ATTEMPTS,		"attempts",		INT)
+	C(CLAIMED_ATTEMPTS,		"attempts",		INT) \
+	C(CLAIMED_RECLAIMED,		"reclaimed",		BOOL)
 
 /* Every shape above, once. A new shape is added here too. */
 #define SQL_SHAPES(S) \
