@@ -89,6 +89,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(strcmp(err1 + n, "unknown key") == 0 ||
 	    strcmp(err1 + n, "unknown key (only contact_name and contact_hours "
 	    "may be given per language)") == 0 ||
+	    strcmp(err1 + n, "expected a language tag after the dot "
+	    "(contact_hours.es)") == 0 ||
+	    strcmp(err1 + n, "too many per-language texts") == 0 ||
 	    strcmp(err1 + n, "key given twice") == 0 ||
 	    strcmp(err1 + n, "expected key = value") == 0 ||
 	    strcmp(err1 + n, "NUL byte in line") == 0 ||
