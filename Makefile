@@ -36,10 +36,12 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz_*.c))
 FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
+# The three programs under ASan+UBSan: the integration suite runs them.
+SAN_BINS = build/asan/bin/portal build/asan/bin/portal-notify build/asan/bin/portal-admin
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
-all: $(BINS) build/mustache-spec
+	asan valgrind fuzz stress bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
+all: $(BINS) build/mustache-spec build/outbox-fill
 
 deps:
 	@scripts/deps.sh base
@@ -68,6 +70,18 @@ build/portal-admin: build/obj/portal/admin.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 build/settle-po: build/obj/portal/potool.o build/libsettle.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/bin/portal: build/asan/portal/main.o build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/bin/portal-notify: build/asan/portal/notify.o build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+build/asan/bin/portal-admin: build/asan/portal/admin.o build/asan/libsettle.a
+	@mkdir -p $(@D)
+	$(CC) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS)
+# Queues sealed test messages (tests/outbox_fill.c): the delivery test, make stress.
+build/outbox-fill: tests/outbox_fill.c build/libsettle.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< build/libsettle.a $(PKG_LIBS)
 
 # Unit tests: one cmocka program per module, built plain and under ASan+UBSan.
 build/tests/%: tests/%.c build/libsettle.a
@@ -83,7 +97,7 @@ build/mustache-spec: tests/mustache_spec.c build/libsettle.a
 build/asan/mustache-spec: tests/mustache_spec.c build/asan/libsettle.a
 	$(CC) $(SAN_CFLAGS) $(TEST_CFLAGS) -o $@ $< build/asan/libsettle.a $(TEST_LIBS) $(PKG_LIBS)
 
-asan: $(SAN_TESTS) build/asan/mustache-spec
+asan: $(SAN_TESTS) build/asan/mustache-spec $(SAN_BINS)
 
 # Everything a test run needs, then every suite; the last line sums them.
 test:
@@ -94,22 +108,38 @@ test:
 unit-test: all asan
 	@scripts/run-tests.sh unit
 
-integration-test: all
+integration-test: all asan
 	@scripts/run-tests.sh integration
 
 valgrind: $(TESTS)
 	@scripts/run-tests.sh valgrind
 
-# Fuzzing needs clang's libFuzzer: make fuzz FUZZ_SECONDS=600
-FUZZ_SECONDS ?= 60
-build/fuzz/%: tests/%.c $(LIB_SRC) $(HDRS)
+# Fuzzing needs clang's libFuzzer. FUZZ_SECONDS is the whole run (10
+# minutes), shared equally by the targets.
+FUZZ_SECONDS ?= 600
+# The library is compiled once for every target (fuzzer-no-link), so a
+# dozen targets cost one build of it, not a dozen.
+FUZZ_CFLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -Iportal $(PKG_CFLAGS)
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+build/fuzz/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(@D)
-	clang -std=c17 -D_GNU_SOURCE -g -O1 -Iportal $(PKG_CFLAGS) \
-		-fsanitize=fuzzer,address,undefined -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/libsettle.a: $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $(FUZZ_OBJ)
+build/fuzz/%: tests/%.c build/fuzz/libsettle.a
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+		build/fuzz/libsettle.a $(PKG_LIBS)
 fuzz:
 	@scripts/deps.sh fuzz
-	@$(MAKE) --no-print-directory $(FUZZERS)
-	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZERS)
+	@$(MAKE) --no-print-directory -j2 $(FUZZERS)
+	@scripts/fuzz.sh --total $(FUZZ_SECONDS) $(FUZZERS)
+
+# Faults under load (scripts/stress.sh): notifiers and workers killed,
+# PostgreSQL restarted; prints requests, errors, rows checked, lost, doubled.
+stress: all
+	@scripts/deps.sh bench
+	@scripts/stress.sh
 
 # Catalogs (docs/TRANSLATING.md): po re-extracts po/settle.pot from the
 # templates and merges it into every po/*.po; po-check is the test's check.

@@ -60,6 +60,7 @@ static const struct key keys[] = {
 	S("sendmail", sendmail),
 	I("sendmail_timeout", sendmail_timeout, 1, 3600),
 	I("notify_poll", notify_poll, 1, 3600),
+	I("notify_lease", notify_lease, 2, 86400),
 	I("retry_base", retry_base, 1, 3600),
 	I("retry_max", retry_max, 1, 86400),
 	I("max_attempts", max_attempts, 1, 1000),
@@ -102,6 +103,7 @@ config_defaults(struct config *c)
 	c->hardship_notes_per_hour = 10;
 	c->sendmail_timeout = 30;
 	c->notify_poll = 5;
+	c->notify_lease = 300;
 	c->retry_base = 5;
 	c->retry_max = 1800;
 	c->max_attempts = 50;

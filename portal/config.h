@@ -51,6 +51,7 @@ struct config {
 	char	sendmail[CONFIG_STR_MAX];	/* program and arguments */
 	int	sendmail_timeout;		/* seconds */
 	int	notify_poll;			/* seconds between outbox polls */
+	int	notify_lease;			/* seconds a claim on a message holds */
 	int	retry_base;			/* first retry delay, seconds */
 	int	retry_max;			/* longest retry delay, seconds */
 	int	max_attempts;			/* then the message is 'failed' */

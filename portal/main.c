@@ -426,6 +426,9 @@ main(int argc, char *argv[])
 	if (test_only) {
 		printf("%s: configuration and templates are fine (%zu languages)\n",
 		    path, i18n_count(tpl));
+		i18n_free(tpl);
+		sodium_memzero(cfg, sizeof(*cfg));
+		free(cfg);
 		return EXIT_SUCCESS;
 	}
 	if ((fd = listen_unix(cfg->socket)) == -1 || drop_privileges(cfg) == -1 ||

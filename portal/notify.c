@@ -3,9 +3,13 @@
  * trigger notifies on every insert) and also polls every few seconds, in
  * case a notification was missed while it was disconnected. Each message is
  * claimed in the database before it goes to sendmail and marked sent only
- * when sendmail exits 0; failures are retried with exponential backoff. A
- * claimed message is never handed out again, so nothing is sent twice, and
- * several notifiers can share one outbox. Under systemd (Type=notify) it is
+ * when sendmail exits 0; failures are retried with exponential backoff.
+ * A claim is a lease (notify_lease seconds, longer than sendmail_timeout):
+ * if this process dies mid-delivery, the lease expires and any notifier
+ * claims the message again. So delivery is at least once: a message is
+ * never lost, and in the rare case that sendmail took it just before the
+ * crash it is sent twice, as the same sealed text with the same Message-ID.
+ * Several notifiers can share one outbox. Under systemd (Type=notify) it is
  * ready once its configuration is loaded: a database that is down is
  * waited for, as at any later time.
  */
@@ -49,23 +53,35 @@ backoff(const struct config *cfg, int attempts)
 }
 
 /*
- * Records the outcome of a delivery. The message has left (or not); losing
- * that fact would leave it 'sending' forever, so a lost connection is
- * retried for a while before giving up with a log line.
+ * Records the outcome of a delivery under our claim (params: id, claimed_by,
+ * attempts, then q's own). A lost connection is retried for a while; if the
+ * outcome cannot be recorded, or the claim is no longer ours (its lease
+ * expired and another notifier took the message), the message stays with
+ * whoever holds it now, or is claimed again when the lease runs out: at
+ * worst it is sent twice, with the same Message-ID, never lost.
  */
 static void
 mark(struct db *db, enum sql_query q, const char *const *params, int n,
     const char *id)
 {
-	int	i;
+	struct db_res	*r;
+	int		 i, rows;
 
 	for (i = 0; i < MARK_TRIES && !stop; i++) {
-		if (db_ensure(db) == 0 && db_do(db, q, params, n) == 0)
+		if (db_ensure(db) == 0 &&
+		    (r = db_query(db, q, params, n)) != NULL) {
+			rows = db_rows(r);
+			db_res_free(r);
+			if (rows == 0)
+				log_warn("message %s: the claim expired before its "
+				    "outcome was recorded; another notifier has it "
+				    "(a resend keeps the Message-ID)", id);
 			return;
+		}
 		(void)sleep(1);
 	}
-	log_error("message %s: could not record the delivery outcome; it stays "
-	    "'sending' and will not be sent again", id);
+	log_error("message %s: could not record the delivery outcome; it will "
+	    "be claimed again when its lease expires", id);
 }
 
 /*
@@ -91,13 +107,17 @@ static int
 deliver_one(struct config *cfg, struct db *db, const char *me,
     struct buf *msg)
 {
-	const char	*params[4];
-	char		 id[32], delay[16], max[16], err[256];
+	const char	*params[6];
+	char		 id[32], tries[16], lease[16], delay[16], max[16], err[256];
 	struct db_res	*r;
 	int		 attempts;
 
+	(void)snprintf(lease, sizeof(lease), "%d", cfg->notify_lease);
+	(void)snprintf(max, sizeof(max), "%d", cfg->max_attempts);
 	params[0] = me;
-	if ((r = db_query(db, SQL_OUTBOX_CLAIM, params, 1)) == NULL)
+	params[1] = lease;
+	params[2] = max;
+	if ((r = db_query(db, SQL_OUTBOX_CLAIM, params, 3)) == NULL)
 		return -1;
 	if (db_rows(r) == 0) {
 		db_res_free(r);
@@ -105,7 +125,14 @@ deliver_one(struct config *cfg, struct db *db, const char *me,
 	}
 	(void)snprintf(id, sizeof(id), "%s", db_str(r, 0, CLAIMED_ID));
 	attempts = (int)db_int(r, 0, CLAIMED_ATTEMPTS);
+	(void)snprintf(tries, sizeof(tries), "%d", attempts);
+	if (db_bool(r, 0, CLAIMED_RECLAIMED))
+		log_warn("message %s: its last claim expired (a notifier stopped "
+		    "mid-delivery); sending it again, attempt %d, same Message-ID",
+		    id, attempts);
 	params[0] = id;
+	params[1] = me;
+	params[2] = tries;
 	buf_reset(msg);
 	learn_key(cfg, seal_key_id(db_str(r, 0, CLAIMED_MESSAGE)));
 	if (seal_open(&cfg->keys, db_str(r, 0, CLAIMED_MESSAGE), msg) == -1)
@@ -117,7 +144,7 @@ deliver_one(struct config *cfg, struct db *db, const char *me,
 	    cfg->sendmail_timeout, err, sizeof(err)) == 0) {
 		db_res_free(r);
 		sodium_memzero(msg->data, msg->len);
-		mark(db, SQL_OUTBOX_SENT, params, 1, id);
+		mark(db, SQL_OUTBOX_SENT, params, 3, id);
 		log_info("message %s sent", id);
 		return 1;
 	}
@@ -125,28 +152,32 @@ deliver_one(struct config *cfg, struct db *db, const char *me,
 	if (msg->data != NULL)
 		sodium_memzero(msg->data, msg->len);
 	(void)snprintf(delay, sizeof(delay), "%d", backoff(cfg, attempts));
-	(void)snprintf(max, sizeof(max), "%d", cfg->max_attempts);
-	params[1] = delay;
-	params[2] = max;
-	params[3] = err;
+	params[3] = delay;
+	params[4] = max;
+	params[5] = err;
 	log_warn("message %s, attempt %d: sendmail %s; next try in %s s", id,
 	    attempts, err, delay);
-	mark(db, SQL_OUTBOX_RETRY, params, 4, id);
+	mark(db, SQL_OUTBOX_RETRY, params, 6, id);
 	return 1;
 }
 
+/* Gives up messages whose notifier died on every attempt; logs each. */
 static void
-warn_stuck(struct db *db)
+expire_claims(const struct config *cfg, struct db *db)
 {
 	struct db_res	*r;
+	const char	*params[1];
+	char		 max[16];
+	int		 i;
 
-	if ((r = db_query(db, SQL_OUTBOX_STUCK, NULL, 0)) == NULL)
+	(void)snprintf(max, sizeof(max), "%d", cfg->max_attempts);
+	params[0] = max;
+	if ((r = db_query(db, SQL_OUTBOX_EXPIRE, params, 1)) == NULL)
 		return;
-	if (db_int(r, 0, COUNT_VALUE) > 0)
-		log_warn("%lld message(s) were claimed by a notifier that stopped "
-		    "mid-delivery; they are not re-sent automatically (status "
-		    "'sending'): check whether they arrived",
-		    (long long)db_int(r, 0, COUNT_VALUE));
+	for (i = 0; i < db_rows(r); i++)
+		log_error("message %s: a notifier stopped during each of its %d "
+		    "attempts; marked 'failed'", db_str(r, i, KEY_ID),
+		    cfg->max_attempts);
 	db_res_free(r);
 }
 
@@ -176,8 +207,8 @@ run(struct config *cfg)
 				continue;
 			}
 			listening = db_generation(db);
-			warn_stuck(db);
 		}
+		expire_claims(cfg, db);
 		while (!stop && deliver_one(cfg, db, me, &msg) == 1)
 			;
 		if (!stop)
@@ -219,6 +250,13 @@ main(int argc, char *argv[])
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) == -1 || sigaction(SIGINT, &sa, NULL) == -1 ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR || signal(SIGHUP, SIG_IGN) == SIG_ERR) {
+		free(cfg);
+		return EXIT_FAILURE;
+	}
+	if (cfg->notify_lease <= cfg->sendmail_timeout) {
+		log_error("config: notify_lease (%d s) must be longer than "
+		    "sendmail_timeout (%d s)", cfg->notify_lease,
+		    cfg->sendmail_timeout);
 		free(cfg);
 		return EXIT_FAILURE;
 	}

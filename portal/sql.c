@@ -711,31 +711,49 @@ static const struct statement statements[SQL__MAX] = {
 	/*
 	 * portal-notify. It listens for the outbox trigger's notification on
 	 * every new connection. A message is claimed (status 'sending') in
-	 * its own statement before it is handed to sendmail, so no other
-	 * notifier can take it; SKIP LOCKED lets several notifiers share the
-	 * queue.
+	 * its own statement before it is handed to sendmail, with a lease
+	 * until now + $2 seconds; SKIP LOCKED lets several notifiers share the
+	 * queue. A claim whose lease has expired (its notifier died) is taken
+	 * again while attempts remain below $3: delivery is at least once, and
+	 * a resend is the same sealed text, so it keeps its Message-ID. A claim
+	 * is named by its notifier and its attempt number: marking the outcome
+	 * ($1 id, then claimed_by, attempts) changes the row only while the
+	 * claim is still that one.
 	 */
 	[SQL_OUTBOX_LISTEN] = { "outbox_listen", NONE, "LISTEN settle_outbox" },
 	[SQL_OUTBOX_CLAIM] = { "outbox_claim", SQL_SHAPE_CLAIMED,
-	    "UPDATE outbox SET status = 'sending', claimed_at = now(), "
-	    "claimed_by = $1, attempts = attempts + 1 "
-	    "WHERE id = (SELECT id FROM outbox WHERE status = 'queued' "
-	    "AND next_attempt_at <= now() ORDER BY next_attempt_at, id "
-	    "LIMIT 1 FOR UPDATE SKIP LOCKED) "
-	    "RETURNING id, message, attempts" },
-	[SQL_OUTBOX_SENT] = { "outbox_sent", NONE,
-	    "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = '' "
-	    "WHERE id = $1 AND status = 'sending'" },
-	/* $2: seconds until the next try; $3: attempts before giving up. */
-	[SQL_OUTBOX_RETRY] = { "outbox_retry", NONE,
-	    "UPDATE outbox SET status = CASE WHEN attempts >= $3::int "
+	    "UPDATE outbox o SET status = 'sending', claimed_at = now(), "
+	    "claimed_until = now() + make_interval(secs => $2::int), "
+	    "claimed_by = $1, attempts = o.attempts + 1 "
+	    "FROM (SELECT id, status FROM outbox "
+	    "WHERE (status = 'queued' AND next_attempt_at <= now()) "
+	    "OR (status = 'sending' AND claimed_until < now() AND attempts < $3::int) "
+	    "ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) c "
+	    "WHERE o.id = c.id "
+	    "RETURNING o.id, o.message, o.attempts, c.status = 'sending' AS reclaimed" },
+	[SQL_OUTBOX_SENT] = { "outbox_sent", SQL_SHAPE_KEY,
+	    "UPDATE outbox SET status = 'sent', sent_at = now(), last_error = '', "
+	    "claimed_until = NULL "
+	    "WHERE id = $1 AND status = 'sending' AND claimed_by = $2 "
+	    "AND attempts = $3::int RETURNING id" },
+	/* $4: seconds until the next try; $5: attempts before giving up. */
+	[SQL_OUTBOX_RETRY] = { "outbox_retry", SQL_SHAPE_KEY,
+	    "UPDATE outbox SET status = CASE WHEN attempts >= $5::int "
 	    "THEN 'failed' ELSE 'queued' END, "
-	    "next_attempt_at = now() + make_interval(secs => $2::int), "
-	    "last_error = $4, claimed_at = NULL, claimed_by = NULL "
-	    "WHERE id = $1 AND status = 'sending'" },
-	[SQL_OUTBOX_STUCK] = { "outbox_stuck", SQL_SHAPE_COUNT,
-	    "SELECT count(*) AS value FROM outbox WHERE status = 'sending' "
-	    "AND claimed_at < now() - interval '10 minutes'" },
+	    "next_attempt_at = now() + make_interval(secs => $4::int), "
+	    "last_error = $6, claimed_at = NULL, claimed_by = NULL, claimed_until = NULL "
+	    "WHERE id = $1 AND status = 'sending' AND claimed_by = $2 "
+	    "AND attempts = $3::int RETURNING id" },
+	/*
+	 * Claims that expired with no attempt left ($1: max_attempts): a
+	 * message whose notifier keeps dying on it is given up, with a reason.
+	 */
+	[SQL_OUTBOX_EXPIRE] = { "outbox_expire", SQL_SHAPE_KEY,
+	    "UPDATE outbox SET status = 'failed', claimed_until = NULL, "
+	    "last_error = 'the notifier stopped during each of ' || attempts || "
+	    "' attempts (claim expired)' "
+	    "WHERE status = 'sending' AND claimed_until < now() "
+	    "AND attempts >= $1::int RETURNING id" },
 
 	/*
 	 * Reminder emails on and off (issue 13). The invoice page's switch:

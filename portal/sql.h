@@ -153,7 +153,7 @@ enum sql_query {
 	SQL_OUTBOX_CLAIM,
 	SQL_OUTBOX_SENT,
 	SQL_OUTBOX_RETRY,
-	SQL_OUTBOX_STUCK,
+	SQL_OUTBOX_EXPIRE,
 	/* reminder emails on and off (issue 13: /u/{token}, the invoice page) */
 	SQL_REMINDERS_SET,
 	SQL_UNSUBSCRIBE_OPEN,
@@ -482,7 +482,8 @@ enum sql_type {
 #define SQL_COLS_CLAIMED(C) \
 	C(CLAIMED_ID,			"id",			INT) \
 	C(CLAIMED_MESSAGE,		"message",		TEXT) \
-	C(CLAIMED_ATTEMPTS,		"attempts",		INT)
+	C(CLAIMED_ATTEMPTS,		"attempts",		INT) \
+	C(CLAIMED_RECLAIMED,		"reclaimed",		BOOL)
 
 /*
  * An unsubscribe link's customer (issue 13): whether reminder emails are

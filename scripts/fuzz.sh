@@ -4,17 +4,28 @@
 # check, leak or hang is a crash: its input is kept under build/fuzz/crashes/
 # and the script exits non-zero.
 #   scripts/fuzz.sh SECONDS build/fuzz/fuzz_a [build/fuzz/fuzz_b ...]
+#   scripts/fuzz.sh --total SECONDS FUZZER...   SECONDS shared by the targets
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
+total=0
+if [ "${1:-}" = --total ]; then
+	total=1
+	shift
+fi
 if [ $# -lt 2 ] || ! [[ $1 =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ]; then
-	echo "usage: $0 SECONDS FUZZER..." >&2
+	echo "usage: $0 [--total] SECONDS FUZZER..." >&2
 	exit 2
 fi
 seconds=$1
 shift
+if [ $total -eq 1 ]; then
+	seconds=$(( seconds / $# ))
+	[ "$seconds" -ge 1 ] || seconds=1
+	echo "$# targets, $seconds s each"
+fi
 
 work=$(mktemp -d /tmp/settle-fuzz.XXXXXX)
 pid=

@@ -95,9 +95,14 @@ layers() {
 	add_counts "check-layers" "$out" "$status"
 }
 
+# The integration suite runs the ASan+UBSan programs (make asan) unless
+# SETTLE_BUILD names others; lib.sh fails a test on any sanitizer report.
 integration() {
-	echo "Integration tests (nginx + portal + PostgreSQL):"
 	local t out status
+	if [ -z "${SETTLE_BUILD:-}" ] && [ -x build/asan/bin/portal ]; then
+		export SETTLE_BUILD=$ROOT/build/asan/bin
+	fi
+	echo "Integration tests (nginx + portal + PostgreSQL; programs from ${SETTLE_BUILD:-$ROOT/build}):"
 	for t in tests/integration/test_*.sh; do
 		[ -f "$t" ] || continue
 		out=$log/$(basename "$t").out

@@ -37,7 +37,8 @@ static const struct {
 } ints[] = {
 	INT(workers, 1, 256), INT(link_days, 1, 365),
 	INT(max_body, 1024, 1024 * 1024), INT(sendmail_timeout, 1, 3600),
-	INT(notify_poll, 1, 3600), INT(retry_base, 1, 3600),
+	INT(notify_poll, 1, 3600), INT(notify_lease, 2, 86400),
+	INT(retry_base, 1, 3600),
 	INT(retry_max, 1, 86400), INT(max_attempts, 1, 1000),
 	INT(session_idle_minutes, 1, 24 * 60), INT(session_max_hours, 1, 24 * 30),
 };
@@ -86,6 +87,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(sscanf(err1, "line %u: %n", &line, &n) == 1 && n > 0);
 	CHECK(line >= 1 && line <= lines);
 	CHECK(strcmp(err1 + n, "unknown key") == 0 ||
+	    strcmp(err1 + n, "unknown key (only contact_name and contact_hours "
+	    "may be given per language)") == 0 ||
+	    strcmp(err1 + n, "expected a language tag after the dot "
+	    "(contact_hours.es)") == 0 ||
+	    strcmp(err1 + n, "too many per-language texts") == 0 ||
 	    strcmp(err1 + n, "key given twice") == 0 ||
 	    strcmp(err1 + n, "expected key = value") == 0 ||
 	    strcmp(err1 + n, "NUL byte in line") == 0 ||

@@ -159,6 +159,8 @@ check_headers(const char *p, const struct mail *m)
 {
 	const char	*nl;
 	size_t		 h = 0, len;
+	bool		 want_lang = m->language != NULL && m->language[0] != '\0';
+	bool		 seen_lang = false;
 
 	CHECK(strncmp(p, "From: ", 6) == 0);
 	CHECK(strncmp(p + 6, m->from, strlen(m->from)) == 0);
@@ -169,6 +171,12 @@ check_headers(const char *p, const struct mail *m)
 			break;
 		if (*p == ' ') {
 			CHECK(h == 2 || h == 3);	/* after To or Subject */
+		} else if (h == 5 && want_lang && !seen_lang) {
+			/* Content-Language, only when given, after Message-ID. */
+			len = strlen(m->language);
+			CHECK(strncmp(p, "Content-Language: ", 18) == 0 &&
+			    strncmp(p + 18, m->language, len) == 0 && p[18 + len] == '\n');
+			seen_lang = true;
 		} else {
 			CHECK(h < NNAMES);
 			len = strlen(names[h]);
@@ -182,7 +190,7 @@ check_headers(const char *p, const struct mail *m)
 		}
 		p = nl + 1;
 	}
-	CHECK(h == NNAMES);
+	CHECK(h == NNAMES && seen_lang == want_lang);
 	return p + 1;
 }
 
@@ -237,14 +245,17 @@ check_split(const char *text)
 	rc = mail_split(text, subject, sizeof(subject), &body);
 	nl = strchr(text, '\n');
 	n = nl ? (size_t)(nl - text) : 0;
-	if (strncmp(text, "Subject: ", 9) != 0 || nl == NULL || n == 9 ||
+	/* A template saved with CRLF: the CR before the LF is not the subject's. */
+	if (n > 9 && text[n - 1] == '\r')
+		n--;
+	if (strncmp(text, "Subject: ", 9) != 0 || nl == NULL || n <= 9 ||
 	    n - 9 >= sizeof(subject)) {
 		CHECK(rc == -1);
 		return;
 	}
 	CHECK(rc == 0);
 	CHECK(strlen(subject) == n - 9 && memcmp(subject, text + 9, n - 9) == 0);
-	CHECK(body > nl && strspn(nl, "\n") == (size_t)(body - nl));
+	CHECK(body > nl && strspn(nl, "\r\n") == (size_t)(body - nl));
 }
 
 int

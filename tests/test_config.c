@@ -72,6 +72,7 @@ test_config_defaults(void **state)
 	assert_int_equal(C.max_body, 64 * 1024);
 	assert_int_equal(C.sendmail_timeout, 30);
 	assert_int_equal(C.notify_poll, 5);
+	assert_int_equal(C.notify_lease, 300);
 	assert_int_equal(C.retry_base, 5);
 	assert_int_equal(C.retry_max, 1800);
 	assert_int_equal(C.max_attempts, 50);

@@ -3,6 +3,11 @@
 # directory on a free loopback port, stops it by PID on exit, and offers
 # small helpers for HTTP requests and TAP-style checks. Each file ends with
 # `finish`, which prints "N passed, N failed".
+#
+# The programs come from SETTLE_BUILD (default build/; scripts/run-tests.sh
+# sets build/asan/bin, the ASan+UBSan build). Sanitizer reports of every
+# program the test starts go to files under $T/san (log_path); `finish`
+# stops the stack and counts each report file as a failure.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -11,6 +16,13 @@ PASS=0
 FAIL=0
 T=$(mktemp -d /tmp/settle-it.XXXXXX)
 chmod 755 "$T"
+BUILD=${SETTLE_BUILD:-$ROOT/build}
+export SETTLE_BUILD=$BUILD
+SAN=$T/san
+mkdir -p "$SAN"
+chmod 1777 "$SAN"	# the programs run as the service user
+export ASAN_OPTIONS="log_path=$SAN/asan:detect_leaks=1:halt_on_error=1:abort_on_error=0"
+export UBSAN_OPTIONS="log_path=$SAN/ubsan:print_stacktrace=1:halt_on_error=1"
 VAR=$T/var
 CONF=$VAR/settle.conf
 BASE=
@@ -37,7 +49,7 @@ stack_down() {
 }
 trap stack_down EXIT
 
-admin() { "$ROOT/build/portal-admin" -c "$CONF" "$@"; }
+admin() { "$BUILD/portal-admin" -c "$CONF" "$@"; }
 # sql QUERY: runs as the schema owner, prints unaligned rows.
 sql() { "$PGBIN/psql" -X -h "$VAR/run" -U settle -d settle -Atq -v ON_ERROR_STOP=1 -c "$1"; }
 # sql_web QUERY: runs as the web role the portal uses.
@@ -88,7 +100,21 @@ form_value() {
 # A fresh link for invoice $1, as a path (/i/TOKEN).
 link_path() { admin link "$1" | sed 's|^http://[^/]*||'; }
 
+# sanitizer_reports: one failure per report file under $SAN, with its head.
+sanitizer_reports() {
+	local f n=0
+	for f in "$SAN"/*; do
+		[ -f "$f" ] || continue
+		n=$((n + 1))
+		not_ok "sanitizer report $(basename "$f")" "$(grep -m 3 -E 'ERROR|runtime error|SUMMARY' "$f" | tr '\n' ' ')"
+		sed -n '1,30p' "$f" | sed 's/^/#   | /'
+	done
+	[ "$n" -gt 0 ] || ok "no sanitizer report from any program ($(basename "$BUILD"))"
+}
+
 finish() {
+	"$ROOT/scripts/stack.sh" stop "$VAR" > /dev/null 2>&1
+	sanitizer_reports
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]
 	exit $?

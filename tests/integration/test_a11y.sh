@@ -4,16 +4,24 @@
 # Chromium (playwright-core drives /usr/bin/chromium; axe-core checks).
 . "$(dirname "$0")/lib.sh"
 
+#
+# A missing browser, node or npm is a failure, not a pass: only an explicit
+# SETTLE_SKIP_A11Y=1 skips the suite (and says so).
 A11Y=$ROOT/tests/a11y
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-skip() {
-	echo "# skipped: $1"
+if [ "${SETTLE_SKIP_A11Y:-0}" = 1 ]; then
+	echo "# skipped: SETTLE_SKIP_A11Y=1"
 	echo "0 passed, 0 failed"
 	exit 0
+fi
+missing() {
+	not_ok "$1 (or set SETTLE_SKIP_A11Y=1 to skip this suite)"
+	echo "$PASS passed, $FAIL failed"
+	exit 1
 }
-command -v node > /dev/null 2>&1 || skip "node is not installed (apt-get install nodejs npm)"
-command -v npm > /dev/null 2>&1 || skip "npm is not installed (apt-get install npm)"
-[ -x "$CHROMIUM" ] || skip "$CHROMIUM is not installed (apt-get install chromium)"
+command -v node > /dev/null 2>&1 || missing "node is installed (apt-get install nodejs npm)"
+command -v npm > /dev/null 2>&1 || missing "npm is installed (apt-get install npm)"
+[ -x "$CHROMIUM" ] || missing "$CHROMIUM is installed (apt-get install chromium)"
 
 # playwright-core never downloads a browser; it drives Debian's chromium.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -78,6 +86,9 @@ else
 	FAIL=$((FAIL + ${f%% failed*}))
 	if [ "$status" -ne 0 ] && [ "${f%% failed*}" -eq 0 ]; then
 		not_ok "the browser run exits 0" "exit status $status"
+	fi
+	if [ "${line%% passed*}" -eq 0 ]; then
+		not_ok "the browser checked at least one page" "the run reported: $line"
 	fi
 fi
 finish

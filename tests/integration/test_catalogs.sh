@@ -25,7 +25,7 @@ conf() {	# conf TEMPLATES PO: a config for portal -t
 	printf 'templates = %s\npo = %s\nsecret_file = %s\n' "$1" "$2" "$T/secret" > "$T/settle.conf"
 }
 conf "$ROOT/templates" "$ROOT/po"
-out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+out=$("$BUILD/portal" -t -c "$T/settle.conf" 2>&1)
 expect_eq "portal -t loads English and every catalog" \
 	"$T/settle.conf: configuration and templates are fine ($((langs + 1)) languages)" "$out"
 
@@ -55,7 +55,7 @@ assert a in s, a; open(p, "w", encoding="utf-8").write(s.replace(a, b, 1))' "$@"
 no_start() {
 	local out
 	conf "$T/tpl" "$T/po"
-	out=$("$ROOT/build/portal" -t -c "$T/settle.conf" 2>&1)
+	out=$("$BUILD/portal" -t -c "$T/settle.conf" 2>&1)
 	if [ $? -ne 0 ] && grep -qF -- "$2" <<< "$out"; then ok "$1"; else not_ok "$1" "$out"; fi
 }
 NL=$'\n'

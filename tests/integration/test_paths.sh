@@ -102,7 +102,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	chmod 700 "$T/locked"
 	cp -R "$ROOT/scripts" "$ROOT/templates" "$ROOT/static" "$ROOT/sql" "$ROOT/nginx" "$LOCKED/"
 	[ ! -d "$ROOT/po" ] || cp -R "$ROOT/po" "$LOCKED/"
-	cp "$ROOT/build/portal" "$ROOT/build/portal-notify" "$ROOT/build/portal-admin" "$LOCKED/build/"
+	cp "$BUILD/portal" "$BUILD/portal-notify" "$BUILD/portal-admin" "$LOCKED/build/"
 	check "locked: user settle cannot reach the checkout" \
 		bash -c "! setpriv --reuid=settle --regid=settle --init-groups test -e '$LOCKED/templates'"
 	VAR=$LOCKED/var
@@ -110,7 +110,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	OTHERS+=("$VAR")
 	PORT=$(free_port)
 	BASE=http://127.0.0.1:$PORT
-	if "$LOCKED/scripts/stack.sh" start "$VAR" --port "$PORT" --fast --no-demo > "$T/locked.log" 2>&1; then
+	if SETTLE_BUILD=$LOCKED/build "$LOCKED/scripts/stack.sh" start "$VAR" --port "$PORT" --fast --no-demo > "$T/locked.log" 2>&1; then
 		ok "locked: the stack starts"
 	else
 		not_ok "locked: the stack starts" "$(tail -n 3 "$T/locked.log")"
@@ -124,7 +124,7 @@ if [ "$(id -u)" -eq 0 ]; then
 	check "locked: templates, catalogs and programs were copied for the service user" \
 		test -f "$state/share/templates/layout.mustache" -a -x "$state/share/bin/portal" \
 		-a -d "$state/share/po"
-	"$LOCKED/scripts/stack.sh" stop "$VAR" > /dev/null
+	SETTLE_BUILD=$LOCKED/build "$LOCKED/scripts/stack.sh" stop "$VAR" > /dev/null
 	run=$(cd "$state/run" && pwd -P)
 	rm -rf "$state" "$run"
 fi

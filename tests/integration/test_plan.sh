@@ -177,8 +177,13 @@ expect_eq "exactly one plan for the invoice" 1 \
 	"$(sql "SELECT count(*) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152'")"
 expect_eq "exactly one acceptance audited" 1 \
 	"$(sql "SELECT count(*) FROM audit_events a JOIN invoices i ON i.id = a.invoice_id WHERE i.number = 'INV-2026-0152' AND a.action = 'plan.accepted'")"
+# The insert must fail for the unique index, not for any other reason (a
+# typo, a missing column, a refused connection would fail it too).
+out=$(sql "INSERT INTO plans (invoice_id, frequency, installments, total_cents, currency, terms_version) SELECT p.invoice_id, 'monthly', 2, 100, p.currency, 'x' FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152' AND p.status = 'active'" 2>&1)
 check "the unique index refuses a second active plan even outside the portal" \
-	bash -c "! $PGBIN/psql -X -h '$VAR/run' -U settle -d settle -qc \"INSERT INTO plans (invoice_id, frequency, installments, total_cents, currency, terms_version) SELECT invoice_id, 'monthly', 2, 100, 'USD', 'x' FROM plans LIMIT 1\" 2>/dev/null"
+	grep -q 'duplicate key value violates unique constraint "plans_one_active"' <<< "$out"
+expect_eq "and the invoice still has one plan" 1 \
+	"$(sql "SELECT count(*) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152'")"
 # Issue 17: header bytes that are not UTF-8, or a long agent cut inside a
 # character, are stored cleaned and cut; the debtor's choice is never lost.
 accept_with_agent() {	# accept_with_agent INVOICE AGENT-FILE: posts option 1

@@ -131,7 +131,12 @@ expect_body "Hardship note received" "the timeline has the note"
 expect_body "Eve Clerk changed the hardship request" "the staff changes with the user's name"
 expect_body "Plan agreed by phone." "and the notes"
 expect_body "Debtor opened the hardship form" "the debtor's visits"
-expect_body "Link" "the links sent"
+# The row of the link issued above: its id, purpose, expiry and state (the
+# heading "Links sent" alone proves nothing).
+link_row=$(sql "SELECT l.id || ' (' || l.purpose || ')</td><td>' || to_char(l.issued_at, 'YYYY-MM-DD HH24:MI') || '</td><td>' || to_char(l.expires_at, 'YYYY-MM-DD HH24:MI') FROM links l JOIN invoices i ON i.id = l.invoice_id WHERE i.number = 'S-1' ORDER BY l.id DESC LIMIT 1")
+check "the links sent: the issued link's row, active" \
+	grep -qF "<tr><td>$link_row</td><td>" "$T/body"
+check "that row says active" grep -qE "<tr><td>${link_row%% *} \\(.*>active</td></tr>" "$T/body"
 expect_body "We received your note about invoice S-1" "the messages"
 expect_body "GBP 640.00" "and the balance"
 expect_eq "every staff change is audited with the staff user" 2 \

@@ -43,7 +43,7 @@ sed -e "s|^socket = .*|socket = $RUN/portal-2.sock|" \
     -e "s|^pidfile = .*|pidfile = $RUN/portal-2.pid|" "$CONF" > "$T/portal-2.conf"
 chmod 644 "$T/portal-2.conf"
 check "a notification socket listens" listen_notify "$T/notify.sock" "$T/notify.msgs"
-(NOTIFY_SOCKET=$T/notify.sock as_settle "$ROOT/build/portal" -c "$T/portal-2.conf" \
+(NOTIFY_SOCKET=$T/notify.sock as_settle "$BUILD/portal" -c "$T/portal-2.conf" \
 	>> "$T/portal-2.log" 2>&1) &
 portal2=$!
 check "portal says READY=1 once its workers listen" wait_msg "$T/notify.msgs" "READY=1"
@@ -60,7 +60,7 @@ wait "$portal2"
 expect_eq "and it exits cleanly" 0 "$?"
 
 : > "$T/notify.msgs"
-(NOTIFY_SOCKET=$T/notify.sock as_settle "$ROOT/build/portal-notify" -c "$T/portal-2.conf" \
+(NOTIFY_SOCKET=$T/notify.sock as_settle "$BUILD/portal-notify" -c "$T/portal-2.conf" \
 	>> "$T/notify-2.log" 2>&1) &
 notify2=$!
 check "portal-notify says READY=1" wait_msg "$T/notify.msgs" "READY=1"
