@@ -551,11 +551,12 @@ static const struct statement statements[SQL__MAX] = {
 	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
 	    "WHERE i.id = $1 FOR UPDATE OF i" },
 	[SQL_PAY_PLAN] = { "pay_plan", SQL_SHAPE_SCHEDULE,
-	    "SELECT p.id AS plan_id, p.frequency, p.installments, p.total_cents, "
-	    "p.accepted_at::date AS accepted_on, p.terms_version, "
+	    "SELECT p.id AS plan_id, p.status, p.frequency, p.installments, "
+	    "p.total_cents, p.accepted_at::date AS accepted_on, p.terms_version, "
 	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
-	    "AS stamp, i.seq, i.due_on, i.amount_cents "
-	    "FROM plans p JOIN plan_installments i ON i.plan_id = p.id "
+	    "AS stamp, i.seq, i.due_on, i.amount_cents, "
+	    "i.paid_cents::bigint AS paid_cents "
+	    "FROM plans p JOIN plan_installment_status i ON i.plan_id = p.id "
 	    "WHERE p.invoice_id = $1 AND p.status = 'active' ORDER BY i.seq" },
 	/* $1 invoice, $2 cents, $3 day received, $4 credit. */
 	[SQL_PAYMENT_BANK] = { "payment_bank", NONE,
