@@ -14,11 +14,11 @@ FAIL=0
 # The layers, bottom up. A module is NAME.c and NAME.h.
 PURE="arena asset bankcsv buf camt config credit csv date epc form hardship http
 	i18n iban ics invoice lang log mail money mustache payref plan plural po
-	qr request router seal sendmail token totp tz utf8 view"
+	qr remind request router seal sendmail token totp tz utf8 view"
 DB="db sql"
 SERVICES="audit import migrate outbox"
 WEB="ctx page routes server"
-PROGRAMS="admin main notify potool"
+PROGRAMS="admin main notify potool remind_run"
 
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 not_ok() {
