@@ -3,7 +3,7 @@
 
 #include "remind.h"
 
-static const char *const step_names[REMIND_STEP__MAX] = {
+const char *const remind_step_names[REMIND_STEP__MAX + 1] = {
 	[REMIND_UPCOMING] = "upcoming",
 	[REMIND_DUE] = "due",
 	[REMIND_OVERDUE_1] = "overdue_1",
@@ -15,9 +15,10 @@ static const char *const step_names[REMIND_STEP__MAX] = {
 	[REMIND_INSTALLMENT_UPCOMING] = "installment_upcoming",
 	[REMIND_INSTALLMENT_MISSED] = "installment_missed",
 	[REMIND_PLAN_BROKEN] = "plan_broken",
+	[REMIND_STEP__MAX] = NULL,
 };
 
-static const char *const reason_names[REMIND_REASON__MAX] = {
+const char *const remind_reason_names[REMIND_REASON__MAX + 1] = {
 	[REMIND_REASON_NONE] = "",
 	[REMIND_REASON_PAID] = "paid",
 	[REMIND_REASON_HARDSHIP] = "hardship",
@@ -28,7 +29,11 @@ static const char *const reason_names[REMIND_REASON__MAX] = {
 	[REMIND_REASON_RECENT] = "recent",
 	[REMIND_REASON_HOURS] = "hours",
 	[REMIND_REASON_FINAL_NOTICE] = "final_notice",
+	[REMIND_REASON__MAX] = NULL,
 };
+
+const char *const remind_task_names[] = { "call", "letter", "escalate",
+	"contact", "installment_missed", "plan_broken", NULL };
 
 static const char *const action_names[REMIND_ACTION__MAX] = {
 	[REMIND_SEND] = "send",
@@ -40,7 +45,7 @@ static const char *const action_names[REMIND_ACTION__MAX] = {
 const char *
 remind_step_name(enum remind_step s)
 {
-	return (unsigned)s < REMIND_STEP__MAX ? step_names[s] : NULL;
+	return (unsigned)s < REMIND_STEP__MAX ? remind_step_names[s] : NULL;
 }
 
 int
@@ -51,7 +56,7 @@ remind_step_parse(const char *s, enum remind_step *out)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < REMIND_STEP__MAX; i++)
-		if (strcmp(s, step_names[i]) == 0) {
+		if (strcmp(s, remind_step_names[i]) == 0) {
 			*out = (enum remind_step)i;
 			return 0;
 		}
@@ -75,7 +80,7 @@ remind_step_is_plan(enum remind_step s)
 const char *
 remind_reason_name(enum remind_reason r)
 {
-	return (unsigned)r < REMIND_REASON__MAX ? reason_names[r] : NULL;
+	return (unsigned)r < REMIND_REASON__MAX ? remind_reason_names[r] : NULL;
 }
 
 const char *
@@ -93,7 +98,7 @@ static const char *
 fallback_task(enum remind_step s)
 {
 	if (s == REMIND_INSTALLMENT_MISSED || s == REMIND_PLAN_BROKEN)
-		return step_names[s];
+		return remind_step_names[s];
 	return "contact";
 }
 
@@ -132,7 +137,7 @@ remind_decide(const struct remind_facts *f)
 			    f->tomorrow_first + (time_t)(f->final_pay_by -
 			    f->local_today) * 86400, NULL);
 		return decided(REMIND_TASK, REMIND_REASON_STAFF_STEP, 0,
-		    step_names[s]);
+		    remind_step_names[s]);
 	}
 	/* Emails that cannot be sent become work for a person. */
 	if (f->opted_out)
@@ -153,5 +158,5 @@ remind_decide(const struct remind_facts *f)
 		    NULL);
 	return decided(REMIND_SEND, REMIND_REASON_NONE, 0,
 	    s == REMIND_INSTALLMENT_MISSED || s == REMIND_PLAN_BROKEN ?
-	    step_names[s] : NULL);
+	    remind_step_names[s] : NULL);
 }

@@ -84,6 +84,14 @@ struct remind_decision {
 	const char		*task;		/* the task's kind, or NULL: none */
 };
 
+/*
+ * The names of the steps, the reasons and the kinds of task, as the
+ * database spells them, each list NULL-terminated (for view_set_choice).
+ */
+extern const char *const remind_step_names[];
+extern const char *const remind_reason_names[];
+extern const char *const remind_task_names[];
+
 /* The step's name as the database spells it ("overdue_1"); static. */
 const char *remind_step_name(enum remind_step s);
 /* The step named exactly s in *out; 0, or -1 (out untouched). */

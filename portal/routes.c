@@ -17,6 +17,7 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/staff/hardship/{}", staff_hardship_get },
 	{ ROUTE_POST, "/staff/hardship/{}", staff_hardship_post },
 	{ ROUTE_GET, "/staff/invoices/{}", staff_invoice_get },
+	{ ROUTE_GET, "/staff/tasks", staff_tasks_get },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -28,5 +28,6 @@ void staff_queue_get(struct ctx *c);
 void staff_hardship_get(struct ctx *c);
 void staff_hardship_post(struct ctx *c);
 void staff_invoice_get(struct ctx *c);
+void staff_tasks_get(struct ctx *c);
 
 #endif

@@ -109,6 +109,21 @@ enum sql_query {
 	SQL_OUTBOX_SENT,
 	SQL_OUTBOX_RETRY,
 	SQL_OUTBOX_STUCK,
+	/* portal-admin remind, staff reminders and tasks (issue 13a) */
+	SQL_REMIND_ASYNC,
+	SQL_REMIND_LOCK,
+	SQL_REMIND_DUE,
+	SQL_REMIND_UNSUBSCRIBE,
+	SQL_REMIND_INSTALLMENTS,
+	SQL_REMIND_RECORD,
+	SQL_REMIND_TASK,
+	SQL_REMIND_PLAN_BREAK,
+	SQL_REMIND_SKIP,
+	SQL_REMIND_SKIP_CLEAR,
+	SQL_STAFF_REMINDERS,
+	SQL_STAFF_TASKS_OF,
+	SQL_STAFF_NEXT_STEP,
+	SQL_STAFF_TASKS_OPEN,
 	SQL__MAX
 };
 
@@ -314,6 +329,70 @@ enum sql_type {
 	C(CLAIMED_MESSAGE,		"message",		TEXT) \
 	C(CLAIMED_ATTEMPTS,		"attempts",		INT)
 
+/*
+ * portal-admin remind: one row per invoice whose due step (the latest of
+ * its cadence whose day has come, or a plan event) is not done yet, with
+ * the facts remind_decide() needs. Times are seconds since the epoch;
+ * local_* are in the customer's zone.
+ */
+#define SQL_COLS_REMIND_DUE(C) \
+	C(REMIND_DUE_INVOICE_ID,	"invoice_id",		INT) \
+	C(REMIND_DUE_NUMBER,		"number",		TEXT) \
+	C(REMIND_DUE_CURRENCY,		"currency",		TEXT) \
+	C(REMIND_DUE_ISSUED,		"issued",		DATE) \
+	C(REMIND_DUE_DUE,		"due",			DATE) \
+	C(REMIND_DUE_CUSTOMER_ID,	"customer_id",		INT) \
+	C(REMIND_DUE_NAME,		"name",			TEXT) \
+	C(REMIND_DUE_EMAIL,		"email",		TEXT) \
+	C(REMIND_DUE_LANGUAGE,		"language",		TEXT) \
+	C(REMIND_DUE_ZONE,		"zone",			TEXT) \
+	C(REMIND_DUE_STEP_KEY,		"step_key",		TEXT) \
+	C(REMIND_DUE_KIND,		"kind",			TEXT) \
+	C(REMIND_DUE_SCHEDULED_ON,	"scheduled_on",		DATE) \
+	C(REMIND_DUE_PAY_BY,		"pay_by",		DATE) \
+	C(REMIND_DUE_RECOVERY_ON,	"recovery_on",		DATE) \
+	C(REMIND_DUE_PLAN_ID,		"plan_id",		INT) \
+	C(REMIND_DUE_SEQ,		"seq",			INT) \
+	C(REMIND_DUE_BALANCE,		"balance",		INT) \
+	C(REMIND_DUE_HOLD,		"hold",			BOOL) \
+	C(REMIND_DUE_PLAN_ACTIVE,	"plan_active",		BOOL) \
+	C(REMIND_DUE_OPTED_OUT,		"opted_out",		BOOL) \
+	C(REMIND_DUE_LAST_SENT,		"last_sent",		INT) \
+	C(REMIND_DUE_LOCAL_HOUR,	"local_hour",		INT) \
+	C(REMIND_DUE_LOCAL_TODAY,	"local_today",		DATE) \
+	C(REMIND_DUE_LOCAL_TIME,	"local_time",		TEXT) \
+	C(REMIND_DUE_TODAY_FIRST,	"today_first",		INT) \
+	C(REMIND_DUE_TOMORROW_FIRST,	"tomorrow_first",	INT) \
+	C(REMIND_DUE_FINAL_PAY_BY,	"final_pay_by",		DATE) \
+	C(REMIND_DUE_SKIP_REASON,	"skip_reason",		TEXT)
+/* A plan's installments with what has been paid towards each. */
+#define SQL_COLS_INSTALLMENT(C) \
+	C(INSTALLMENT_SEQ,		"seq",			INT) \
+	C(INSTALLMENT_DUE_ON,		"due_on",		DATE) \
+	C(INSTALLMENT_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(INSTALLMENT_PAID_CENTS,	"paid_cents",		INT)
+/* Staff: what the engine did or did not do, tasks, the next step. */
+#define SQL_COLS_HISTORY_REMINDER(C) \
+	C(HISTORY_REMINDER_KIND,	"kind",			TEXT) \
+	C(HISTORY_REMINDER_STEP_KEY,	"step_key",		TEXT) \
+	C(HISTORY_REMINDER_OUTCOME,	"outcome",		TEXT) \
+	C(HISTORY_REMINDER_REASON,	"reason",		TEXT) \
+	C(HISTORY_REMINDER_AT,		"at",			TEXT) \
+	C(HISTORY_REMINDER_SCHEDULED_ON, "scheduled_on",	DATE) \
+	C(HISTORY_REMINDER_PAY_BY,	"pay_by",		DATE)
+#define SQL_COLS_TASK(C) \
+	C(TASK_ID,			"id",			INT) \
+	C(TASK_KIND,			"kind",			TEXT) \
+	C(TASK_REASON,			"reason",		TEXT) \
+	C(TASK_DUE_ON,			"due_on",		DATE) \
+	C(TASK_STATUS,			"status",		TEXT) \
+	C(TASK_NUMBER,			"number",		TEXT) \
+	C(TASK_CUSTOMER,		"customer",		TEXT) \
+	C(TASK_CREATED,			"created",		TEXT)
+#define SQL_COLS_NEXT_STEP(C) \
+	C(NEXT_STEP_KIND,		"kind",			TEXT) \
+	C(NEXT_STEP_ON,			"on_day",		DATE)
+
 /* Every shape above, once. A new shape is added here too. */
 #define SQL_SHAPES(S) \
 	S(FLAG) S(COUNT) S(KEY) \
@@ -323,7 +402,8 @@ enum sql_type {
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(LOCKED) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
-	S(CLAIMED)
+	S(CLAIMED) \
+	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

@@ -50,27 +50,29 @@ CREATE TRIGGER cadence_step_kind BEFORE INSERT OR UPDATE ON cadence_steps
 CREATE FUNCTION cadence_steps_ordered() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
 	c	bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.cadence_id ELSE NEW.cadence_id END;
-	prev	record;
+	cname	text;
+	p_pos	int;
+	p_kind	text;
+	p_off	int;
 	s	record;
-	name	text;
 BEGIN
-	SELECT cadences.name INTO name FROM cadences WHERE id = c;
-	prev := NULL;
+	SELECT name INTO cname FROM cadences WHERE id = c;
 	FOR s IN SELECT position, offset_days, kind FROM cadence_steps
 	    WHERE cadence_id = c ORDER BY position LOOP
-		IF prev IS NOT NULL AND prev.kind = 'escalate' THEN
+		IF p_pos IS NOT NULL AND p_kind = 'escalate' THEN
 			RAISE EXCEPTION 'cadence "%": step % (%) comes after step % (escalate): escalate must be the last step',
-				name, s.position, s.kind, prev.position
+				cname, s.position, s.kind, p_pos
 				USING ERRCODE = 'check_violation';
 		END IF;
-		IF prev IS NOT NULL AND s.offset_days <= prev.offset_days THEN
+		IF p_pos IS NOT NULL AND s.offset_days <= p_off THEN
 			RAISE EXCEPTION 'cadence "%": steps out of order: step % (%, % days) is not after step % (%, % days)',
-				name, s.position, s.kind, s.offset_days, prev.position,
-				prev.kind, prev.offset_days
+				cname, s.position, s.kind, s.offset_days, p_pos, p_kind, p_off
 				USING ERRCODE = 'check_violation',
 				HINT = 'Each step''s offset_days must be greater than the one before it.';
 		END IF;
-		prev := s;
+		p_pos := s.position;
+		p_kind := s.kind;
+		p_off := s.offset_days;
 	END LOOP;
 	RETURN NULL;
 END $$;

@@ -1,0 +1,493 @@
+/*
+ * The reminder engine (remind_run.h). It runs inside portal-admin, with no
+ * request: a struct ctx holds the config, the templates of the mail's
+ * language and an arena, so the mail's view is built with the same
+ * helpers as the pages (page_view, page_money, page_date).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "arena.h"
+#include "config.h"
+#include "ctx.h"
+#include "date.h"
+#include "db.h"
+#include "i18n.h"
+#include "invoice.h"
+#include "log.h"
+#include "outbox.h"
+#include "page.h"
+#include "remind.h"
+#include "remind_run.h"
+#include "sql.h"
+#include "token.h"
+#include "view.h"
+
+#define URL_MAX		1024
+
+struct run {
+	struct db			*db;
+	const struct config		*cfg;
+	const struct i18n		*i18n;
+	const struct remind_options	*o;
+	struct remind_stats		*st;
+	struct ctx			 c;	/* no request: config, templates, arena */
+	char				 now[32];	/* o->now as timestamptz text */
+};
+
+/* One row of SQL_REMIND_DUE, read by name; strings are owned by the result. */
+struct due {
+	const char		*invoice_id, *number, *currency, *customer_id;
+	const char		*name, *email, *language, *zone, *step_key, *kind;
+	const char		*plan_id, *seq, *local_time, *skip_reason;
+	struct date		 issued, due, scheduled_on, pay_by, recovery_on;
+	struct date		 local_today;
+	struct remind_facts	 f;
+};
+
+static const char *
+nullable(const struct db_res *r, int row, int col)
+{
+	return db_null(r, row, col) ? NULL : db_str(r, row, col);
+}
+
+/* Reads row of r into d; -1 when its kind is not one we know (logged). */
+static int
+read_due(const struct run *run, const struct db_res *r, int row, struct due *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->invoice_id = db_str(r, row, REMIND_DUE_INVOICE_ID);
+	d->number = db_str(r, row, REMIND_DUE_NUMBER);
+	d->currency = db_str(r, row, REMIND_DUE_CURRENCY);
+	d->customer_id = db_str(r, row, REMIND_DUE_CUSTOMER_ID);
+	d->name = db_str(r, row, REMIND_DUE_NAME);
+	d->email = db_str(r, row, REMIND_DUE_EMAIL);
+	d->language = db_str(r, row, REMIND_DUE_LANGUAGE);
+	d->zone = db_str(r, row, REMIND_DUE_ZONE);
+	d->step_key = db_str(r, row, REMIND_DUE_STEP_KEY);
+	d->kind = db_str(r, row, REMIND_DUE_KIND);
+	d->plan_id = nullable(r, row, REMIND_DUE_PLAN_ID);
+	d->seq = nullable(r, row, REMIND_DUE_SEQ);
+	d->local_time = db_str(r, row, REMIND_DUE_LOCAL_TIME);
+	d->skip_reason = db_str(r, row, REMIND_DUE_SKIP_REASON);
+	d->issued = db_date(r, row, REMIND_DUE_ISSUED);
+	d->due = db_date(r, row, REMIND_DUE_DUE);
+	d->scheduled_on = db_date(r, row, REMIND_DUE_SCHEDULED_ON);
+	d->pay_by = db_date(r, row, REMIND_DUE_PAY_BY);
+	d->recovery_on = db_date(r, row, REMIND_DUE_RECOVERY_ON);
+	d->local_today = db_date(r, row, REMIND_DUE_LOCAL_TODAY);
+	if (remind_step_parse(d->kind, &d->f.step) == -1) {
+		log_error("%s: invoice %s: unknown step kind %s", __func__,
+		    d->number, d->kind);
+		return -1;
+	}
+	d->f.balance = db_int(r, row, REMIND_DUE_BALANCE);
+	d->f.hold = db_bool(r, row, REMIND_DUE_HOLD);
+	d->f.plan_active = db_bool(r, row, REMIND_DUE_PLAN_ACTIVE);
+	d->f.opted_out = db_bool(r, row, REMIND_DUE_OPTED_OUT);
+	d->f.has_email = d->email[0] != '\0';
+	d->f.now = run->o->now;
+	d->f.last_sent = (time_t)db_int(r, row, REMIND_DUE_LAST_SENT);
+	d->f.local_hour = (int)db_int(r, row, REMIND_DUE_LOCAL_HOUR);
+	d->f.today_first = (time_t)db_int(r, row, REMIND_DUE_TODAY_FIRST);
+	d->f.tomorrow_first = (time_t)db_int(r, row, REMIND_DUE_TOMORROW_FIRST);
+	d->f.local_today = date_to_days(d->local_today);
+	d->f.final_pay_by = db_null(r, row, REMIND_DUE_FINAL_PAY_BY) ? INT32_MIN :
+	    date_to_days(db_date(r, row, REMIND_DUE_FINAL_PAY_BY));
+	return 0;
+}
+
+/* A date as "YYYY-MM-DD" in the arena, or NULL for an invalid one. */
+static const char *
+iso(struct run *run, struct date d)
+{
+	char	buf[DATE_ISO_SIZE];
+
+	if (date_format_iso(buf, sizeof(buf), d) == -1)
+		return NULL;
+	return arena_strdup(run->c.arena, buf);
+}
+
+/*
+ * Notes for staff why the step was not done, when the reason changed since
+ * the last run (so a run that finds nothing new writes nothing).
+ */
+static int
+record_skip(struct run *run, const struct due *d, struct remind_decision dec)
+{
+	const char	*reason = remind_reason_name(dec.reason);
+	const char	*p[7];
+	char		 until[24];
+
+	if (strcmp(d->skip_reason, reason) == 0 || run->o->dry_run)
+		return 0;
+	(void)snprintf(until, sizeof(until), "%lld", (long long)dec.until);
+	p[0] = d->invoice_id; p[1] = d->step_key; p[2] = d->kind; p[3] = reason;
+	p[4] = iso(run, d->scheduled_on);
+	p[5] = dec.action == REMIND_WAIT ? until : NULL;
+	p[6] = run->now;
+	return db_do(run->db, SQL_REMIND_SKIP, p, 7);
+}
+
+/* Adds one fee or payment to list: what, when, how much. */
+static void
+item_view(struct run *run, struct view *list, const char *description,
+    struct date day, int64_t amount, const char *currency)
+{
+	struct view	*m = view_push_map(list);
+
+	view_set_str(m, "description", description);
+	view_set_str(m, "date", page_date(&run->c, day));
+	view_set_str(m, "amount", page_money(&run->c, amount, currency));
+}
+
+/* The invoice's lines, fees and payments (shape ITEM) into v; -1 on a bad row. */
+static int
+items_view(struct run *run, const struct due *d, const struct db_res *items,
+    struct view *v)
+{
+	struct invoice_totals	 t;
+	struct view		*fees = view_set_list(v, "fees");
+	struct view		*payments = view_set_list(v, "payments");
+	enum invoice_kind	 k;
+	int			 i;
+
+	invoice_totals_init(&t);
+	for (i = 0; i < db_rows(items); i++) {
+		if (invoice_kind_parse(db_str(items, i, ITEM_KIND), &k) == -1 ||
+		    invoice_totals_add(&t, k, db_int(items, i, ITEM_AMOUNT_CENTS)) == -1)
+			return -1;
+		if (k == INVOICE_FEE || k == INVOICE_PAYMENT)
+			item_view(run, k == INVOICE_FEE ? fees : payments,
+			    db_str(items, i, ITEM_DESCRIPTION),
+			    db_date(items, i, ITEM_DAY),
+			    db_int(items, i, ITEM_AMOUNT_CENTS), d->currency);
+	}
+	view_set_str(v, "amount", page_money(&run->c, t.sum[INVOICE_LINE], d->currency));
+	view_set_bool(v, "has_fees", t.sum[INVOICE_FEE] > 0);
+	view_set_str(v, "fees_total", page_money(&run->c, t.sum[INVOICE_FEE], d->currency));
+	view_set_bool(v, "has_payments", t.sum[INVOICE_PAYMENT] > 0);
+	view_set_str(v, "paid_total", page_money(&run->c, t.sum[INVOICE_PAYMENT],
+	    d->currency));
+	view_set_str(v, "balance", page_money(&run->c, t.balance, d->currency));
+	return 0;
+}
+
+/* The plan's installment the event is about (shape INSTALLMENT) into v. */
+static void
+installment_view(struct run *run, const struct due *d,
+    const struct db_res *inst, struct view *v)
+{
+	struct view	*m = view_set_map(v, "installment");
+	int64_t		 seq = d->seq != NULL ? strtoll(d->seq, NULL, 10) : 0;
+	int		 i, missed = 0;
+
+	for (i = 0; i < db_rows(inst); i++) {
+		int64_t	amount = db_int(inst, i, INSTALLMENT_AMOUNT_CENTS);
+		int64_t	paid = db_int(inst, i, INSTALLMENT_PAID_CENTS);
+
+		if (paid < amount && date_diff(d->local_today,
+		    db_date(inst, i, INSTALLMENT_DUE_ON)) > 0)
+			missed++;
+		if (db_int(inst, i, INSTALLMENT_SEQ) != seq)
+			continue;
+		view_set_int(m, "seq", seq);
+		view_set_str(m, "date", page_date(&run->c,
+		    db_date(inst, i, INSTALLMENT_DUE_ON)));
+		view_set_str(m, "amount", page_money(&run->c, amount, d->currency));
+		view_set_bool(m, "part_paid", paid > 0);
+		view_set_str(m, "paid", page_money(&run->c, paid, d->currency));
+		view_set_str(m, "missing", page_money(&run->c, amount - paid,
+		    d->currency));
+	}
+	view_set_int(v, "missed_count", missed);
+}
+
+/* The view of a reminder email: the invoice, the request, links, the site. */
+static struct view *
+mail_view(struct run *run, const struct due *d, const struct db_res *items,
+    const struct db_res *inst, const char *url)
+{
+	struct view	*v = page_view(&run->c);
+	int32_t		 late = date_diff(d->local_today, d->due);
+
+	view_set_str(v, "name", d->name);
+	view_set_str(v, "number", d->number);
+	view_set_str(v, "issued", page_date(&run->c, d->issued));
+	view_set_str(v, "due", page_date(&run->c, d->due));
+	view_set_bool(v, "overdue", late > 0);
+	view_set_int(v, "days_overdue", late > 0 ? late : 0);
+	view_set_int(v, "days_until_due", late < 0 ? -late : 0);
+	view_set_str(v, "pay_by", page_date(&run->c, d->pay_by));
+	view_set_bool(v, "has_recovery", date_valid(d->recovery_on));
+	view_set_str(v, "recovery_on", date_valid(d->recovery_on) ?
+	    page_date(&run->c, d->pay_by) : "");
+	view_set_str(v, "invoice_url", url);
+	view_set_fmt(v, "plan_url", "%s/plan", url);
+	view_set_fmt(v, "hardship_url", "%s/hardship", url);
+	if (items_view(run, d, items, v) == -1)
+		return NULL;
+	if (inst != NULL)
+		installment_view(run, d, inst, v);
+	return v;
+}
+
+/*
+ * The List-Unsubscribe URL must be https (RFC 8058); with the development
+ * set-up's http base_url on loopback it is the https form of the same
+ * address. The page itself (13b) is /u/{token}.
+ */
+static const char *
+unsubscribe_url(struct run *run, const char *token)
+{
+	const char	*base = run->cfg->base_url;
+
+	if (strncmp(base, "http://", 7) == 0)
+		return arena_printf(run->c.arena, "https://%s/u/%s", base + 7, token);
+	return arena_printf(run->c.arena, "%s/u/%s", base, token);
+}
+
+/*
+ * Issues the link and the unsubscribe token and queues the email, inside
+ * the caller's transaction; link_id gets the link's id. 0 or -1.
+ */
+static int
+queue_mail(struct run *run, const struct due *d, char *link_id, size_t idsz)
+{
+	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX];
+	char			 utok[TOKEN_LEN + 1], uhash[TOKEN_HASH_HEX], days[16];
+	const char		*lp[4], *up[3], *ip[1], *pp[1];
+	struct db_call		 calls[4];
+	const struct i18n_lang	*lang;
+	struct view		*v;
+	const char		*url, *tpl, *html, *kind, *mailto;
+	int			 n = 3, i, rc = -1;
+
+	memset(calls, 0, sizeof(calls));
+	if (token_new(run->cfg->secret, TOKEN_LINK, tok, hash) == -1 ||
+	    token_new(run->cfg->secret, TOKEN_UNSUBSCRIBE, utok, uhash) == -1)
+		goto out;
+	(void)snprintf(days, sizeof(days), "%d", run->cfg->link_days);
+	lp[0] = d->invoice_id; lp[1] = hash; lp[2] = "reminder"; lp[3] = days;
+	up[0] = d->customer_id; up[1] = d->invoice_id; up[2] = uhash;
+	ip[0] = d->invoice_id;
+	pp[0] = d->plan_id;
+	calls[0] = (struct db_call){ SQL_LINK_INSERT, lp, 4, NULL };
+	calls[1] = (struct db_call){ SQL_REMIND_UNSUBSCRIBE, up, 3, NULL };
+	calls[2] = (struct db_call){ SQL_INVOICE_ITEMS, ip, 1, NULL };
+	if (d->plan_id != NULL)
+		calls[n++] = (struct db_call){ SQL_REMIND_INSTALLMENTS, pp, 1, NULL };
+	if (db_pipeline(run->db, calls, n) == -1)
+		goto out;
+	(void)snprintf(link_id, idsz, "%s", db_str(calls[0].res, 0, KEY_ID));
+
+	if ((lang = i18n_find(run->i18n, d->language)) == NULL)
+		lang = i18n_source(run->i18n);
+	page_lang(&run->c, lang);
+	url = arena_printf(run->c.arena, "%s/i/%s", run->cfg->base_url, tok);
+	tpl = arena_printf(run->c.arena, "mail/reminder_%s", d->kind);
+	html = arena_printf(run->c.arena, "mail/reminder_%s_html", d->kind);
+	kind = arena_printf(run->c.arena, "reminder.%s", d->kind);
+	mailto = arena_printf(run->c.arena, "mailto:%s?subject=unsubscribe",
+	    run->cfg->contact_email);
+	v = mail_view(run, d, calls[2].res, d->plan_id != NULL ? calls[3].res :
+	    NULL, url);
+	if (v != NULL)
+		view_set_str(v, "unsubscribe_url", arena_printf(run->c.arena,
+		    "%s/u/%s", run->cfg->base_url, utok));
+	if (v == NULL || arena_failed(run->c.arena)) {
+		log_error("%s: invoice %s: cannot build the mail's view", __func__,
+		    d->number);
+		goto out;
+	}
+	/*
+	 * XXX The EPC payment QR (issue 16) goes here as .image, a PNG
+	 * shown inline by the HTML part, once qr.c offers it for EUR.
+	 */
+	if (outbox_queue(run->db, lang->templates, run->cfg, run->o->now,
+	    &(struct outbox_mail){ .template = tpl, .html_template = html,
+	    .language = lang->tag, .to = d->email, .to_name = d->name,
+	    .kind = kind, .invoice_id = d->invoice_id,
+	    .unsubscribe_url = unsubscribe_url(run, utok),
+	    .unsubscribe_mailto = mailto, .image = NULL }, v) == -1)
+		goto out;
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		db_res_free(calls[i].res);
+	sodium_memzero(tok, sizeof(tok));
+	sodium_memzero(utok, sizeof(utok));
+	return rc;
+}
+
+/* The line --dry-run and a run print per email or task. */
+static void
+print_line(struct run *run, const struct due *d, struct remind_decision dec)
+{
+	if (run->o->out == NULL || run->o->quiet)
+		return;
+	fprintf(run->o->out, "%s%s\t%s\t%s%s\t%s %s\n",
+	    run->o->prefix != NULL ? run->o->prefix : "", d->number, d->kind,
+	    dec.action == REMIND_SEND ? d->email : "task:",
+	    dec.action == REMIND_SEND ? "" : remind_reason_name(dec.reason),
+	    d->local_time, d->zone);
+}
+
+/*
+ * Does the step: the email (if dec says send), the reminders row, the
+ * task, a plan's break, the audit event; in its own transaction unless
+ * the run is inside the caller's. 1 done, 0 done already (rolled back),
+ * -1 failed.
+ */
+static int
+do_step(struct run *run, const struct due *d, struct remind_decision dec)
+{
+	bool		 email = dec.action == REMIND_SEND;
+	char		 link_id[24] = "", rid[24];
+	const char	*rp[12], *tp[6], *bp[2], *cp[2], *ap[7], *detail;
+	struct db_call	 calls[4];
+	struct db_res	*r = NULL;
+	int		 n = 0, i, rc = -1;
+
+	if (run->o->dry_run) {
+		print_line(run, d, dec);
+		return 1;
+	}
+	memset(calls, 0, sizeof(calls));
+	if (!run->o->in_transaction && db_begin(run->db) == -1)
+		goto out;
+	if (email && queue_mail(run, d, link_id, sizeof(link_id)) == -1)
+		goto out;
+	rp[0] = d->invoice_id; rp[1] = d->step_key; rp[2] = d->kind;
+	rp[3] = email ? "sent" : "task";
+	rp[4] = email ? "" : remind_reason_name(dec.reason);
+	rp[5] = iso(run, d->scheduled_on);
+	rp[6] = email ? iso(run, d->pay_by) : NULL;
+	rp[7] = run->now;
+	rp[8] = email ? link_id : NULL;
+	rp[9] = email ? "true" : "false";
+	rp[10] = d->plan_id; rp[11] = d->seq;
+	if ((r = db_query(run->db, SQL_REMIND_RECORD, rp, 12)) == NULL)
+		goto out;
+	if (db_rows(r) == 0) {		/* another run did it: nothing twice */
+		rc = 0;
+		goto out;
+	}
+	(void)snprintf(rid, sizeof(rid), "%s", db_str(r, 0, KEY_ID));
+	if (dec.task != NULL) {
+		tp[0] = d->invoice_id; tp[1] = dec.task;
+		tp[2] = remind_reason_name(dec.reason);
+		tp[3] = iso(run, d->local_today); tp[4] = rid; tp[5] = run->now;
+		calls[n++] = (struct db_call){ SQL_REMIND_TASK, tp, 6, NULL };
+	}
+	if (d->f.step == REMIND_PLAN_BROKEN) {
+		bp[0] = d->plan_id; bp[1] = run->now;
+		calls[n++] = (struct db_call){ SQL_REMIND_PLAN_BREAK, bp, 2, NULL };
+	}
+	cp[0] = d->invoice_id; cp[1] = d->step_key;
+	calls[n++] = (struct db_call){ SQL_REMIND_SKIP_CLEAR, cp, 2, NULL };
+	detail = arena_printf(run->c.arena, "%s%s%s%s", d->step_key,
+	    email ? ", pay by " : ", task ", email ? rp[6] : dec.task != NULL ?
+	    dec.task : "", email ? "" : arena_printf(run->c.arena, " (%s)",
+	    remind_reason_name(dec.reason)));
+	ap[0] = "system"; ap[1] = NULL;
+	ap[2] = email ? "reminder.sent" : "reminder.task";
+	ap[3] = d->invoice_id; ap[4] = email ? link_id : NULL; ap[5] = detail;
+	ap[6] = "";
+	calls[n++] = (struct db_call){ SQL_AUDIT, ap, 7, NULL };
+	if (arena_failed(run->c.arena) || db_pipeline(run->db, calls, n) == -1)
+		goto out;
+	if (!run->o->in_transaction && db_commit(run->db) == -1)
+		goto out;
+	print_line(run, d, dec);
+	rc = 1;
+out:
+	for (i = 0; i < n; i++)
+		db_res_free(calls[i].res);
+	db_res_free(r);
+	if (!run->o->in_transaction)
+		db_rollback(run->db);
+	return rc;
+}
+
+/* One candidate: decide, then do, record or count it. 0 or -1. */
+static int
+handle(struct run *run, const struct db_res *r, int row)
+{
+	struct remind_decision	 dec;
+	struct due		 d;
+	int			 done;
+
+	if (read_due(run, r, row, &d) == -1)
+		return -1;
+	dec = remind_decide(&d.f);
+	switch (dec.action) {
+	case REMIND_SEND:
+	case REMIND_TASK:
+		if ((done = do_step(run, &d, dec)) == -1) {
+			log_error("%s: invoice %s, step %s: not done", __func__,
+			    d.number, d.step_key);
+			return -1;
+		}
+		if (done == 1 && dec.action == REMIND_SEND)
+			run->st->sent++;
+		else if (done == 1)
+			run->st->tasks++;
+		return 0;
+	case REMIND_WAIT:
+		run->st->waiting++;
+		return record_skip(run, &d, dec);
+	default:
+		run->st->skipped++;
+		return record_skip(run, &d, dec);
+	}
+}
+
+int
+remind_run(struct db *db, const struct config *cfg, const struct i18n *i18n,
+    const struct remind_options *o, struct remind_stats *st)
+{
+	struct run	 run;
+	struct db_res	*r = NULL;
+	struct tm	 tm;
+	const char	*p[2];
+	int		 i, rc = -1;
+
+	memset(&run, 0, sizeof(run));
+	run.db = db; run.cfg = cfg; run.i18n = i18n; run.o = o; run.st = st;
+	run.c.cfg = cfg;
+	run.c.i18n = i18n;
+	run.c.db = db;
+	run.c.now = o->now;
+	page_lang(&run.c, i18n_source(i18n));
+	if ((run.c.arena = arena_new()) == NULL)
+		goto out;
+	if (gmtime_r(&o->now, &tm) == NULL ||
+	    strftime(run.now, sizeof(run.now), "%Y-%m-%d %H:%M:%S+00", &tm) == 0)
+		goto out;
+	if (!o->in_transaction && db_do(db, SQL_REMIND_ASYNC, NULL, 0) == -1)
+		goto out;
+	p[0] = run.now;
+	p[1] = cfg->timezone;
+	if ((r = db_query(db, SQL_REMIND_DUE, p, 2)) == NULL)
+		goto out;
+	rc = 0;
+	for (i = 0; i < db_rows(r); i++) {
+		arena_reset(run.c.arena);
+		if (handle(&run, r, i) == -1) {
+			st->failed++;
+			rc = -1;
+			if (o->in_transaction)	/* the transaction is aborted */
+				break;
+		}
+	}
+out:
+	db_res_free(r);
+	arena_free(run.c.arena);
+	return rc;
+}
