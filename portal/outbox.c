@@ -11,22 +11,27 @@
 
 #define OUTBOX_MAX_MESSAGE	(256 * 1024)
 
+void
+outbox_msg_free(struct outbox_msg *om)
+{
+	buf_free(&om->sealed);
+}
+
 int
-outbox_queue(struct db *db, const struct mustache_set *templates,
-    const struct config *cfg, time_t now, const struct outbox_mail *om,
-    const struct view *v)
+outbox_prepare(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *om, const struct view *v,
+    struct outbox_msg *out)
 {
 	struct mustache_error	 err;
-	struct buf		 text, html, msg, sealed;
+	struct buf		 text, html, msg;
 	struct mail		 m = { 0 };
-	char			 subject[256];
-	const char		*p[5];
 	int			 rc = -1;
 
 	buf_init(&text, OUTBOX_MAX_MESSAGE);
 	buf_init(&html, OUTBOX_MAX_MESSAGE);
 	buf_init(&msg, OUTBOX_MAX_MESSAGE);
-	buf_init(&sealed, 2 * OUTBOX_MAX_MESSAGE);
+	buf_init(&out->sealed, 2 * OUTBOX_MAX_MESSAGE);
+	out->subject[0] = '\0';
 	if (mustache_render(templates, om->template, v, MUSTACHE_TEXT, &text,
 	    &err) == -1) {
 		log_error("%s: %s:%u:%u: %s", __func__, err.template, err.line,
@@ -46,31 +51,43 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
 	m.from = cfg->mail_from;
 	m.to = om->to;
 	m.to_name = om->to_name;
-	m.subject = subject;
+	m.subject = out->subject;
 	m.language = om->language;	/* the language it was rendered in */
 	m.date = now;
-	if (mail_split(buf_str(&text), subject, sizeof(subject), &m.body) == -1 ||
-	    mail_compose(&m, &msg) == -1) {
+	if (mail_split(buf_str(&text), out->subject, sizeof(out->subject),
+	    &m.body) == -1 || mail_compose(&m, &msg) == -1) {
 		log_error("%s: %s: cannot compose a message to %s", __func__,
 		    om->template, om->to);
 		goto out;
 	}
-	p[0] = om->kind;
-	p[1] = om->invoice_id;
-	p[2] = om->to;
-	p[3] = subject;
-	if (seal_text(cfg->secret, msg.data, msg.len, &sealed) == -1) {
+	if (seal_text(cfg->secret, msg.data, msg.len, &out->sealed) == -1) {
 		log_error("%s: cannot seal the message", __func__);
 		goto out;
 	}
-	p[4] = buf_str(&sealed);
-	if (db_do(db, SQL_OUTBOX_INSERT, p, 5) == -1)
-		goto out;
+	out->params[0] = om->kind;
+	out->params[1] = om->invoice_id;
+	out->params[2] = om->to;
+	out->params[3] = out->subject;
+	out->params[4] = buf_str(&out->sealed);
 	rc = 0;
 out:
 	buf_free(&text);
 	buf_free(&html);
 	buf_free(&msg);
-	buf_free(&sealed);
+	return rc;
+}
+
+int
+outbox_queue(struct db *db, const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *om,
+    const struct view *v)
+{
+	struct outbox_msg	msg;
+	int			rc = -1;
+
+	if (outbox_prepare(templates, cfg, now, om, v, &msg) == 0 &&
+	    db_do(db, SQL_OUTBOX_INSERT, msg.params, 5) == 0)
+		rc = 0;
+	outbox_msg_free(&msg);
 	return rc;
 }

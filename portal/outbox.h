@@ -3,6 +3,8 @@
 
 #include <time.h>
 
+#include "buf.h"
+
 /*
  * Queuing email: a mail template (templates/mail/NAME.mustache, first line
  * "Subject: ...") is rendered as plain text with a view, from the template
@@ -44,5 +46,24 @@ struct outbox_mail {
 int outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct config *cfg, time_t now, const struct outbox_mail *m,
     const struct view *v);
+
+/*
+ * A message rendered, composed and sealed but not yet queued: params are
+ * the five parameters of SQL_OUTBOX_INSERT, for a caller that sends it in
+ * a pipeline with other statements (the reminder engine). Owns sealed.
+ */
+struct outbox_msg {
+	char		 subject[256];
+	struct buf	 sealed;
+	const char	*params[5];
+};
+
+/* Renders and seals m with v into out, as outbox_queue does; 0 or -1
+ * (logged). Free out with outbox_msg_free() either way. */
+int outbox_prepare(const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *m,
+    const struct view *v, struct outbox_msg *out);
+/* Frees what outbox_prepare() allocated. */
+void outbox_msg_free(struct outbox_msg *msg);
 
 #endif

@@ -252,54 +252,50 @@ unsubscribe_url(struct run *run, const char *token)
 	return arena_printf(run->c.arena, "%s/u/%s", base, token);
 }
 
+/* The tokens and the rendered email of one reminder, until it is queued. */
+struct mail_out {
+	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX];
+	char			 utok[TOKEN_LEN + 1], uhash[TOKEN_HASH_HEX];
+	char			 days[16];
+	struct outbox_msg	 msg;
+	bool			 ready;		/* msg holds a message to free */
+};
+
 /*
- * Issues the link and the unsubscribe token and queues the email, inside
- * the caller's transaction; link_id gets the link's id. 0 or -1.
+ * Makes the link and unsubscribe tokens and renders the email (reading
+ * the invoice's items and the plan's installments in one round trip), in
+ * the customer's language. 0 or -1.
  */
 static int
-queue_mail(struct run *run, const struct due *d, char *link_id, size_t idsz)
+render_mail(struct run *run, const struct due *d, struct mail_out *mo)
 {
-	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX];
-	char			 utok[TOKEN_LEN + 1], uhash[TOKEN_HASH_HEX], days[16];
-	const char		*lp[4], *up[3], *ip[1], *pp[1];
-	struct db_call		 calls[4];
+	const char		*ip[1], *pp[1];
+	struct db_call		 calls[2];
 	const struct i18n_lang	*lang;
 	struct view		*v;
-	const char		*url, *tpl, *html, *kind, *mailto;
-	int			 n = 3, i, rc = -1;
+	const char		*url;
+	int			 n = 1, i, rc = -1;
 
 	memset(calls, 0, sizeof(calls));
-	if (token_new(run->cfg->secret, TOKEN_LINK, tok, hash) == -1 ||
-	    token_new(run->cfg->secret, TOKEN_UNSUBSCRIBE, utok, uhash) == -1)
+	if (token_new(run->cfg->secret, TOKEN_LINK, mo->tok, mo->hash) == -1 ||
+	    token_new(run->cfg->secret, TOKEN_UNSUBSCRIBE, mo->utok, mo->uhash) == -1)
 		goto out;
-	(void)snprintf(days, sizeof(days), "%d", run->cfg->link_days);
-	lp[0] = d->invoice_id; lp[1] = hash; lp[2] = "reminder"; lp[3] = days;
-	up[0] = d->customer_id; up[1] = d->invoice_id; up[2] = uhash;
+	(void)snprintf(mo->days, sizeof(mo->days), "%d", run->cfg->link_days);
 	ip[0] = d->invoice_id;
 	pp[0] = d->plan_id;
-	calls[0] = (struct db_call){ SQL_LINK_INSERT, lp, 4, NULL };
-	calls[1] = (struct db_call){ SQL_REMIND_UNSUBSCRIBE, up, 3, NULL };
-	calls[2] = (struct db_call){ SQL_INVOICE_ITEMS, ip, 1, NULL };
+	calls[0] = (struct db_call){ SQL_INVOICE_ITEMS, ip, 1, NULL };
 	if (d->plan_id != NULL)
 		calls[n++] = (struct db_call){ SQL_REMIND_INSTALLMENTS, pp, 1, NULL };
 	if (db_pipeline(run->db, calls, n) == -1)
 		goto out;
-	(void)snprintf(link_id, idsz, "%s", db_str(calls[0].res, 0, KEY_ID));
-
 	if ((lang = i18n_find(run->i18n, d->language)) == NULL)
 		lang = i18n_source(run->i18n);
 	page_lang(&run->c, lang);
-	url = arena_printf(run->c.arena, "%s/i/%s", run->cfg->base_url, tok);
-	tpl = arena_printf(run->c.arena, "mail/reminder_%s", d->kind);
-	html = arena_printf(run->c.arena, "mail/reminder_%s_html", d->kind);
-	kind = arena_printf(run->c.arena, "reminder.%s", d->kind);
-	mailto = arena_printf(run->c.arena, "mailto:%s?subject=unsubscribe",
-	    run->cfg->contact_email);
-	v = mail_view(run, d, calls[2].res, d->plan_id != NULL ? calls[3].res :
-	    NULL, url);
+	url = arena_printf(run->c.arena, "%s/i/%s", run->cfg->base_url, mo->tok);
+	v = mail_view(run, d, calls[0].res, n > 1 ? calls[1].res : NULL, url);
 	if (v != NULL)
 		view_set_str(v, "unsubscribe_url", arena_printf(run->c.arena,
-		    "%s/u/%s", run->cfg->base_url, utok));
+		    "%s/u/%s", run->cfg->base_url, mo->utok));
 	if (v == NULL || arena_failed(run->c.arena)) {
 		log_error("%s: invoice %s: cannot build the mail's view", __func__,
 		    d->number);
@@ -309,19 +305,24 @@ queue_mail(struct run *run, const struct due *d, char *link_id, size_t idsz)
 	 * XXX The EPC payment QR (issue 16) goes here as .image, a PNG
 	 * shown inline by the HTML part, once qr.c offers it for EUR.
 	 */
-	if (outbox_queue(run->db, lang->templates, run->cfg, run->o->now,
-	    &(struct outbox_mail){ .template = tpl, .html_template = html,
+	mo->ready = true;
+	if (outbox_prepare(lang->templates, run->cfg, run->o->now,
+	    &(struct outbox_mail){
+	    .template = arena_printf(run->c.arena, "mail/reminder_%s", d->kind),
+	    .html_template = arena_printf(run->c.arena, "mail/reminder_%s_html",
+	    d->kind),
 	    .language = lang->tag, .to = d->email, .to_name = d->name,
-	    .kind = kind, .invoice_id = d->invoice_id,
-	    .unsubscribe_url = unsubscribe_url(run, utok),
-	    .unsubscribe_mailto = mailto, .image = NULL }, v) == -1)
+	    .kind = arena_printf(run->c.arena, "reminder.%s", d->kind),
+	    .invoice_id = d->invoice_id,
+	    .unsubscribe_url = unsubscribe_url(run, mo->utok),
+	    .unsubscribe_mailto = arena_printf(run->c.arena,
+	    "mailto:%s?subject=unsubscribe", run->cfg->contact_email),
+	    .image = NULL }, v, &mo->msg) == -1)
 		goto out;
 	rc = 0;
 out:
 	for (i = 0; i < n; i++)
 		db_res_free(calls[i].res);
-	sodium_memzero(tok, sizeof(tok));
-	sodium_memzero(utok, sizeof(utok));
 	return rc;
 }
 
@@ -339,79 +340,65 @@ print_line(struct run *run, const struct due *d, struct remind_decision dec)
 }
 
 /*
- * Does the step: the email (if dec says send), the reminders row, the
- * task, a plan's break, the audit event; in its own transaction unless
- * the run is inside the caller's. 1 done, 0 done already (rolled back),
- * -1 failed.
+ * Does the step in one statement, one transaction (SQL_REMIND_DONE, or
+ * inside the caller's transaction): the link, the unsubscribe token and
+ * the email (if dec says send), the reminders row, the task, a plan's
+ * break, the audit event. Two round trips for an email (its reads, then
+ * the write), one for a task. 1 done, 0 done already (the unique key
+ * refused it: nothing was written), -1 failed.
  */
 static int
 do_step(struct run *run, const struct due *d, struct remind_decision dec)
 {
 	bool		 email = dec.action == REMIND_SEND;
-	char		 link_id[24] = "", rid[24];
-	const char	*rp[12], *tp[6], *bp[2], *cp[2], *ap[7], *detail;
-	struct db_call	 calls[4];
+	struct mail_out	 mo;
+	const char	*p[23], *pay_by;
 	struct db_res	*r = NULL;
-	int		 n = 0, i, rc = -1;
+	int		 rc = -1;
 
 	if (run->o->dry_run) {
 		print_line(run, d, dec);
 		return 1;
 	}
-	memset(calls, 0, sizeof(calls));
-	if (!run->o->in_transaction && db_begin(run->db) == -1)
+	memset(&mo, 0, sizeof(mo));
+	memset(p, 0, sizeof(p));
+	pay_by = iso(run, d->pay_by);
+	if (email && render_mail(run, d, &mo) == -1)
 		goto out;
-	if (email && queue_mail(run, d, link_id, sizeof(link_id)) == -1)
+	p[0] = d->invoice_id; p[1] = d->step_key; p[2] = d->kind;
+	p[3] = email ? "sent" : "task";
+	p[4] = email ? "" : remind_reason_name(dec.reason);
+	p[5] = iso(run, d->scheduled_on);
+	p[6] = email ? pay_by : NULL;
+	p[7] = run->now;
+	p[8] = d->plan_id; p[9] = d->seq;
+	if (email) {
+		p[10] = mo.hash; p[11] = mo.days;
+		p[12] = d->customer_id; p[13] = mo.uhash;
+		p[14] = mo.msg.params[0]; p[15] = mo.msg.params[2];
+		p[16] = mo.msg.params[3]; p[17] = mo.msg.params[4];
+	}
+	p[18] = dec.task;
+	p[19] = iso(run, d->local_today);
+	p[20] = d->f.step == REMIND_PLAN_BROKEN ? "true" : "false";
+	p[21] = email ? "reminder.sent" : "reminder.task";
+	p[22] = email ? arena_printf(run->c.arena, "%s, pay by %s", d->step_key,
+	    pay_by) : arena_printf(run->c.arena, "%s, task %s (%s)", d->step_key,
+	    dec.task != NULL ? dec.task : "", remind_reason_name(dec.reason));
+	if (arena_failed(run->c.arena))
 		goto out;
-	rp[0] = d->invoice_id; rp[1] = d->step_key; rp[2] = d->kind;
-	rp[3] = email ? "sent" : "task";
-	rp[4] = email ? "" : remind_reason_name(dec.reason);
-	rp[5] = iso(run, d->scheduled_on);
-	rp[6] = email ? iso(run, d->pay_by) : NULL;
-	rp[7] = run->now;
-	rp[8] = email ? link_id : NULL;
-	rp[9] = email ? "true" : "false";
-	rp[10] = d->plan_id; rp[11] = d->seq;
-	if ((r = db_query(run->db, SQL_REMIND_RECORD, rp, 12)) == NULL)
-		goto out;
-	if (db_rows(r) == 0) {		/* another run did it: nothing twice */
-		rc = 0;
+	if ((r = db_query(run->db, SQL_REMIND_DONE, p, 23)) == NULL) {
+		if (strcmp(db_sqlstate(run->db), "23505") == 0)
+			rc = 0;		/* another run did it: nothing twice */
 		goto out;
 	}
-	(void)snprintf(rid, sizeof(rid), "%s", db_str(r, 0, KEY_ID));
-	if (dec.task != NULL) {
-		tp[0] = d->invoice_id; tp[1] = dec.task;
-		tp[2] = remind_reason_name(dec.reason);
-		tp[3] = iso(run, d->local_today); tp[4] = rid; tp[5] = run->now;
-		calls[n++] = (struct db_call){ SQL_REMIND_TASK, tp, 6, NULL };
-	}
-	if (d->f.step == REMIND_PLAN_BROKEN) {
-		bp[0] = d->plan_id; bp[1] = run->now;
-		calls[n++] = (struct db_call){ SQL_REMIND_PLAN_BREAK, bp, 2, NULL };
-	}
-	cp[0] = d->invoice_id; cp[1] = d->step_key;
-	calls[n++] = (struct db_call){ SQL_REMIND_SKIP_CLEAR, cp, 2, NULL };
-	detail = arena_printf(run->c.arena, "%s%s%s%s", d->step_key,
-	    email ? ", pay by " : ", task ", email ? rp[6] : dec.task != NULL ?
-	    dec.task : "", email ? "" : arena_printf(run->c.arena, " (%s)",
-	    remind_reason_name(dec.reason)));
-	ap[0] = "system"; ap[1] = NULL;
-	ap[2] = email ? "reminder.sent" : "reminder.task";
-	ap[3] = d->invoice_id; ap[4] = email ? link_id : NULL; ap[5] = detail;
-	ap[6] = "";
-	calls[n++] = (struct db_call){ SQL_AUDIT, ap, 7, NULL };
-	if (arena_failed(run->c.arena) || db_pipeline(run->db, calls, n) == -1)
-		goto out;
-	if (!run->o->in_transaction && db_commit(run->db) == -1)
-		goto out;
 	print_line(run, d, dec);
 	rc = 1;
 out:
-	for (i = 0; i < n; i++)
-		db_res_free(calls[i].res);
 	db_res_free(r);
-	if (!run->o->in_transaction)
-		db_rollback(run->db);
+	if (mo.ready)
+		outbox_msg_free(&mo.msg);
+	sodium_memzero(&mo, sizeof(mo));
 	return rc;
 }
 
@@ -470,8 +457,9 @@ remind_run(struct db *db, const struct config *cfg, const struct i18n *i18n,
 	if (gmtime_r(&o->now, &tm) == NULL ||
 	    strftime(run.now, sizeof(run.now), "%Y-%m-%d %H:%M:%S+00", &tm) == 0)
 		goto out;
-	if (!o->in_transaction && db_do(db, SQL_REMIND_ASYNC, NULL, 0) == -1)
+	if ((r = db_query(db, SQL_REMIND_SESSION, NULL, 0)) == NULL)
 		goto out;
+	db_res_free(r);
 	p[0] = run.now;
 	p[1] = cfg->timezone;
 	if ((r = db_query(db, SQL_REMIND_DUE, p, 2)) == NULL)

@@ -433,43 +433,54 @@ static const struct statement statements[SQL__MAX] = {
 	/*
 	 * portal-admin remind (issue 13a). A reminder's transaction can be
 	 * lost in a crash without harm (all of it or none, and the next run
-	 * does it again), so its commits need not wait for the disk. One run
-	 * at a time: a session lock, released when the program ends.
+	 * does it again), so its commits need not wait for the disk; and the
+	 * big candidate query is cheaper than JIT compiling it. One run at a
+	 * time: a session lock, released when the program ends.
 	 */
-	[SQL_REMIND_ASYNC] = { "remind_async", NONE,
-	    "SET synchronous_commit = off" },
+	[SQL_REMIND_SESSION] = { "remind_session", SQL_SHAPE_FLAG,
+	    "SELECT set_config('synchronous_commit', 'off', false) IS NOT NULL "
+	    "AND set_config('jit', 'off', false) IS NOT NULL AS value" },
 	[SQL_REMIND_LOCK] = { "remind_lock", SQL_SHAPE_FLAG,
 	    "SELECT pg_try_advisory_lock(x'72656d696e64'::bigint) AS value" },
 	[SQL_REMIND_DUE] = { "remind_due", SQL_SHAPE_REMIND_DUE, REMIND_DUE_SQL },
-	/* $1 customer, $2 invoice, $3 token hash. */
-	[SQL_REMIND_UNSUBSCRIBE] = { "remind_unsubscribe", NONE,
-	    "INSERT INTO unsubscribe_links (customer_id, invoice_id, token_hash) "
-	    "VALUES ($1, $2, $3)" },
 	/* $1 plan. */
 	[SQL_REMIND_INSTALLMENTS] = { "remind_installments", SQL_SHAPE_INSTALLMENT,
 	    "SELECT seq, due_on, amount_cents, paid_cents::bigint AS paid_cents "
 	    "FROM plan_installment_status WHERE plan_id = $1 ORDER BY seq" },
 	/*
-	 * The step done: $1 invoice, $2 step key, $3 kind, $4 outcome, $5
-	 * reason, $6 scheduled on, $7 pay by, $8 done at, $9 link, $10 true
-	 * when this session just queued its email (the outbox row is the
-	 * sequence's current value), $11 plan, $12 installment. No row back:
-	 * it was done already, and the caller rolls back.
+	 * A step done, in one statement and so in one transaction: the link
+	 * ($11 its token hash, valid $12 days), the unsubscribe token ($13
+	 * customer, $14 its hash) and the email ($15 kind, $16 to, $17
+	 * subject, $18 sealed message), each only when given (an email step;
+	 * NULL for a task); the reminders row ($1 invoice, $2 step key, $3
+	 * kind, $4 outcome, $5 reason, $6 scheduled on, $7 pay by, $8 done
+	 * at, $9 plan, $10 installment) with the ids of the link and email;
+	 * the task ($19 its kind, or NULL; $20 due on); the plan's break ($21
+	 * true); the step's skip row deleted; the audit event ($22 action,
+	 * $23 detail). The unique key of reminders refuses a step done
+	 * already, and then nothing of it is written: no email twice.
 	 */
-	[SQL_REMIND_RECORD] = { "remind_record", SQL_SHAPE_KEY,
-	    "INSERT INTO reminders (invoice_id, step_key, kind, outcome, reason, "
-	    "scheduled_on, pay_by, done_at, link_id, outbox_id, plan_id, "
-	    "installment_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-	    "CASE WHEN $10::bool THEN currval(pg_get_serial_sequence('outbox', 'id')) END, "
-	    "$11, $12) ON CONFLICT (invoice_id, step_key) DO NOTHING RETURNING id" },
-	/* $1 invoice, $2 kind, $3 reason, $4 due on, $5 reminder, $6 created at. */
-	[SQL_REMIND_TASK] = { "remind_task", NONE,
-	    "INSERT INTO tasks (invoice_id, kind, reason, due_on, reminder_id, "
-	    "created_at) VALUES ($1, $2, $3, $4, $5, $6)" },
-	/* $1 plan, $2 when. */
-	[SQL_REMIND_PLAN_BREAK] = { "remind_plan_break", NONE,
-	    "UPDATE plans SET status = 'broken', ended_at = $2 "
-	    "WHERE id = $1 AND status = 'active'" },
+	[SQL_REMIND_DONE] = { "remind_done", SQL_SHAPE_KEY,
+	    "WITH l AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
+	    "SELECT $1, $11::bytea, 'reminder', now() + make_interval(days => $12::int) "
+	    "WHERE $11::bytea IS NOT NULL RETURNING id), "
+	    "u AS (INSERT INTO unsubscribe_links (customer_id, invoice_id, token_hash) "
+	    "SELECT $13, $1, $14::bytea WHERE $14::bytea IS NOT NULL), "
+	    "o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "
+	    "SELECT $15, $1, $16, $17, $18::text WHERE $18::text IS NOT NULL RETURNING id), "
+	    "r AS (INSERT INTO reminders (invoice_id, step_key, kind, outcome, reason, "
+	    "scheduled_on, pay_by, done_at, link_id, outbox_id, plan_id, installment_seq) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT id FROM l), "
+	    "(SELECT id FROM o), $9, $10) RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, reminder_id, "
+	    "created_at) SELECT $1, $19::text, $5, $20, r.id, $8 FROM r "
+	    "WHERE $19::text IS NOT NULL), "
+	    "b AS (UPDATE plans SET status = 'broken', ended_at = $8 "
+	    "WHERE id = $9 AND $21::bool AND status = 'active'), "
+	    "c AS (DELETE FROM reminder_skips WHERE invoice_id = $1 AND step_key = $2), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, detail) "
+	    "SELECT 'system', $22, $1, (SELECT id FROM l), $23) "
+	    "SELECT id FROM r" },
 	/* The latest reason a step was not done: $1 invoice, $2 step key, $3
 	 * kind, $4 reason, $5 scheduled on, $6 wait until (epoch or NULL), $7 now. */
 	[SQL_REMIND_SKIP] = { "remind_skip", NONE,
@@ -478,9 +489,6 @@ static const struct statement statements[SQL__MAX] = {
 	    "$5, to_timestamp($6::bigint), $7, $7) ON CONFLICT (invoice_id, step_key) "
 	    "DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason, "
 	    "wait_until = EXCLUDED.wait_until, last_at = EXCLUDED.last_at" },
-	/* A step done is no longer skipped: $1 invoice, $2 step key. */
-	[SQL_REMIND_SKIP_CLEAR] = { "remind_skip_clear", NONE,
-	    "DELETE FROM reminder_skips WHERE invoice_id = $1 AND step_key = $2" },
 	/* Staff: every step done or not done, newest first ($1 invoice). */
 	[SQL_STAFF_REMINDERS] = { "staff_reminders", SQL_SHAPE_HISTORY_REMINDER,
 	    "SELECT kind, step_key, outcome, reason, at, scheduled_on, pay_by FROM ("
