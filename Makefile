@@ -38,7 +38,7 @@ FUZZERS	 = $(FUZZ_SRC:tests/%.c=build/fuzz/%)
 BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
+	asan valgrind fuzz bench bench-remind psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
 all: $(BINS) build/mustache-spec
 
 deps:
@@ -124,6 +124,10 @@ po-check: build/settle-po build/portal
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
+
+# The reminder engine over 100,000 overdue invoices (bench/remind.sh).
+bench-remind: all
+	@bench/remind.sh $(BENCH_REMIND_INVOICES)
 
 # The development stack listens on 127.0.0.1:$(PORT).
 PORT	?= 8080
