@@ -436,7 +436,7 @@ verb_remind(struct admin *a, char **argv)
 	struct db_res		*r = NULL;
 	time_t			 now = time(NULL);
 	long			 days = 0;
-	bool			 dry = false;
+	bool			 dry = false, locked = false;
 	char			*end;
 	int			 i, rc = -1;
 
@@ -469,7 +469,7 @@ verb_remind(struct admin *a, char **argv)
 	}
 	if ((r = db_query(a->db, SQL_REMIND_LOCK, NULL, 0)) == NULL)
 		goto out;
-	if (!db_bool(r, 0, FLAG_VALUE)) {
+	if (!(locked = db_bool(r, 0, FLAG_VALUE))) {
 		fprintf(stderr, "portal-admin: remind: another run is under way\n");
 		goto out;
 	}
@@ -490,6 +490,12 @@ verb_remind(struct admin *a, char **argv)
 		    st.failed);
 out:
 	db_res_free(r);
+	if (locked) {
+		db_rollback(a->db);
+		if ((r = db_query(a->db, SQL_REMIND_UNLOCK, NULL, 0)) == NULL)
+			rc = -1;
+		db_res_free(r);
+	}
 	i18n_free(tpl);
 	return rc;
 }

@@ -442,6 +442,10 @@ static const struct statement statements[SQL__MAX] = {
 	    "AND set_config('jit', 'off', false) IS NOT NULL AS value" },
 	[SQL_REMIND_LOCK] = { "remind_lock", SQL_SHAPE_FLAG,
 	    "SELECT pg_try_advisory_lock(x'72656d696e64'::bigint) AS value" },
+	/* Released before the program ends: a backend that is still going
+	 * away would keep it from the next run for a moment. */
+	[SQL_REMIND_UNLOCK] = { "remind_unlock", SQL_SHAPE_FLAG,
+	    "SELECT pg_advisory_unlock(x'72656d696e64'::bigint) AS value" },
 	[SQL_REMIND_DUE] = { "remind_due", SQL_SHAPE_REMIND_DUE, REMIND_DUE_SQL },
 	/* $1 plan. */
 	[SQL_REMIND_INSTALLMENTS] = { "remind_installments", SQL_SHAPE_INSTALLMENT,

@@ -112,6 +112,7 @@ enum sql_query {
 	/* portal-admin remind, staff reminders and tasks (issue 13a) */
 	SQL_REMIND_SESSION,
 	SQL_REMIND_LOCK,
+	SQL_REMIND_UNLOCK,
 	SQL_REMIND_DUE,
 	SQL_REMIND_INSTALLMENTS,
 	SQL_REMIND_DONE,

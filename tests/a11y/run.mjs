@@ -562,6 +562,8 @@ async function main() {
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
+		await visit(spage, 'staff invoice history with reminders', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0189`, 200));
+		await visit(spage, 'staff open tasks', () => goto(spage, `${BASE}/staff/tasks`, 200));
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {

@@ -180,6 +180,17 @@ structure() {	# structure STEP FILE: every part a reminder must have
 	grep -qE "^List-Unsubscribe: <https://127\.0\.0\.1:$PORT/u/[A-Za-z0-9_-]{43}>" "$f" || miss+=(List-Unsubscribe)
 	has "$f" "<mailto:credit@northwind.example?subject=unsubscribe>" || miss+=("unsubscribe mailto")
 	has "$f" "List-Unsubscribe-Post: List-Unsubscribe=One-Click" || miss+=(List-Unsubscribe-Post)
+	# The plain text and the HTML part each carry the request and how to pay.
+	local part
+	for part in text html; do
+		if [ $part = text ]; then sed '/^Content-Type: text\/html/,$d' "$f" > "$T/part"
+		else sed -n '/^Content-Type: text\/html/,$p' "$f" > "$T/part"; fi
+		has "$T/part" "IBAN: GB33 BUKB 2020 1555 5555 55" || miss+=("IBAN in $part")
+		has "$T/part" "Reference: R-" || miss+=("reference in $part")
+		grep -qE "by [0-9]{1,2} [A-Z][a-z]+ 20[0-9]{2}" "$T/part" || miss+=("pay-by date in $part")
+		grep -qE "http://127\.0\.0\.1:$PORT/i/[A-Za-z0-9_-]{43}" "$T/part" || miss+=("link in $part")
+		has "$T/part" "/hardship" || miss+=("ways out in $part")
+	done
 	if [ ${#miss[@]} -eq 0 ]; then ok "$s: greeting, facts, pay-by date, link, bank details, contact, ways out, text+HTML, List-Unsubscribe"
 	else not_ok "$s: the mail has every part" "missing: ${miss[*]}"; fi
 }
