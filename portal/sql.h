@@ -388,7 +388,7 @@ enum sql_type {
 	C(TASK_CREATED,			"created",		TEXT)
 #define SQL_COLS_NEXT_STEP(C) \
 	C(NEXT_STEP_KIND,		"kind",			TEXT) \
-	C(NEXT_STEP_ON,			"on_day",		DATE)
+	C(NEXT_STEP_ON_DAY,		"on_day",		DATE)
 
 /* Every shape above, once. A new shape is added here too. */
 #define SQL_SHAPES(S) \

@@ -659,7 +659,7 @@ next_step(struct ctx *c, const char *id, struct view *v)
 		m = view_set_map(v, "next");
 		view_set_choice(m, "k_", remind_step_names,
 		    db_str(r, 0, NEXT_STEP_KIND));
-		view_set_str(m, "on_day", long_date(c, db_date(r, 0, NEXT_STEP_ON)));
+		view_set_str(m, "on_day", long_date(c, db_date(r, 0, NEXT_STEP_ON_DAY)));
 	}
 	db_res_free(r);
 	return 0;
