@@ -40,7 +40,7 @@ BINS	 = build/portal build/portal-notify build/portal-admin build/settle-po
 SAN_BINS = build/asan/bin/portal build/asan/bin/portal-notify build/asan/bin/portal-admin
 
 .PHONY: all deps run start stop restart test unit-test integration-test spec-test \
-	asan valgrind fuzz stress bench psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
+	asan valgrind fuzz stress bench bench-remind psql install deb deb-boot-test scale-test backup-test try-paths clean po po-check
 all: $(BINS) build/mustache-spec build/outbox-fill
 
 deps:
@@ -154,6 +154,10 @@ po-check: build/settle-po build/portal
 bench: all
 	@scripts/deps.sh bench
 	@bench/run.sh
+
+# The reminder engine over 100,000 overdue invoices (bench/remind.sh).
+bench-remind: all
+	@bench/remind.sh $(BENCH_REMIND_INVOICES)
 
 # The development stack listens on 127.0.0.1:$(PORT).
 PORT	?= 8080

@@ -21,6 +21,7 @@
 #include "bankpay.h"
 #include "config.h"
 #include "buf.h"
+#include "date.h"
 #include "db.h"
 #include "import.h"
 #include "log.h"
@@ -30,6 +31,7 @@
 #include "mustache.h"
 #include "page.h"
 #include "qr.h"
+#include "remind_run.h"
 #include "role.h"
 #include "rotate.h"
 #include "token.h"
@@ -765,6 +767,173 @@ verb_rotate_secret(struct admin *a, char **argv)
 	return -1;
 }
 
+/*
+ * An ISO 8601 moment, "2026-12-04T09:30", with seconds and a zone ("Z",
+ * "+01:00") optional; without a zone it is UTC. 0, or -1.
+ */
+static int
+parse_moment(const char *s, time_t *out)
+{
+	struct date	d;
+	struct tm	tm;
+	char		day[DATE_ISO_SIZE];
+	int		hh, mm, ss = 0, oh = 0, om = 0, n = 0, sign = 0;
+	const char	*z;
+
+	if (strlen(s) < 16 || (s[10] != 'T' && s[10] != ' '))
+		return -1;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (date_parse(day, &d) == -1)
+		return -1;
+	z = s + 11;
+	if (sscanf(z, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5)
+		return -1;
+	z += n;
+	if (*z == ':') {
+		if (sscanf(z, ":%2d%n", &ss, &n) != 1 || n != 3)
+			return -1;
+		z += n;
+	}
+	if (*z == 'Z')
+		z++;
+	else if (*z == '+' || *z == '-') {
+		sign = *z == '+' ? 1 : -1;
+		if (sscanf(z + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 ||
+		    oh > 14 || om > 59)
+			return -1;
+		z += 1 + n;
+	}
+	if (*z != '\0' || hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 || ss < 0)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = d.year - 1900;
+	tm.tm_mon = d.month - 1;
+	tm.tm_mday = d.day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	*out = timegm(&tm) - sign * (oh * 3600 + om * 60);
+	return 0;
+}
+
+/*
+ * --simulate DAYS: the real engine once an hour of every simulated day,
+ * inside one transaction that is rolled back: the day-by-day plan for the
+ * current data, and nothing written.
+ */
+static int
+simulate(struct admin *a, const struct i18n *tpl, time_t start, int days)
+{
+	struct remind_stats	 st;
+	struct remind_options	 o;
+	struct tm		 tm;
+	char			 prefix[32];
+	int			 d, h, rc = -1;
+
+	memset(&st, 0, sizeof(st));
+	if (db_begin(a->db) == -1)
+		goto out;
+	for (d = 0; d < days; d++)
+		for (h = 0; h < 24; h++) {
+			memset(&o, 0, sizeof(o));
+			o.now = start + (time_t)d * 86400 + (time_t)h * 3600;
+			o.in_transaction = true;
+			o.out = stdout;
+			if (gmtime_r(&o.now, &tm) == NULL || strftime(prefix,
+			    sizeof(prefix), "%Y-%m-%d %H:%MZ\t", &tm) == 0)
+				goto out;
+			o.prefix = prefix;
+			if (remind_run(a->db, &a->cfg, tpl, &o, &st) == -1)
+				goto out;
+		}
+	printf("simulated %d day%s: %d email%s, %d task%s; nothing was written\n",
+	    days, days == 1 ? "" : "s", st.sent, st.sent == 1 ? "" : "s",
+	    st.tasks, st.tasks == 1 ? "" : "s");
+	rc = 0;
+out:
+	db_rollback(a->db);
+	return rc;
+}
+
+/*
+ * remind [--dry-run] [--now ISO8601] [--simulate DAYS]: queues the
+ * reminder steps that are due (remind_run.h). One run at a time.
+ */
+static int
+verb_remind(struct admin *a, char **argv)
+{
+	struct remind_stats	 st;
+	struct remind_options	 o;
+	struct i18n		*tpl = NULL;
+	struct mustache_error	 merr;
+	struct db_res		*r = NULL;
+	time_t			 now = time(NULL);
+	long			 days = 0;
+	bool			 dry = false, locked = false;
+	char			*end;
+	int			 i, rc = -1;
+
+	for (i = 0; argv[i] != NULL; i++) {
+		if (strcmp(argv[i], "--dry-run") == 0)
+			dry = true;
+		else if (strcmp(argv[i], "--now") == 0 && argv[i + 1] != NULL) {
+			if (parse_moment(argv[++i], &now) == -1) {
+				fprintf(stderr, "portal-admin: remind --now %s: give "
+				    "a moment as 2026-12-04T09:30Z\n", argv[i]);
+				return -1;
+			}
+		} else if (strcmp(argv[i], "--simulate") == 0 && argv[i + 1] != NULL) {
+			days = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || days < 1 || days > 366) {
+				fprintf(stderr, "portal-admin: remind --simulate %s: "
+				    "give 1 to 366 days\n", argv[i]);
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "portal-admin: remind [--dry-run] [--now "
+			    "ISO8601] [--simulate DAYS]: %s?\n", argv[i]);
+			return -1;
+		}
+	}
+	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
+		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
+		    merr.line, merr.column, merr.message);
+		goto out;
+	}
+	if ((r = db_query(a->db, SQL_REMIND_LOCK, NULL, 0)) == NULL)
+		goto out;
+	if (!(locked = db_bool(r, 0, FLAG_VALUE))) {
+		fprintf(stderr, "portal-admin: remind: another run is under way\n");
+		goto out;
+	}
+	if (days > 0) {
+		rc = simulate(a, tpl, now, (int)days);
+		goto out;
+	}
+	memset(&st, 0, sizeof(st));
+	memset(&o, 0, sizeof(o));
+	o.now = now;
+	o.dry_run = dry;
+	o.out = stdout;
+	rc = remind_run(a->db, &a->cfg, tpl, &o, &st);
+	if (!dry)
+		printf("remind: %d email%s queued, %d task%s, %d skipped, %d "
+		    "waiting, %d failed\n", st.sent, st.sent == 1 ? "" : "s",
+		    st.tasks, st.tasks == 1 ? "" : "s", st.skipped, st.waiting,
+		    st.failed);
+out:
+	db_res_free(r);
+	if (locked) {
+		db_rollback(a->db);
+		if ((r = db_query(a->db, SQL_REMIND_UNLOCK, NULL, 0)) == NULL)
+			rc = -1;
+		db_res_free(r);
+	}
+	i18n_free(tpl);
+	return rc;
+}
+
 static const struct verb verbs[] = {
 	{ "migrate", "", 0, 0, true, false, verb_migrate },
 	{ "check-sql", "", 0, 0, true, false, verb_check_sql },
@@ -781,6 +950,8 @@ static const struct verb verbs[] = {
 	/* Root writes the secret file's directory; the database knows settle. */
 	{ "rotate-secret", "[--start-in MINUTES | --retire ID]", 0, 2, true, true,
 	    verb_rotate_secret },
+	{ "remind", "[--dry-run] [--now ISO8601] [--simulate DAYS]", 0, 5, true,
+	    false, verb_remind },
 };
 
 /*

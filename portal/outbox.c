@@ -158,3 +158,31 @@ outbox_seal(const struct mustache_set *templates, const struct config *cfg,
 	log_error("%s: %s: %s", __func__, om->template, why);
 	return -1;
 }
+
+int
+outbox_prepare(const struct mustache_set *templates, const struct config *cfg,
+    time_t now, const struct outbox_mail *om, const struct view *v,
+    struct outbox_msg *out)
+{
+	const char	*why = "";
+
+	buf_init(&out->sealed, 2 * OUTBOX_MAX_MESSAGE);
+	out->subject[0] = '\0';
+	if (compose(templates, cfg, now, om, v, out->subject,
+	    sizeof(out->subject), &out->sealed, &why) == -1) {
+		log_error("%s: %s: %s", __func__, om->template, why);
+		return -1;
+	}
+	out->params[0] = om->kind;
+	out->params[1] = om->invoice_id;
+	out->params[2] = om->to;
+	out->params[3] = out->subject;
+	out->params[4] = buf_str(&out->sealed);
+	return 0;
+}
+
+void
+outbox_msg_free(struct outbox_msg *msg)
+{
+	buf_free(&msg->sealed);
+}

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "buf.h"
+
 /*
  * Queuing email: a mail template (templates/mail/NAME.mustache, first line
  * "Subject: ...") is rendered as plain text with a view, from the template
@@ -69,5 +71,24 @@ int outbox_queue(struct db *db, const struct mustache_set *templates,
 int outbox_seal(const struct mustache_set *templates, const struct config *cfg,
     time_t now, const struct outbox_mail *m, const struct view *v,
     char *subject, size_t subjectsz, struct buf *sealed);
+/*
+ * A message rendered, composed and sealed but not yet queued: params are
+ * its kind, invoice id, recipient, subject and sealed text, for a caller
+ * that inserts it in a statement of its own with other rows (the reminder
+ * engine). Owns sealed.
+ */
+struct outbox_msg {
+	char		 subject[512];
+	struct buf	 sealed;
+	const char	*params[5];
+};
+
+/* Renders and seals m with v into out, as outbox_queue does; 0 or -1
+ * (logged). Free out with outbox_msg_free() either way. */
+int outbox_prepare(const struct mustache_set *templates,
+    const struct config *cfg, time_t now, const struct outbox_mail *m,
+    const struct view *v, struct outbox_msg *out);
+/* Frees what outbox_prepare() allocated. */
+void outbox_msg_free(struct outbox_msg *msg);
 
 #endif

@@ -27,6 +27,7 @@ const struct route routes[] = {
 	/* issue 14: the ledger at a glance */
 	{ ROUTE_GET, "/staff/overview", overview_get },
 	{ ROUTE_GET, "/staff/overview.csv", overview_csv },
+	{ ROUTE_GET, "/staff/tasks", staff_tasks_get },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -40,5 +40,6 @@ void staff_payments_post(struct ctx *c);
 /* The ledger overview and its CSV export (issue 14, pages/overview.c). */
 void overview_get(struct ctx *c);
 void overview_csv(struct ctx *c);
+void staff_tasks_get(struct ctx *c);
 
 #endif

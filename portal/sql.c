@@ -93,6 +93,98 @@
     "EXISTS (SELECT 1 FROM c) AS changed FROM u " \
     "JOIN customers k ON k.id = u.customer_id"
 
+/*
+ * portal-admin remind: every invoice whose due step is not done yet, in
+ * one statement ($1 now, $2 the config's time zone). Per invoice: its
+ * customer's zone and local day; its cadence (the customer group's, else
+ * the currency's, else the default); the latest step whose day has come
+ * (never an older one: a run after days of silence sends one message,
+ * not a burst); and, with an active plan, its first pending event (the
+ * break after misses_to_break misses, the latest missed installment, an
+ * installment due within 3 days). A plan event comes first; the step key
+ * (unique per invoice in reminders) says whether it was done. The facts
+ * for remind_decide() are read only for the invoices left.
+ */
+#define REMIND_DUE_SQL \
+    "WITH b AS (SELECT i.id, i.number, i.currency, i.issued, i.due, " \
+    "c.id AS customer_id, c.name, c.email, c.language, c.customer_group, " \
+    "c.reminders_off_at IS NOT NULL AS opted_out, z.zone, " \
+    "($1::timestamptz AT TIME ZONE z.zone) AS local_now " \
+    "FROM invoices i JOIN customers c ON c.id = i.customer_id " \
+    "CROSS JOIN LATERAL (SELECT coalesce(nullif(c.timezone, ''), $2::text) " \
+    "AS zone) z), " \
+    "s AS (SELECT b.*, b.local_now::date AS lt, st.kind AS step_kind, " \
+    "st.key AS step_key, st.on_day, st.pay_within_days, st.escalate_on, " \
+    "pe.plan_id, pe.kind AS plan_kind, pe.key AS plan_key, pe.seq " \
+    "FROM b CROSS JOIN LATERAL (SELECT id FROM cadences k " \
+    "WHERE k.customer_group = nullif(b.customer_group, '') " \
+    "OR k.currency = b.currency " \
+    "OR (k.currency IS NULL AND k.customer_group IS NULL) " \
+    "ORDER BY k.customer_group IS NULL, k.currency IS NULL LIMIT 1) k " \
+    "LEFT JOIN LATERAL (SELECT cs.kind, cs.kind || '@' || cs.offset_days AS key, " \
+    "b.due + cs.offset_days AS on_day, cs.pay_within_days, " \
+    "(SELECT b.due + e.offset_days FROM cadence_steps e " \
+    "WHERE e.cadence_id = k.id AND e.kind = 'escalate') AS escalate_on " \
+    "FROM cadence_steps cs WHERE cs.cadence_id = k.id " \
+    "AND b.due + cs.offset_days <= b.local_now::date " \
+    "ORDER BY cs.position DESC LIMIT 1) st ON true " \
+    "LEFT JOIN LATERAL (SELECT p.id AS plan_id, e.kind, e.seq, " \
+    "'plan:' || p.id || coalesce(':' || e.seq, '') || ':' || e.tag AS key " \
+    "FROM plans p JOIN plan_policies pp ON pp.currency = p.currency " \
+    "CROSS JOIN LATERAL (SELECT count(*) FILTER (WHERE x.missed) AS misses, " \
+    "max(x.seq) FILTER (WHERE x.missed) AS missed_seq, " \
+    "min(x.seq) FILTER (WHERE x.soon) AS soon_seq " \
+    "FROM (SELECT ps.seq, ps.paid_cents < ps.amount_cents " \
+    "AND ps.due_on + pp.missed_after_days <= b.local_now::date AS missed, " \
+    "ps.paid_cents < ps.amount_cents AND ps.due_on >= b.local_now::date " \
+    "AND ps.due_on - 3 <= b.local_now::date AS soon " \
+    "FROM plan_installment_status ps WHERE ps.plan_id = p.id) x) m " \
+    "CROSS JOIN LATERAL (VALUES " \
+    "(1, CASE WHEN m.misses >= pp.misses_to_break THEN 'plan_broken' END, " \
+    "NULL::int, 'broken'), " \
+    "(2, CASE WHEN m.misses > 0 THEN 'installment_missed' END, m.missed_seq, " \
+    "'missed'), " \
+    "(3, CASE WHEN m.soon_seq IS NOT NULL THEN 'installment_upcoming' END, " \
+    "m.soon_seq, 'upcoming')) e (prio, kind, seq, tag) " \
+    "WHERE p.invoice_id = b.id AND p.status = 'active' AND e.kind IS NOT NULL " \
+    "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = b.id " \
+    "AND r.step_key = 'plan:' || p.id || coalesce(':' || e.seq, '') || ':' || e.tag) " \
+    "ORDER BY e.prio LIMIT 1) pe ON true) " \
+    "SELECT s.id AS invoice_id, s.number, s.currency, s.issued, s.due, " \
+    "s.customer_id, s.name, s.email, s.language, s.zone, " \
+    "coalesce(s.plan_key, s.step_key) AS step_key, " \
+    "coalesce(s.plan_kind, s.step_kind) AS kind, " \
+    "CASE WHEN s.plan_key IS NOT NULL THEN s.lt ELSE s.on_day END AS scheduled_on, " \
+    "CASE WHEN s.plan_kind = 'installment_upcoming' THEN (SELECT due_on " \
+    "FROM plan_installments WHERE plan_id = s.plan_id AND seq = s.seq) " \
+    "WHEN s.plan_key IS NOT NULL THEN s.lt + 7 " \
+    "ELSE greatest(s.lt + s.pay_within_days, s.due, CASE WHEN s.step_kind = " \
+    "'final' THEN s.escalate_on END) END AS pay_by, " \
+    "s.escalate_on AS recovery_on, s.plan_id, s.seq, " \
+    "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
+    "WHERE invoice_id = s.id) + (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM fees WHERE invoice_id = s.id) - (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM payments WHERE invoice_id = s.id))::bigint AS balance, " \
+    "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = s.id " \
+    "AND h.released_at IS NULL) AS hold, " \
+    "EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = s.id " \
+    "AND p.status = 'active') AS plan_active, s.opted_out, " \
+    "(SELECT extract(epoch FROM max(done_at))::bigint FROM reminders r " \
+    "WHERE r.invoice_id = s.id AND r.outcome = 'sent') AS last_sent, " \
+    "extract(hour FROM s.local_now)::int AS local_hour, s.lt AS local_today, " \
+    "to_char(s.local_now, 'YYYY-MM-DD HH24:MI') AS local_time, " \
+    "extract(epoch FROM (s.lt + time '08:00') AT TIME ZONE s.zone)::bigint " \
+    "AS today_first, " \
+    "extract(epoch FROM (s.lt + 1 + time '08:00') AT TIME ZONE s.zone)::bigint " \
+    "AS tomorrow_first, " \
+    "(SELECT max(pay_by) FROM reminders r WHERE r.invoice_id = s.id " \
+    "AND r.kind = 'final' AND r.outcome = 'sent') AS final_pay_by, " \
+    "(SELECT reason FROM reminder_skips k WHERE k.invoice_id = s.id " \
+    "AND k.step_key = coalesce(s.plan_key, s.step_key)) AS skip_reason " \
+    "FROM s WHERE s.plan_key IS NOT NULL OR (s.step_key IS NOT NULL " \
+    "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = s.id " \
+    "AND r.step_key = s.step_key)) ORDER BY s.id"
+
 struct statement {
 	const char	*name;
 	enum sql_shape	 shape;
@@ -783,6 +875,113 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO unsubscribe_links (customer_id, invoice_id, token_hash) "
 	    "SELECT customer_id, id, $2 FROM invoices WHERE number = $1 "
 	    "RETURNING id" },
+
+	/*
+	 * portal-admin remind (issue 13a). A reminder's transaction can be
+	 * lost in a crash without harm (all of it or none, and the next run
+	 * does it again), so its commits need not wait for the disk; and the
+	 * big candidate query is cheaper than JIT compiling it. One run at a
+	 * time: a session lock, released when the program ends.
+	 */
+	[SQL_REMIND_SESSION] = { "remind_session", SQL_SHAPE_FLAG,
+	    "SELECT set_config('synchronous_commit', 'off', false) IS NOT NULL "
+	    "AND set_config('jit', 'off', false) IS NOT NULL AS value" },
+	[SQL_REMIND_LOCK] = { "remind_lock", SQL_SHAPE_FLAG,
+	    "SELECT pg_try_advisory_lock(x'72656d696e64'::bigint) AS value" },
+	/* Released before the program ends: a backend that is still going
+	 * away would keep it from the next run for a moment. */
+	[SQL_REMIND_UNLOCK] = { "remind_unlock", SQL_SHAPE_FLAG,
+	    "SELECT pg_advisory_unlock(x'72656d696e64'::bigint) AS value" },
+	[SQL_REMIND_DUE] = { "remind_due", SQL_SHAPE_REMIND_DUE, REMIND_DUE_SQL },
+	/* $1 plan. */
+	[SQL_REMIND_INSTALLMENTS] = { "remind_installments", SQL_SHAPE_INSTALLMENT,
+	    "SELECT seq, due_on, amount_cents, paid_cents::bigint AS paid_cents "
+	    "FROM plan_installment_status WHERE plan_id = $1 ORDER BY seq" },
+	/*
+	 * A step done, in one statement and so in one transaction: the link
+	 * ($11 its token hash, valid $12 days), the unsubscribe token ($13
+	 * customer, $14 its hash) and the email ($15 kind, $16 to, $17
+	 * subject, $18 sealed message), each only when given (an email step;
+	 * NULL for a task); the reminders row ($1 invoice, $2 step key, $3
+	 * kind, $4 outcome, $5 reason, $6 scheduled on, $7 pay by, $8 done
+	 * at, $9 plan, $10 installment) with the ids of the link and email;
+	 * the task ($19 its kind, or NULL; $20 due on); the plan's break ($21
+	 * true); the step's skip row deleted; the audit event ($22 action,
+	 * $23 detail). The unique key of reminders refuses a step done
+	 * already, and then nothing of it is written: no email twice.
+	 */
+	[SQL_REMIND_DONE] = { "remind_done", SQL_SHAPE_KEY,
+	    "WITH l AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
+	    "SELECT $1, $11::bytea, 'reminder', now() + make_interval(days => $12::int) "
+	    "WHERE $11::bytea IS NOT NULL RETURNING id), "
+	    "u AS (INSERT INTO unsubscribe_links (customer_id, invoice_id, token_hash) "
+	    "SELECT $13, $1, $14::bytea WHERE $14::bytea IS NOT NULL), "
+	    "o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, message) "
+	    "SELECT $15, $1, $16, $17, $18::text WHERE $18::text IS NOT NULL RETURNING id), "
+	    "r AS (INSERT INTO reminders (invoice_id, step_key, kind, outcome, reason, "
+	    "scheduled_on, pay_by, done_at, link_id, outbox_id, plan_id, installment_seq) "
+	    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT id FROM l), "
+	    "(SELECT id FROM o), $9, $10) RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, reminder_id, "
+	    "created_at) SELECT $1, $19::text, $5, $20, r.id, $8 FROM r "
+	    "WHERE $19::text IS NOT NULL), "
+	    "b AS (UPDATE plans SET status = 'broken', ended_at = $8 "
+	    "WHERE id = $9 AND $21::bool AND status = 'active'), "
+	    "c AS (DELETE FROM reminder_skips WHERE invoice_id = $1 AND step_key = $2), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, detail) "
+	    "SELECT 'system', $22, $1, (SELECT id FROM l), $23) "
+	    "SELECT id FROM r" },
+	/* The latest reason a step was not done: $1 invoice, $2 step key, $3
+	 * kind, $4 reason, $5 scheduled on, $6 wait until (epoch or NULL), $7 now. */
+	[SQL_REMIND_SKIP] = { "remind_skip", NONE,
+	    "INSERT INTO reminder_skips (invoice_id, step_key, kind, reason, "
+	    "scheduled_on, wait_until, first_at, last_at) VALUES ($1, $2, $3, $4, "
+	    "$5, to_timestamp($6::bigint), $7, $7) ON CONFLICT (invoice_id, step_key) "
+	    "DO UPDATE SET kind = EXCLUDED.kind, reason = EXCLUDED.reason, "
+	    "wait_until = EXCLUDED.wait_until, last_at = EXCLUDED.last_at" },
+	/* Staff: every step done or not done, newest first ($1 invoice). */
+	[SQL_STAFF_REMINDERS] = { "staff_reminders", SQL_SHAPE_HISTORY_REMINDER,
+	    "SELECT kind, step_key, outcome, reason, at, scheduled_on, pay_by FROM ("
+	    "SELECT kind, step_key, outcome, reason, done_at AS t, "
+	    "to_char(done_at, 'YYYY-MM-DD HH24:MI') AS at, scheduled_on, pay_by "
+	    "FROM reminders WHERE invoice_id = $1 UNION ALL "
+	    "SELECT kind, step_key, CASE WHEN wait_until IS NULL THEN 'skipped' "
+	    "ELSE 'waiting' END, reason, last_at, "
+	    "to_char(last_at, 'YYYY-MM-DD HH24:MI'), scheduled_on, NULL::date "
+	    "FROM reminder_skips WHERE invoice_id = $1) x ORDER BY t DESC LIMIT 200" },
+	/* $1 invoice. */
+	[SQL_STAFF_TASKS_OF] = { "staff_tasks_of", SQL_SHAPE_TASK,
+	    "SELECT t.id, t.kind, t.reason, t.due_on, t.status, i.number, "
+	    "c.name AS customer, to_char(t.created_at, 'YYYY-MM-DD HH24:MI') AS created "
+	    "FROM tasks t JOIN invoices i ON i.id = t.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE t.invoice_id = $1 "
+	    "ORDER BY t.created_at DESC, t.id DESC LIMIT 200" },
+	/*
+	 * The next step of the invoice's cadence not done yet, and its day
+	 * ($1 invoice, $2 the config's time zone): the first step after the
+	 * last one done, or the first whose day has not come.
+	 */
+	[SQL_STAFF_NEXT_STEP] = { "staff_next_step", SQL_SHAPE_NEXT_STEP,
+	    "SELECT cs.kind, i.due + cs.offset_days AS on_day "
+	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
+	    "CROSS JOIN LATERAL (SELECT id FROM cadences k "
+	    "WHERE k.customer_group = nullif(c.customer_group, '') "
+	    "OR k.currency = i.currency "
+	    "OR (k.currency IS NULL AND k.customer_group IS NULL) "
+	    "ORDER BY k.customer_group IS NULL, k.currency IS NULL LIMIT 1) k "
+	    "JOIN cadence_steps cs ON cs.cadence_id = k.id "
+	    "WHERE i.id = $1 AND i.due + cs.offset_days > (now() AT TIME ZONE "
+	    "coalesce(nullif(c.timezone, ''), $2::text))::date "
+	    "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = i.id "
+	    "AND r.step_key = cs.kind || '@' || cs.offset_days) "
+	    "ORDER BY cs.position LIMIT 1" },
+	/* Open tasks, the earliest due first. */
+	[SQL_STAFF_TASKS_OPEN] = { "staff_tasks_open", SQL_SHAPE_TASK,
+	    "SELECT t.id, t.kind, t.reason, t.due_on, t.status, i.number, "
+	    "c.name AS customer, to_char(t.created_at, 'YYYY-MM-DD HH24:MI') AS created "
+	    "FROM tasks t JOIN invoices i ON i.id = t.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE t.status = 'open' "
+	    "ORDER BY t.due_on, t.id LIMIT 500" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

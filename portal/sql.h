@@ -160,6 +160,18 @@ enum sql_query {
 	SQL_UNSUBSCRIBE_OFF,
 	SQL_UNSUBSCRIBE_ON,
 	SQL_UNSUBSCRIBE_INSERT,
+	/* portal-admin remind, staff reminders and tasks (issue 13a) */
+	SQL_REMIND_SESSION,
+	SQL_REMIND_LOCK,
+	SQL_REMIND_UNLOCK,
+	SQL_REMIND_DUE,
+	SQL_REMIND_INSTALLMENTS,
+	SQL_REMIND_DONE,
+	SQL_REMIND_SKIP,
+	SQL_STAFF_REMINDERS,
+	SQL_STAFF_TASKS_OF,
+	SQL_STAFF_NEXT_STEP,
+	SQL_STAFF_TASKS_OPEN,
 	SQL__MAX
 };
 
@@ -496,6 +508,70 @@ enum sql_type {
 	C(UNSUBSCRIBE_REMINDERS_OFF,	"reminders_off",	BOOL) \
 	C(UNSUBSCRIBE_CHANGED,		"changed",		BOOL)
 
+/*
+ * portal-admin remind: one row per invoice whose due step (the latest of
+ * its cadence whose day has come, or a plan event) is not done yet, with
+ * the facts remind_decide() needs. Times are seconds since the epoch;
+ * local_* are in the customer's zone.
+ */
+#define SQL_COLS_REMIND_DUE(C) \
+	C(REMIND_DUE_INVOICE_ID,	"invoice_id",		INT) \
+	C(REMIND_DUE_NUMBER,		"number",		TEXT) \
+	C(REMIND_DUE_CURRENCY,		"currency",		TEXT) \
+	C(REMIND_DUE_ISSUED,		"issued",		DATE) \
+	C(REMIND_DUE_DUE,		"due",			DATE) \
+	C(REMIND_DUE_CUSTOMER_ID,	"customer_id",		INT) \
+	C(REMIND_DUE_NAME,		"name",			TEXT) \
+	C(REMIND_DUE_EMAIL,		"email",		TEXT) \
+	C(REMIND_DUE_LANGUAGE,		"language",		TEXT) \
+	C(REMIND_DUE_ZONE,		"zone",			TEXT) \
+	C(REMIND_DUE_STEP_KEY,		"step_key",		TEXT) \
+	C(REMIND_DUE_KIND,		"kind",			TEXT) \
+	C(REMIND_DUE_SCHEDULED_ON,	"scheduled_on",		DATE) \
+	C(REMIND_DUE_PAY_BY,		"pay_by",		DATE) \
+	C(REMIND_DUE_RECOVERY_ON,	"recovery_on",		DATE) \
+	C(REMIND_DUE_PLAN_ID,		"plan_id",		INT) \
+	C(REMIND_DUE_SEQ,		"seq",			INT) \
+	C(REMIND_DUE_BALANCE,		"balance",		INT) \
+	C(REMIND_DUE_HOLD,		"hold",			BOOL) \
+	C(REMIND_DUE_PLAN_ACTIVE,	"plan_active",		BOOL) \
+	C(REMIND_DUE_OPTED_OUT,		"opted_out",		BOOL) \
+	C(REMIND_DUE_LAST_SENT,		"last_sent",		INT) \
+	C(REMIND_DUE_LOCAL_HOUR,	"local_hour",		INT) \
+	C(REMIND_DUE_LOCAL_TODAY,	"local_today",		DATE) \
+	C(REMIND_DUE_LOCAL_TIME,	"local_time",		TEXT) \
+	C(REMIND_DUE_TODAY_FIRST,	"today_first",		INT) \
+	C(REMIND_DUE_TOMORROW_FIRST,	"tomorrow_first",	INT) \
+	C(REMIND_DUE_FINAL_PAY_BY,	"final_pay_by",		DATE) \
+	C(REMIND_DUE_SKIP_REASON,	"skip_reason",		TEXT)
+/* A plan's installments with what has been paid towards each. */
+#define SQL_COLS_INSTALLMENT(C) \
+	C(INSTALLMENT_SEQ,		"seq",			INT) \
+	C(INSTALLMENT_DUE_ON,		"due_on",		DATE) \
+	C(INSTALLMENT_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(INSTALLMENT_PAID_CENTS,	"paid_cents",		INT)
+/* Staff: what the engine did or did not do, tasks, the next step. */
+#define SQL_COLS_HISTORY_REMINDER(C) \
+	C(HISTORY_REMINDER_KIND,	"kind",			TEXT) \
+	C(HISTORY_REMINDER_STEP_KEY,	"step_key",		TEXT) \
+	C(HISTORY_REMINDER_OUTCOME,	"outcome",		TEXT) \
+	C(HISTORY_REMINDER_REASON,	"reason",		TEXT) \
+	C(HISTORY_REMINDER_AT,		"at",			TEXT) \
+	C(HISTORY_REMINDER_SCHEDULED_ON, "scheduled_on",	DATE) \
+	C(HISTORY_REMINDER_PAY_BY,	"pay_by",		DATE)
+#define SQL_COLS_TASK(C) \
+	C(TASK_ID,			"id",			INT) \
+	C(TASK_KIND,			"kind",			TEXT) \
+	C(TASK_REASON,			"reason",		TEXT) \
+	C(TASK_DUE_ON,			"due_on",		DATE) \
+	C(TASK_STATUS,			"status",		TEXT) \
+	C(TASK_NUMBER,			"number",		TEXT) \
+	C(TASK_CUSTOMER,		"customer",		TEXT) \
+	C(TASK_CREATED,			"created",		TEXT)
+#define SQL_COLS_NEXT_STEP(C) \
+	C(NEXT_STEP_KIND,		"kind",			TEXT) \
+	C(NEXT_STEP_ON_DAY,		"on_day",		DATE)
+
 /* Every shape above, once. A new shape is added here too. */
 #define SQL_SHAPES(S) \
 	S(FLAG) S(COUNT) S(KEY) \
@@ -510,7 +586,8 @@ enum sql_type {
 	S(PAYREF) S(PAYEE) S(CREDIT) S(FRESH_COUNTS) S(FRESH_FIND) \
 	S(LEDGER) S(WEEK) S(AGED) \
 	S(CLAIMED) \
-	S(UNSUBSCRIBE)
+	S(UNSUBSCRIBE) \
+	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

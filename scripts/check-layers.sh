@@ -14,12 +14,12 @@ FAIL=0
 # The layers, bottom up. A module is NAME.c and NAME.h.
 PURE="arena asset bankcsv buf camt config credit csv date epc form hardship http
 	i18n iban ics invoice keyring lang ledger log mail money multipart mustache
-	payqr payref plan plural po qr request role router seal sendmail token totp
-	tz utf8 view"
+	payqr payref plan plural po qr remind request role router seal sendmail token
+	totp tz utf8 view"
 DB="db sql"
 SERVICES="audit bankpay import migrate outbox rotate"
 WEB="ctx page routes server"
-PROGRAMS="admin main notify potool"
+PROGRAMS="admin main notify potool remind_run"
 
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 not_ok() {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Gives the demo data its history through the portal itself, as a debtor
 # would: a payment plan on INV-2026-0171 and a hardship note on
-# INV-2026-0158. Runs once per state directory (DIR/demo-actions.done).
+# INV-2026-0158. And one customer without an email address (the import
+# needs one; a customer may lose it later): Riverside Garage, whose
+# reminders become staff tasks. Runs once per state directory (DIR/demo-actions.done).
 #   scripts/demo-actions.sh DIR BASE_URL
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,4 +33,8 @@ curl -sf -o /dev/null \
 	--data-urlencode "phone=+49 30 901820" \
 	--data-urlencode "callback_date=$(sed -n 's/.*name="callback_date" value="\([^"]*\)".*/\1/p' "$tmp")" \
 	--data-urlencode "callback_window=morning" "$BASE$path/hardship"
+# No email address: the import requires one, so it is taken away here.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+"$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 "$(sed -n 's/^admin_database = //p' "$VAR/settle.conf")" \
+	-c "UPDATE customers SET email = '' WHERE ref = 'C-3520'" > /dev/null
 touch "$VAR/demo-actions.done"

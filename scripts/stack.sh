@@ -467,6 +467,8 @@ print_links() {
 	fi
 	say ""
 	say "Mail sent by portal-notify lands in $VAR/mail/"
+	say "Send the demo reminders that are due now (see README, \"Reminders\"):"
+	say "  $BUILD/portal-admin -c $CONF remind        (--dry-run to see them first)"
 }
 
 start() {

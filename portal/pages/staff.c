@@ -2,7 +2,8 @@
  * The staff area: the hardship queue (/staff, with counts, pages and a
  * search), one request in full with its status and notes
  * (/staff/hardship/{id}), and an invoice's whole history from the audit
- * trail (/staff/invoices/{number}). Every change is audited with the
+ * trail (/staff/invoices/{number}) with what the reminder engine did, and
+ * the open tasks (/staff/tasks). Every change is audited with the
  * signed-in user; resolving a request lifts its reminder hold.
  */
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "pages/debtor.h"
 #include "hardship.h"
 #include "pages/staff.h"
+#include "remind.h"
 #include "routes.h"
 #include "utf8.h"
 #include "view.h"
@@ -703,6 +705,61 @@ event_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
 	}
 }
 
+/* A step the engine did, or did not do and why (shape HISTORY_REMINDER). */
+static void
+reminder_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
+{
+	static const char *const outcomes[] = { "sent", "task", "waiting",
+		"skipped", NULL };
+	struct date	pay_by = db_date(r, i, HISTORY_REMINDER_PAY_BY);
+
+	view_set_str(m, "at", db_str(r, i, HISTORY_REMINDER_AT));
+	view_set_str(m, "step_key", db_str(r, i, HISTORY_REMINDER_STEP_KEY));
+	view_set_choice(m, "k_", remind_step_names,
+	    db_str(r, i, HISTORY_REMINDER_KIND));
+	view_set_choice(m, "o_", outcomes, db_str(r, i, HISTORY_REMINDER_OUTCOME));
+	view_set_choice(m, "r_", remind_reason_names,
+	    db_str(r, i, HISTORY_REMINDER_REASON));
+	view_set_str(m, "scheduled_on", long_date(c, db_date(r, i,
+	    HISTORY_REMINDER_SCHEDULED_ON)));
+	view_set_str(m, "pay_by", date_valid(pay_by) ? page_date(c, pay_by) : "");
+}
+
+/* A task (shape TASK), for the invoice's history and the task list. */
+static void
+task_row(struct ctx *c, const struct db_res *r, int i, struct view *m)
+{
+	view_set_str(m, "id", db_str(r, i, TASK_ID));
+	view_set_choice(m, "t_", remind_task_names, db_str(r, i, TASK_KIND));
+	view_set_choice(m, "r_", remind_reason_names, db_str(r, i, TASK_REASON));
+	view_set_str(m, "due_on", long_date(c, db_date(r, i, TASK_DUE_ON)));
+	view_set_str(m, "status", db_str(r, i, TASK_STATUS));
+	view_set_str(m, "number", db_str(r, i, TASK_NUMBER));
+	view_set_str(m, "customer", db_str(r, i, TASK_CUSTOMER));
+	view_set_str(m, "created", db_str(r, i, TASK_CREATED));
+}
+
+/* The cadence's next step not done yet, with its day, as v.next. */
+static int
+next_step(struct ctx *c, struct db *db, const char *id, struct view *v)
+{
+	const char	*p[2] = { id, c->cfg->timezone };
+	struct view	*m;
+	struct db_res	*r;
+
+	if ((r = db_query(db, SQL_STAFF_NEXT_STEP, p, 2)) == NULL)
+		return -1;
+	view_set_bool(v, "has_next", db_rows(r) == 1);
+	if (db_rows(r) == 1) {
+		m = view_set_map(v, "next");
+		view_set_choice(m, "k_", remind_step_names,
+		    db_str(r, 0, NEXT_STEP_KIND));
+		view_set_str(m, "on_day", long_date(c, db_date(r, 0, NEXT_STEP_ON_DAY)));
+	}
+	db_res_free(r);
+	return 0;
+}
+
 /*
  * GET /staff/invoices/{number}: the invoice and everything that happened.
  * It only reads: from the replica when there is one.
@@ -734,10 +791,40 @@ staff_invoice_get(struct ctx *c)
 	    hardship_row) == -1 ||
 	    invoice_list(c, db, SQL_STAFF_MESSAGES, id, v, "messages",
 	    message_row) == -1 ||
-	    invoice_list(c, db, SQL_STAFF_TIMELINE, id, v, "events", event_row) == -1)
+	    invoice_list(c, db, SQL_STAFF_TIMELINE, id, v, "events", event_row) == -1 ||
+	    invoice_list(c, db, SQL_STAFF_REMINDERS, id, v, "reminders",
+	    reminder_row) == -1 ||
+	    invoice_list(c, db, SQL_STAFF_TASKS_OF, id, v, "tasks", task_row) == -1 ||
+	    next_step(c, db, id, v) == -1)
 		goto fail;
 	page_render(c, 200, "staff_invoice", v);
 	return;
 fail:
 	page_db_error(c);
+}
+
+/* GET /staff/tasks: the open tasks, the earliest due first. */
+void
+staff_tasks_get(struct ctx *c)
+{
+	struct staff_session	 s;
+	struct view		*v, *list;
+	struct db_res		*r;
+	int			 i;
+
+	if (!staff_require(c, &s, STAFF_CLERK))
+		return;
+	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
+		return;
+	if ((r = db_query(c->db, SQL_STAFF_TASKS_OPEN, NULL, 0)) == NULL) {
+		page_db_error(c);
+		return;
+	}
+	list = view_set_list(v, "tasks");
+	for (i = 0; i < db_rows(r); i++)
+		task_row(c, r, i, view_push_map(list));
+	view_set_bool(v, "has_tasks", db_rows(r) > 0);
+	view_set_int(v, "count", db_rows(r));
+	db_res_free(r);
+	page_render(c, 200, "staff_tasks", v);
 }

@@ -606,6 +606,8 @@ async function main() {
 		});
 		// Issue 14: the ledger overview, its SVG charts and their tables.
 		await visit(spage, 'staff ledger overview', () => goto(spage, `${BASE}/staff/overview`, 200));
+		await visit(spage, 'staff invoice history with reminders', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0189`, 200));
+		await visit(spage, 'staff open tasks', () => goto(spage, `${BASE}/staff/tasks`, 200));
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {

@@ -47,6 +47,8 @@ sed -n 's|^  \(INV-[^ ]*\)  \(http://.*\)$|\1 \2|p' "$T/demo.log" > "$T/links"
 printf 'date,amount,currency,reference,payer,id\n%s,75.00,EUR,Order 4471,Kai Lindqvist,A11Y-1\n%s,20.00,EUR,,Olivia Brown,A11Y-2\n' \
 	"$(date -u +%Y-%m-%d)" "$(date -u +%Y-%m-%d)" > "$T/statement.csv"
 admin payments "$T/statement.csv" > /dev/null || not_ok "the bank statement loads"
+# Reminders for the demo invoices, so the staff history and task list have rows.
+admin remind > /dev/null 2>&1 || not_ok "the demo reminders run"
 printf '%s\n%s\n' demo@northwind.example "$(cat "$VAR/staff-password")" > "$T/staff"
 # A second staff user enrolled in TOTP, for the code form.
 echo "a11y code form password" | admin staff-add code@northwind.example "Cora Code" > /dev/null &&
