@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "config.h"
 #include "ctx.h"
 #include "date.h"
@@ -20,8 +21,10 @@
 #include "i18n.h"
 #include "invoice.h"
 #include "log.h"
+#include "mail.h"
 #include "outbox.h"
 #include "page.h"
+#include "payqr.h"
 #include "remind.h"
 #include "remind_run.h"
 #include "sql.h"
@@ -274,8 +277,11 @@ render_mail(struct run *run, const struct due *d, struct mail_out *mo)
 	const struct i18n_lang	*lang;
 	struct view		*v;
 	const char		*url;
+	struct buf		 png;
+	struct mail_image	 qr = { 0 };
 	int			 n = 1, i, rc = -1;
 
+	buf_init(&png, 256 * 1024);
 	memset(calls, 0, sizeof(calls));
 	if (token_new(&run->cfg->keys, TOKEN_LINK, mo->tok, mo->hash) == -1 ||
 	    token_new(&run->cfg->keys, TOKEN_UNSUBSCRIBE, mo->utok, mo->uhash) == -1)
@@ -302,9 +308,16 @@ render_mail(struct run *run, const struct due *d, struct mail_out *mo)
 		goto out;
 	}
 	/*
-	 * XXX The EPC payment QR (issue 16) goes here as .image, a PNG
-	 * shown inline by the HTML part, once qr.c offers it for EUR.
+	 * The EPC payment QR for the balance (EUR, bank details configured),
+	 * shown inline by the HTML part; not in an installment's mails,
+	 * whose amount is the installment's, not the balance.
 	 */
+	if (strncmp(d->kind, "installment_", 12) != 0 && d->f.balance > 0 &&
+	    payqr_png(run->cfg, d->currency, d->f.balance, d->number, &png) == 0) {
+		qr = (struct mail_image){ "payqr@settle", "payment-qr.png",
+		    "image/png", (const unsigned char *)png.data, png.len };
+		view_set_bool(v, "payqr", true);
+	}
 	mo->ready = true;
 	if (outbox_prepare(lang->templates, run->cfg, run->o->now,
 	    &(struct outbox_mail){
@@ -317,10 +330,11 @@ render_mail(struct run *run, const struct due *d, struct mail_out *mo)
 	    .unsubscribe_url = unsubscribe_url(run, mo->utok),
 	    .unsubscribe_mailto = arena_printf(run->c.arena,
 	    "mailto:%s?subject=unsubscribe", run->cfg->contact_email),
-	    .image = NULL }, v, &mo->msg) == -1)
+	    .image = qr.data != NULL ? &qr : NULL }, v, &mo->msg) == -1)
 		goto out;
 	rc = 0;
 out:
+	buf_free(&png);
 	for (i = 0; i < n; i++)
 		db_res_free(calls[i].res);
 	return rc;

@@ -216,6 +216,24 @@ check "the missed installment mail names the payment and its date" has "$f" "We 
 f=$(mailof ana@ruiz 'Factura R-3')
 check "the Spanish customer's reminder is in Spanish (usted)" has "$f" "Le rogamos que pague"
 check "and says Content-Language: es" has "$f" "Content-Language: es"
+# Issue 16: a EUR reminder carries the EPC payment QR for the balance, inline
+# in the HTML part, and it decodes (zbar) to exactly the transfer asked for;
+# a GBP reminder has none.
+f=$(mailof ana@ruiz 'Factura R-3')
+if [ -n "$f" ] && has "$f" "Content-ID: <payqr@settle>"; then
+	ok "the EUR reminder carries the payment QR code"
+	sed -n '/^Content-ID: <payqr@settle>/,/^--/p' "$f" | sed '1,/^$/d; /^--/d' | base64 -d > "$T/qr.png" 2>/dev/null
+	cents=$(sql "SELECT (SELECT coalesce(sum(total_cents), 0) FROM invoice_lines WHERE invoice_id = i.id) + (SELECT coalesce(sum(amount_cents), 0) FROM fees WHERE invoice_id = i.id) - (SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE invoice_id = i.id) FROM invoices i WHERE number = 'R-3'")
+	want=$(printf 'EUR%d.%02d' $((cents / 100)) $((cents % 100)))
+	payload=$(zbarimg --quiet --raw -Sbinary "$T/qr.png" 2>/dev/null)
+	expect_eq "the QR decodes to an EPC transfer of the balance to our IBAN, reference R-3" \
+		"BCD|SCT|GB33BUKB20201555555555|$want|R-3" \
+		"$(printf '%s\n' "$payload" | sed -n '1p;4p;7p;8p;11p' | paste -sd'|')"
+	check "the HTML part shows it, with a text alternative" grep -q 'src="cid:payqr@settle".*alt="Código QR de pago: ' "$f"
+else
+	not_ok "the EUR reminder carries the payment QR code"
+fi
+check "a GBP reminder has no payment QR code" bash -c "! grep -q payqr@settle '$(mailof owner@harbour 'final notice')'"
 check "no exclamation marks in any reminder" bash -c "! grep -l 'Subject: .*R-' '$MAIL'/*.eml | xargs grep -l '^[^<].*!' >/dev/null"
 
 # The link in a reminder opens the invoice page, through nginx.
