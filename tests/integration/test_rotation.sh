@@ -112,8 +112,10 @@ ncsrf=$(remember_csrf)
 # The mail queued before the rotation is delivered by a notifier started after it.
 restart_notify
 check "the mail sealed with key 1 is delivered after the rotation" wait_sent "Queued before the rotation"
-expect_eq "both messages sealed with key 1 are marked sent" "sent 2" \
-	"$(sql "SELECT string_agg(DISTINCT status, ',') || ' ' || count(*) FROM outbox WHERE left(message, 3) = 'k1:'")"
+# The file is written before its row is marked sent: wait for the marks too.
+k1_status() { sql "SELECT string_agg(DISTINCT status, ',') || ' ' || count(*) FROM outbox WHERE left(message, 3) = 'k1:'"; }
+for _ in $(seq 1 100); do [ "$(k1_status)" = "sent 2" ] && break; sleep 0.1; done
+expect_eq "both messages sealed with key 1 are marked sent" "sent 2" "$(k1_status)"
 
 # Retiring key 1: refused while its link and session live.
 out=$(admin rotate-secret --retire 1 2>&1); rc=$?
