@@ -255,14 +255,16 @@ value_problems(struct note *n)
 			problem(n, (enum hardship_field)i, too_long[i]);
 }
 
-static int
-insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
-    char *id, size_t idsz)
+/*
+ * The nine parameters a note is stored with, as a request or a follow-up:
+ * first (the invoice, or the open request), the link, the note's fields
+ * and the client's address.
+ */
+static void
+note_params(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+    const char *first, const char *p[9])
 {
-	const char	*p[9];
-	struct db_res	*r;
-
-	p[0] = d->invoice_id;
+	p[0] = first;
 	p[1] = d->link_id;
 	p[2] = n->f[H_CATEGORY];
 	p[3] = n->f[H_MESSAGE];
@@ -271,6 +273,16 @@ insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
 	p[6] = n->f[H_DATE];
 	p[7] = n->f[H_WINDOW];
 	p[8] = c->req.remote_addr;
+}
+
+static int
+insert_note(struct ctx *c, const struct debtor_invoice *d, const struct note *n,
+    char *id, size_t idsz)
+{
+	const char	*p[9];
+	struct db_res	*r;
+
+	note_params(c, d, n, d->invoice_id, p);
 	if ((r = db_query(c->db, SQL_HARDSHIP_INSERT, p, 9)) == NULL)
 		return -1;
 	(void)snprintf(id, idsz, "%s", db_str(r, 0, KEY_ID));
@@ -412,15 +424,7 @@ record_followup(struct ctx *c, const struct debtor_invoice *d,
 	struct db_res	*r;
 	char		 fid[24];
 
-	p[0] = req;
-	p[1] = d->link_id;
-	p[2] = n->f[H_CATEGORY];
-	p[3] = n->f[H_MESSAGE];
-	p[4] = n->f[H_CONTACT];
-	p[5] = n->f[H_PHONE];
-	p[6] = n->f[H_DATE];
-	p[7] = n->f[H_WINDOW];
-	p[8] = c->req.remote_addr;
+	note_params(c, d, n, req, p);
 	if ((r = db_query(c->db, SQL_FOLLOWUP_INSERT, p, 9)) == NULL)
 		return -1;
 	(void)snprintf(fid, sizeof(fid), "%s", db_str(r, 0, KEY_ID));
