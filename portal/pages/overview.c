@@ -197,6 +197,7 @@ overview_get(struct ctx *c)
 		{ SQL_OVERVIEW_LEDGER, p_today, 1, NULL },
 		{ SQL_OVERVIEW_WEEK, p_week, 1, NULL },
 	};
+	struct db		*db;
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
@@ -209,7 +210,10 @@ overview_get(struct ctx *c)
 	}
 	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL)
 		return;
-	if (db_pipeline(c->db, calls, 2) == -1) {
+	/* It only reads: from the replica when there is one (db_read). */
+	if ((db = page_read_db_or_reply(c)) == NULL)
+		return;
+	if (db_pipeline(db, calls, 2) == -1) {
 		page_db_error(c);
 		return;
 	}
