@@ -300,4 +300,18 @@ for _ in $(seq 1 30); do
 done
 expect_eq "once sendmail works again the reminder is delivered" sent \
 	"$(sql "SELECT status FROM outbox WHERE invoice_id = $(id R-10)")"
+
+# --- one click on the mail's List-Unsubscribe (RFC 8058): the next step is a task
+f=$(mailof retry@retry 'R-10')
+u=$(sed -n 's|^List-Unsubscribe: <https://127\.0\.0\.1:'"$PORT"'\(/u/[A-Za-z0-9_-]\{43\}\)>.*|\1|p' "${f:-/dev/null}" | head -n 1)
+check "the delivered reminder has a one-click address" test -n "$u"
+code=$(curl -s -o /dev/null -w '%{http_code}' -d 'List-Unsubscribe=One-Click' "$BASE$u")
+expect_eq "the one-click POST (no cookie, no CSRF token) is answered 200" 200 "$code"
+expect_eq "and the customer is opted out" t \
+	"$(sql "SELECT reminders_off_at IS NOT NULL FROM customers WHERE ref = 'RC-10'")"
+admin remind --now "$(d 50)T10:00Z" > /dev/null
+expect_eq "the next step after the opt-out is a staff task, not an email" \
+	"upcoming:sent@47 due:task@50" "$(seqof R-10)"
+expect_eq "and no second mail was queued" 1 \
+	"$(sql "SELECT count(*) FROM outbox WHERE invoice_id = $(id R-10)")"
 finish
