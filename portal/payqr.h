@@ -21,7 +21,7 @@
 struct buf;
 struct config;
 
-#define PAYQR_PNG_SCALE	8	/* pixels per module of the PNG */
+#define PAYQR_PNG_SCALE	4	/* pixels per module of the PNG (mails show it at 180 px) */
 
 /* True when cfg's bank details make a valid EPC payload and currency is EUR. */
 bool payqr_possible(const struct config *cfg, const char *currency);

@@ -123,6 +123,19 @@ png_pixels(const struct qr *q, int scale, unsigned char *px)
 			    (int)(y / (size_t)scale) - QR_QUIET) ? 0 : 255;
 }
 
+#define QR_PNG_GUESS	(32 * 1024)
+
+/* An 8-bit grey image of side x side pixels for libpng's simple API. */
+static void
+png_gray(png_image *img, size_t side)
+{
+	memset(img, 0, sizeof(*img));
+	img->version = PNG_IMAGE_VERSION;
+	img->width = (png_uint_32)side;
+	img->height = (png_uint_32)side;
+	img->format = PNG_FORMAT_GRAY;
+}
+
 int
 qr_png(const struct qr *q, int scale, struct buf *out)
 {
@@ -139,18 +152,23 @@ qr_png(const struct qr *q, int scale, struct buf *out)
 	if ((px = malloc(side * side)) == NULL)
 		goto out;
 	png_pixels(q, scale, px);
-	img.version = PNG_IMAGE_VERSION;
-	img.width = (png_uint_32)side;
-	img.height = (png_uint_32)side;
-	img.format = PNG_FORMAT_GRAY;
-	/* First the size, then the image straight into the buffer. */
-	if (!png_image_write_get_memory_size(img, n, 0, px, 0, NULL))
-		goto out;
-	if (buf_reserve(out, n) == -1)
-		goto out;
-	if (!png_image_write_to_memory(&img, out->data + out->len, &n, 0, px,
-	    0, NULL))
-		goto out;
+	png_gray(&img, side);
+	/*
+	 * One compression into room that is nearly always enough (a code
+	 * compresses to a few kB); only when it was not, the exact size
+	 * first (a second compression), then the image.
+	 */
+	n = QR_PNG_GUESS;
+	if (buf_reserve(out, n) == -1 || !png_image_write_to_memory(&img,
+	    out->data + out->len, &n, 0, px, 0, NULL)) {
+		png_image_free(&img);
+		png_gray(&img, side);
+		n = 0;
+		if (!png_image_write_get_memory_size(img, n, 0, px, 0, NULL) ||
+		    buf_reserve(out, n) == -1 || !png_image_write_to_memory(&img,
+		    out->data + out->len, &n, 0, px, 0, NULL))
+			goto out;
+	}
 	out->len += n;
 	out->data[out->len] = '\0';
 	rc = 0;
