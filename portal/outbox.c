@@ -12,11 +12,6 @@
 #include "utf8.h"
 
 #define OUTBOX_MAX_MESSAGE	(256 * 1024)
-/*
- * Room for the longest subject: the templates' words in any language, an
- * invoice number (32 characters) and a name (100 characters, import.c).
- */
-#define OUTBOX_MAX_SUBJECT	512
 
 /*
  * Renders and composes the message into sealed; 0, or -1 with why set (a
@@ -142,21 +137,6 @@ outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct view *v)
 {
 	return outbox_queue_id(db, templates, cfg, now, om, v, NULL, 0);
-}
-
-int
-outbox_seal(const struct mustache_set *templates, const struct config *cfg,
-    time_t now, const struct outbox_mail *om, const struct view *v,
-    char *subject, size_t subjectsz, struct buf *sealed)
-{
-	const char	*why = "";
-
-	if (compose(templates, cfg, now, om, v, subject, subjectsz, sealed,
-	    &why) == 0)
-		return 0;
-	/* Never the address: logs hold no email address (issue 19). */
-	log_error("%s: %s: %s", __func__, om->template, why);
-	return -1;
 }
 
 int

@@ -23,6 +23,12 @@ struct mail_image;
 struct mustache_set;
 struct view;
 
+/*
+ * Room for the longest subject: the templates' words in any language, an
+ * invoice number (32 characters) and a name (100 characters, import.c).
+ */
+#define OUTBOX_MAX_SUBJECT	512
+
 /* One message: from which template, to whom, and what it is about. */
 struct outbox_mail {
 	const char	*template;	/* "mail/plan_confirm" */
@@ -63,22 +69,14 @@ int outbox_queue(struct db *db, const struct mustache_set *templates,
     const struct view *v);
 
 /*
- * The same message rendered, composed and sealed but not queued: its
- * subject (subjectsz bytes) and the sealed text appended to sealed, for a
- * caller that inserts it in a statement of its own (the fresh-link form
- * queues it only when the request matched). 0, or -1 (logged).
- */
-int outbox_seal(const struct mustache_set *templates, const struct config *cfg,
-    time_t now, const struct outbox_mail *m, const struct view *v,
-    char *subject, size_t subjectsz, struct buf *sealed);
-/*
  * A message rendered, composed and sealed but not yet queued: params are
  * its kind, invoice id, recipient, subject and sealed text, for a caller
  * that inserts it in a statement of its own with other rows (the reminder
- * engine). Owns sealed.
+ * engine; the fresh-link form, which queues it only on a match). Owns
+ * sealed.
  */
 struct outbox_msg {
-	char		 subject[512];
+	char		 subject[OUTBOX_MAX_SUBJECT];
 	struct buf	 sealed;
 	const char	*params[5];
 };

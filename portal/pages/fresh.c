@@ -123,7 +123,7 @@ too_many(struct ctx *c, time_t free_at)
  */
 static int
 seal_mail(struct ctx *c, const struct db_res *m, const char *token,
-    char *subject, size_t subjectsz, struct buf *sealed)
+    struct outbox_msg *msg)
 {
 	const struct i18n_lang	*lang, *was;
 	const char		*to = db_str(m, 0, FRESH_FIND_EMAIL);
@@ -139,11 +139,11 @@ seal_mail(struct ctx *c, const struct db_res *m, const char *token,
 	view_set_str(v, "number", db_str(m, 0, FRESH_FIND_NUMBER));
 	view_set_fmt(v, "invoice_link", "%s/i/%s", c->cfg->base_url, token);
 	view_set_int(v, "days", c->cfg->link_days);
-	rc = outbox_seal(c->templates, c->cfg, c->now, &(struct outbox_mail){
+	rc = outbox_prepare(c->templates, c->cfg, c->now, &(struct outbox_mail){
 	    .template = "mail/fresh_link", .language = lang->tag,
 	    .to = to[0] != '\0' ? to : FRESH_NOBODY,
 	    .to_name = db_str(m, 0, FRESH_FIND_NAME), .kind = "link.fresh" },
-	    v, subject, subjectsz, sealed);
+	    v, msg);
 	if (was != NULL)
 		page_lang(c, was);
 	return rc;
@@ -161,13 +161,12 @@ fresh_link_post(struct ctx *c)
 	enum form_result	 each[3], r;
 	char			 key[PAYREF_KEY_SIZE], eh[TOKEN_LEN + 1], ih[TOKEN_LEN + 1];
 	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], days[16], minutes[16];
-	char			 subject[256];
 	struct db_res		*m = NULL;
-	struct buf		 sealed;
+	struct outbox_msg	 msg;
 	time_t			 free_at;
 	int			 lim;
 
-	buf_init(&sealed, 0);
+	buf_init(&msg.sealed, 0);	/* outbox_prepare() fills it */
 	speak(c);
 	r = form_check(c->req.form, c->req.nform, fields, 3, f, &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
@@ -207,14 +206,15 @@ fresh_link_post(struct ctx *c)
 		page_db_error(c);
 		goto out;
 	}
-	if (seal_mail(c, m, tok, subject, sizeof(subject), &sealed) == -1) {
+	if (seal_mail(c, m, tok, &msg) == -1) {
 		page_error(c, 500, NULL);
 		goto out;
 	}
 	(void)snprintf(days, sizeof(days), "%d", c->cfg->link_days);
 	p[0] = eh; p[1] = ih; p[2] = c->req.remote_addr;
 	p[3] = db_str(m, 0, FRESH_FIND_INVOICE_ID); p[4] = hash; p[5] = days;
-	p[6] = db_str(m, 0, FRESH_FIND_EMAIL); p[7] = subject; p[8] = buf_str(&sealed);
+	p[6] = db_str(m, 0, FRESH_FIND_EMAIL); p[7] = msg.subject;
+	p[8] = buf_str(&msg.sealed);
 	if (db_do(c->db, SQL_FRESH_RECORD, p, 9) == -1 || db_commit(c->db) == -1) {
 		page_db_error(c);
 		goto out;
@@ -223,7 +223,7 @@ fresh_link_post(struct ctx *c)
 		page_error(c, 500, NULL);
 out:
 	db_res_free(m);
-	buf_free(&sealed);
+	outbox_msg_free(&msg);
 	sodium_memzero(tok, sizeof(tok));
 }
 
