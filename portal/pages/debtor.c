@@ -509,39 +509,16 @@ out:
 	return rc;
 }
 
-int
-debtor_plan_paid(const struct debtor_invoice *d, int64_t *paid_each)
-{
-	const struct debtor_plan	*p = &d->plan;
-	int64_t				 amounts[PLAN_MAX_INSTALLMENTS], paid = 0;
-	int				 i;
-
-	if (p->nitems > PLAN_MAX_INSTALLMENTS)
-		return -1;
-	for (i = 0; i < d->nitems; i++)
-		if (d->items[i].kind == INVOICE_PAYMENT &&
-		    date_diff(d->items[i].date, p->accepted) >= 0 &&
-		    money_add(paid, d->items[i].amount, &paid) == -1)
-			return -1;
-	for (i = 0; i < p->nitems; i++)
-		amounts[i] = p->items[i].amount;
-	return plan_paid(amounts, p->nitems, paid, paid_each);
-}
-
 void
 debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
 	const struct debtor_plan	*p = &d->plan;
 	struct view			*plan, *list, *m;
-	int64_t				 paid[PLAN_MAX_INSTALLMENTS], left;
-	int				 i, next;
+	int64_t				 left;
+	int				 i, next = -1;
 
 	if (!p->active)
 		return;
-	if ((next = debtor_plan_paid(d, paid)) == -1) {
-		next = 0;
-		memset(paid, 0, sizeof(paid));
-	}
 	plan = view_set_map(v, "plan");
 	debtor_frequency_view(plan, p->frequency);
 	view_set_int(plan, "count", p->count);
@@ -553,13 +530,17 @@ debtor_plan_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	list = view_set_list(plan, "installments");
 	for (i = 0; i < p->nitems; i++) {
 		m = view_push_map(list);
-		left = p->items[i].amount - paid[i];
+		/* What is paid comes from plan_installment_status, like the
+		 * page's next installment (invoice_next_installment). */
+		left = p->items[i].amount - p->items[i].paid;
+		if (left > 0 && next < 0)
+			next = i;
 		view_set_int(m, "seq", p->items[i].seq);
 		view_set_str(m, "date", page_date(c, p->items[i].due));
 		view_set_str(m, "amount", page_money(c, p->items[i].amount,
 		    d->currency));
 		view_set_bool(m, "paid", left <= 0);
-		view_set_bool(m, "part_paid", left > 0 && paid[i] > 0);
+		view_set_bool(m, "part_paid", left > 0 && p->items[i].paid > 0);
 		view_set_str(m, "left", page_money(c, left, d->currency));
 		view_set_bool(m, "next", i == next);
 		if (left > 0 && debtor_payqr_view(c, d, left, m) == -1)

@@ -148,13 +148,6 @@ void debtor_plan_view(struct ctx *c, const struct debtor_invoice *d,
  */
 int debtor_payqr_view(struct ctx *c, const struct debtor_invoice *d,
     int64_t cents, struct view *m);
-/*
- * What of the active plan is paid: the payments received since it was
- * accepted, oldest installment first (plan_paid) into paid_each (one per
- * installment); the index of the next installment due, nitems when all
- * are paid, -1 on overflow.
- */
-int debtor_plan_paid(const struct debtor_invoice *d, int64_t *paid_each);
 /* Adds the latest hardship note, if any, as v.hardship. */
 void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v);
