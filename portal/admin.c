@@ -133,6 +133,21 @@ verb_import(struct admin *a, char **argv)
 	return rc;
 }
 
+/* The templates and catalogs of every language; NULL after saying why. */
+static struct i18n *
+load_templates(struct admin *a)
+{
+	struct mustache_error	 merr;
+	struct i18n		*tpl = NULL;
+
+	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
+		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
+		    merr.line, merr.column, merr.message);
+		return NULL;
+	}
+	return tpl;
+}
+
 /*
  * payments FILE: a bank statement (camt.053 or CSV, by its content), each
  * credit matched to an invoice and its plan, in one transaction: all or
@@ -142,7 +157,6 @@ static int
 verb_payments(struct admin *a, char **argv)
 {
 	struct bankpay_stats	 st;
-	struct mustache_error	 merr;
 	struct i18n		*tpl = NULL;
 	struct arena		*arena = NULL;
 	char			*text = NULL, err[1024];
@@ -151,11 +165,8 @@ verb_payments(struct admin *a, char **argv)
 
 	if ((text = slurp(argv[0], BANKPAY_MAX_FILE, &len)) == NULL)
 		goto out;
-	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
-		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
-		    merr.line, merr.column, merr.message);
+	if ((tpl = load_templates(a)) == NULL)
 		goto out;
-	}
 	if ((arena = arena_new()) == NULL || db_begin(a->db) == -1)
 		goto out;
 	if (bankpay_import(&(struct bankpay_env){ .db = a->db, .cfg = &a->cfg,
@@ -575,7 +586,6 @@ verb_error_pages(struct admin *a, char **argv)
 	static const int	 statuses[] = { 400, 404, 405, 413, 414, 429, 500, 503 };
 	const struct i18n_lang	*en;
 	struct i18n		*tpl = NULL;
-	struct mustache_error	 merr;
 	struct arena		*arena = NULL;
 	struct buf		 page;
 	char			 path[4096];
@@ -587,11 +597,8 @@ verb_error_pages(struct admin *a, char **argv)
 	buf_init(&page, 0);
 	if ((arena = arena_new()) == NULL)
 		goto out;
-	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
-		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
-		    merr.line, merr.column, merr.message);
+	if ((tpl = load_templates(a)) == NULL)
 		goto out;
-	}
 	en = i18n_source(tpl);	/* nginx serves one page per status to everyone: in English. */
 	if (mkdir(argv[0], 0755) == -1 && errno != EEXIST)
 		goto out;
@@ -866,7 +873,6 @@ verb_remind(struct admin *a, char **argv)
 	struct remind_stats	 st;
 	struct remind_options	 o;
 	struct i18n		*tpl = NULL;
-	struct mustache_error	 merr;
 	struct db_res		*r = NULL;
 	time_t			 now = time(NULL);
 	long			 days = 0;
@@ -896,11 +902,8 @@ verb_remind(struct admin *a, char **argv)
 			return -1;
 		}
 	}
-	if (i18n_load(a->cfg.templates, a->cfg.po, &tpl, &merr) == -1) {
-		fprintf(stderr, "portal-admin: %s:%u:%u: %s\n", merr.template,
-		    merr.line, merr.column, merr.message);
+	if ((tpl = load_templates(a)) == NULL)
 		goto out;
-	}
 	if ((r = db_query(a->db, SQL_REMIND_LOCK, NULL, 0)) == NULL)
 		goto out;
 	if (!(locked = db_bool(r, 0, FLAG_VALUE))) {
