@@ -73,8 +73,8 @@ page_lang_tag(const struct ctx *c)
 }
 
 /* A root view with the site's values in language lang, in arena a. */
-static struct view *
-root_view(struct arena *a, const struct config *cfg, const char *lang)
+struct view *
+page_root_view(struct arena *a, const struct config *cfg, const char *lang)
 {
 	struct view	*v;
 
@@ -85,15 +85,9 @@ root_view(struct arena *a, const struct config *cfg, const char *lang)
 }
 
 struct view *
-page_root_view(struct arena *a, const struct config *cfg, const char *lang)
-{
-	return root_view(a, cfg, lang);
-}
-
-struct view *
 page_view(struct ctx *c)
 {
-	return root_view(c->arena, c->cfg, page_lang_tag(c));
+	return page_root_view(c->arena, c->cfg, page_lang_tag(c));
 }
 
 /* The last resort when even the error template cannot be rendered. */
@@ -132,7 +126,7 @@ static struct view *
 error_view(struct arena *a, const struct config *cfg, const char *lang,
     int status, const char *reason)
 {
-	struct view	*v = root_view(a, cfg, lang);
+	struct view	*v = page_root_view(a, cfg, lang);
 	char		 flag[64];
 
 	view_set_int(v, "status", status);
