@@ -62,8 +62,8 @@ INSERT INTO plan_installments (plan_id, seq, due_on, amount_cents)
 SELECT p.id, s, $TODAY + (30 * s - 70), CASE WHEN s < 3 THEN p.total_cents / 3
 	ELSE p.total_cents - 2 * (p.total_cents / 3) END
 FROM plans p CROSS JOIN generate_series(1, 3) AS s;
-INSERT INTO reminder_holds (invoice_id, reason)
-SELECT id, 'dispute' FROM invoices WHERE id % 101 = 0 LIMIT 1000;
+INSERT INTO reminder_holds (invoice_id, kind, reason)
+SELECT id, 'dispute', 'dispute' FROM invoices WHERE id % 101 = 0 LIMIT 1000;
 INSERT INTO reminders (invoice_id, step_key, kind, outcome, scheduled_on, done_at)
 SELECT id, 'bench', 'overdue_1', 'sent', $TODAY, now() - (id % 72) * interval '1 hour'
 FROM invoices WHERE id % 20 = 0 LIMIT 5000;

@@ -29,11 +29,34 @@ const char *const remind_reason_names[REMIND_REASON__MAX + 1] = {
 	[REMIND_REASON_RECENT] = "recent",
 	[REMIND_REASON_HOURS] = "hours",
 	[REMIND_REASON_FINAL_NOTICE] = "final_notice",
+	[REMIND_REASON_DISPUTE] = "dispute",
+	[REMIND_REASON_PAID_CLAIM] = "paid_claim",
+	[REMIND_REASON_PROMISE] = "promise",
+	[REMIND_REASON_ESCALATED] = "escalated",
 	[REMIND_REASON__MAX] = NULL,
 };
 
+/* reminder_holds.kind, and the reason each hold gives staff. */
+static const char *const hold_names[REMIND_HOLD__MAX] = {
+	[REMIND_HOLD_NONE] = "",
+	[REMIND_HOLD_HARDSHIP] = "hardship",
+	[REMIND_HOLD_DISPUTE] = "dispute",
+	[REMIND_HOLD_PAID_CLAIM] = "paid_claim",
+	[REMIND_HOLD_PROMISE] = "promise",
+};
+
+static const enum remind_reason hold_reasons[REMIND_HOLD__MAX] = {
+	[REMIND_HOLD_NONE] = REMIND_REASON_NONE,
+	[REMIND_HOLD_HARDSHIP] = REMIND_REASON_HARDSHIP,
+	[REMIND_HOLD_DISPUTE] = REMIND_REASON_DISPUTE,
+	[REMIND_HOLD_PAID_CLAIM] = REMIND_REASON_PAID_CLAIM,
+	[REMIND_HOLD_PROMISE] = REMIND_REASON_PROMISE,
+};
+
+/* tasks.kind (0014): the cadence's and the plans', then debtors' requests. */
 const char *const remind_task_names[] = { "call", "letter", "escalate",
-	"contact", "installment_missed", "plan_broken", NULL };
+	"contact", "installment_missed", "plan_broken", "callback", "hardship",
+	"dispute", "paid_claim", "promise_broken", "proposal", "opt_out", NULL };
 
 static const char *const action_names[REMIND_ACTION__MAX] = {
 	[REMIND_SEND] = "send",
@@ -58,6 +81,21 @@ remind_step_parse(const char *s, enum remind_step *out)
 	for (i = 0; i < REMIND_STEP__MAX; i++)
 		if (strcmp(s, remind_step_names[i]) == 0) {
 			*out = (enum remind_step)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+remind_hold_parse(const char *s, enum remind_hold *out)
+{
+	int	i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < REMIND_HOLD__MAX; i++)
+		if (strcmp(s, hold_names[i]) == 0) {
+			*out = (enum remind_hold)i;
 			return 0;
 		}
 	return -1;
@@ -125,8 +163,8 @@ remind_decide(const struct remind_facts *f)
 	/* Holds: nothing goes out, neither email nor task. */
 	if (f->balance <= 0)
 		return decided(REMIND_SKIP, REMIND_REASON_PAID, 0, NULL);
-	if (f->hold)
-		return decided(REMIND_SKIP, REMIND_REASON_HARDSHIP, 0, NULL);
+	if (f->hold != REMIND_HOLD_NONE && (unsigned)f->hold < REMIND_HOLD__MAX)
+		return decided(REMIND_SKIP, hold_reasons[f->hold], 0, NULL);
 	if (f->plan_active && !remind_step_is_plan(s))
 		return decided(REMIND_SKIP, REMIND_REASON_PLAN, 0, NULL);
 	/* Staff steps: a task, whatever the hour. */

@@ -51,7 +51,25 @@ enum remind_reason {
 	REMIND_REASON_RECENT,		/* reminded in the last 24 hours */
 	REMIND_REASON_HOURS,		/* outside 08:00-21:00 local time */
 	REMIND_REASON_FINAL_NOTICE,	/* escalation waits for the final's date */
+	REMIND_REASON_DISPUTE,		/* an open dispute holds it */
+	REMIND_REASON_PAID_CLAIM,	/* "I've already paid": staff are checking */
+	REMIND_REASON_PROMISE,		/* a promise to pay, until the day after */
+	REMIND_REASON_ESCALATED,	/* handed over: the cadence has ended */
 	REMIND_REASON__MAX
+};
+
+/*
+ * Why an invoice is held (reminder_holds.kind): while a hold is open,
+ * nothing goes out, neither email nor task. A claim or a promise ends by
+ * itself (reminder_holds.until); the others when staff release them.
+ */
+enum remind_hold {
+	REMIND_HOLD_NONE,
+	REMIND_HOLD_HARDSHIP,
+	REMIND_HOLD_DISPUTE,
+	REMIND_HOLD_PAID_CLAIM,
+	REMIND_HOLD_PROMISE,
+	REMIND_HOLD__MAX
 };
 
 /* Emails go out from 08:00 to 21:00 in the customer's time zone. */
@@ -64,7 +82,7 @@ enum remind_reason {
 struct remind_facts {
 	enum remind_step step;		/* the step that is due */
 	int64_t	 balance;		/* cents; <= 0 is paid */
-	bool	 hold;			/* an open hardship request */
+	enum remind_hold hold;		/* the open hold, if any */
 	bool	 plan_active;		/* an active plan (not broken) */
 	bool	 opted_out;		/* customers.reminders_off_at */
 	bool	 has_email;
@@ -102,6 +120,8 @@ bool remind_step_is_email(enum remind_step s);
 bool remind_step_is_plan(enum remind_step s);
 /* The reason's name as staff see it in the history ("opted_out"); static. */
 const char *remind_reason_name(enum remind_reason r);
+/* The hold named exactly s ("" is none) in *out; 0, or -1 (out untouched). */
+int remind_hold_parse(const char *s, enum remind_hold *out);
 /* The action's name ("send", "task", "skip", "wait"); static. */
 const char *remind_action_name(enum remind_action a);
 

@@ -90,7 +90,11 @@ read_due(const struct run *run, const struct db_res *r, int row, struct due *d)
 		return -1;
 	}
 	d->f.balance = db_int(r, row, REMIND_DUE_BALANCE);
-	d->f.hold = db_bool(r, row, REMIND_DUE_HOLD);
+	if (remind_hold_parse(db_str(r, row, REMIND_DUE_HOLD), &d->f.hold) == -1) {
+		log_error("%s: invoice %s: unknown hold kind %s", __func__,
+		    d->number, db_str(r, row, REMIND_DUE_HOLD));
+		return -1;
+	}
 	d->f.plan_active = db_bool(r, row, REMIND_DUE_PLAN_ACTIVE);
 	d->f.opted_out = db_bool(r, row, REMIND_DUE_OPTED_OUT);
 	d->f.has_email = d->email[0] != '\0';

@@ -9,7 +9,7 @@
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
     "c.id AS customer_id, c.reminders_off_at IS NOT NULL AS reminders_off, " \
     "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = i.id " \
-    "AND h.released_at IS NULL) AS held, " \
+    "AND h.kind = 'hardship' AND h.released_at IS NULL) AS held, " \
     "(SELECT r.pay_by FROM reminders r WHERE r.invoice_id = i.id " \
     "AND r.outcome = 'sent' AND r.pay_by IS NOT NULL AND r.kind IN " \
     "('upcoming', 'due', 'overdue_1', 'overdue_2', 'final', 'plan_broken') " \
@@ -165,8 +165,9 @@
     "WHERE invoice_id = s.id) + (SELECT coalesce(sum(amount_cents), 0) " \
     "FROM fees WHERE invoice_id = s.id) - (SELECT coalesce(sum(amount_cents), 0) " \
     "FROM payments WHERE invoice_id = s.id))::bigint AS balance, " \
-    "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = s.id " \
-    "AND h.released_at IS NULL) AS hold, " \
+    "coalesce((SELECT h.kind FROM reminder_holds h WHERE h.invoice_id = s.id " \
+    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now()) " \
+    "ORDER BY h.id LIMIT 1), '') AS hold, " \
     "EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = s.id " \
     "AND p.status = 'active') AS plan_active, s.opted_out, " \
     "(SELECT extract(epoch FROM max(done_at))::bigint FROM reminders r " \
@@ -335,8 +336,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "client_addr) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
 	    "RETURNING id" },
 	[SQL_HOLD_INSERT] = { "hold_insert", NONE,
-	    "INSERT INTO reminder_holds (invoice_id, hardship_id, reason) "
-	    "VALUES ($1, $2, 'hardship')" },
+	    "INSERT INTO reminder_holds (invoice_id, hardship_id, kind, reason) "
+	    "VALUES ($1, $2, 'hardship', 'hardship')" },
 
 	/*
 	 * Staff. Times are shown in the business's time zone, which each
@@ -755,7 +756,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "WHERE i.id = p.invoice_id AND i.balance_cents > 0 OFFSET 0) b "
 	    "WHERE p.status = 'active' GROUP BY b.currency), "
 	    "h AS (SELECT b.currency, sum(b.balance_cents) AS holds FROM "
-	    "(SELECT DISTINCT invoice_id FROM reminder_holds WHERE released_at IS NULL) r "
+	    "(SELECT DISTINCT invoice_id FROM reminder_holds WHERE released_at IS NULL "
+	    "AND (until IS NULL OR until > now())) r "
 	    "CROSS JOIN LATERAL (SELECT i.currency, i.balance_cents FROM invoices i "
 	    "WHERE i.id = r.invoice_id AND i.balance_cents > 0 OFFSET 0) b "
 	    "GROUP BY b.currency), "

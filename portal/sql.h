@@ -533,7 +533,7 @@ enum sql_type {
 	C(REMIND_DUE_PLAN_ID,		"plan_id",		INT) \
 	C(REMIND_DUE_SEQ,		"seq",			INT) \
 	C(REMIND_DUE_BALANCE,		"balance",		INT) \
-	C(REMIND_DUE_HOLD,		"hold",			BOOL) \
+	C(REMIND_DUE_HOLD,		"hold",			TEXT) \
 	C(REMIND_DUE_PLAN_ACTIVE,	"plan_active",		BOOL) \
 	C(REMIND_DUE_OPTED_OUT,		"opted_out",		BOOL) \
 	C(REMIND_DUE_LAST_SENT,		"last_sent",		INT) \

@@ -113,9 +113,17 @@ test_remind_holds(void **state)
 	f.balance = -500;	/* a credit is paid too */
 	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_PAID, NULL);
 	f = facts(REMIND_CALL);
-	f.hold = true;
+	f.hold = REMIND_HOLD_HARDSHIP;
 	f.opted_out = true;
 	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_HARDSHIP, NULL);
+	/* Each kind of hold says why, to staff. */
+	f = facts(REMIND_OVERDUE_1);
+	f.hold = REMIND_HOLD_DISPUTE;
+	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_DISPUTE, NULL);
+	f.hold = REMIND_HOLD_PAID_CLAIM;
+	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_PAID_CLAIM, NULL);
+	f.hold = REMIND_HOLD_PROMISE;
+	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_PROMISE, NULL);
 	f = facts(REMIND_OVERDUE_2);
 	f.plan_active = true;
 	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_PLAN, NULL);
@@ -124,8 +132,26 @@ test_remind_holds(void **state)
 	/* A hardship hold pauses the plan's own mails as well. */
 	f = facts(REMIND_INSTALLMENT_MISSED);
 	f.plan_active = true;
-	f.hold = true;
+	f.hold = REMIND_HOLD_HARDSHIP;
 	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_HARDSHIP, NULL);
+}
+
+/* The hold kinds as reminder_holds.kind spells them; nothing else parses. */
+static void
+test_remind_hold_names(void **state)
+{
+	enum remind_hold	h = REMIND_HOLD_HARDSHIP;
+
+	(void)state;
+	assert_int_equal(remind_hold_parse("", &h), 0);
+	assert_int_equal(h, REMIND_HOLD_NONE);
+	assert_int_equal(remind_hold_parse("promise", &h), 0);
+	assert_int_equal(h, REMIND_HOLD_PROMISE);
+	assert_int_equal(remind_hold_parse("paid_claim", &h), 0);
+	assert_int_equal(h, REMIND_HOLD_PAID_CLAIM);
+	assert_int_equal(remind_hold_parse("Dispute", &h), -1);
+	assert_int_equal(remind_hold_parse(NULL, &h), -1);
+	assert_int_equal(h, REMIND_HOLD_PAID_CLAIM);
 }
 
 /* Opted out or no address: the email step becomes a task for a person. */
@@ -238,6 +264,7 @@ main(void)
 		cmocka_unit_test(test_remind_names),
 		cmocka_unit_test(test_remind_send),
 		cmocka_unit_test(test_remind_holds),
+		cmocka_unit_test(test_remind_hold_names),
 		cmocka_unit_test(test_remind_tasks),
 		cmocka_unit_test(test_remind_hours),
 		cmocka_unit_test(test_remind_recent),

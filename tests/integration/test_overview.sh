@@ -72,8 +72,8 @@ INSERT INTO payments (invoice_id, position, description, amount_cents, received_
 SELECT p.invoice_id, 5, 'Installment', CASE WHEN gi.n % 2 = 0 THEN p.total_cents / 3
 	ELSE greatest(1, p.total_cents / 5) END, $TODAY
 FROM plans p JOIN gi ON gi.id = p.invoice_id WHERE gi.n % 3 <> 0;
-INSERT INTO reminder_holds (invoice_id, reason, released_at)
-SELECT id, 'dispute', CASE WHEN n = 89 THEN now() END FROM gi WHERE n % 89 = 0;
+INSERT INTO reminder_holds (invoice_id, kind, reason, released_at)
+SELECT id, 'dispute', 'dispute', CASE WHEN n = 89 THEN now() END FROM gi WHERE n % 89 = 0;
 INSERT INTO reminders (invoice_id, step_key, kind, outcome, scheduled_on, done_at)
 SELECT id, 'ov:' || n, 'overdue_1', CASE WHEN n % 5 = 0 THEN 'task' ELSE 'sent' END, $TODAY,
 	$MONDAY + (now() - $MONDAY) * (n / 40.0)

@@ -30,7 +30,7 @@ admin import "$T/inv.csv" > /dev/null || { echo "# import failed"; finish; }
 id() { sql "SELECT id FROM invoices WHERE number = '$1'"; }
 sql "UPDATE customers SET reminders_off_at = now() WHERE ref = 'RC-7'"
 sql "UPDATE customers SET email = '' WHERE ref = 'RC-8'"
-sql "INSERT INTO reminder_holds (invoice_id, reason) VALUES ($(id R-6), 'hardship')"
+sql "INSERT INTO reminder_holds (invoice_id, kind, reason) VALUES ($(id R-6), 'hardship', 'hardship')"
 # R-5 keeps to its plan (payments arrive on the days due); R-9 pays nothing.
 plan() {	# plan INVOICE TOTAL DUE:AMOUNT...
 	local inv=$1 total=$2 p seq=0 x
