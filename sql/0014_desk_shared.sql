@@ -39,3 +39,27 @@ GRANT UPDATE (status, done_at, done_by, note, assigned_to, snoozed_until,
 	due_at, due_on, version) ON tasks TO settle_web;
 GRANT UPDATE (until) ON reminder_holds TO settle_web;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO settle_web;
+
+-- A promise to pay: "I will pay the balance on pay_on". Made by the debtor
+-- on the invoice page, or agreed with a clerk on a call (staff_id). It holds
+-- reminders until the day after (its reminder_holds row, kind 'promise');
+-- one open promise per invoice, kept by the unique index, not by a check
+-- in C. `remind` marks it kept or broken.
+CREATE TABLE promises (
+	id		bigserial PRIMARY KEY,
+	invoice_id	bigint NOT NULL REFERENCES invoices,
+	link_id		bigint REFERENCES links,
+	staff_id	bigint REFERENCES staff_users,
+	pay_on		date NOT NULL,
+	amount_cents	bigint NOT NULL CHECK (amount_cents > 0),
+	status		text NOT NULL DEFAULT 'open'
+			CHECK (status IN ('open', 'kept', 'broken', 'cancelled')),
+	hold_id		bigint REFERENCES reminder_holds,
+	created_at	timestamptz NOT NULL DEFAULT now(),
+	ended_at	timestamptz,
+	CHECK ((status = 'open') = (ended_at IS NULL))
+);
+CREATE UNIQUE INDEX promises_one_open ON promises (invoice_id) WHERE status = 'open';
+GRANT SELECT, INSERT ON promises TO settle_web;
+GRANT UPDATE (status, ended_at) ON promises TO settle_web;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO settle_web;
