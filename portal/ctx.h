@@ -32,6 +32,14 @@ struct ctx {
 	struct response			 res;
 	struct route_match		 match;
 	time_t				 now;
+	/*
+	 * Work to do once the answer has gone (NULL: none): server_run() calls
+	 * it after FCGX_Finish_r(), with its own transaction, so that work a
+	 * request may or may not need costs no time the client can measure
+	 * (fresh.c: a link and its mail only when the request matched).
+	 */
+	void				(*after)(struct ctx *c, void *arg);
+	void				*after_arg;	/* in the arena */
 };
 
 #endif

@@ -179,6 +179,11 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 		write_response(&c, &f, &head);
 		method = method_name(&f);	/* f's parameters go with Finish */
 		FCGX_Finish_r(&f);
+		if (c.after != NULL) {
+			c.after(&c, c.after_arg);
+			c.after = NULL;
+			c.after_arg = NULL;
+		}
 		log_request(method, c.res.status, elapsed_ms(&start));
 		log_context_clear();
 		arena_reset(c.arena);

@@ -712,21 +712,27 @@ static const struct statement statements[SQL__MAX] = {
 	 * sealed); the audit event either way, with nothing typed in it. Old
 	 * requests are dropped on the way.
 	 */
-	[SQL_FRESH_RECORD] = { "fresh_record", SQL_SHAPE_KEY,
-	    "WITH r AS (INSERT INTO link_requests (email_hash, invoice_hash, "
-	    "client_addr) VALUES ($1, $2, $3)), "
-	    "old AS (DELETE FROM link_requests WHERE at < now() - interval '7 days'), "
-	    "m AS (SELECT id FROM invoices WHERE id = nullif($4, '')::bigint), "
+	[SQL_FRESH_RECORD] = { "fresh_record", NONE,
+	    "WITH old AS (DELETE FROM link_requests WHERE at < now() - interval '7 days') "
+	    "INSERT INTO link_requests (email_hash, invoice_hash, client_addr) "
+	    "VALUES ($1, $2, $3)" },
+	/*
+	 * After the answer has gone: on a match ($1 the invoice), the link and
+	 * its mail; either way the audit event. $2 hash, $3 days, $4 address,
+	 * $5 subject, $6 message, $7 client.
+	 */
+	[SQL_FRESH_SEND] = { "fresh_send", SQL_SHAPE_KEY,
+	    "WITH m AS (SELECT id FROM invoices WHERE id = nullif($1, '')::bigint), "
 	    "l AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
-	    "SELECT id, $5, 'fresh', now() + make_interval(days => $6::int) "
+	    "SELECT id, $2, 'fresh', now() + make_interval(days => $3::int) "
 	    "FROM m RETURNING id, invoice_id), "
 	    "o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, "
-	    "message) SELECT 'link.fresh', invoice_id, $7, $8, $9 FROM l) "
+	    "message) SELECT 'link.fresh', invoice_id, $4, $5, $6 FROM l) "
 	    "INSERT INTO audit_events (actor, action, invoice_id, link_id, "
 	    "detail, client_addr) SELECT 'debtor', CASE WHEN l.id IS NULL "
 	    "THEN 'link.request.unmatched' ELSE 'link.requested' END, "
 	    "l.invoice_id, l.id, CASE WHEN l.id IS NULL THEN '' ELSE "
-	    "'a new link, mailed to the address on file' END, $3 "
+	    "'a new link, mailed to the address on file' END, $7 "
 	    "FROM (SELECT 1) x LEFT JOIN l ON true RETURNING id" },
 	/*
 	 * The ledger overview (issue 14), $1 today. The buckets and the

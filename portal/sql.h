@@ -144,6 +144,7 @@ enum sql_query {
 	SQL_FRESH_COUNTS,
 	SQL_FRESH_FIND,
 	SQL_FRESH_RECORD,
+	SQL_FRESH_SEND,
 	/* the ledger overview (issue 14) */
 	SQL_OVERVIEW_LEDGER,
 	SQL_OVERVIEW_WEEK,

@@ -149,6 +149,60 @@ seal_mail(struct ctx *c, const struct db_res *m, const char *token,
 	return rc;
 }
 
+/*
+ * What is left to do once the answer has gone: the statement's parameters,
+ * copied into the request's arena (the lookup and the sealed mail are
+ * freed before then). A match and a miss answer after the same work; only
+ * this part, which no client can time, differs.
+ */
+struct fresh_send {
+	const char	*invoice_id;	/* "" when nothing matched */
+	const char	*hash;
+	const char	*email;
+	const char	*subject;
+	const char	*message;
+	const char	*client;
+	char		 days[16];
+};
+
+static struct fresh_send *
+send_later(struct ctx *c, const struct db_res *m, const char *hash,
+    const struct outbox_msg *msg)
+{
+	struct fresh_send	*s;
+
+	if ((s = arena_alloc(c->arena, sizeof(*s))) == NULL)
+		return NULL;
+	s->invoice_id = arena_strdup(c->arena, db_str(m, 0, FRESH_FIND_INVOICE_ID));
+	s->hash = arena_strdup(c->arena, hash);
+	s->email = arena_strdup(c->arena, db_str(m, 0, FRESH_FIND_EMAIL));
+	s->subject = arena_strdup(c->arena, msg->subject);
+	s->message = arena_strndup(c->arena, msg->sealed.data, msg->sealed.len);
+	s->client = arena_strdup(c->arena, c->req.remote_addr);
+	(void)snprintf(s->days, sizeof(s->days), "%d", c->cfg->link_days);
+	if (arena_failed(c->arena))
+		return NULL;
+	return s;
+}
+
+/* After the answer (ctx.after): the link and its mail on a match, the audit either way. */
+static void
+fresh_send(struct ctx *c, void *arg)
+{
+	const struct fresh_send	*s = arg;
+	const char		*p[7];
+
+	p[0] = s->invoice_id; p[1] = s->hash; p[2] = s->days; p[3] = s->email;
+	p[4] = s->subject; p[5] = s->message; p[6] = s->client;
+	if (db_begin(c->db) == -1 || db_do(c->db, SQL_FRESH_SEND, p, 7) == -1 ||
+	    db_commit(c->db) == -1) {
+		if (db_in_transaction(c->db))
+			db_rollback(c->db);
+		log_error("%s: the fresh link request was answered but its link "
+		    "and mail were not recorded", __func__);
+	}
+}
+
 /* POST /link (invoice, email, csrf): 303 to /link/sent, or 429. */
 void
 fresh_link_post(struct ctx *c)
@@ -160,8 +214,9 @@ fresh_link_post(struct ctx *c)
 	const char		*f[3], *bad, *email, *p[9];
 	enum form_result	 each[3], r;
 	char			 key[PAYREF_KEY_SIZE], eh[TOKEN_LEN + 1], ih[TOKEN_LEN + 1];
-	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], days[16], minutes[16];
+	char			 tok[TOKEN_LEN + 1], hash[TOKEN_HASH_HEX], minutes[16];
 	struct db_res		*m = NULL;
+	struct fresh_send	*s;
 	struct outbox_msg	 msg;
 	time_t			 free_at;
 	int			 lim;
@@ -210,17 +265,21 @@ fresh_link_post(struct ctx *c)
 		page_error(c, 500, NULL);
 		goto out;
 	}
-	(void)snprintf(days, sizeof(days), "%d", c->cfg->link_days);
+	if ((s = send_later(c, m, hash, &msg)) == NULL) {
+		page_error(c, 500, NULL);
+		goto out;
+	}
 	p[0] = eh; p[1] = ih; p[2] = c->req.remote_addr;
-	p[3] = db_str(m, 0, FRESH_FIND_INVOICE_ID); p[4] = hash; p[5] = days;
-	p[6] = db_str(m, 0, FRESH_FIND_EMAIL); p[7] = msg.subject;
-	p[8] = buf_str(&msg.sealed);
-	if (db_do(c->db, SQL_FRESH_RECORD, p, 9) == -1 || db_commit(c->db) == -1) {
+	if (db_do(c->db, SQL_FRESH_RECORD, p, 3) == -1 || db_commit(c->db) == -1) {
 		page_db_error(c);
 		goto out;
 	}
-	if (response_redirect(&c->res, "/link/sent") == -1)
+	if (response_redirect(&c->res, "/link/sent") == -1) {
 		page_error(c, 500, NULL);
+		goto out;
+	}
+	c->after = fresh_send;
+	c->after_arg = s;
 out:
 	db_res_free(m);
 	outbox_msg_free(&msg);
