@@ -174,7 +174,7 @@
     "WHERE invoice_id = s.id) - (SELECT coalesce(sum(amount_cents), 0) " \
     "FROM payments WHERE invoice_id = s.id))::bigint AS balance, " \
     "coalesce((SELECT h.kind FROM reminder_holds h WHERE h.invoice_id = s.id " \
-    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now()) " \
+    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > $1::timestamptz) " \
     "ORDER BY h.id LIMIT 1), '') AS hold, " \
     "EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = s.id " \
     "AND p.status = 'active') AS plan_active, s.opted_out, " \
