@@ -586,15 +586,29 @@ async function main() {
 		await visit(spage, 'staff hardship request after a submit with errors', async () => {
 			await goto(spage, BASE + req, 200);
 			await spage.fill('#note', 'x'.repeat(4001));
-			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 400);
+			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 400);
+		});
+		// Issue 15/14: resolving needs an outcome; managers waive fees.
+		await visit(spage, 'staff hardship request, resolved without an outcome (400)', async () => {
+			await goto(spage, BASE + req, 200);
+			await spage.selectOption('#status', 'resolved');
+			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 400);
+		});
+		await visit(spage, 'staff hardship request, waiving more than the fees (400)', async () => {
+			await goto(spage, BASE + req, 200);
+			if (await spage.$(`form[action="${req}/waive"]`) === null) {
+				return;	// no fees to waive on this invoice: the page as it is
+			}
+			await spage.fill('#waive-amount', '999999.00');
+			await submit(spage, `form[action="${req}/waive"] button[type="submit"]`, 400);
 		});
 		await visit(spage, 'staff hardship request after its form expired (403)', async () => {
 			await goto(spage, BASE + req, 200);
 			await spage.fill('#note', 'Kept note');
 			await spage.evaluate(() => {
-				document.querySelector('form[action^="/staff/hardship"] input[name="csrf"]').value = 'expired';
+				document.querySelector(`form[action="${location.pathname}"] input[name="csrf"]`).value = 'expired';
 			});
-			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 403);
+			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 403);
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));

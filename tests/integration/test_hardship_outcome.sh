@@ -27,7 +27,7 @@ expect_body 'value="cash_flow"' "a cash-flow gap"
 expect_body 'value="supplier_delay"' "a supplier or insurer delay"
 expect_body 'value="illness"' "beside the personal ones"
 expect_body 'name="phone" value="+44 7700 900555"' "the phone field is prefilled from our records"
-expect_body 'name="category" value="income" required' "the category is marked required for the browser"
+expect_body 'name="category" value="income" required>' "the category is marked required for the browser"
 expect_body '(required)</span></legend>' "and visibly"
 expect_body 'What happened? <span class="optional">(optional)</span>' "the message is marked optional"
 csrf=$(form_value csrf)
@@ -140,6 +140,7 @@ check "the debtor page shows the waiver" grep -q "Late fee waived -EUR 12.00" <<
 expect_body "EUR 500.00" "and the balance after it"
 http GET "/staff/invoices/O-1" -H "$boss"
 expect_body "EUR 500.00" "the staff invoice page has the same balance"
+expect_body "Late fee waived" "and names the waiver"
 
 # --- Resolving with an outcome: mail in Spanish, the page afterwards.
 http GET "/staff/hardship/$r1" -H "$boss"
