@@ -588,6 +588,27 @@ fail:
 	page_db_error(c);
 }
 
+/* Fees frozen by a hold (issue 15): not in the balance, said so to staff. */
+static int
+frozen_view(struct ctx *c, struct db *db, const char *id, const char *currency,
+    struct view *v)
+{
+	const char	*p[1] = { id };
+	struct db_res	*r;
+	int64_t		 frozen = 0;
+	int		 i;
+
+	if ((r = db_query(db, SQL_FEE_LIST, p, 1)) == NULL)
+		return -1;
+	for (i = 0; i < db_rows(r); i++)
+		if (db_bool(r, i, STAFF_FEE_FROZEN))
+			frozen += db_int(r, i, STAFF_FEE_AMOUNT_CENTS);
+	db_res_free(r);
+	view_set_bool(v, "has_frozen", frozen > 0);
+	view_set_str(v, "frozen_total", page_money(c, frozen, currency));
+	return 0;
+}
+
 /* The invoice's facts and balance, from the same queries as the debtor's. */
 static int
 invoice_facts(struct ctx *c, struct db *db, const char *number, struct view *v,
@@ -627,7 +648,7 @@ invoice_facts(struct ctx *c, struct db *db, const char *number, struct view *v,
 		return -1;
 	debtor_totals_view(c, &t, currency, v);
 	view_set_str(v, "currency", currency);
-	return 0;
+	return frozen_view(c, db, id, currency, v);
 }
 
 /*

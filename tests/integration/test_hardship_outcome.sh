@@ -141,6 +141,7 @@ expect_body "EUR 500.00" "and the balance after it"
 http GET "/staff/invoices/O-1" -H "$boss"
 expect_body "EUR 500.00" "the staff invoice page has the same balance"
 expect_body "Late fee waived" "and names the waiver"
+expect_body "Frozen, not in the balance" "and the frozen fee"
 
 # --- Resolving with an outcome: mail in Spanish, the page afterwards.
 http GET "/staff/hardship/$r1" -H "$boss"
