@@ -690,6 +690,27 @@ async function main() {
 		await submit(stale, 'form[method="post"] button[type="submit"]', 409);
 	});
 
+	// Issues 14 and 15: staff resolve the note just sent (INV-2026-0160) with
+	// an outcome, after waiving its fees if it has any; the invoice page then
+	// shows what was decided.
+	try {
+		await goto(spage, `${BASE}/staff`, 200);
+		const newest = await spage.getAttribute('a[href^="/staff/hardship/"]', 'href');
+		await goto(spage, BASE + newest, 200);
+		if (await spage.$(`form[action="${newest}/waive"]`) !== null) {
+			await submit(spage, `form[action="${newest}/waive"] button[type="submit"]`, 200);
+		}
+		await spage.selectOption('#status', 'resolved');
+		await spage.check('#outcome-fees_waived');
+		await spage.fill('#outcome-message', 'We took the late fee off; thank you for telling us.');
+		await submit(spage, `form[method="post"][action="${newest}"] button[type="submit"]`, 200);
+		ok('staff resolve a hardship request with an outcome');
+	} catch (e) {
+		notOk('staff resolve a hardship request with an outcome', e.message);
+	}
+	await visit(spage, 'invoice (hardship resolved: the outcome, fees waived)',
+		() => goto(spage, url('INV-2026-0160'), 200));
+
 	// With the database down: the 503 page, and the hardship form given back.
 	if (DB_STOP) {
 		await goto(stale, url('INV-2026-0152', '/hardship'), 200);
