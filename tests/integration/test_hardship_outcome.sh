@@ -221,4 +221,8 @@ check "remind resumes O-1, whose request was resolved" grep -q "^O-1" <<<"$out"
 check "and skips O-2, paused, before the day" bash -c '! grep -q "^O-2" <<<"$1"' _ "$out"
 out=$(admin remind --dry-run --now "$(d 31)T10:00:00Z" 2>&1)
 check "after the day reminders on O-2 resume" grep -q "^O-2" <<<"$out"
+admin remind --now "$(d 10)T10:00:00Z" > /dev/null 2>&1
+m=$(wait_mail rosa@example.com "Recargo por demora anulado el")
+check "the next reminder lists the waived fee" grep -q "Recargo por demora anulado el .*-12,00" "$m"
+check "and leaves the frozen fee out" bash -c '! grep -q "terms 4.3" "$1"' _ "$m"
 finish
