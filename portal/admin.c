@@ -127,6 +127,11 @@ verb_import(struct admin *a, char **argv)
 		printf("%s: %d invoice%s created, %d updated, %d unchanged\n",
 		    argv[0], st.created, st.created == 1 ? "" : "s", st.updated,
 		    st.unchanged);
+		if (st.frozen > 0)
+			printf("%s: %d late fee%s frozen: dated while the invoice "
+			    "was under a hardship or dispute hold, kept but left "
+			    "out of the balance: %s\n", argv[0], st.frozen,
+			    st.frozen == 1 ? "" : "s", st.frozen_rows);
 		rc = 0;
 	}
 	free(text);

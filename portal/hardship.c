@@ -6,7 +6,11 @@
 #include "tz.h"
 
 const char *const hardship_categories[] = {
-	"income", "illness", "bereavement", "disaster", "other", NULL
+	"income", "illness", "bereavement", "disaster",
+	"customer_unpaid", "cash_flow", "supplier_delay", "other", NULL
+};
+const char *const hardship_outcomes[] = {
+	"plan_offered", "fees_waived", "paused", "no_change", NULL
 };
 const char *const hardship_statuses[] = {
 	"new", "in_review", "resolved", NULL

@@ -16,7 +16,14 @@
  * start). Each word list ends with NULL, for form_choice() and
  * view_set_choice().
  */
-extern const char *const hardship_categories[];	/* income, illness, ... */
+/*
+ * Personal (income, illness, bereavement, disaster) and business
+ * (customer_unpaid: their customer has not paid them, cash_flow,
+ * supplier_delay: a supplier or insurer is late) situations, then other.
+ */
+extern const char *const hardship_categories[];
+/* What staff decided on resolving a request (0018's CHECK). */
+extern const char *const hardship_outcomes[];	/* plan_offered, ... paused, no_change */
 extern const char *const hardship_statuses[];		/* new, in_review, resolved */
 extern const char *const hardship_contacts[];		/* email, phone */
 extern const char *const hardship_windows[];		/* morning, afternoon */
@@ -32,6 +39,7 @@ enum hardship_window {
 #define HARDSHIP_PHONE_MAX_DIGITS	20
 #define HARDSHIP_CALLBACK_NOTICE	(24 * 60 * 60)	/* seconds, strictly more */
 #define HARDSHIP_CALLBACK_MAX_DAYS	60		/* after today */
+#define HARDSHIP_PAUSE_MAX_DAYS		180		/* the longest pause staff may grant */
 
 /* What is wrong with a callback day; HARDSHIP_CALLBACK_OK when nothing. */
 enum hardship_callback {

@@ -53,6 +53,7 @@ struct item {
 	int64_t		 cents;		/* unit price, fee or payment */
 	int64_t		 total;		/* lines: unit price x quantity */
 	struct date	 date;		/* fees and payments */
+	unsigned	 line;		/* where in the file, for messages */
 	struct item	*next;
 };
 
@@ -358,8 +359,10 @@ parse_item(struct import *im, const char *const *f, unsigned line,
 {
 	size_t	n = strlen(f[COL_DESCRIPTION]);
 
-	if (invoice_kind_parse(f[COL_KIND], &it->kind) == -1)
+	if (invoice_kind_parse(f[COL_KIND], &it->kind) == -1 ||
+	    it->kind == INVOICE_WAIVER)	/* waivers are made by staff, not imported */
 		return fail(im, line, "kind", "must be line, fee or payment");
+	it->line = line;
 	if (n > MAX_DESCRIPTION || (n == 0 && it->kind != INVOICE_PAYMENT))
 		return fail(im, line, "description", "must be 1 to 500 characters");
 	if (has_control(f[COL_DESCRIPTION]))
@@ -525,9 +528,42 @@ upsert_customer(struct db *db, const struct invoice *inv)
 	return id;
 }
 
+/* Notes in st that the fee on line of invoice number was frozen. */
+static void
+note_frozen(struct import_stats *st, unsigned line, const char *number)
+{
+	size_t	used = strlen(st->frozen_rows);
+	int	n;
+
+	st->frozen++;
+	if (used >= sizeof(st->frozen_rows) - 4)
+		return;		/* already cut */
+	n = snprintf(st->frozen_rows + used, sizeof(st->frozen_rows) - used,
+	    "%sline %u (%s)", used > 0 ? ", " : "", line, number);
+	if (n < 0 || (size_t)n >= sizeof(st->frozen_rows) - used - 4)
+		(void)snprintf(st->frozen_rows + used,
+		    sizeof(st->frozen_rows) - used, "%s...", used > 0 ? ", " : "");
+}
+
+/* Inserts a fee; frozen (and noted in st) when dated inside a hold. */
+static int
+insert_fee(struct db *db, const char *const *p, const struct item *it,
+    const struct invoice *inv, struct import_stats *st)
+{
+	struct db_res	*r;
+
+	if ((r = db_query(db, SQL_IMPORT_FEE, p, 5)) == NULL)
+		return -1;
+	if (db_bool(r, 0, FLAG_VALUE))
+		note_frozen(st, it->line, inv->col[COL_INVOICE]);
+	db_res_free(r);
+	return 0;
+}
+
 /* Inserts the lines, fees and payments of an invoice, numbered per kind. */
 static int
-insert_items(struct db *db, const char *invoice_id, const struct invoice *inv)
+insert_items(struct db *db, const char *invoice_id, const struct invoice *inv,
+    struct import_stats *st)
 {
 	static const enum sql_query q[INVOICE_KIND__MAX] = {
 		[INVOICE_LINE] = SQL_IMPORT_LINE,
@@ -558,7 +594,11 @@ insert_items(struct db *db, const char *invoice_id, const struct invoice *inv)
 			p[3] = a;
 			p[4] = d;
 		}
-		if (db_do(db, q[it->kind], p, it->kind == INVOICE_LINE ? 6 : 5) == -1)
+		if (it->kind == INVOICE_FEE) {
+			if (insert_fee(db, p, it, inv, st) == -1)
+				return -1;
+		} else if (db_do(db, q[it->kind], p, it->kind == INVOICE_LINE ?
+		    6 : 5) == -1)
 			return -1;
 	}
 	return 0;
@@ -608,7 +648,7 @@ write_invoice(struct import *im, struct db *db, const struct invoice *inv,
 			return -1;
 		st->updated++;
 	}
-	if (insert_items(db, id, inv) == -1)
+	if (insert_items(db, id, inv, st) == -1)
 		return -1;
 	return audit_write(db, &(struct audit_event){ .actor = "admin",
 	    .action = exists ? "invoice.updated" : "invoice.imported",

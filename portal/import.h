@@ -10,6 +10,11 @@
  * Importing the same file again changes nothing; an invoice whose rows
  * differ from the last import is replaced (lines, fees, payments) and the
  * change is recorded in the audit trail.
+ *
+ * Fees and holds (issue 15): a fee dated while the invoice was under a
+ * hardship or dispute hold (from the hold's day until the day it was
+ * released or ends) is imported frozen: kept, shown to staff, left out of
+ * the balance. The import says which rows it froze.
  */
 struct db;
 
@@ -17,6 +22,8 @@ struct import_stats {
 	int	created;
 	int	updated;
 	int	unchanged;
+	int	frozen;			/* fees frozen by a hold */
+	char	frozen_rows[256];	/* "line 5 (INV-1), ..."; "..." when cut */
 };
 
 #define IMPORT_MAX_FILE		(16 * 1024 * 1024)

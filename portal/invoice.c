@@ -8,6 +8,7 @@ static const char *const kind_names[INVOICE_KIND__MAX] = {
 	[INVOICE_LINE] = INVOICE_LINE_NAME,
 	[INVOICE_FEE] = INVOICE_FEE_NAME,
 	[INVOICE_PAYMENT] = INVOICE_PAYMENT_NAME,
+	[INVOICE_WAIVER] = INVOICE_WAIVER_NAME,
 };
 
 const char *
@@ -42,12 +43,13 @@ invoice_totals_add(struct invoice_totals *t, enum invoice_kind k,
     int64_t amount)
 {
 	struct invoice_totals	n = *t;
-	int64_t			owed;
+	int64_t			owed, paid;
 
 	if ((unsigned)k >= INVOICE_KIND__MAX ||
 	    money_add(n.sum[k], amount, &n.sum[k]) == -1 ||
 	    money_add(n.sum[INVOICE_LINE], n.sum[INVOICE_FEE], &owed) == -1 ||
-	    money_sub(owed, n.sum[INVOICE_PAYMENT], &n.balance) == -1)
+	    money_add(n.sum[INVOICE_PAYMENT], n.sum[INVOICE_WAIVER], &paid) == -1 ||
+	    money_sub(owed, paid, &n.balance) == -1)
 		return -1;
 	*t = n;
 	return 0;

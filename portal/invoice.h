@@ -8,14 +8,16 @@
 
 /*
  * What an invoice is made of: lines (quantity times unit price), late fees
- * and payments received, each an amount in integer minor units. The balance
- * is lines + fees - payments. Pure functions: the debtor pages, the staff
+ * and payments received, each an amount in integer minor units, and fees
+ * staff waived (issue 15). The balance is lines + fees - payments - waived.
+ * Fees frozen by a hold are no item at all (the pages never read them). Pure functions: the debtor pages, the staff
  * pages and the import share this one definition.
  */
 enum invoice_kind {
 	INVOICE_LINE,
 	INVOICE_FEE,
 	INVOICE_PAYMENT,
+	INVOICE_WAIVER,		/* late fees waived by a manager; never imported */
 	INVOICE_KIND__MAX
 };
 
@@ -26,13 +28,14 @@ enum invoice_kind {
 #define INVOICE_LINE_NAME	"line"
 #define INVOICE_FEE_NAME	"fee"
 #define INVOICE_PAYMENT_NAME	"payment"
+#define INVOICE_WAIVER_NAME	"waiver"
 
 struct invoice_totals {
 	int64_t	sum[INVOICE_KIND__MAX];	/* per kind */
-	int64_t	balance;		/* lines + fees - payments */
+	int64_t	balance;		/* lines + fees - payments - waivers */
 };
 
-/* The kind's name ("line", "fee", "payment", static); NULL for an unknown value. */
+/* The kind's name ("line", "fee", "payment", "waiver", static); NULL for an unknown value. */
 const char *invoice_kind_name(enum invoice_kind k);
 /* The kind named exactly s in *out; 0, or -1 (out untouched). */
 int invoice_kind_parse(const char *s, enum invoice_kind *out);

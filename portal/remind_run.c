@@ -153,7 +153,7 @@ item_view(struct run *run, struct view *list, const char *description,
 	view_set_str(m, "amount", page_money(&run->c, amount, currency));
 }
 
-/* The invoice's lines, fees and payments (shape ITEM) into v; -1 on a bad row. */
+/* The invoice's lines, fees, waivers and payments (shape ITEM) into v; -1 on a bad row. */
 static int
 items_view(struct run *run, const struct due *d, const struct db_res *items,
     struct view *v)
@@ -161,6 +161,7 @@ items_view(struct run *run, const struct due *d, const struct db_res *items,
 	struct invoice_totals	 t;
 	struct view		*fees = view_set_list(v, "fees");
 	struct view		*payments = view_set_list(v, "payments");
+	struct view		*waivers = view_set_list(v, "waivers");
 	enum invoice_kind	 k;
 	int			 i;
 
@@ -169,8 +170,9 @@ items_view(struct run *run, const struct due *d, const struct db_res *items,
 		if (invoice_kind_parse(db_str(items, i, ITEM_KIND), &k) == -1 ||
 		    invoice_totals_add(&t, k, db_int(items, i, ITEM_AMOUNT_CENTS)) == -1)
 			return -1;
-		if (k == INVOICE_FEE || k == INVOICE_PAYMENT)
-			item_view(run, k == INVOICE_FEE ? fees : payments,
+		if (k == INVOICE_FEE || k == INVOICE_PAYMENT || k == INVOICE_WAIVER)
+			item_view(run, k == INVOICE_FEE ? fees : k == INVOICE_WAIVER ?
+			    waivers : payments,
 			    db_str(items, i, ITEM_DESCRIPTION),
 			    db_date(items, i, ITEM_DAY),
 			    db_int(items, i, ITEM_AMOUNT_CENTS), d->currency);

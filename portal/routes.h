@@ -30,6 +30,7 @@ void staff_logout_post(struct ctx *c);
 void staff_queue_get(struct ctx *c);
 void staff_hardship_get(struct ctx *c);
 void staff_hardship_post(struct ctx *c);
+void staff_hardship_waive_post(struct ctx *c);
 void staff_invoice_get(struct ctx *c);
 /* A fresh link by email from the bad-link page (pages/fresh.c). */
 void fresh_link_post(struct ctx *c);

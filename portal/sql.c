@@ -9,7 +9,8 @@
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
     "c.id AS customer_id, c.reminders_off_at IS NOT NULL AS reminders_off, " \
     "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = i.id " \
-    "AND h.kind = 'hardship' AND h.released_at IS NULL) AS held, " \
+    "AND h.kind = 'hardship' AND h.released_at IS NULL " \
+    "AND (h.until IS NULL OR h.until > now())) AS held, " \
     "(SELECT r.pay_by FROM reminders r WHERE r.invoice_id = i.id " \
     "AND r.outcome = 'sent' AND r.pay_by IS NOT NULL AND r.kind IN " \
     "('upcoming', 'due', 'overdue_1', 'overdue_2', 'final', 'plan_broken') " \
@@ -45,7 +46,8 @@
     "'\\%'), '_', '\\_') || '%')"
 
 /*
- * An invoice's lines, fees and payments, one row each (shape ITEM).
+ * An invoice's lines, fees, waivers and payments, one row each (shape
+ * ITEM). Fees frozen by a hold (0018) are no item: staff read them apart.
  * Payments come from the invoice import and from bank statements (source,
  * 0012): numbered here by the day they arrived.
  */
@@ -55,6 +57,10 @@
     "NULL::date AS day FROM invoice_lines WHERE invoice_id = " ID " " \
     "UNION ALL SELECT '" INVOICE_FEE_NAME "', position, description, NULL, " \
     "NULL, amount_cents, charged_on FROM fees WHERE invoice_id = " ID " " \
+    "AND NOT frozen " \
+    "UNION ALL SELECT '" INVOICE_WAIVER_NAME "', (row_number() OVER " \
+    "(ORDER BY created_at, id))::int, note, NULL, NULL, amount_cents, " \
+    "created_at::date FROM fee_waivers WHERE invoice_id = " ID " " \
     "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', (row_number() OVER " \
     "(ORDER BY received_on, source DESC, position))::int, description, " \
     "NULL, NULL, amount_cents, received_on FROM payments " \
@@ -163,10 +169,12 @@
     "s.escalate_on AS recovery_on, s.plan_id, s.seq, " \
     "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
     "WHERE invoice_id = s.id) + (SELECT coalesce(sum(amount_cents), 0) " \
-    "FROM fees WHERE invoice_id = s.id) - (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM fees WHERE invoice_id = s.id AND NOT frozen) - " \
+    "(SELECT coalesce(sum(amount_cents), 0) FROM fee_waivers " \
+    "WHERE invoice_id = s.id) - (SELECT coalesce(sum(amount_cents), 0) " \
     "FROM payments WHERE invoice_id = s.id))::bigint AS balance, " \
     "coalesce((SELECT h.kind FROM reminder_holds h WHERE h.invoice_id = s.id " \
-    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now()) " \
+    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > $1::timestamptz) " \
     "ORDER BY h.id LIMIT 1), '') AS hold, " \
     "EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = s.id " \
     "AND p.status = 'active') AS plan_active, s.opted_out, " \
@@ -185,6 +193,13 @@
     "FROM s WHERE s.plan_key IS NOT NULL OR (s.step_key IS NOT NULL " \
     "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = s.id " \
     "AND r.step_key = s.step_key)) ORDER BY s.id"
+
+/*
+ * A hardship request's version for the staff forms drawn from it: its
+ * last change, in microseconds. A form posted with another is stale (409).
+ */
+#define REQUEST_VERSION_SQL \
+    "(extract(epoch FROM h.updated_at) * 1000000)::bigint::text"
 
 struct statement {
 	const char	*name;
@@ -252,9 +267,18 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
 	    "quantity_milli, unit_cents, total_cents) "
 	    "VALUES ($1, $2, $3, $4, $5, $6)" },
-	[SQL_IMPORT_FEE] = { "import_fee", NONE,
+	/*
+	 * A fee dated inside a hardship or dispute hold (from the hold's day
+	 * to the day it was released or ends) is frozen: out of the balance.
+	 */
+	[SQL_IMPORT_FEE] = { "import_fee", SQL_SHAPE_FLAG,
 	    "INSERT INTO fees (invoice_id, position, description, amount_cents, "
-	    "charged_on) VALUES ($1, $2, $3, $4, $5)" },
+	    "charged_on, frozen) VALUES ($1, $2, $3, $4, $5, EXISTS (SELECT 1 "
+	    "FROM reminder_holds h WHERE h.invoice_id = $1::bigint "
+	    "AND h.kind IN ('hardship', 'dispute') "
+	    "AND h.created_at::date <= $5::date "
+	    "AND $5::date < coalesce(least(h.released_at, h.until), "
+	    "'infinity')::date)) RETURNING frozen AS value" },
 	[SQL_IMPORT_PAYMENT] = { "import_payment", NONE,
 	    "INSERT INTO payments (invoice_id, position, description, "
 	    "amount_cents, received_on) VALUES ($1, $2, $3, $4, $5)" },
@@ -307,7 +331,9 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT h.created_at::date AS received_on, h.callback_date, "
 	    "h.callback_window, h.contact_method, h.status, EXISTS (SELECT 1 "
 	    "FROM reminder_holds r WHERE r.invoice_id = h.invoice_id AND "
-	    "r.released_at IS NULL) AS paused "
+	    "r.released_at IS NULL AND (r.until IS NULL OR r.until > now())) "
+	    "AS paused, coalesce(h.outcome, '') AS outcome, h.outcome_note, "
+	    "h.paused_until "
 	    "FROM hardship_requests h WHERE h.invoice_id = " BY_TOKEN " "
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT 1" },
 	/* Lines, fees and payments of an invoice by id (staff pages). */
@@ -439,7 +465,9 @@ static const struct statement statements[SQL__MAX] = {
 	    "h.callback_window, h.status, "
 	    "to_char(h.created_at, 'YYYY-MM-DD HH24:MI') AS received, "
 	    "extract(epoch FROM now() - h.created_at)::bigint AS age, "
-	    "r.name AS reviewer, h.client_addr, c.timezone "
+	    "r.name AS reviewer, h.client_addr, c.timezone, "
+	    REQUEST_VERSION_SQL " AS version, coalesce(h.outcome, '') AS outcome, "
+	    "h.outcome_note, h.paused_until "
 	    "FROM hardship_requests h JOIN invoices i ON i.id = h.invoice_id "
 	    "JOIN customers c ON c.id = i.customer_id "
 	    "LEFT JOIN staff_users r ON r.id = h.reviewer_id WHERE h.id = $1" },
@@ -449,7 +477,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "FROM hardship_notes n JOIN staff_users s ON s.id = n.staff_id "
 	    "WHERE n.request_id = $1 ORDER BY n.created_at, n.id" },
 	[SQL_HARDSHIP_LOCK] = { "hardship_lock", SQL_SHAPE_LOCKED,
-	    "SELECT status, invoice_id FROM hardship_requests WHERE id = $1 FOR UPDATE" },
+	    "SELECT status, invoice_id, " REQUEST_VERSION_SQL " AS version "
+	    "FROM hardship_requests h WHERE id = $1 FOR UPDATE" },
 	[SQL_HARDSHIP_NOTE_ADD] = { "hardship_note_add", NONE,
 	    "INSERT INTO hardship_notes (request_id, staff_id, old_status, "
 	    "new_status, note) VALUES ($1, $2, $3, $4, $5)" },
@@ -459,6 +488,54 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_HOLD_RELEASE] = { "hold_release", NONE,
 	    "UPDATE reminder_holds SET released_at = now(), released_by = $2 "
 	    "WHERE hardship_id = $1 AND released_at IS NULL" },
+
+	/*
+	 * Issue 15: what staff decided, kept on the request ($2 outcome, $3
+	 * the note mailed to the debtor, $4 the day reminders resume or "").
+	 */
+	[SQL_HARDSHIP_RESOLVE] = { "hardship_resolve", NONE,
+	    "UPDATE hardship_requests SET outcome = $2, outcome_note = $3, "
+	    "paused_until = nullif($4, '')::date, resolved_at = now() "
+	    "WHERE id = $1" },
+	/* A pause until $2: the request's hold ends by itself that day. */
+	[SQL_HOLD_PAUSE] = { "hold_pause", NONE,
+	    "UPDATE reminder_holds SET until = $2::date::timestamptz "
+	    "WHERE hardship_id = $1 AND released_at IS NULL" },
+	/* The request's worklist task (created by trigger) is done, by $2. */
+	[SQL_HARDSHIP_TASK_DONE] = { "hardship_task_done", NONE,
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $2, "
+	    "version = version + 1 WHERE kind = 'hardship' AND ref_id = $1 "
+	    "AND status = 'open'" },
+	[SQL_OUTCOME_TO] = { "outcome_to", SQL_SHAPE_OUTCOME_TO,
+	    "SELECT i.id AS invoice_id, i.number, i.currency, c.name, c.email, "
+	    "c.language, c.timezone FROM hardship_requests h "
+	    "JOIN invoices i ON i.id = h.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE h.id = $1" },
+	/* Every fee of invoice $1, frozen ones too (staff only). */
+	[SQL_FEE_LIST] = { "fee_list", SQL_SHAPE_STAFF_FEE,
+	    "SELECT position, description, amount_cents, charged_on, frozen "
+	    "FROM fees WHERE invoice_id = $1 ORDER BY position" },
+	[SQL_WAIVER_LIST] = { "waiver_list", SQL_SHAPE_WAIVER,
+	    "SELECT w.amount_cents, w.note, s.name AS staff, "
+	    "to_char(w.created_at, 'YYYY-MM-DD HH24:MI') AS at "
+	    "FROM fee_waivers w JOIN staff_users s ON s.id = w.staff_id "
+	    "WHERE w.invoice_id = $1 ORDER BY w.created_at, w.id" },
+	/*
+	 * The fees a waiver may take from, locking invoice $1: waivers of
+	 * one invoice queue up, and each sees the ones before it.
+	 */
+	[SQL_FEE_STATE] = { "fee_state", SQL_SHAPE_FEE_STATE,
+	    "SELECT i.currency, (SELECT coalesce(sum(amount_cents), 0) FROM fees "
+	    "WHERE invoice_id = i.id AND NOT frozen)::bigint AS fees_cents, "
+	    "(SELECT coalesce(sum(amount_cents), 0) FROM fee_waivers "
+	    "WHERE invoice_id = i.id)::bigint AS waived_cents, "
+	    "(SELECT coalesce(sum(amount_cents), 0) FROM fees "
+	    "WHERE invoice_id = i.id AND frozen)::bigint AS frozen_cents "
+	    "FROM invoices i WHERE i.id = $1 FOR UPDATE" },
+	/* $1 invoice, $2 request, $3 amount, $4 staff, $5 note */
+	[SQL_WAIVER_INSERT] = { "waiver_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO fee_waivers (invoice_id, hardship_id, amount_cents, "
+	    "staff_id, note) VALUES ($1, $2, $3, $4, $5) RETURNING id" },
 	[SQL_STAFF_INVOICE] = { "staff_invoice", SQL_SHAPE_STAFF_INVOICE,
 	    "SELECT i.id, i.number, i.currency, i.issued, i.due, "
 	    "c.name AS customer, c.email, c.phone, c.language, "

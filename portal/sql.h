@@ -111,6 +111,15 @@ enum sql_query {
 	SQL_HARDSHIP_NOTE_ADD,
 	SQL_HARDSHIP_SET_STATUS,
 	SQL_HOLD_RELEASE,
+	/* hardship outcomes and fee waivers (issue 15) */
+	SQL_HARDSHIP_RESOLVE,
+	SQL_HOLD_PAUSE,
+	SQL_HARDSHIP_TASK_DONE,
+	SQL_OUTCOME_TO,
+	SQL_FEE_LIST,
+	SQL_WAIVER_LIST,
+	SQL_FEE_STATE,
+	SQL_WAIVER_INSERT,
 	SQL_STAFF_INVOICE,
 	SQL_STAFF_LINKS,
 	SQL_STAFF_PLANS,
@@ -251,7 +260,10 @@ enum sql_type {
 	C(DEBTOR_NOTE_CALLBACK_WINDOW,	"callback_window",	TEXT) \
 	C(DEBTOR_NOTE_CONTACT_METHOD,	"contact_method",	TEXT) \
 	C(DEBTOR_NOTE_STATUS,		"status",		TEXT) \
-	C(DEBTOR_NOTE_PAUSED,		"paused",		BOOL)
+	C(DEBTOR_NOTE_PAUSED,		"paused",		BOOL) \
+	C(DEBTOR_NOTE_OUTCOME,		"outcome",		TEXT) \
+	C(DEBTOR_NOTE_OUTCOME_NOTE,	"outcome_note",		TEXT) \
+	C(DEBTOR_NOTE_PAUSED_UNTIL,	"paused_until",		DATE)
 #define SQL_COLS_POLICY(C) \
 	C(POLICY_ENABLED,		"enabled",		BOOL) \
 	C(POLICY_MIN_BALANCE_CENTS,	"min_balance_cents",	INT) \
@@ -320,7 +332,11 @@ enum sql_type {
 	C(REQUEST_AGE,			"age",			INT) \
 	C(REQUEST_REVIEWER,		"reviewer",		TEXT) \
 	C(REQUEST_CLIENT_ADDR,		"client_addr",		TEXT) \
-	C(REQUEST_TIMEZONE,		"timezone",		TEXT)
+	C(REQUEST_TIMEZONE,		"timezone",		TEXT) \
+	C(REQUEST_VERSION,		"version",		TEXT) \
+	C(REQUEST_OUTCOME,		"outcome",		TEXT) \
+	C(REQUEST_OUTCOME_NOTE,		"outcome_note",		TEXT) \
+	C(REQUEST_PAUSED_UNTIL,		"paused_until",		DATE)
 #define SQL_COLS_NOTE(C) \
 	C(NOTE_AT,			"at",			TEXT) \
 	C(NOTE_STAFF,			"staff",		TEXT) \
@@ -344,7 +360,37 @@ enum sql_type {
 	C(FOLLOWUP_CLIENT_ADDR,		"client_addr",		TEXT)
 #define SQL_COLS_LOCKED(C) \
 	C(LOCKED_STATUS,		"status",		TEXT) \
-	C(LOCKED_INVOICE_ID,		"invoice_id",		INT)
+	C(LOCKED_INVOICE_ID,		"invoice_id",		INT) \
+	C(LOCKED_VERSION,		"version",		TEXT)
+/*
+ * Issue 15: a request's invoice as its outcome mail and the fee waiver
+ * need it; its fees one by one (frozen: dated inside a hold, out of the
+ * balance); the waivers; and the fee totals a waiver is checked against.
+ */
+#define SQL_COLS_OUTCOME_TO(C) \
+	C(OUTCOME_TO_INVOICE_ID,	"invoice_id",		INT) \
+	C(OUTCOME_TO_NUMBER,		"number",		TEXT) \
+	C(OUTCOME_TO_CURRENCY,		"currency",		TEXT) \
+	C(OUTCOME_TO_NAME,		"name",			TEXT) \
+	C(OUTCOME_TO_EMAIL,		"email",		TEXT) \
+	C(OUTCOME_TO_LANGUAGE,		"language",		TEXT) \
+	C(OUTCOME_TO_TIMEZONE,		"timezone",		TEXT)
+#define SQL_COLS_STAFF_FEE(C) \
+	C(STAFF_FEE_POSITION,		"position",		INT) \
+	C(STAFF_FEE_DESCRIPTION,	"description",		TEXT) \
+	C(STAFF_FEE_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(STAFF_FEE_CHARGED_ON,		"charged_on",		DATE) \
+	C(STAFF_FEE_FROZEN,		"frozen",		BOOL)
+#define SQL_COLS_WAIVER(C) \
+	C(WAIVER_AMOUNT_CENTS,		"amount_cents",		INT) \
+	C(WAIVER_NOTE,			"note",			TEXT) \
+	C(WAIVER_STAFF,			"staff",		TEXT) \
+	C(WAIVER_AT,			"at",			TEXT)
+#define SQL_COLS_FEE_STATE(C) \
+	C(FEE_STATE_CURRENCY,		"currency",		TEXT) \
+	C(FEE_STATE_FEES_CENTS,		"fees_cents",		INT) \
+	C(FEE_STATE_WAIVED_CENTS,	"waived_cents",		INT) \
+	C(FEE_STATE_FROZEN_CENTS,	"frozen_cents",		INT)
 
 /* An invoice's history for staff: its facts, then one shape per list. */
 #define SQL_COLS_STAFF_INVOICE(C) \
@@ -580,7 +626,7 @@ enum sql_type {
 	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) \
 	S(CREDENTIALS) S(ATTEMPT) S(CHALLENGE) S(SESSION) \
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(OPEN_REQUEST) \
-	S(FOLLOWUP) S(LOCKED) \
+	S(FOLLOWUP) S(LOCKED) S(OUTCOME_TO) S(STAFF_FEE) S(WAIVER) S(FEE_STATE) \
 	S(STAFF_INVOICE) S(HISTORY_LINK) S(HISTORY_PLAN) S(HISTORY_REQUEST) \
 	S(HISTORY_MESSAGE) S(HISTORY_EVENT) \
 	S(KEY_USE) S(REPLICA) \

@@ -39,8 +39,15 @@ test_hardship_words(void **state)
 {
 	(void)state;
 	assert_int_equal(form_choice("income", hardship_categories), 0);
-	assert_int_equal(form_choice("other", hardship_categories), 4);
-	assert_null(hardship_categories[5]);
+	assert_int_equal(form_choice("customer_unpaid", hardship_categories), 4);
+	assert_int_equal(form_choice("cash_flow", hardship_categories), 5);
+	assert_int_equal(form_choice("supplier_delay", hardship_categories), 6);
+	assert_int_equal(form_choice("other", hardship_categories), 7);
+	assert_null(hardship_categories[8]);
+	assert_int_equal(form_choice("fees_waived", hardship_outcomes), 1);
+	assert_int_equal(form_choice("paused", hardship_outcomes), 2);
+	assert_int_equal(form_choice("waived", hardship_outcomes), -1);
+	assert_null(hardship_outcomes[4]);
 	assert_int_equal(form_choice("in_review", hardship_statuses), 1);
 	assert_null(hardship_statuses[3]);
 	assert_int_equal(form_choice("phone", hardship_contacts), 1);

@@ -16,6 +16,7 @@ test_invoice_kind_names(void **state)
 	assert_string_equal(invoice_kind_name(INVOICE_LINE), "line");
 	assert_string_equal(invoice_kind_name(INVOICE_FEE), "fee");
 	assert_string_equal(invoice_kind_name(INVOICE_PAYMENT), "payment");
+	assert_string_equal(invoice_kind_name(INVOICE_WAIVER), "waiver");
 	assert_null(invoice_kind_name(INVOICE_KIND__MAX));
 	assert_null(invoice_kind_name((enum invoice_kind)-1));
 }
@@ -209,6 +210,26 @@ test_invoice_next_installment(void **state)
 	assert_int_equal(paid, 0);
 }
 
+/* A waiver takes from the balance like a payment, and is summed apart. */
+static void
+test_invoice_waiver(void **state)
+{
+	struct invoice_totals	t;
+
+	(void)state;
+	invoice_totals_init(&t);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_LINE, 50000), 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_FEE, 1200), 0);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_WAIVER, 1200), 0);
+	assert_int_equal(t.sum[INVOICE_WAIVER], 1200);
+	assert_int_equal(t.sum[INVOICE_FEE], 1200);
+	assert_int_equal(t.balance, 50000);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_PAYMENT, 20000), 0);
+	assert_int_equal(t.balance, 30000);
+	assert_int_equal(invoice_totals_add(&t, INVOICE_WAIVER, INT64_MAX), -1);
+	assert_int_equal(t.balance, 30000);
+}
+
 int
 main(void)
 {
@@ -220,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_invoice_totals_credit),
 		cmocka_unit_test(test_invoice_totals_overflow),
 		cmocka_unit_test(test_invoice_totals_bad_kind),
+		cmocka_unit_test(test_invoice_waiver),
 		cmocka_unit_test(test_invoice_state),
 		cmocka_unit_test(test_invoice_pay_by),
 		cmocka_unit_test(test_invoice_next_installment),

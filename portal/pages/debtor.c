@@ -129,9 +129,9 @@ read_plan(struct ctx *c, const struct db_res *r, struct debtor_plan *p)
 	return arena_failed(c->arena) ? -1 : 0;
 }
 
-/* The latest hardship note (shape DEBTOR_NOTE). */
+/* The latest hardship note (shape DEBTOR_NOTE), with staff's outcome. */
 static int
-read_hardship(const struct db_res *r, struct debtor_hardship *h)
+read_hardship(struct ctx *c, const struct db_res *r, struct debtor_hardship *h)
 {
 	if ((h->exists = db_rows(r) == 1) == false)
 		return 0;
@@ -142,6 +142,11 @@ read_hardship(const struct db_res *r, struct debtor_hardship *h)
 	h->paused = db_bool(r, 0, DEBTOR_NOTE_PAUSED);
 	h->received = db_date(r, 0, DEBTOR_NOTE_RECEIVED_ON);
 	h->callback = db_date(r, 0, DEBTOR_NOTE_CALLBACK_DATE);
+	h->outcome = str_at(c, r, 0, DEBTOR_NOTE_OUTCOME);
+	h->outcome_note = str_at(c, r, 0, DEBTOR_NOTE_OUTCOME_NOTE);
+	h->paused_until = db_date(r, 0, DEBTOR_NOTE_PAUSED_UNTIL);
+	if (h->outcome == NULL || h->outcome_note == NULL)
+		return -1;
 	return date_valid(h->received) && date_valid(h->callback) ? 0 : -1;
 }
 
@@ -200,7 +205,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		    read_plan(c, calls[i].res, &d->plan) == -1)
 			goto out;
 		else if (calls[i].q == SQL_DEBTOR_HARDSHIP &&
-		    read_hardship(calls[i].res, &d->hardship) == -1)
+		    read_hardship(c, calls[i].res, &d->hardship) == -1)
 			goto out;
 	}
 	if (it == NULL || read_items(c, it->res, d) == -1)
@@ -345,6 +350,7 @@ items_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		[INVOICE_LINE] = "lines",
 		[INVOICE_FEE] = "fees",
 		[INVOICE_PAYMENT] = "payments",
+		[INVOICE_WAIVER] = "waivers",
 	};
 	struct view	*list[INVOICE_KIND__MAX], *m;
 	int		 i, k;
@@ -368,6 +374,7 @@ items_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 	}
 	view_set_bool(v, "has_fees", d->totals.sum[INVOICE_FEE] != 0);
 	view_set_bool(v, "has_payments", d->totals.sum[INVOICE_PAYMENT] != 0);
+	view_set_bool(v, "has_waivers", d->totals.sum[INVOICE_WAIVER] != 0);
 	debtor_totals_view(c, &d->totals, d->currency, v);
 }
 
@@ -413,6 +420,11 @@ debtor_totals_view(struct ctx *c, const struct invoice_totals *t,
 	view_set_str(v, "fees_total", page_money(c, t->sum[INVOICE_FEE], currency));
 	view_set_str(v, "payments_total", page_money(c, t->sum[INVOICE_PAYMENT],
 	    currency));
+	view_set_str(v, "waived_total", page_money(c, t->sum[INVOICE_WAIVER],
+	    currency));
+	view_set_bool(v, "has_waivers", t->sum[INVOICE_WAIVER] != 0);
+	view_set_str(v, "fees_after_waiver", page_money(c, t->sum[INVOICE_FEE] -
+	    t->sum[INVOICE_WAIVER], currency));
 	view_set_str(v, "balance", page_money(c, t->balance, currency));
 	view_set_bool(v, "paid", t->balance <= 0);
 }
@@ -579,6 +591,12 @@ debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
 	view_set_bool(m, "by_email", !h->by_phone);
 	view_set_bool(m, "resolved", h->resolved);
 	view_set_bool(m, "paused", h->paused);
+	/* Once resolved with an outcome, the page says what was decided. */
+	view_set_bool(m, "has_outcome", h->resolved && h->outcome[0] != '\0');
+	view_set_choice(m, "outcome_", hardship_outcomes, h->outcome);
+	view_set_str(m, "outcome_note", h->outcome_note);
+	if (date_valid(h->paused_until))
+		view_set_str(m, "paused_until", page_date(c, h->paused_until));
 }
 
 const char *

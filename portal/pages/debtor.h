@@ -56,6 +56,9 @@ struct debtor_hardship {
 	struct date	 received, callback;
 	bool		 morning, by_phone, resolved;
 	bool		 paused;		/* a reminder hold is active */
+	const char	*outcome;		/* hardship_outcomes word, "" before one */
+	const char	*outcome_note;		/* staff's note to the debtor */
+	struct date	 paused_until;		/* outcome "paused": reminders resume */
 };
 
 struct debtor_invoice {

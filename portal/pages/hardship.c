@@ -105,11 +105,16 @@ check_note(struct ctx *c, const char *zone, struct note *n)
 	const char	*msg = n->f[H_MESSAGE];
 	size_t		 len = strlen(msg);
 
-	if (form_choice(n->f[H_CATEGORY], hardship_categories) < 0)
+	bool		 chosen = form_choice(n->f[H_CATEGORY],
+	    hardship_categories) >= 0;
+
+	/* The message is optional once a category says what happened. */
+	if (!chosen)
 		problem(n, H_CATEGORY, "error_category");
-	if (strspn(msg, " \t\r\n") == len)
-		problem(n, H_MESSAGE, "error_message_missing");
-	else if (utf8_count(msg, len) > HARDSHIP_MESSAGE_MAX_CHARS)
+	if (strspn(msg, " \t\r\n") == len) {
+		if (!chosen)
+			problem(n, H_MESSAGE, "error_message_missing");
+	} else if (utf8_count(msg, len) > HARDSHIP_MESSAGE_MAX_CHARS)
 		problem(n, H_MESSAGE, "error_message_long");
 	if (form_choice(n->f[H_CONTACT], hardship_contacts) < 0)
 		problem(n, H_CONTACT, "error_contact");
@@ -120,10 +125,13 @@ check_note(struct ctx *c, const char *zone, struct note *n)
 	check_callback(c, zone, n);
 }
 
-/* The values typed so far (or the defaults), as the form shows them. */
+/*
+ * The values typed so far (or the defaults, the phone number from our
+ * records: phone, may be NULL), as the form shows them.
+ */
 static void
-values_view(struct ctx *c, const char *zone, const struct note *n,
-    struct view *v)
+values_view(struct ctx *c, const char *zone, const char *phone,
+    const struct note *n, struct view *v)
 {
 	struct view	*val = view_set_map(v, "form");
 	char		 iso[DATE_ISO_SIZE];
@@ -134,6 +142,8 @@ values_view(struct ctx *c, const char *zone, const struct note *n,
 	for (i = 0; i < H__MAX; i++)
 		if (i != H_CSRF && i != H_FORM_ID && n->f[i] != NULL)
 			view_set_str(val, hardship_fields[i].name, n->f[i]);
+	if (n->f[H_PHONE] == NULL && phone != NULL && phone[0] != '\0')
+		view_set_str(val, "phone", phone);
 	if (date_format_iso(iso, sizeof(iso), first) == 0) {
 		view_set_str(v, "min_date", iso);
 		if (n->f[H_DATE] == NULL)	/* suggest the earliest day */
@@ -186,7 +196,8 @@ render_form(struct ctx *c, int status, const struct debtor_invoice *d,
 	view_set_str(v, "action", debtor_url(c, d, "/hardship"));
 	view_set_str(v, "invoice_url", debtor_url(c, d, ""));
 	form_id_view(n, v);
-	values_view(c, d != NULL ? d->timezone : NULL, n, v);
+	values_view(c, d != NULL ? d->timezone : NULL, d != NULL ? d->phone :
+	    NULL, n, v);
 	page_render(c, status, "hardship", v);
 }
 

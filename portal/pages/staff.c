@@ -20,6 +20,7 @@
 #include "pages/debtor.h"
 #include "hardship.h"
 #include "pages/staff.h"
+#include "pages/staff_hardship.h"
 #include "remind.h"
 #include "routes.h"
 #include "utf8.h"
@@ -263,6 +264,15 @@ request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 		view_set_str(m, "client_addr", db_str(r, 0, REQUEST_CLIENT_ADDR));
 		/* The debtor's zone: "morning (9:00 to 12:00, Madrid time)". */
 		view_set_str(m, "zone", debtor_zone(c, db_str(r, 0, REQUEST_TIMEZONE)));
+		view_set_str(v, "version", db_str(r, 0, REQUEST_VERSION));
+		/* What was decided on resolving it (issue 14), if anything. */
+		view_set_bool(m, "has_outcome", db_str(r, 0, REQUEST_OUTCOME)[0] != '\0');
+		view_set_choice(m, "outcome_", hardship_outcomes,
+		    db_str(r, 0, REQUEST_OUTCOME));
+		view_set_str(m, "outcome_note", db_str(r, 0, REQUEST_OUTCOME_NOTE));
+		if (date_valid(db_date(r, 0, REQUEST_PAUSED_UNTIL)))
+			view_set_str(m, "paused_until", long_date(c,
+			    db_date(r, 0, REQUEST_PAUSED_UNTIL)));
 	}
 	db_res_free(r);
 	return 0;
@@ -342,10 +352,10 @@ form_id_view(const char *posted, struct view *v)
 		view_set_str(v, "form_id", id);
 }
 
-/* The request page; status 200, or 400 or 403 with the form's problem named. */
-static void
-render_request(struct ctx *c, const struct staff_session *s, const char *id,
-    int status, const char *problem, const char *note, const char *form_id)
+/* The request page; status 200, or 4xx with the form's problem named. */
+void
+staff_hardship_render(struct ctx *c, const struct staff_session *s,
+    const char *id, int status, const struct hardship_kept *k)
 {
 	struct view	*v;
 	bool		 found;
@@ -355,7 +365,8 @@ render_request(struct ctx *c, const struct staff_session *s, const char *id,
 	if ((v = staff_view_or_reply(c, s, purpose)) == NULL)
 		return;
 	if (request_view(c, id, v, &found) == -1 || notes_view(c, id, v) == -1 ||
-	    followups_view(c, id, v) == -1) {
+	    followups_view(c, id, v) == -1 ||
+	    staff_hardship_view(c, s, id, k, v) == -1) {
 		page_db_error(c);
 		return;
 	}
@@ -363,10 +374,10 @@ render_request(struct ctx *c, const struct staff_session *s, const char *id,
 		page_error(c, 404, NULL);
 		return;
 	}
-	if (problem != NULL)
-		view_set_bool(v, problem, true);
-	view_set_str(v, "note", note ? note : "");
-	form_id_view(form_id, v);
+	if (k != NULL && k->problem != NULL)
+		view_set_bool(v, k->problem, true);
+	view_set_str(v, "note", k != NULL && k->note ? k->note : "");
+	form_id_view(k != NULL ? k->form_id : NULL, v);
 	page_render(c, status, "staff_hardship", v);
 }
 
@@ -383,17 +394,28 @@ staff_hardship_get(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	render_request(c, &s, id, 200, NULL, NULL, NULL);
+	staff_hardship_render(c, &s, id, 200, NULL);
 }
 
-/* Writes a status change or note under the request's row lock. */
+enum status_field {
+	S_STATUS, S_NOTE, S_CSRF, S_FORM_ID, S_VERSION, S_OUTCOME, S_MESSAGE,
+	S_UNTIL, S__MAX
+};
+
+/*
+ * Writes a status change or note under the request's row lock. A form
+ * drawn from an older version of the request sets k->problem (409), and
+ * so does an outcome with a problem when the change resolves the request
+ * (400); then nothing is written.
+ */
 static int
 update_request(struct ctx *c, const struct staff_session *s, const char *id,
-    const char *status, const char *note, bool *found)
+    const char **f, bool *found, struct hardship_kept *k, int *status_out)
 {
-	const char	*p[5];
-	char		 old[16], invoice[24];
+	const char	*p[5], *status = f[S_STATUS], *note = f[S_NOTE];
+	char		 old[16], invoice[24], version[32];
 	struct db_res	*r;
+	bool		 resolving;
 
 	p[0] = id;
 	if ((r = db_query(c->db, SQL_HARDSHIP_LOCK, p, 1)) == NULL)
@@ -403,18 +425,31 @@ update_request(struct ctx *c, const struct staff_session *s, const char *id,
 	    db_str(r, 0, LOCKED_STATUS) : "");
 	(void)snprintf(invoice, sizeof(invoice), "%s", *found ?
 	    db_str(r, 0, LOCKED_INVOICE_ID) : "");
+	(void)snprintf(version, sizeof(version), "%s", *found ?
+	    db_str(r, 0, LOCKED_VERSION) : "");
 	db_res_free(r);
 	if (!*found)
 		return 0;
+	/* A form without a version (older pages, scripts) is not checked. */
+	if (f[S_VERSION][0] != '\0' && strcmp(f[S_VERSION], version) != 0) {
+		k->problem = "error_stale";
+		*status_out = 409;
+		return 0;
+	}
+	resolving = strcmp(status, "resolved") == 0 && strcmp(old, "resolved") != 0;
+	if (resolving && (k->problem = staff_hardship_outcome_problem(c,
+	    f[S_OUTCOME], f[S_MESSAGE], f[S_UNTIL])) != NULL) {
+		*status_out = 400;
+		return 0;
+	}
 	p[1] = s->id; p[2] = old; p[3] = status; p[4] = note;
 	if (db_do(c->db, SQL_HARDSHIP_NOTE_ADD, p, 5) == -1)
 		return -1;
 	p[1] = status; p[2] = s->id;
 	if (db_do(c->db, SQL_HARDSHIP_SET_STATUS, p, 3) == -1)
 		return -1;
-	p[1] = s->id;
-	if (strcmp(status, "resolved") == 0 &&
-	    db_do(c->db, SQL_HOLD_RELEASE, p, 2) == -1)
+	if (resolving && staff_hardship_resolve(c, s, id, invoice, f[S_OUTCOME],
+	    f[S_MESSAGE], f[S_UNTIL]) == -1)
 		return -1;
 	return staff_audit(c, s, strcmp(old, status) != 0 ? "hardship.status" :
 	    "hardship.note", invoice, arena_printf(c->arena, "request %s: %s -> %s%s%s",
@@ -451,6 +486,12 @@ update_problem(const char **f, const enum form_result *each)
 		return "error_note_text";
 	if (each[1] != FORM_OK || utf8_count(f[1], strlen(f[1])) > NOTE_MAX)
 		return "error_note";
+	if (each[S_MESSAGE] != FORM_OK)
+		return "error_outcome_note";
+	if (each[S_UNTIL] != FORM_OK)
+		return "error_until";
+	if (each[S_OUTCOME] != FORM_OK)
+		return "error_outcome";
 	return NULL;
 }
 
@@ -463,15 +504,23 @@ update_problem(const char **f, const enum form_result *each)
 void
 staff_hardship_post(struct ctx *c)
 {
-	static const struct form_field fields[] = {
-		{ "status", 16, false }, { "note", 4 * NOTE_MAX, false },
-		{ "csrf", TOKEN_LEN, false }, { "form_id", TOKEN_LEN, false },
+	static const struct form_field fields[S__MAX] = {
+		[S_STATUS] = { "status", 16, false },
+		[S_NOTE] = { "note", 4 * NOTE_MAX, false },
+		[S_CSRF] = { "csrf", TOKEN_LEN, false },
+		[S_FORM_ID] = { "form_id", TOKEN_LEN, false },
+		[S_VERSION] = { "version", 32, false },
+		[S_OUTCOME] = { "outcome", 16, false },
+		[S_MESSAGE] = { "message", 4 * HARDSHIP_OUTCOME_NOTE_MAX, false },
+		[S_UNTIL] = { "paused_until", 10, false },
 	};
 	struct staff_session	 s;
-	const char		*f[4], *bad, *problem;
-	enum form_result	 each[4], r;
+	struct hardship_kept	 k = { 0 };
+	const char		*f[S__MAX], *bad;
+	enum form_result	 each[S__MAX], r;
 	char			 id[24], purpose[48];
 	bool			 found, fresh;
+	int			 problem_status = 0;
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
@@ -479,26 +528,31 @@ staff_hardship_post(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	r = form_check(c->req.form, c->req.nform, fields, 4, f, &bad, each);
+	r = form_check(c->req.form, c->req.nform, fields, S__MAX, f, &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);
 		return;
 	}
+	k = (struct hardship_kept){ .note = f[S_NOTE], .form_id = f[S_FORM_ID],
+	    .outcome = f[S_OUTCOME], .message = f[S_MESSAGE], .until = f[S_UNTIL] };
 	(void)snprintf(purpose, sizeof(purpose), "hardship:%s", id);
-	if (!staff_csrf_valid(c, &s, purpose, each[2] == FORM_OK ? f[2] : "")) {
-		render_request(c, &s, id, 403, "error_csrf", f[1], f[3]);
+	if (!staff_csrf_valid(c, &s, purpose, each[S_CSRF] == FORM_OK ?
+	    f[S_CSRF] : "")) {
+		k.problem = "error_csrf";
+		staff_hardship_render(c, &s, id, 403, &k);
 		return;
 	}
-	if ((problem = update_problem(f, each)) != NULL) {
-		render_request(c, &s, id, 400, problem, f[1], f[3]);
+	if ((k.problem = update_problem(f, each)) != NULL) {
+		staff_hardship_render(c, &s, id, 400, &k);
 		return;
 	}
 	if (!page_begin_or_reply(c))
 		return;
-	if (form_used(c, f[3], &fresh) == -1)
+	if (form_used(c, f[S_FORM_ID], &fresh) == -1)
 		goto fail;
 	found = true;
-	if (fresh && update_request(c, &s, id, f[0], f[1], &found) == -1) {
+	if (fresh && update_request(c, &s, id, f, &found, &k,
+	    &problem_status) == -1) {
 		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
 			/*
 			 * Reopened while the invoice has another open request
@@ -506,10 +560,19 @@ staff_hardship_post(struct ctx *c)
 			 * again, so the failed transaction ends first.
 			 */
 			db_rollback(c->db);
-			render_request(c, &s, id, 409, "error_open", f[1], NULL);
+			k.problem = "error_open";
+			k.form_id = NULL;
+			staff_hardship_render(c, &s, id, 409, &k);
 			return;
 		}
 		goto fail;
+	}
+	if (problem_status != 0) {	/* stale, or a bad outcome: nothing written */
+		db_rollback(c->db);
+		if (strcmp(k.problem, "error_stale") == 0)
+			k.form_id = NULL;
+		staff_hardship_render(c, &s, id, problem_status, &k);
+		return;
 	}
 	if (found && db_commit(c->db) == -1)
 		goto fail;
@@ -523,6 +586,27 @@ staff_hardship_post(struct ctx *c)
 	return;
 fail:
 	page_db_error(c);
+}
+
+/* Fees frozen by a hold (issue 15): not in the balance, said so to staff. */
+static int
+frozen_view(struct ctx *c, struct db *db, const char *id, const char *currency,
+    struct view *v)
+{
+	const char	*p[1] = { id };
+	struct db_res	*r;
+	int64_t		 frozen = 0;
+	int		 i;
+
+	if ((r = db_query(db, SQL_FEE_LIST, p, 1)) == NULL)
+		return -1;
+	for (i = 0; i < db_rows(r); i++)
+		if (db_bool(r, i, STAFF_FEE_FROZEN))
+			frozen += db_int(r, i, STAFF_FEE_AMOUNT_CENTS);
+	db_res_free(r);
+	view_set_bool(v, "has_frozen", frozen > 0);
+	view_set_str(v, "frozen_total", page_money(c, frozen, currency));
+	return 0;
 }
 
 /* The invoice's facts and balance, from the same queries as the debtor's. */
@@ -564,7 +648,7 @@ invoice_facts(struct ctx *c, struct db *db, const char *number, struct view *v,
 		return -1;
 	debtor_totals_view(c, &t, currency, v);
 	view_set_str(v, "currency", currency);
-	return 0;
+	return frozen_view(c, db, id, currency, v);
 }
 
 /*

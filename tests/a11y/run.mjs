@@ -586,15 +586,32 @@ async function main() {
 		await visit(spage, 'staff hardship request after a submit with errors', async () => {
 			await goto(spage, BASE + req, 200);
 			await spage.fill('#note', 'x'.repeat(4001));
-			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 400);
+			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 400);
+		});
+		// Issue 15/14: resolving needs an outcome; managers waive fees.
+		await visit(spage, 'staff hardship request, resolved without an outcome (400)', async () => {
+			await goto(spage, BASE + req, 200);
+			if (await spage.$('#outcome-no_change') === null) {
+				return;	// resolved already: no outcome to choose
+			}
+			await spage.selectOption('#status', 'resolved');
+			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 400);
+		});
+		await visit(spage, 'staff hardship request, waiving more than the fees (400)', async () => {
+			await goto(spage, BASE + req, 200);
+			if (await spage.$(`form[action="${req}/waive"]`) === null) {
+				return;	// no fees to waive on this invoice: the page as it is
+			}
+			await spage.fill('#waive-amount', '999999.00');
+			await submit(spage, `form[action="${req}/waive"] button[type="submit"]`, 400);
 		});
 		await visit(spage, 'staff hardship request after its form expired (403)', async () => {
 			await goto(spage, BASE + req, 200);
 			await spage.fill('#note', 'Kept note');
 			await spage.evaluate(() => {
-				document.querySelector('form[action^="/staff/hardship"] input[name="csrf"]').value = 'expired';
+				document.querySelector(`form[action="${location.pathname}"] input[name="csrf"]`).value = 'expired';
 			});
-			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 403);
+			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 403);
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
@@ -672,6 +689,27 @@ async function main() {
 		await stale.check('#agree');
 		await submit(stale, 'form[method="post"] button[type="submit"]', 409);
 	});
+
+	// Issues 14 and 15: staff resolve the note just sent (INV-2026-0160) with
+	// an outcome, after waiving its fees if it has any; the invoice page then
+	// shows what was decided.
+	try {
+		await goto(spage, `${BASE}/staff`, 200);
+		const newest = await spage.getAttribute('a[href^="/staff/hardship/"]', 'href');
+		await goto(spage, BASE + newest, 200);
+		if (await spage.$(`form[action="${newest}/waive"]`) !== null) {
+			await submit(spage, `form[action="${newest}/waive"] button[type="submit"]`, 200);
+		}
+		await spage.selectOption('#status', 'resolved');
+		await spage.check('#outcome-fees_waived');
+		await spage.fill('#outcome-message', 'We took the late fee off; thank you for telling us.');
+		await submit(spage, `form[method="post"][action="${newest}"] button[type="submit"]`, 200);
+		ok('staff resolve a hardship request with an outcome');
+	} catch (e) {
+		notOk('staff resolve a hardship request with an outcome', e.message);
+	}
+	await visit(spage, 'invoice (hardship resolved: the outcome, fees waived)',
+		() => goto(spage, url('INV-2026-0160'), 200));
 
 	// With the database down: the 503 page, and the hardship form given back.
 	if (DB_STOP) {

@@ -46,7 +46,7 @@ today=$(date +%Y-%m-%d)
 post 400 "a missing category is 400" category=-
 expect_body "Choose what best describes your situation" "the problem is named"
 expect_body "I was in hospital for three weeks." "the debtor's text is kept"
-post 400 "an empty message is 400" "message=   "
+post 400 "an empty message without a category is 400" category=- "message=   "
 expect_body "Tell us briefly what happened" "the empty message is named"
 long=$(head -c 4001 /dev/zero | tr '\0' 'x')
 post 400 "a message over 4000 characters is 400" "message=$long"

@@ -116,7 +116,7 @@ expect_status 400 "an unknown status is 400"
 expect_eq "the note and status are recorded with who did it" "new|in_review|Called; will call back Friday.|Eve Clerk" \
 	"$(sql "SELECT n.old_status, n.new_status, n.note, s.name FROM hardship_notes n JOIN staff_users s ON s.id = n.staff_id WHERE n.request_id = $id")"
 expect_eq "reminders are still paused while in review" 1 "$(sql "SELECT count(*) FROM reminder_holds WHERE hardship_id = $id AND released_at IS NULL")"
-http POST "/staff/hardship/$id" -H "Cookie: $(cookie)" --data-urlencode "csrf=$hc" --data-urlencode "status=resolved" --data-urlencode "note=Plan agreed by phone."
+http POST "/staff/hardship/$id" -H "Cookie: $(cookie)" --data-urlencode "csrf=$hc" --data-urlencode "status=resolved" --data-urlencode "note=Plan agreed by phone." --data-urlencode "outcome=plan_offered"
 expect_status 303 "resolving answers 303"
 expect_eq "resolving lifts the reminder hold, recording who" "1|Eve Clerk" \
 	"$(sql "SELECT count(*), max(s.name) FROM reminder_holds h JOIN staff_users s ON s.id = h.released_by WHERE h.hardship_id = $id AND h.released_at IS NOT NULL")"
