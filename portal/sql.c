@@ -328,6 +328,24 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO plan_installments (plan_id, seq, due_on, amount_cents) "
 	    "SELECT $1, s, d, a FROM unnest($2::int[], $3::date[], $4::bigint[]) "
 	    "AS t(s, d, a)" },
+	/*
+	 * A plan of one's own outside policy, and its staff task (ref_id) in
+	 * one statement. The unique index plan_proposals_one_open refuses a
+	 * second proposal under review.
+	 */
+	[SQL_PROPOSAL_INSERT] = { "proposal_insert", SQL_SHAPE_KEY,
+	    "WITH p AS (INSERT INTO plan_proposals (invoice_id, link_id, "
+	    "frequency, installments, first_due, first_amount_cents, "
+	    "amount_cents, total_cents, currency, client_addr) VALUES ($1, $2, "
+	    "$3, $4, $5, $6, $7, $8, $9, $10) RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
+	    "SELECT $1, 'proposal', 'own plan proposed', $11, id FROM p) "
+	    "SELECT id FROM p" },
+	/* The invoice's proposal under review, if any. */
+	[SQL_PROPOSAL_OPEN] = { "proposal_open", SQL_SHAPE_PROPOSAL,
+	    "SELECT id, status, frequency, installments, first_due, "
+	    "total_cents, created_at::date AS received_on FROM plan_proposals "
+	    "WHERE invoice_id = $1 AND status IN ('open', 'countered')" },
 
 	/* Hardship notes; the hold pauses reminders until staff resolve it. */
 	[SQL_HARDSHIP_INSERT] = { "hardship_insert", SQL_SHAPE_KEY,
