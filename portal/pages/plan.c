@@ -27,6 +27,7 @@
 #include "page.h"
 #include "pages/debtor.h"
 #include "plan.h"
+#include "pages/proposal.h"
 #include "routes.h"
 #include "token.h"
 #include "view.h"
@@ -524,9 +525,13 @@ schedule_arrays(const struct plan_schedule *s, struct buf *seq, struct buf *due,
 	return buf_failed(seq) || buf_failed(due) || buf_failed(amount) ? -1 : 0;
 }
 
-static int
-insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
-    const struct plan_schedule *s, char *plan_id, size_t idsz)
+static int insert_installments(struct ctx *c, const char *plan_id,
+    const struct plan_schedule *s);
+
+int
+plan_store(struct ctx *c, const char *invoice_id, const char *link_id,
+    const char *currency, const char *terms, const struct plan_schedule *s,
+    char *plan_id, size_t idsz)
 {
 	const char	*p[9];
 	char		 count[16], total[24];
@@ -534,20 +539,28 @@ insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 
 	(void)snprintf(count, sizeof(count), "%d", s->count);
 	(void)snprintf(total, sizeof(total), "%lld", (long long)s->total);
-	p[0] = d->invoice_id;
-	p[1] = d->link_id;
+	p[0] = invoice_id;
+	p[1] = link_id != NULL && link_id[0] != '\0' ? link_id : NULL;
 	p[2] = plan_freq_name(s->freq);
 	p[3] = count;
 	p[4] = total;
-	p[5] = d->currency;
-	p[6] = o->terms;
+	p[5] = currency;
+	p[6] = terms;
 	p[7] = c->req.remote_addr;
 	p[8] = c->req.user_agent;
 	if ((r = db_query(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
 		return -1;
 	(void)snprintf(plan_id, idsz, "%s", db_str(r, 0, KEY_ID));
 	db_res_free(r);
-	return 0;
+	return insert_installments(c, plan_id, s);
+}
+
+static int
+insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
+    const struct plan_schedule *s, char *plan_id, size_t idsz)
+{
+	return plan_store(c, d->invoice_id, d->link_id, d->currency, o->terms, s,
+	    plan_id, idsz);
 }
 
 static int
@@ -876,8 +889,7 @@ plan_post(struct ctx *c)
 		}
 		goto fail;
 	}
-	if (insert_installments(c, plan_id, s) == -1 ||
-	    record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
+	if (record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
 		goto fail;
 	if (response_redirect(&c->res, debtor_done_url(c, &d, "plan")) == -1)
 		page_error(c, 500, NULL);

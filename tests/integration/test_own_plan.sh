@@ -160,4 +160,74 @@ http POST "$p3/plan" -d option=1 -d agree=yes -d "csrf=$c3" -d "quote=x"
 expect_status 409 "and so is an offered plan"
 expect_eq "nothing written by either" "$before" "$(state)"
 
+# Staff decide: /staff/proposals/{id}.
+echo "a long enough passphrase" | admin staff-add eve@example.com "Eve Clerk" > /dev/null
+jar=$T/jar
+rm -f "$jar"; curl -s -c "$jar" -b "$jar" -o "$T/body" "$BASE/staff/login"
+lc=$(form_value csrf)
+curl -s -c "$jar" -b "$jar" -o /dev/null -D "$T/headers" --data-urlencode "csrf=$lc" \
+	--data-urlencode "email=eve@example.com" --data-urlencode "password=a long enough passphrase" "$BASE/staff/login"
+session=$(sed -n 's/^Set-Cookie: __Host-settle=\([^;]*\);.*/\1/ip' "$T/headers" | tr -d '\r')
+ck="Cookie: __Host-settle=$session"
+pid=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
+http GET "/staff/proposals/$pid"
+expect_status 303 "the proposal page needs a session"
+http GET "/staff/proposals/$pid" -H "$ck"
+expect_status 200 "the staff proposal page opens"
+expect_body "INV-2026-0152" "it names the invoice"
+expect_body "25 monthly payments" "and shows the schedule"
+expect_body "Waiting for a decision" "and that it waits for a decision"
+sc=$(last_value csrf)
+http GET "/staff/proposals/999999" -H "$ck"
+expect_status 404 "an unknown proposal is 404"
+before=$(state)
+http POST "/staff/proposals/$pid" -H "$ck" -d decision=accept -d csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+expect_status 403 "a forged CSRF token is 403"
+http POST "/staff/proposals/$pid" -H "$ck" -d decision=maybe -d "csrf=$sc"
+expect_status 400 "an unknown decision is 400"
+http POST "/staff/proposals/$pid" -H "$ck" -d decision=decline -d reason= -d "csrf=$sc"
+expect_status 400 "declining without a reason is 400"
+expect_body "Please give a reason" "the message is next to the field"
+expect_eq "no bad decision wrote anything" "$before" "$(state)"
+# Two clerks accept at the same moment: one plan.
+for i in 1 2; do
+	curl -s -o /dev/null -w '%{http_code}\n' -H "$ck" -d decision=accept -d "csrf=$sc" "$BASE/staff/proposals/$pid" &
+done > "$T/codes"
+wait
+expect_eq "two concurrent accepts: one 303, one 409" "303 409" "$(sort "$T/codes" | tr '\n' ' ' | sed 's/ $//')"
+row=$(sql "SELECT p.frequency, p.installments, p.total_cents, (SELECT count(*) FROM plan_installments WHERE plan_id = p.id)
+	FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152' AND p.status = 'active'")
+expect_eq "the accepted proposal is the plan, once" "monthly|25|243000|25" "$row"
+expect_eq "the proposal is accepted and points at the plan" "accepted|t" \
+	"$(sql "SELECT status, plan_id IS NOT NULL FROM plan_proposals WHERE id = $pid")"
+expect_eq "its task is done" "done" "$(sql "SELECT status FROM tasks WHERE kind = 'proposal' AND ref_id = $pid")"
+expect_eq "the decision is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'proposal.accepted'")"
+m=$(wait_mail "we have accepted the payment plan you proposed")
+check "the debtor is mailed the accepted plan" grep -q "accounts@brightideas.example" "$m"
+http GET "$p3/plan"
+expect_body "Payment plan agreement" "the debtor's plan page now shows the plan"
+
+# A declined proposal: the reason is mailed, the options come back.
+p4=$(link_path INV-2026-0189)
+http GET "$p4/plan"
+c4=$(form_value csrf)
+http GET "$p4/plan?preview=1&own_amount=&own_count=30&freq=weekly&first=$(day 7)"
+oq4=$(last_value quote)
+http POST "$p4/plan" -d mode=own -d own_amount= -d own_count=30 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq4" -d "csrf=$c4"
+expect_status 303 "a second invoice's proposal is sent"
+pid4=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
+http GET "/staff/proposals/$pid4" -H "$ck"
+sc4=$(last_value csrf)
+http POST "/staff/proposals/$pid4" -H "$ck" -d decision=decline --data-urlencode "reason=Thirty weeks is too long for this amount; 12 months would work." -d "csrf=$sc4"
+expect_status 303 "declining with a reason answers 303"
+expect_eq "the proposal is declined with the reason, its task done" "declined|Thirty weeks is too long for this amount; 12 months would work.|done" \
+	"$(sql "SELECT pp.status, pp.reason, t.status FROM plan_proposals pp JOIN tasks t ON t.ref_id = pp.id AND t.kind = 'proposal' WHERE pp.id = $pid4")"
+m=$(wait_mail "Thirty weeks is too long")
+check "the reason is mailed to the debtor" grep -q "About the payment plan you proposed" "$m"
+http POST "/staff/proposals/$pid4" -H "$ck" -d decision=accept -d "csrf=$sc4"
+expect_status 409 "deciding again is 409"
+http GET "$p4/plan"
+expect_no_body "waiting for review" "the debtor's page no longer waits"
+expect_body 'name="option"' "and offers the plans again"
+
 finish
