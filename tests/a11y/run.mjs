@@ -621,6 +621,28 @@ async function main() {
 			await submit(spage, 'form[method="post"][action^="/staff/hardship"] button[type="submit"]', 403);
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
+		// Issue 15: a plan proposal (sent here on INV-2026-0187), and its decline form with an error.
+		let prop = null;
+		try {
+			const d3 = new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10);
+			await goto(spage, url('INV-2026-0187', `/plan?preview=1&own_amount=&own_count=30&freq=weekly&first=${d3}`), 200);
+			await submit(spage, '#own form[method="post"] button[type="submit"]', 200);
+			for (let i = 1; i <= 10 && prop === null; i++) {
+				const r = await spage.goto(`${BASE}/staff/proposals/${i}`, { waitUntil: 'load' });
+				if (r.status() === 200 && (await spage.content()).includes('INV-2026-0187')) prop = `${BASE}/staff/proposals/${i}`;
+			}
+			if (prop === null) throw new Error('the proposal was not found');
+		} catch (e) {
+			notOk('a plan proposal for the staff page', e.message);
+		}
+		if (prop !== null) {
+			await visit(spage, 'staff plan proposal', () => goto(spage, prop, 200));
+			await visit(spage, 'staff plan proposal, declined without a reason (400)', async () => {
+				await goto(spage, prop, 200);
+				await submit(spage, 'form input[name="decision"][value="decline"] ~ p button[type="submit"]', 400);
+				if (!(await spage.isVisible('#reason-error'))) throw new Error('no error next to the reason');
+			});
+		}
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
 		await visit(spage, 'staff payments to assign', () => goto(spage, `${BASE}/staff/payments`, 200));
 		await visit(spage, 'staff payments after an unknown invoice number (400)', async () => {
