@@ -84,7 +84,9 @@ static const struct form_field plan_fields[F__MAX] = {
 };
 
 /* The plan page's query: the first payment date, and a plan's preview. */
-enum query_field { Q_FIRST, Q_AMOUNT, Q_COUNT, Q_FREQ, Q_PREVIEW, Q__MAX };
+enum query_field {
+	Q_FIRST, Q_AMOUNT, Q_COUNT, Q_FREQ, Q_PREVIEW, Q_LANG, Q__MAX
+};
 
 static const struct form_field query_fields[Q__MAX] = {
 	[Q_FIRST] = { "first", 10, false },
@@ -92,6 +94,7 @@ static const struct form_field query_fields[Q__MAX] = {
 	[Q_COUNT] = { "own_count", 4, false },
 	[Q_FREQ] = { "freq", 16, false },
 	[Q_PREVIEW] = { "preview", 1, false },
+	[Q_LANG] = { "lang", 16, false },	/* read by page_query_lang() */
 };
 
 /* Above this many installments, a plan of one's own never settles. */

@@ -53,6 +53,10 @@ for bad in "$(day -1)" "$(day 8)" "2026-02-30" "soon"; do
 	expect_status 400 "first date '$bad' is refused (400)"
 	expect_body "Please choose a date from" "with the message next to the field"
 done
+http GET "$p/plan?lang=es&first=$(day 40)"
+expect_status 400 "a bad first date with ?lang= is refused too"
+http GET "$p/plan?lang=fr&preview=1&own_amount=0&own_count=&freq=monthly&first=$(day 3)"
+expect_status 400 "and a bad preview in another language"
 before=$(state)
 http POST "$p/plan" --data-urlencode option=1 --data-urlencode agree=yes --data-urlencode "csrf=$csrf" \
 	--data-urlencode "quote=$quote3" --data-urlencode "first=$(day 9)"
