@@ -168,18 +168,43 @@ int
 plan_options(int64_t balance, const struct plan_policy *p,
     struct date today, struct plan_schedule *out, int max_out)
 {
-	struct plan_schedule	 found[PLAN_MAX_OPTIONS];
-	int			 order[PLAN_MAX_OPTIONS];
 	struct date		 first;
-	int			 n = 0, i, j, k;
-	enum plan_freq		 f;
 
-	_Static_assert(PLAN_FREQ__MAX * PLAN_OPTIONS_PER_FREQ <=
-	    PLAN_MAX_OPTIONS, "options per frequency do not fit");
 	if (!plan_policy_valid(p) || !date_valid(today) || max_out < 0 ||
 	    (out == NULL && max_out > 0))
 		return -1;
 	first = date_add_days(today, p->first_due_days);
+	return plan_options_from(balance, p, first, out, max_out);
+}
+
+bool
+plan_same(const struct plan_schedule *a, const struct plan_schedule *b)
+{
+	int	i;
+
+	if (a->count != b->count)
+		return false;
+	for (i = 0; i < a->count; i++)
+		if (date_diff(a->items[i].due, b->items[i].due) != 0 ||
+		    a->items[i].amount != b->items[i].amount)
+			return false;
+	return true;
+}
+
+int
+plan_options_from(int64_t balance, const struct plan_policy *p,
+    struct date first, struct plan_schedule *out, int max_out)
+{
+	struct plan_schedule	 found[PLAN_MAX_OPTIONS];
+	int			 order[PLAN_MAX_OPTIONS];
+	int			 n = 0, i, j, k, kept;
+	enum plan_freq		 f;
+
+	_Static_assert(PLAN_FREQ__MAX * PLAN_OPTIONS_PER_FREQ <=
+	    PLAN_MAX_OPTIONS, "options per frequency do not fit");
+	if (!plan_policy_valid(p) || max_out < 0 ||
+	    (out == NULL && max_out > 0))
+		return -1;
 	if (balance <= 0 || !date_valid(first))
 		return 0;
 	for (f = 0; f < PLAN_FREQ__MAX; f++)
@@ -193,9 +218,40 @@ plan_options(int64_t balance, const struct plan_policy *p,
 			order[j] = order[j - 1];
 		order[j] = k;
 	}
-	for (i = 0; i < n && i < max_out; i++)
-		out[i] = found[order[i]];
-	return i;
+	kept = 0;
+	for (i = 0; i < n && kept < max_out; i++) {
+		for (j = 0; j < kept; j++)
+			if (plan_same(&out[j], &found[order[i]]))
+				break;
+		if (j == kept)
+			out[kept++] = found[order[i]];
+	}
+	return kept;
+}
+
+enum plan_own_result
+plan_own(int64_t balance, const struct plan_policy *p, enum plan_freq f,
+    int count, int64_t amount, struct date first, struct plan_schedule *out)
+{
+	struct plan_policy	 hard = { .min_installment = 1,
+	    .max_installments = PLAN_MAX_INSTALLMENTS,
+	    .freq_mask = FREQ_MASK_ALL, .first_due_days = 0, .min_balance = 0 };
+	int64_t			 n;
+
+	if (out == NULL || !plan_policy_valid(p) || balance <= 0 ||
+	    (unsigned)f >= PLAN_FREQ__MAX || !date_valid(first) ||
+	    count < 0 || (count == 0 && amount <= 0))
+		return PLAN_OWN_BAD;
+	n = count > 0 ? count : (balance + amount - 1) / amount;
+	if (n < 2)
+		return PLAN_OWN_TOO_BIG;
+	if (n > PLAN_MAX_INSTALLMENTS || balance / n < 1)
+		return PLAN_OWN_TOO_LONG;
+	if (plan_schedule(balance, p, f, (int)n, first, out) == 0)
+		return PLAN_OWN_OK;
+	if (plan_schedule(balance, &hard, f, (int)n, first, out) == 0)
+		return PLAN_OWN_OUTSIDE;
+	return PLAN_OWN_BAD;
 }
 
 const char *

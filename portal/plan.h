@@ -80,6 +80,35 @@ int plan_schedule(int64_t balance, const struct plan_policy *p,
 int plan_options(int64_t balance, const struct plan_policy *p,
     struct date today, struct plan_schedule *out, int max_out);
 /*
+ * plan_options() with the first payment on first instead of today +
+ * p->first_due_days; schedules identical to one already kept (the same
+ * dates and amounts) are dropped.
+ */
+int plan_options_from(int64_t balance, const struct plan_policy *p,
+    struct date first, struct plan_schedule *out, int max_out);
+
+/* What plan_own() made of the debtor's own numbers. */
+enum plan_own_result {
+	PLAN_OWN_OK,		/* within policy: accept it like an offered plan */
+	PLAN_OWN_OUTSIDE,	/* a real plan, but outside policy: staff decide */
+	PLAN_OWN_TOO_LONG,	/* more than PLAN_MAX_INSTALLMENTS: never settles */
+	PLAN_OWN_TOO_BIG,	/* one payment or less: no plan needed */
+	PLAN_OWN_BAD		/* bad arguments */
+};
+/*
+ * The debtor's own plan: count installments, or (count 0) as many of
+ * amount as it takes to pay balance (rounded up), at frequency f from
+ * first. The schedule is plan_schedule()'s (equal amounts, the odd cents on
+ * the first); for PLAN_OWN_OK and PLAN_OWN_OUTSIDE it is in *out, checked
+ * against p for OK and against only the hard limits for OUTSIDE (2 to
+ * PLAN_MAX_INSTALLMENTS installments of at least one minor unit).
+ */
+enum plan_own_result plan_own(int64_t balance, const struct plan_policy *p,
+    enum plan_freq f, int count, int64_t amount, struct date first,
+    struct plan_schedule *out);
+/* True when a and b have the same installments (dates and amounts). */
+bool plan_same(const struct plan_schedule *a, const struct plan_schedule *b);
+/*
  * What of a plan is paid: paid cents (what was received since the plan was
  * accepted) applied to the n installment amounts oldest first; paid_each[i]
  * is the part of amounts[i] covered (0..amounts[i]). Returns the index of

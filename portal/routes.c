@@ -20,6 +20,8 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/staff/hardship/{}", staff_hardship_get },
 	{ ROUTE_POST, "/staff/hardship/{}", staff_hardship_post },
 	{ ROUTE_POST, "/staff/hardship/{}/waive", staff_hardship_waive_post },
+	{ ROUTE_GET, "/staff/proposals/{}", staff_proposal_get },
+	{ ROUTE_POST, "/staff/proposals/{}", staff_proposal_post },
 	{ ROUTE_GET, "/staff/invoices/{}", staff_invoice_get },
 	{ ROUTE_POST, "/link", fresh_link_post },
 	{ ROUTE_GET, "/link/sent", fresh_link_sent_get },

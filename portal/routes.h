@@ -29,6 +29,8 @@ void staff_login_post(struct ctx *c);
 void staff_logout_post(struct ctx *c);
 void staff_queue_get(struct ctx *c);
 void staff_hardship_get(struct ctx *c);
+void staff_proposal_get(struct ctx *c);
+void staff_proposal_post(struct ctx *c);
 void staff_hardship_post(struct ctx *c);
 void staff_hardship_waive_post(struct ctx *c);
 void staff_invoice_get(struct ctx *c);

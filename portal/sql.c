@@ -354,6 +354,49 @@ static const struct statement statements[SQL__MAX] = {
 	    "INSERT INTO plan_installments (plan_id, seq, due_on, amount_cents) "
 	    "SELECT $1, s, d, a FROM unnest($2::int[], $3::date[], $4::bigint[]) "
 	    "AS t(s, d, a)" },
+	/*
+	 * A plan of one's own outside policy, and its staff task (ref_id) in
+	 * one statement. The unique index plan_proposals_one_open refuses a
+	 * second proposal under review.
+	 */
+	[SQL_PROPOSAL_INSERT] = { "proposal_insert", SQL_SHAPE_KEY,
+	    "WITH p AS (INSERT INTO plan_proposals (invoice_id, link_id, "
+	    "frequency, installments, first_due, first_amount_cents, "
+	    "amount_cents, total_cents, currency, client_addr) VALUES ($1, $2, "
+	    "$3, $4, $5, $6, $7, $8, $9, $10) RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
+	    "SELECT $1, 'proposal', 'own plan proposed', $11, id FROM p) "
+	    "SELECT id FROM p" },
+	/* The invoice's proposal under review, if any. */
+	[SQL_PROPOSAL_OPEN] = { "proposal_open", SQL_SHAPE_PROPOSAL,
+	    "SELECT id, status, frequency, installments, first_due, "
+	    "total_cents, created_at::date AS received_on FROM plan_proposals "
+	    "WHERE invoice_id = $1 AND status IN ('open', 'countered')" },
+	/*
+	 * A proposal for the staff page, its row locked (FOR UPDATE) so two
+	 * decisions on it queue and the second sees the first.
+	 */
+	[SQL_PROPOSAL_GET] = { "proposal_get", SQL_SHAPE_STAFF_PROPOSAL,
+	    "SELECT pp.id, pp.status, pp.frequency, pp.installments, "
+	    "pp.first_due, pp.total_cents, pp.currency, "
+	    "pp.created_at::date AS received_on, pp.invoice_id, "
+	    "coalesce(pp.link_id::text, '') AS link_id, i.number, "
+	    "c.name AS customer, c.email, c.language, pp.reason, "
+	    "coalesce(u.name, '') AS decider "
+	    "FROM plan_proposals pp JOIN invoices i ON i.id = pp.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id "
+	    "LEFT JOIN staff_users u ON u.id = pp.decided_by "
+	    "WHERE pp.id = $1 FOR UPDATE OF pp" },
+	/*
+	 * A decision: $1 proposal, $2 status, $3 staff id, $4 reason, $5 plan
+	 * (or NULL); its 'proposal' task is done by the same person.
+	 */
+	[SQL_PROPOSAL_DECIDE] = { "proposal_decide", NONE,
+	    "WITH t AS (UPDATE tasks SET status = 'done', done_at = now(), "
+	    "done_by = $3, version = version + 1 WHERE kind = 'proposal' "
+	    "AND ref_id = $1 AND status = 'open') "
+	    "UPDATE plan_proposals SET status = $2, decided_at = now(), "
+	    "decided_by = $3, reason = $4, plan_id = $5 WHERE id = $1" },
 
 	/* Hardship notes; the hold pauses reminders until staff resolve it. */
 	[SQL_HARDSHIP_INSERT] = { "hardship_insert", SQL_SHAPE_KEY,

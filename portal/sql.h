@@ -72,6 +72,10 @@ enum sql_query {
 	SQL_PLAN_POLICY,
 	SQL_PLAN_INSERT,
 	SQL_PLAN_INSTALLMENTS,
+	SQL_PROPOSAL_INSERT,
+	SQL_PROPOSAL_OPEN,
+	SQL_PROPOSAL_GET,
+	SQL_PROPOSAL_DECIDE,
 	/* hardship */
 	SQL_HARDSHIP_INSERT,
 	SQL_HOLD_INSERT,
@@ -264,6 +268,31 @@ enum sql_type {
 	C(DEBTOR_NOTE_OUTCOME,		"outcome",		TEXT) \
 	C(DEBTOR_NOTE_OUTCOME_NOTE,	"outcome_note",		TEXT) \
 	C(DEBTOR_NOTE_PAUSED_UNTIL,	"paused_until",		DATE)
+#define SQL_COLS_PROPOSAL(C) \
+	C(PROPOSAL_ID,			"id",			INT) \
+	C(PROPOSAL_STATUS,		"status",		TEXT) \
+	C(PROPOSAL_FREQUENCY,		"frequency",		TEXT) \
+	C(PROPOSAL_INSTALLMENTS,	"installments",		INT) \
+	C(PROPOSAL_FIRST_DUE,		"first_due",		DATE) \
+	C(PROPOSAL_TOTAL_CENTS,		"total_cents",		INT) \
+	C(PROPOSAL_RECEIVED_ON,		"received_on",		DATE)
+#define SQL_COLS_STAFF_PROPOSAL(C) \
+	C(SPROP_ID,			"id",			INT) \
+	C(SPROP_STATUS,			"status",		TEXT) \
+	C(SPROP_FREQUENCY,		"frequency",		TEXT) \
+	C(SPROP_INSTALLMENTS,		"installments",		INT) \
+	C(SPROP_FIRST_DUE,		"first_due",		DATE) \
+	C(SPROP_TOTAL_CENTS,		"total_cents",		INT) \
+	C(SPROP_CURRENCY,		"currency",		TEXT) \
+	C(SPROP_RECEIVED_ON,		"received_on",		DATE) \
+	C(SPROP_INVOICE_ID,		"invoice_id",		INT) \
+	C(SPROP_LINK_ID,		"link_id",		TEXT) \
+	C(SPROP_NUMBER,			"number",		TEXT) \
+	C(SPROP_CUSTOMER,		"customer",		TEXT) \
+	C(SPROP_EMAIL,			"email",		TEXT) \
+	C(SPROP_LANGUAGE,		"language",		TEXT) \
+	C(SPROP_REASON,			"reason",		TEXT) \
+	C(SPROP_DECIDER,		"decider",		TEXT)
 #define SQL_COLS_POLICY(C) \
 	C(POLICY_ENABLED,		"enabled",		BOOL) \
 	C(POLICY_MIN_BALANCE_CENTS,	"min_balance_cents",	INT) \
@@ -623,7 +652,7 @@ enum sql_type {
 #define SQL_SHAPES(S) \
 	S(FLAG) S(COUNT) S(KEY) \
 	S(CUSTOMER) S(IMPORTED) \
-	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) \
+	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) S(PROPOSAL) S(STAFF_PROPOSAL) \
 	S(CREDENTIALS) S(ATTEMPT) S(CHALLENGE) S(SESSION) \
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(OPEN_REQUEST) \
 	S(FOLLOWUP) S(LOCKED) S(OUTCOME_TO) S(STAFF_FEE) S(WAIVER) S(FEE_STATE) \

@@ -735,6 +735,68 @@ test_plan_options_properties(void **state)
 }
 
 /* Payments cover installments oldest first; a part payment stays on its installment. */
+/* A plan of one's own: the count from an amount, within or outside policy. */
+static void
+test_plan_own(void **state)
+{
+	struct plan_policy	p = policy();
+	struct plan_schedule	s;
+
+	(void)state;
+	/* 454.70 at 100.00 a payment: 5 equal payments, odd cents first. */
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_FORTNIGHTLY, 0, 10000,
+	    D(2026, 12, 7), &s), PLAN_OWN_OK);
+	assert_int_equal(s.count, 5);
+	assert_int_equal(s.items[0].amount, 9094);
+	assert_int_equal(s.items[4].amount, 9094);
+	date_is(s.items[1].due, 2026, 12, 21);
+	/* A count wins; 3 of 113.69/113.68 adds up. */
+	assert_int_equal(plan_own(34106, &p, PLAN_FREQ_MONTHLY, 3, 0,
+	    D(2026, 12, 7), &s), PLAN_OWN_OK);
+	assert_int_equal(s.items[0].amount + 2 * s.items[1].amount, 34106);
+	/* Below the smallest installment or too many: outside, still a schedule. */
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_MONTHLY, 0, 1000,
+	    D(2026, 12, 7), &s), PLAN_OWN_OUTSIDE);
+	assert_int_equal(s.count, 46);
+	p.freq_mask = 1u << PLAN_FREQ_MONTHLY;
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_WEEKLY, 4, 0,
+	    D(2026, 12, 7), &s), PLAN_OWN_OUTSIDE);
+	/* Never settles within 60, or no plan needed, or bad. */
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_MONTHLY, 0, 50,
+	    D(2026, 12, 7), &s), PLAN_OWN_TOO_LONG);
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_MONTHLY, 61, 0,
+	    D(2026, 12, 7), &s), PLAN_OWN_TOO_LONG);
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_MONTHLY, 0, 45470,
+	    D(2026, 12, 7), &s), PLAN_OWN_TOO_BIG);
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_MONTHLY, 0, 0,
+	    D(2026, 12, 7), &s), PLAN_OWN_BAD);
+	assert_int_equal(plan_own(0, &p, PLAN_FREQ_MONTHLY, 3, 0,
+	    D(2026, 12, 7), &s), PLAN_OWN_BAD);
+	assert_int_equal(plan_own(45470, &p, PLAN_FREQ_MONTHLY, 3, 0,
+	    D(2026, 2, 30), &s), PLAN_OWN_BAD);
+}
+
+/* Options from a chosen first date: they start on it; none repeat. */
+static void
+test_plan_options_from(void **state)
+{
+	struct plan_policy	p = policy();
+	struct plan_schedule	out[PLAN_MAX_OPTIONS];
+	int			n, i, j;
+
+	(void)state;
+	n = plan_options_from(45470, &p, D(2026, 12, 3), out, PLAN_MAX_OPTIONS);
+	assert_true(n > 0);
+	for (i = 0; i < n; i++) {
+		date_is(out[i].first_due, 2026, 12, 3);
+		for (j = 0; j < i; j++)
+			assert_false(plan_same(&out[i], &out[j]));
+	}
+	assert_true(plan_same(&out[0], &out[0]));
+	assert_int_equal(plan_options_from(45470, &p, D(2026, 13, 1), out,
+	    PLAN_MAX_OPTIONS), 0);
+}
+
 static void
 test_plan_paid(void **state)
 {
@@ -787,6 +849,8 @@ main(void)
 		cmocka_unit_test(test_plan_schedule_properties),
 		cmocka_unit_test(test_plan_options_properties),
 		cmocka_unit_test(test_plan_paid),
+		cmocka_unit_test(test_plan_own),
+		cmocka_unit_test(test_plan_options_from),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include "page.h"
 #include "pages/debtor.h"
 #include "plan.h"
+#include "pages/proposal.h"
 #include "routes.h"
 #include "token.h"
 #include "view.h"
@@ -42,16 +43,62 @@ struct offer {
 	struct plan_schedule	options[PLAN_MAX_OPTIONS];
 	int			n;
 	char			quote[QUOTE_HEX];	/* fingerprint of the options */
+	/* The first payment: chosen in earliest..latest, else latest. */
+	struct date		first, earliest, latest;
 };
 
-enum plan_field { F_OPTION, F_AGREE, F_CSRF, F_QUOTE, F__MAX };
+/*
+ * A plan of one's own as the debtor asked for it (the preview's query or
+ * the accept form) and what we made of it. The err_* flags say which field
+ * is wrong; nothing is computed while one is set.
+ */
+struct own {
+	bool			 asked;
+	const char		*amount_s, *count_s, *freq_s, *first_s;
+	int64_t			 amount;
+	long			 count;
+	enum plan_freq		 freq;
+	bool			 err_amount_format, err_amount_zero, err_no_amount;
+	bool			 err_count, err_too_long, err_too_big;
+	bool			 err_freq, err_first;
+	enum plan_own_result	 result;
+	struct plan_schedule	 s;
+	char			 quote[QUOTE_HEX];
+};
+
+enum plan_field {
+	F_OPTION, F_AGREE, F_CSRF, F_QUOTE, F_FIRST, F_MODE, F_AMOUNT,
+	F_COUNT, F_FREQ, F__MAX
+};
 
 static const struct form_field plan_fields[F__MAX] = {
 	[F_OPTION] = { "option", 2, false },
 	[F_AGREE] = { "agree", 3, false },
 	[F_CSRF] = { "csrf", TOKEN_LEN, false },
 	[F_QUOTE] = { "quote", QUOTE_HEX - 1, false },
+	[F_FIRST] = { "first", 10, false },
+	[F_MODE] = { "mode", 3, false },
+	[F_AMOUNT] = { "own_amount", 24, false },
+	[F_COUNT] = { "own_count", 4, false },
+	[F_FREQ] = { "freq", 16, false },
 };
+
+/* The plan page's query: the first payment date, and a plan's preview. */
+enum query_field {
+	Q_FIRST, Q_AMOUNT, Q_COUNT, Q_FREQ, Q_PREVIEW, Q_LANG, Q__MAX
+};
+
+static const struct form_field query_fields[Q__MAX] = {
+	[Q_FIRST] = { "first", 10, false },
+	[Q_AMOUNT] = { "own_amount", 24, false },
+	[Q_COUNT] = { "own_count", 4, false },
+	[Q_FREQ] = { "freq", 16, false },
+	[Q_PREVIEW] = { "preview", 1, false },
+	[Q_LANG] = { "lang", 16, false },	/* read by page_query_lang() */
+};
+
+/* Above this many installments, a plan of one's own never settles. */
+#define OWN_MAX_COUNT	PLAN_MAX_INSTALLMENTS
 
 static int
 load_policy(struct ctx *c, const char *currency, struct offer *o)
@@ -84,7 +131,8 @@ load_policy(struct ctx *c, const char *currency, struct offer *o)
  * the schedule the debtor saw is still the one we would store.
  */
 static void
-quote_options(struct offer *o)
+quote_schedules(const struct plan_schedule *list, int count, char *quote,
+    size_t quotesz)
 {
 	crypto_generichash_state	 st;
 	unsigned char			 h[QUOTE_BYTES];
@@ -93,8 +141,8 @@ quote_options(struct offer *o)
 	int				 i, k, n;
 
 	(void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
-	for (i = 0; i < o->n; i++) {
-		s = &o->options[i];
+	for (i = 0; i < count; i++) {
+		s = &list[i];
 		n = snprintf(item, sizeof(item), "%d/%d;", (int)s->freq, s->count);
 		(void)crypto_generichash_update(&st, (unsigned char *)item, (size_t)n);
 		for (k = 0; k < s->count; k++) {
@@ -106,23 +154,121 @@ quote_options(struct offer *o)
 		}
 	}
 	(void)crypto_generichash_final(&st, h, sizeof(h));
-	(void)sodium_bin2hex(o->quote, sizeof(o->quote), h, sizeof(h));
+	(void)sodium_bin2hex(quote, quotesz, h, sizeof(h));
 }
 
+/*
+ * The first payment date the debtor typed (ISO, as <input type=date> sends
+ * it) in *out; -1 when it is not a date or outside the policy's window
+ * (today .. today + first_due_days). "" is the policy's default.
+ */
 static int
-make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o)
+parse_first(const struct offer *o, const char *s, struct date *out)
+{
+	if (s == NULL || s[0] == '\0') {
+		*out = o->latest;
+		return 0;
+	}
+	if (date_parse(s, out) == -1 || date_diff(*out, o->earliest) < 0 ||
+	    date_diff(*out, o->latest) > 0)
+		return -1;
+	return 0;
+}
+
+/* The offer with the first payment on first (DATE_INVALID: the default). */
+static int
+make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o,
+    struct date first)
 {
 	memset(o, 0, sizeof(*o));
 	if (load_policy(c, d->currency, o) == -1)
 		return -1;
+	o->earliest = page_today(c);
+	o->latest = date_add_days(o->earliest, o->offered ?
+	    o->policy.first_due_days : 0);
+	o->first = date_valid(first) ? first : o->latest;
 	if (o->offered && d->totals.balance > 0) {
-		o->n = plan_options(d->totals.balance, &o->policy, page_today(c),
+		o->n = plan_options_from(d->totals.balance, &o->policy, o->first,
 		    o->options, PLAN_MAX_OPTIONS);
 		if (o->n < 0)
 			o->n = 0;	/* an invalid policy row offers nothing */
 	}
-	quote_options(o);
+	quote_schedules(o->options, o->n, o->quote, sizeof(o->quote));
 	return 0;
+}
+
+/*
+ * An amount as the debtor typed it: digits, at most the currency's
+ * decimals, a comma taken for the decimal point. 0, or -1.
+ */
+static int
+parse_amount(const char *s, const char *currency, int64_t *out)
+{
+	char	buf[32];
+	size_t	i;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	for (i = 0; s[i] != '\0'; i++)
+		buf[i] = s[i] == ',' ? '.' : s[i];
+	buf[i] = '\0';
+	return money_parse(buf, currency, out);
+}
+
+/*
+ * Reads and checks the debtor's own plan (raw strings in o) and computes
+ * its schedule. Sets the err_* flags of what is wrong.
+ */
+static void
+make_own(const struct debtor_invoice *d, const struct offer *o,
+    struct own *w)
+{
+	struct date	first;
+
+	w->asked = true;
+	if (w->amount_s[0] != '\0') {
+		if (parse_amount(w->amount_s, d->currency, &w->amount) == -1)
+			w->err_amount_format = true;
+		else if (w->amount <= 0)
+			w->err_amount_zero = true;
+	}
+	if (w->count_s[0] != '\0' &&
+	    form_int(w->count_s, 0, 9999, &w->count) == -1)
+		w->err_count = true;
+	else if (w->count_s[0] != '\0' && w->count < 2)
+		w->err_count = true;
+	if (w->amount_s[0] == '\0' && w->count_s[0] == '\0')
+		w->err_no_amount = true;
+	if (plan_freq_parse(w->freq_s, &w->freq) == -1)
+		w->err_freq = true;
+	if (parse_first(o, w->first_s, &first) == -1)
+		w->err_first = true;
+	if (w->err_amount_format || w->err_amount_zero || w->err_no_amount ||
+	    w->err_count || w->err_freq || w->err_first)
+		return;
+	/* A count, when given, wins over the amount. */
+	if (w->count_s[0] != '\0' && w->count > OWN_MAX_COUNT) {
+		w->err_too_long = true;
+		return;
+	}
+	w->result = plan_own(d->totals.balance, &o->policy, w->freq,
+	    w->count_s[0] != '\0' ? (int)w->count : 0, w->amount, first, &w->s);
+	if (w->result == PLAN_OWN_TOO_LONG)
+		w->err_too_long = true;
+	else if (w->result == PLAN_OWN_TOO_BIG)
+		w->err_too_big = true;
+	else if (w->result == PLAN_OWN_BAD)
+		w->err_amount_format = true;
+	else
+		quote_schedules(&w->s, 1, w->quote, sizeof(w->quote));
+}
+
+static bool
+own_failed(const struct own *w)
+{
+	return w->err_amount_format || w->err_amount_zero || w->err_no_amount ||
+	    w->err_count || w->err_too_long || w->err_too_big || w->err_freq ||
+	    w->err_first;
 }
 
 /* One schedule as a view: amounts, dates, each installment. */
@@ -153,10 +299,90 @@ schedule_view(struct ctx *c, const struct debtor_invoice *d,
 	}
 }
 
+static const char *
+iso(struct ctx *c, struct date d)
+{
+	char	buf[DATE_ISO_SIZE];
+
+	if (date_format_iso(buf, sizeof(buf), d) == -1)
+		return "";
+	return arena_strndup(c->arena, buf, strlen(buf));
+}
+
+/* What the policy allows, said once on the page, and the date window. */
+static void
+policy_view(struct ctx *c, const struct debtor_invoice *d,
+    const struct offer *o, struct view *v)
+{
+	view_set_str(v, "min_installment", page_money(c,
+	    o->policy.min_installment, d->currency));
+	view_set_int(v, "max_installments", o->policy.max_installments);
+	view_set_str(v, "first_iso", iso(c, o->first));
+	view_set_str(v, "earliest_iso", iso(c, o->earliest));
+	view_set_str(v, "latest_iso", iso(c, o->latest));
+	view_set_str(v, "earliest_date", page_date(c, o->earliest));
+	view_set_str(v, "latest_date", page_date(c, o->latest));
+	view_set_str(v, "first_date", page_date(c, o->first));
+}
+
+/* The debtor's own plan: the values typed, the errors, the preview. */
+static void
+own_view(struct ctx *c, const struct debtor_invoice *d,
+    const struct offer *o, const struct own *w, struct view *v)
+{
+	struct view	*m, *list;
+	enum plan_freq	 f;
+
+	view_set_str(v, "own_amount", w->amount_s);
+	view_set_str(v, "own_count", w->count_s);
+	view_set_str(v, "own_first_iso", w->first_s[0] != '\0' ?
+	    w->first_s : iso(c, o->latest));
+	list = view_set_list(v, "frequencies");
+	for (f = 0; f < PLAN_FREQ__MAX; f++) {
+		m = view_push_map(list);
+		view_set_str(m, "value", plan_freq_name(f));
+		debtor_frequency_view(m, f);
+		view_set_bool(m, "checked", w->freq_s[0] != '\0' ?
+		    strcmp(w->freq_s, plan_freq_name(f)) == 0 :
+		    f == PLAN_FREQ_MONTHLY);
+	}
+	if (!w->asked)
+		return;
+	view_set_bool(v, "own_errors", own_failed(w));
+	view_set_bool(v, "error_own_amount", w->err_amount_format ||
+	    w->err_amount_zero || w->err_no_amount || w->err_too_long ||
+	    w->err_too_big || w->err_count);
+	view_set_bool(v, "error_amount_format", w->err_amount_format);
+	view_set_int(v, "decimals", money_exponent(d->currency));
+	view_set_bool(v, "error_amount_zero", w->err_amount_zero);
+	view_set_bool(v, "error_no_amount", w->err_no_amount);
+	view_set_bool(v, "error_count", w->err_count);
+	view_set_bool(v, "error_too_long", w->err_too_long);
+	view_set_int(v, "own_max", OWN_MAX_COUNT);
+	view_set_str(v, "own_least", page_money(c, (d->totals.balance +
+	    OWN_MAX_COUNT - 1) / OWN_MAX_COUNT, d->currency));
+	view_set_bool(v, "error_too_big", w->err_too_big);
+	view_set_bool(v, "error_freq", w->err_freq);
+	view_set_bool(v, "error_own_first", w->err_first);
+	if (own_failed(w))
+		return;
+	m = view_set_map(v, "own");
+	schedule_view(c, d, &w->s, m);
+	view_set_str(m, "quote", w->quote);
+	view_set_bool(m, "within", w->result == PLAN_OWN_OK);
+	view_set_bool(m, "below_min", w->s.items[w->s.count - 1].amount <
+	    o->policy.min_installment);
+	view_set_bool(m, "too_many", w->s.count > o->policy.max_installments);
+	view_set_bool(m, "freq_not_offered",
+	    (o->policy.freq_mask & (1u << w->s.freq)) == 0);
+	view_set_bool(m, "small_balance", d->totals.balance <
+	    o->policy.min_balance);
+}
+
 /* The options page (also the form again, with errors, after a bad POST). */
 static void
 render_options(struct ctx *c, int status, const struct debtor_invoice *d,
-    const struct offer *o, struct view *v, long chosen)
+    const struct offer *o, const struct own *w, struct view *v, long chosen)
 {
 	struct view	*list, *m;
 	int		 i;
@@ -167,6 +393,9 @@ render_options(struct ctx *c, int status, const struct debtor_invoice *d,
 	view_set_str(v, "terms_version", o->terms);
 	view_set_str(v, "action", debtor_url(c, d, "/plan"));
 	view_set_bool(v, "no_options", o->n == 0);
+	view_set_bool(v, "offered", o->offered && d->totals.balance > 0);
+	policy_view(c, d, o, v);
+	own_view(c, d, o, w, v);
 	list = view_set_list(v, "options");
 	for (i = 0; i < o->n; i++) {
 		m = view_push_map(list);
@@ -178,12 +407,60 @@ render_options(struct ctx *c, int status, const struct debtor_invoice *d,
 	page_render(c, status, "plan", v);
 }
 
+/*
+ * The invoice's proposal under review: when there is one the page says
+ * "waiting for review" instead of the options. 1 with it shown, 0 when
+ * there is none, -1 on a database error.
+ */
+static int
+show_review(struct ctx *c, int status, const struct debtor_invoice *d,
+    struct view *v)
+{
+	const char	*p[1] = { d->invoice_id };
+	struct db_res	*r;
+	struct view	*m;
+	enum plan_freq	 f;
+
+	if ((r = db_query(c->db, SQL_PROPOSAL_OPEN, p, 1)) == NULL)
+		return -1;
+	if (db_rows(r) != 1) {
+		db_res_free(r);
+		return 0;
+	}
+	m = view_set_map(v, "review");
+	if (plan_freq_parse(db_str(r, 0, PROPOSAL_FREQUENCY), &f) == 0)
+		debtor_frequency_view(m, f);
+	view_set_int(m, "count", (int)db_int(r, 0, PROPOSAL_INSTALLMENTS));
+	view_set_str(m, "first_date", page_date(c,
+	    db_date(r, 0, PROPOSAL_FIRST_DUE)));
+	view_set_str(m, "total", page_money(c, db_int(r, 0,
+	    PROPOSAL_TOTAL_CENTS), d->currency));
+	view_set_str(m, "received_on", page_date(c,
+	    db_date(r, 0, PROPOSAL_RECEIVED_ON)));
+	db_res_free(r);
+	page_render(c, status, "plan", v);
+	return 1;
+}
+
+/*
+ * GET /i/{token}/plan[?first=DATE][&own_amount=&own_count=&freq=&preview=1]:
+ * the options with the first payment on DATE, and the preview of a plan of
+ * one's own. A query that does not parse is the options with the default
+ * date; a bad date or plan is the page again (400) with the message next to
+ * the field.
+ */
 void
 plan_get(struct ctx *c)
 {
 	struct debtor_invoice	 d;
 	struct offer		 o;
+	struct own		 w = { .amount_s = "", .count_s = "",
+	    .freq_s = "", .first_s = "" };
 	struct view		*v;
+	const char		*q[Q__MAX], *bad;
+	struct date		 first = DATE_INVALID;
+	bool			 bad_first = false, query_ok;
+	int			 rc;
 
 	if (!debtor_open_or_reply(c, "plan.viewed", DEBTOR_PLAN, &d))
 		return;
@@ -194,11 +471,36 @@ plan_get(struct ctx *c)
 		page_render(c, 200, "plan_agreement", v);
 		return;
 	}
-	if (make_offer(c, &d, &o) == -1) {
+	if ((rc = show_review(c, 200, &d, v)) != 0) {
+		if (rc == -1)
+			page_db_error(c);
+		return;
+	}
+	query_ok = !c->req.query_bad && form_check(c->req.query, c->req.nquery,
+	    query_fields, Q__MAX, q, &bad, NULL) == FORM_OK;
+	if (make_offer(c, &d, &o, DATE_INVALID) == -1) {
 		page_db_error(c);
 		return;
 	}
-	render_options(c, 200, &d, &o, v, 0);
+	if (query_ok && q[Q_PREVIEW][0] != '\0') {
+		w.amount_s = q[Q_AMOUNT];
+		w.count_s = q[Q_COUNT];
+		w.freq_s = q[Q_FREQ];
+		w.first_s = q[Q_FIRST];
+		make_own(&d, &o, &w);
+	} else if (query_ok && q[Q_FIRST][0] != '\0') {
+		if (parse_first(&o, q[Q_FIRST], &first) == -1)
+			bad_first = true;
+		else if (make_offer(c, &d, &o, first) == -1) {
+			page_db_error(c);
+			return;
+		}
+	}
+	view_set_bool(v, "error_first", bad_first);
+	if (bad_first)
+		view_set_str(v, "typed_first", q[Q_FIRST]);
+	render_options(c, bad_first || own_failed(&w) ? 400 : 200, &d, &o, &w,
+	    v, 0);
 }
 
 /* Appends "{a,b,c}" array literals of the schedule's numbers and dates. */
@@ -226,9 +528,13 @@ schedule_arrays(const struct plan_schedule *s, struct buf *seq, struct buf *due,
 	return buf_failed(seq) || buf_failed(due) || buf_failed(amount) ? -1 : 0;
 }
 
-static int
-insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
-    const struct plan_schedule *s, char *plan_id, size_t idsz)
+static int insert_installments(struct ctx *c, const char *plan_id,
+    const struct plan_schedule *s);
+
+int
+plan_store(struct ctx *c, const char *invoice_id, const char *link_id,
+    const char *currency, const char *terms, const struct plan_schedule *s,
+    char *plan_id, size_t idsz)
 {
 	const char	*p[9];
 	char		 count[16], total[24];
@@ -236,20 +542,28 @@ insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o
 
 	(void)snprintf(count, sizeof(count), "%d", s->count);
 	(void)snprintf(total, sizeof(total), "%lld", (long long)s->total);
-	p[0] = d->invoice_id;
-	p[1] = d->link_id;
+	p[0] = invoice_id;
+	p[1] = link_id != NULL && link_id[0] != '\0' ? link_id : NULL;
 	p[2] = plan_freq_name(s->freq);
 	p[3] = count;
 	p[4] = total;
-	p[5] = d->currency;
-	p[6] = o->terms;
+	p[5] = currency;
+	p[6] = terms;
 	p[7] = c->req.remote_addr;
 	p[8] = c->req.user_agent;
 	if ((r = db_query(c->db, SQL_PLAN_INSERT, p, 9)) == NULL)
 		return -1;
 	(void)snprintf(plan_id, idsz, "%s", db_str(r, 0, KEY_ID));
 	db_res_free(r);
-	return 0;
+	return insert_installments(c, plan_id, s);
+}
+
+static int
+insert_plan(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
+    const struct plan_schedule *s, char *plan_id, size_t idsz)
+{
+	return plan_store(c, d->invoice_id, d->link_id, d->currency, o->terms, s,
+	    plan_id, idsz);
 }
 
 static int
@@ -353,8 +667,10 @@ chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
     const struct offer *o, const char **f, const enum form_result *each,
     struct view *v)
 {
-	long	 option = 0;
-	int	 bad_option, bad_agree;
+	struct own	 no_own = { .amount_s = "", .count_s = "", .freq_s = "",
+	    .first_s = "" };
+	long		 option = 0;
+	int		 bad_option, bad_agree;
 
 	bad_option = each[F_OPTION] != FORM_OK ||
 	    form_int(f[F_OPTION], 1, o->n, &option) == -1;
@@ -363,19 +679,135 @@ chosen_or_reply(struct ctx *c, const struct debtor_invoice *d,
 		view_set_bool(v, "error_option", bad_option);
 		view_set_bool(v, "error_agree", bad_agree);
 		view_set_bool(v, "errors", true);
-		render_options(c, 400, d, o, v, bad_option ? 0 : option);
+		render_options(c, 400, d, o, &no_own, v, bad_option ? 0 : option);
 		return NULL;
 	}
 	if (each[F_QUOTE] != FORM_OK || strcmp(f[F_QUOTE], o->quote) != 0) {
 		view_set_bool(v, "changed", true);
-		render_options(c, 409, d, o, v, 0);
+		render_options(c, 409, d, o, &no_own, v, 0);
 		return NULL;
 	}
 	return &o->options[option - 1];
 }
 
 /*
- * POST /i/{token}/plan (option, agree=yes, csrf, quote): re-checks balance
+ * The debtor's own plan from the accept form: 1 with w computed and
+ * checked (a plan within policy needs agree=yes), 0 after answering with
+ * the page again (400 with the message next to the field, 409 when the
+ * schedule changed since the preview), -1 on a database error.
+ */
+static int
+own_or_reply(struct ctx *c, const struct debtor_invoice *d,
+    const struct offer *o, const char **f, struct own *w, struct view *v)
+{
+	w->amount_s = f[F_AMOUNT];
+	w->count_s = f[F_COUNT];
+	w->freq_s = f[F_FREQ];
+	w->first_s = f[F_FIRST];
+	make_own(d, o, w);
+	if (own_failed(w)) {
+		render_options(c, 400, d, o, w, v, 0);
+		return 0;
+	}
+	if (strcmp(f[F_QUOTE], w->quote) != 0) {
+		view_set_bool(v, "changed", true);
+		w->asked = false;
+		render_options(c, 409, d, o, w, v, 0);
+		return 0;
+	}
+	if (w->result == PLAN_OWN_OK && strcmp(f[F_AGREE], "yes") != 0) {
+		view_set_bool(v, "error_own_agree", true);
+		view_set_bool(v, "own_errors", true);
+		render_options(c, 400, d, o, w, v, 0);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A plan of one's own outside policy goes to staff: the proposal and its
+ * 'proposal' task (one statement), the audit event, the debtor's
+ * acknowledgement (kind proposal.ack) and the staff mail. A second
+ * proposal loses to the unique index: the caller's transaction fails.
+ */
+static int
+propose(struct ctx *c, const struct debtor_invoice *d,
+    const struct plan_schedule *s)
+{
+	const char	*p[11];
+	char		 count[16], firstc[24], amount[24], total[24], pid[24];
+	char		 first[DATE_ISO_SIZE], today[DATE_ISO_SIZE];
+	struct db_res	*r;
+	struct view	*v, *m;
+	const struct i18n_lang	*was;
+	int		 rc;
+
+	if (date_format_iso(first, sizeof(first), s->first_due) == -1 ||
+	    date_format_iso(today, sizeof(today), page_today(c)) == -1)
+		return -1;
+	(void)snprintf(count, sizeof(count), "%d", s->count);
+	(void)snprintf(firstc, sizeof(firstc), "%lld", (long long)s->items[0].amount);
+	(void)snprintf(amount, sizeof(amount), "%lld",
+	    (long long)s->items[s->count - 1].amount);
+	(void)snprintf(total, sizeof(total), "%lld", (long long)s->total);
+	p[0] = d->invoice_id;
+	p[1] = d->link_id;
+	p[2] = plan_freq_name(s->freq);
+	p[3] = count;
+	p[4] = first;
+	p[5] = firstc;
+	p[6] = amount;
+	p[7] = total;
+	p[8] = d->currency;
+	p[9] = c->req.remote_addr;
+	p[10] = today;
+	if ((r = db_query(c->db, SQL_PROPOSAL_INSERT, p, 11)) == NULL)
+		return -1;
+	(void)snprintf(pid, sizeof(pid), "%s", db_str(r, 0, KEY_ID));
+	db_res_free(r);
+	if (audit_write(c->db, &(struct audit_event){ .actor = "debtor",
+	    .action = "plan.proposed", .invoice_id = d->invoice_id,
+	    .link_id = d->link_id, .detail = arena_printf(c->arena,
+	    "proposal %s: %s x %d from %s, total %s", pid, p[2], s->count,
+	    first, total), .client_addr = c->req.remote_addr }) == -1)
+		return -1;
+	was = debtor_use_lang(c, d->lang);
+	v = page_view(c);
+	debtor_view(c, d, v);
+	m = view_set_map(v, "plan");
+	schedule_view(c, d, s, m);
+	view_set_str(m, "received_on", page_date(c, page_today(c)));
+	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
+	    debtor_url(c, d, "/plan"));
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = "mail/proposal_ack",
+	    .language = page_lang_tag(c), .to = d->email, .to_name = d->name,
+	    .kind = "proposal.ack", .invoice_id = d->invoice_id }, v);
+	(void)debtor_use_lang(c, was);
+	if (rc == -1)
+		return -1;
+	if (c->cfg->staff_email[0] == '\0')
+		return 0;
+	was = debtor_use_lang(c, i18n_source(c->i18n));
+	v = page_view(c);
+	debtor_view(c, d, v);
+	m = view_set_map(v, "plan");
+	schedule_view(c, d, s, m);
+	view_set_str(m, "received_on", page_date(c, page_today(c)));
+	view_set_fmt(v, "staff_link", "%s/staff/proposals/%s", c->cfg->base_url,
+	    pid);
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = "mail/proposal_staff",
+	    .language = page_lang_tag(c), .to = c->cfg->staff_email,
+	    .kind = "proposal.staff", .invoice_id = d->invoice_id }, v);
+	(void)debtor_use_lang(c, was);
+	return rc;
+}
+
+/*
+ * POST /i/{token}/plan (option, agree=yes, csrf, quote[, first]), or a
+ * plan of one's own (mode=own, own_amount or own_count, freq, first, quote
+ * of the preview, agree=yes within policy): re-checks balance
  * and policy under the invoice lock, stores the plan exactly as shown with
  * its installments, terms version, time and address, the audit event and
  * the confirmation mails, all in one transaction; then 303 to the invoice.
@@ -392,8 +824,12 @@ plan_post(struct ctx *c)
 	struct debtor_form		 form = { .purpose = "plan",
 	    .flags = DEBTOR_PLAN };
 	struct offer			 o;
+	struct own			 w = { .amount_s = "", .count_s = "",
+	    .freq_s = "", .first_s = "" };
 	struct view			*v;
+	struct date			 first;
 	char				 plan_id[24];
+	int				 rc;
 
 	r = form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f, &bad,
 	    each);
@@ -414,10 +850,41 @@ plan_post(struct ctx *c)
 		page_error(c, 409, "paid");
 		return;
 	}
-	if (make_offer(c, &d, &o) == -1)
-		goto fail;
-	if ((s = chosen_or_reply(c, &d, &o, f, each, v)) == NULL)
+	if ((rc = show_review(c, 409, &d, v)) != 0) {
+		if (rc == -1)
+			goto fail;
 		return;
+	}
+	if (make_offer(c, &d, &o, DATE_INVALID) == -1)
+		goto fail;
+	if (strcmp(f[F_MODE], "own") == 0) {
+		if ((rc = own_or_reply(c, &d, &o, f, &w, v)) == -1)
+			goto fail;
+		if (rc == 0)
+			return;
+		if (w.result == PLAN_OWN_OUTSIDE) {
+			if (propose(c, &d, &w.s) == -1)
+				goto fail;
+			if (db_commit(c->db) == -1)
+				goto fail;
+			if (response_redirect(&c->res, debtor_url(c, &d,
+			    "/plan")) == -1)
+				page_error(c, 500, NULL);
+			return;
+		}
+		s = &w.s;
+	} else {
+		if (parse_first(&o, f[F_FIRST], &first) == -1) {
+			view_set_bool(v, "error_first", true);
+			view_set_str(v, "typed_first", f[F_FIRST]);
+			render_options(c, 400, &d, &o, &w, v, 0);
+			return;
+		}
+		if (make_offer(c, &d, &o, first) == -1)
+			goto fail;
+		if ((s = chosen_or_reply(c, &d, &o, f, each, v)) == NULL)
+			return;
+	}
 	if (insert_plan(c, &d, &o, s, plan_id, sizeof(plan_id)) == -1) {
 		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
 			show_existing(c, &d, v);	/* lost a race */
@@ -425,8 +892,7 @@ plan_post(struct ctx *c)
 		}
 		goto fail;
 	}
-	if (insert_installments(c, plan_id, s) == -1 ||
-	    record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
+	if (record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
 		goto fail;
 	if (response_redirect(&c->res, debtor_done_url(c, &d, "plan")) == -1)
 		page_error(c, 500, NULL);

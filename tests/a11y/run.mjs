@@ -451,6 +451,30 @@ async function debtorPages(page, l, how) {
 		await submit(page, main, 400);
 		if (!(await page.isVisible('#agree-error'))) throw new Error('no error next to the agree box');
 	});
+	// Issue 15: the first payment date, a plan of one's own, waiting for review.
+	const inDays = (n) => new Date(Date.now() + n * 864e5).toISOString().slice(0, 10);
+	await v('plan options from a chosen first date', () => goto(page, url(unpaid, `/plan${q}&first=${inDays(3)}`), 200));
+	await v('plan options, a first date beyond the policy (400)', async () => {
+		await goto(page, url(unpaid, `/plan${q}&first=${inDays(40)}`), 400);
+		if (!(await page.isVisible('#first-error'))) throw new Error('no error next to the date');
+	});
+	const own = (a, n, f, d) => url(unpaid, `/plan${q}&preview=1&own_amount=${a}&own_count=${n}&freq=${f}&first=${d}`);
+	await v('own plan preview within policy', () => goto(page, own('100', '', 'fortnightly', inDays(3)), 200));
+	await v('own plan preview outside policy (a proposal)', () => goto(page, own('30', '', 'monthly', inDays(3)), 200));
+	await v('own plan preview with errors (400)', async () => {
+		await goto(page, own('0.001', '', 'monthly', inDays(-3)), 400);
+		if (!(await page.isVisible('#own-amount-error'))) throw new Error('no error next to the amount');
+		if (!(await page.isVisible('#own-first-error'))) throw new Error('no error next to the date');
+	});
+	await v('plan page waiting for review (after a proposal)', async () => {
+		const r = url('INV-2026-0186', `/plan${q}`);
+		await goto(page, r, 200);
+		if (await page.$('#review-title') === null) {
+			await goto(page, url('INV-2026-0186', `/plan${q}&preview=1&own_amount=&own_count=24&freq=monthly&first=${inDays(3)}`), 200);
+			await submit(page, '#own form[method="post"] button[type="submit"]', 200);
+		}
+		if (await page.$('#review-title') === null) throw new Error('no waiting-for-review notice');
+	});
 	await v('plan agreement', () => goto(page, url('INV-2026-0171', '/plan' + q), 200));
 	await v('plan, paid invoice', () => goto(page, url('INV-2026-0133', '/plan' + q), 200));
 	await v('hardship form', () => goto(page, url(unpaid, '/hardship' + q), 200));
@@ -614,6 +638,28 @@ async function main() {
 			await submit(spage, `form[method="post"][action="${req}"] button[type="submit"]`, 403);
 			if ((await spage.inputValue('#note')) !== 'Kept note') throw new Error('the note was not kept');
 		});
+		// Issue 15: a plan proposal (sent here on INV-2026-0187), and its decline form with an error.
+		let prop = null;
+		try {
+			const d3 = new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10);
+			await goto(spage, url('INV-2026-0187', `/plan?preview=1&own_amount=&own_count=30&freq=weekly&first=${d3}`), 200);
+			await submit(spage, '#own form[method="post"] button[type="submit"]', 200);
+			for (let i = 1; i <= 10 && prop === null; i++) {
+				const r = await spage.goto(`${BASE}/staff/proposals/${i}`, { waitUntil: 'load' });
+				if (r.status() === 200 && (await spage.content()).includes('INV-2026-0187')) prop = `${BASE}/staff/proposals/${i}`;
+			}
+			if (prop === null) throw new Error('the proposal was not found');
+		} catch (e) {
+			notOk('a plan proposal for the staff page', e.message);
+		}
+		if (prop !== null) {
+			await visit(spage, 'staff plan proposal', () => goto(spage, prop, 200));
+			await visit(spage, 'staff plan proposal, declined without a reason (400)', async () => {
+				await goto(spage, prop, 200);
+				await submit(spage, 'form input[name="decision"][value="decline"] ~ p button[type="submit"]', 400);
+				if (!(await spage.isVisible('#reason-error'))) throw new Error('no error next to the reason');
+			});
+		}
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
 		await visit(spage, 'staff payments to assign', () => goto(spage, `${BASE}/staff/payments`, 200));
 		await visit(spage, 'staff payments after an unknown invoice number (400)', async () => {

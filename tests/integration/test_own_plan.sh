@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Issue 15: a plan of one's own (preview, accept within policy, proposal
+# outside it), the first payment date of the offered plans, and a plan page
+# that says what it means.
+. "$(dirname "$0")/lib.sh"
+stack_up --no-demo
+
+awk '{ while (match($0, /@-?[0-9]+@/)) { n = substr($0, RSTART + 1, RLENGTH - 2);
+	cmd = "date -u -d \"" n " days\" +%Y-%m-%d"; cmd | getline d; close(cmd);
+	$0 = substr($0, 1, RSTART - 1) d substr($0, RSTART + RLENGTH) } print }' \
+	"$ROOT/sql/demo.csv.in" > "$T/demo.csv"
+admin import "$T/demo.csv" > /dev/null
+sql "UPDATE customers SET language = 'en'"
+
+day() { date -u -d "$1 days" +%Y-%m-%d; }
+# The value of the LAST hidden input called $1 (the own plan's form).
+last_value() { sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" "$T/body" | tail -n 1; }
+state() { sql "SELECT (SELECT count(*) FROM plans) || '/' || (SELECT count(*) FROM plan_proposals) || '/' || (SELECT count(*) FROM tasks) || '/' || (SELECT count(*) FROM outbox)"; }
+# wait_mail PATTERN: the first .eml in the mail dir holding PATTERN (5 s).
+wait_mail() {
+	local start=$(date +%s) f=""
+	while [ $(( $(date +%s) - start )) -lt 5 ]; do
+		f=$(grep -l -- "$1" "$VAR"/mail/*.eml 2>/dev/null | head -n 1)
+		[ -n "$f" ] && break
+		sleep 0.2
+	done
+	echo "${f:-/dev/null}"
+}
+
+p=$(link_path INV-2026-0147)	# EUR 454.70, policy: 25.00 minimum, 12 payments, 7 days
+http GET "$p/plan"
+expect_status 200 "the plan page opens"
+expect_body "The smallest payment a plan can have is EUR 25.00" "it states the smallest installment"
+expect_body "up to 12 payments" "and the most payments"
+check "the count includes the first: 'N payments: one of X, then N-1 of Y'" \
+	grep -qE '[0-9]+ (monthly payments|payments every two weeks): one of EUR [0-9.,]+, then [0-9]+ of EUR' "$T/body"
+expect_body 'href="tel:' "the terms link the phone number"
+expect_body 'href="mailto:' "and the email address"
+expect_body "A plan of your own" "a plan of one's own is offered beside the options"
+dups=$(awk '/class="card option/ { if (s != "") print s; s = "" } /<tr><td class="wide">/ { s = s $0 } END { print s }' "$T/body" | sort | uniq -d | wc -l)
+expect_eq "no two options have the same schedule" 0 "$dups"
+csrf=$(form_value csrf)
+
+# The offered plans from a chosen first date.
+d3=$(day 3)
+http GET "$p/plan?first=$d3"
+expect_status 200 "the options from a chosen first date"
+expect_body "value=\"$d3\"" "the date is kept in the form"
+expect_body "$(date -u -d "$d3" '+%-d %B %Y')" "and the schedules start on it"
+quote3=$(form_value quote)
+for bad in "$(day -1)" "$(day 8)" "2026-02-30" "soon"; do
+	http GET "$p/plan?first=$bad"
+	expect_status 400 "first date '$bad' is refused (400)"
+	expect_body "Please choose a date from" "with the message next to the field"
+done
+http GET "$p/plan?lang=es&first=$(day 40)"
+expect_status 400 "a bad first date with ?lang= is refused too"
+http GET "$p/plan?lang=fr&preview=1&own_amount=0&own_count=&freq=monthly&first=$(day 3)"
+expect_status 400 "and a bad preview in another language"
+before=$(state)
+http POST "$p/plan" --data-urlencode option=1 --data-urlencode agree=yes --data-urlencode "csrf=$csrf" \
+	--data-urlencode "quote=$quote3" --data-urlencode "first=$(day 9)"
+expect_status 400 "a posted first date beyond the window is 400"
+expect_eq "nothing written by bad dates" "$before" "$(state)"
+
+# Bad input for one's own plan: 400, the message next to the field, nothing written.
+own() { http GET "$p/plan?preview=1&own_amount=$1&own_count=$2&freq=${3:-monthly}&first=${4:-$(day 7)}"; }
+own "" ""; expect_status 400 "no amount nor count is 400"
+expect_body "Please enter an amount per payment or a number of payments" "it asks for one"
+own "50.001" ""; expect_status 400 "an amount with three decimals is 400"
+expect_body "at most 2 decimal places" "it says how many decimals"
+own "0" ""; expect_status 400 "a zero amount is 400"
+expect_body "Please enter an amount above zero" "it asks for more than zero"
+own "-5" ""; expect_status 400 "a negative amount is 400"
+own "" "0"; expect_status 400 "zero installments is 400"
+expect_body "a number of payments of 2 or more" "it asks for at least two"
+own "" "-3"; expect_status 400 "negative installments is 400"
+own "0.50" ""; expect_status 400 "an amount that would never settle the balance is 400"
+expect_body "more than 60 payments" "it says so, and caps it"
+expect_body "Please pay at least EUR 7.58 each time" "with the least that settles"
+own "" "900"; expect_status 400 "an absurd count is 400"
+own "500" ""; expect_status 400 "one payment of the whole balance is no plan (400)"
+own "50" "" "yearly"; expect_status 400 "an unknown frequency is 400"
+own "50" "" monthly "$(day -2)"; expect_status 400 "a first date in the past is 400"
+expect_body "Please choose a date from" "the message is next to the date"
+own "50" "" monthly "$(day 30)"; expect_status 400 "a first date beyond the policy is 400"
+expect_eq "no bad preview wrote anything" "$before" "$(state)"
+
+# Within policy: the preview, then accepted like an offered plan.
+own "100" "" fortnightly "$(day 5)"
+expect_status 200 "a preview within policy"
+expect_body "This plan is within what we can agree to online" "says it is within policy"
+expect_body "5 payments every two weeks of EUR 90.94" "the schedule: 454.70 in 5 equal payments"
+oq=$(last_value quote)
+http POST "$p/plan" -d mode=own -d own_amount=100 -d own_count= -d freq=fortnightly -d "first=$(day 5)" \
+	-d "quote=$oq" -d "csrf=$csrf"
+expect_status 400 "accepting without agreeing is 400"
+expect_body "Please tick the box" "it asks to agree"
+http POST "$p/plan" -d mode=own -d own_amount=100 -d own_count= -d freq=fortnightly -d "first=$(day 5)" \
+	-d "quote=0000" -d "csrf=$csrf" -d agree=yes
+expect_status 409 "a stale preview is 409"
+expect_eq "nothing written yet" "$before" "$(state)"
+http POST "$p/plan" -d mode=own -d own_amount=100 -d own_count= -d freq=fortnightly -d "first=$(day 5)" \
+	-d "quote=$oq" -d "csrf=$csrf" -d agree=yes
+expect_status 303 "accepting one's own plan within policy answers 303"
+row=$(sql "SELECT p.frequency, p.installments, p.total_cents, (SELECT min(due_on) FROM plan_installments WHERE plan_id = p.id),
+	(SELECT string_agg(amount_cents::text, ',' ORDER BY seq) FROM plan_installments WHERE plan_id = p.id)
+	FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0147'")
+expect_eq "the plan rows are the previewed schedule" "fortnightly|5|45470|$(day 5)|9094,9094,9094,9094,9094" "$row"
+expect_eq "the confirmation mails are queued like an offered plan's" "plan.confirm plan.staff" \
+	"$(sql "SELECT kind FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'INV-2026-0147' ORDER BY kind" | tr '\n' ' ' | sed 's/ $//')"
+http GET "$p/plan.ics"
+expect_status 200 "and the calendar is served"
+check "with 5 events" test "$(grep -c '^BEGIN:VEVENT' "$T/body")" = 5
+m=$(wait_mail "5 payments every two weeks")
+check "the confirmation mail reached the mail dir" grep -q "ana.ruiz@example.com" "$m"
+
+# The first date chosen for an offered option is stored.
+p2=$(link_path INV-2026-0158)	# EUR 1,240.00
+http GET "$p2/plan?first=$(day 2)"
+c2=$(form_value csrf); q2=$(form_value quote)
+http POST "$p2/plan" -d option=1 -d agree=yes -d "csrf=$c2" -d "quote=$q2" -d "first=$(day 2)"
+expect_status 303 "an offered plan from a chosen date answers 303"
+expect_eq "its first installment is on that date" "$(day 2)" \
+	"$(sql "SELECT min(due_on) FROM plan_installments pi JOIN plans p ON p.id = pi.plan_id JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0158'")"
+
+# Outside policy: a proposal for staff.
+p3=$(link_path INV-2026-0152)	# USD 2,430.00
+http GET "$p3/plan"
+c3=$(form_value csrf)
+http GET "$p3/plan?preview=1&own_amount=100&own_count=&freq=monthly&first=$(day 7)"
+expect_status 200 "a preview outside policy"
+expect_body "We cannot agree to this plan online" "says it is outside policy"
+expect_body "it has more than 12 payments" "and why"
+expect_body "25 monthly payments of USD 97.20" "the schedule"
+expect_no_body 'id="own-agree"' "no consent box: it is a proposal"
+oq3=$(last_value quote)
+before=$(state)
+http POST "$p3/plan" -d mode=own -d own_amount=100 -d own_count= -d freq=monthly -d "first=$(day 7)" \
+	-d "quote=$oq3" -d "csrf=$c3"
+expect_status 303 "sending the proposal answers 303"
+expect_header "Location: $p3/plan" "back to the plan page"
+row=$(sql "SELECT pp.status, pp.frequency, pp.installments, pp.first_due, pp.total_cents, pp.currency FROM plan_proposals pp")
+expect_eq "the proposal is stored" "open|monthly|25|$(day 7)|243000|USD" "$row"
+expect_eq "a 'proposal' task points at it" "1" \
+	"$(sql "SELECT count(*) FROM tasks t JOIN plan_proposals pp ON pp.id = t.ref_id WHERE t.kind = 'proposal' AND t.status = 'open'")"
+expect_eq "no plan was made" 0 "$(sql "SELECT count(*) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152'")"
+expect_eq "it is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'plan.proposed' AND link_id IS NOT NULL")"
+expect_eq "an acknowledgement and a staff mail are queued" "proposal.ack|accounts@brightideas.example proposal.staff|credit-team@northwind.example" \
+	"$(sql "SELECT kind || '|' || recipient FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'INV-2026-0152' ORDER BY kind" | tr '\n' ' ' | sed 's/ $//')"
+m=$(wait_mail "We received your payment plan proposal")
+check "the debtor's acknowledgement reached the mail dir" grep -q "accounts@brightideas.example" "$m"
+m=$(wait_mail "Plan proposal to review")
+check "the staff mail reached the mail dir, with the review link" grep -q "/staff/proposals/" "$m"
+http GET "$p3/plan"
+expect_status 200 "the plan page after proposing"
+expect_body "Your plan is waiting for review" "says it is waiting for review"
+expect_no_body 'name="option"' "instead of the options"
+before=$(state)
+http POST "$p3/plan" -d mode=own -d own_amount=100 -d own_count= -d freq=monthly -d "first=$(day 7)" \
+	-d "quote=$oq3" -d "csrf=$c3"
+expect_status 409 "a second proposal while one is under review is 409"
+http POST "$p3/plan" -d option=1 -d agree=yes -d "csrf=$c3" -d "quote=x"
+expect_status 409 "and so is an offered plan"
+expect_eq "nothing written by either" "$before" "$(state)"
+
+# Staff decide: /staff/proposals/{id}.
+echo "a long enough passphrase" | admin staff-add eve@example.com "Eve Clerk" > /dev/null
+jar=$T/jar
+rm -f "$jar"; curl -s -c "$jar" -b "$jar" -o "$T/body" "$BASE/staff/login"
+lc=$(form_value csrf)
+curl -s -c "$jar" -b "$jar" -o /dev/null -D "$T/headers" --data-urlencode "csrf=$lc" \
+	--data-urlencode "email=eve@example.com" --data-urlencode "password=a long enough passphrase" "$BASE/staff/login"
+session=$(sed -n 's/^Set-Cookie: __Host-settle=\([^;]*\);.*/\1/ip' "$T/headers" | tr -d '\r')
+ck="Cookie: __Host-settle=$session"
+pid=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
+http GET "/staff/proposals/$pid"
+expect_status 303 "the proposal page needs a session"
+http GET "/staff/proposals/$pid" -H "$ck"
+expect_status 200 "the staff proposal page opens"
+expect_body "INV-2026-0152" "it names the invoice"
+expect_body "25 monthly payments" "and shows the schedule"
+expect_body "Waiting for a decision" "and that it waits for a decision"
+sc=$(last_value csrf)
+http GET "/staff/proposals/999999" -H "$ck"
+expect_status 404 "an unknown proposal is 404"
+before=$(state)
+http POST "/staff/proposals/$pid" -H "$ck" -d decision=accept -d csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+expect_status 403 "a forged CSRF token is 403"
+http POST "/staff/proposals/$pid" -H "$ck" -d decision=maybe -d "csrf=$sc"
+expect_status 400 "an unknown decision is 400"
+http POST "/staff/proposals/$pid" -H "$ck" -d decision=decline -d reason= -d "csrf=$sc"
+expect_status 400 "declining without a reason is 400"
+expect_body "Please give a reason" "the message is next to the field"
+expect_eq "no bad decision wrote anything" "$before" "$(state)"
+# Two clerks accept at the same moment: one plan.
+for i in 1 2; do
+	curl -s -o /dev/null -w '%{http_code}\n' -H "$ck" -d decision=accept -d "csrf=$sc" "$BASE/staff/proposals/$pid" &
+done > "$T/codes"
+wait
+expect_eq "two concurrent accepts: one 303, one 409" "303 409" "$(sort "$T/codes" | tr '\n' ' ' | sed 's/ $//')"
+row=$(sql "SELECT p.frequency, p.installments, p.total_cents, (SELECT count(*) FROM plan_installments WHERE plan_id = p.id)
+	FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152' AND p.status = 'active'")
+expect_eq "the accepted proposal is the plan, once" "monthly|25|243000|25" "$row"
+expect_eq "the proposal is accepted and points at the plan" "accepted|t" \
+	"$(sql "SELECT status, plan_id IS NOT NULL FROM plan_proposals WHERE id = $pid")"
+expect_eq "its task is done" "done" "$(sql "SELECT status FROM tasks WHERE kind = 'proposal' AND ref_id = $pid")"
+expect_eq "the decision is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'proposal.accepted'")"
+m=$(wait_mail "we have accepted the payment plan you proposed")
+check "the debtor is mailed the accepted plan" grep -q "accounts@brightideas.example" "$m"
+http GET "$p3/plan"
+expect_body "Payment plan agreement" "the debtor's plan page now shows the plan"
+
+# A declined proposal: the reason is mailed, the options come back.
+p4=$(link_path INV-2026-0189)
+http GET "$p4/plan"
+c4=$(form_value csrf)
+http GET "$p4/plan?preview=1&own_amount=&own_count=30&freq=weekly&first=$(day 7)"
+oq4=$(last_value quote)
+http POST "$p4/plan" -d mode=own -d own_amount= -d own_count=30 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq4" -d "csrf=$c4"
+expect_status 303 "a second invoice's proposal is sent"
+pid4=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
+http GET "/staff/proposals/$pid4" -H "$ck"
+sc4=$(last_value csrf)
+http POST "/staff/proposals/$pid4" -H "$ck" -d decision=decline --data-urlencode "reason=Thirty weeks is too long for this amount; 12 months would work." -d "csrf=$sc4"
+expect_status 303 "declining with a reason answers 303"
+expect_eq "the proposal is declined with the reason, its task done" "declined|Thirty weeks is too long for this amount; 12 months would work.|done" \
+	"$(sql "SELECT pp.status, pp.reason, t.status FROM plan_proposals pp JOIN tasks t ON t.ref_id = pp.id AND t.kind = 'proposal' WHERE pp.id = $pid4")"
+m=$(wait_mail "Thirty weeks is too long")
+check "the reason is mailed to the debtor" grep -q "About the payment plan you proposed" "$m"
+http POST "/staff/proposals/$pid4" -H "$ck" -d decision=accept -d "csrf=$sc4"
+expect_status 409 "deciding again is 409"
+http GET "$p4/plan"
+expect_no_body "waiting for review" "the debtor's page no longer waits"
+expect_body 'name="option"' "and offers the plans again"
+
+finish
