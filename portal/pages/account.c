@@ -177,6 +177,8 @@ totals_view(struct ctx *c, const struct debtor_invoice *d,
 		eur.number = total_reference(c, r, s->t[i].currency);
 		/* bank_details shows "number" as the reference */
 		view_set_str(m, "number", eur.number != NULL ? eur.number : "");
+		view_set_bool(m, "reference_list", eur.number != NULL &&
+		    strchr(eur.number, ' ') != NULL);
 		if (eur.number == NULL || strcmp(s->t[i].currency, "EUR") != 0)
 			continue;
 		eur.currency = "EUR";

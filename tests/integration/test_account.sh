@@ -74,7 +74,7 @@ check "the GBP total stands on its own" grep -qE '^Total in GBP\|GBP 80\.00$' <<
 expect_body "EUR 400.00" "EUR 400.00 in total"
 expect_body "GBP 80.00" "GBP 80.00 in total, on its own"
 check "one QR code, for the EUR total only" test "$(grep -o '<svg [^>]*class="qr"' "$T/body" | wc -l)" -eq 1
-expect_body '<span class="copy">INV-A-1 INV-A-2 INV-A-3</span>' "the EUR reference lists the EUR invoice numbers"
+expect_body '<span class="copy list">INV-A-1 INV-A-2 INV-A-3</span>' "the EUR reference lists the EUR invoice numbers"
 expect_body '<span class="copy">INV-A-4</span>' "the GBP transfer names its invoice"
 expect_body 'reference INV-A-1 INV-A-2 INV-A-3"' "the QR code's text alternative names the reference"
 # Printable: the stylesheet has print rules for the statement, links and forms go.
