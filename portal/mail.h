@@ -62,7 +62,8 @@ int mail_compose(const struct mail *m, struct buf *out);
  * Date (date) and Message-ID, To set to to (and to_name, may be NULL),
  * and with att (may be NULL) after the original content in a
  * multipart/mixed. 0, or -1 when orig is not such a message (no From, no
- * end of headers, not UTF-8) or a field is refused.
+ * end of headers, not UTF-8) or a field is refused (out may then hold
+ * part of it: the caller discards it).
  */
 int mail_recopy(const char *orig, time_t date, const char *to,
     const char *to_name, const struct mail_attachment *att, struct buf *out);
