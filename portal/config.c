@@ -54,6 +54,7 @@ static const struct key keys[] = {
 	I("fresh_link_per_email", fresh_link_per_email, 1, 100000),
 	I("fresh_link_per_invoice", fresh_link_per_invoice, 1, 100000),
 	I("fresh_link_per_client", fresh_link_per_client, 1, 100000),
+	I("copies_per_day", copies_per_day, 1, 100),
 	I("max_body", max_body, 1024, 1024 * 1024),
 	B("trust_forwarded_for", trust_forwarded_for),
 	I("hardship_notes_per_hour", hardship_notes_per_hour, 1, 1000),
@@ -97,6 +98,7 @@ config_defaults(struct config *c)
 	c->link_days = 30;
 	c->fresh_link_minutes = 60;
 	c->fresh_link_per_email = 3;
+	c->copies_per_day = 3;
 	c->fresh_link_per_invoice = 3;
 	c->fresh_link_per_client = 10;
 	c->max_body = 64 * 1024;

@@ -44,6 +44,7 @@ struct config {
 	int	fresh_link_per_email;		/* per address typed */
 	int	fresh_link_per_invoice;		/* per invoice number typed */
 	int	fresh_link_per_client;		/* per client address */
+	int	copies_per_day;			/* "email me a copy", per confirmation */
 	int	max_body;			/* request body cap, bytes */
 	bool	trust_forwarded_for;		/* use X-Forwarded-For from nginx */
 	int	hardship_notes_per_hour;	/* per link; then 429 */

@@ -1,6 +1,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -116,8 +117,9 @@ from_domain(const char *from, char *domain, size_t size)
 	return domain;
 }
 
+/* "Date: ...\nMessage-ID: <random@domain of from>\n" */
 static int
-put_headers(const struct mail *m, struct buf *out)
+put_date_id(struct buf *out, time_t when, const char *from)
 {
 	unsigned char	 rnd[12];
 	char		 id[25], date[64], domain[256];
@@ -125,23 +127,38 @@ put_headers(const struct mail *m, struct buf *out)
 
 	randombytes_buf(rnd, sizeof(rnd));
 	(void)sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
-	if (gmtime_r(&m->date, &tm) == NULL ||
+	if (gmtime_r(&when, &tm) == NULL ||
 	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
 		return -1;
-	if (buf_printf(out, "From: %s\nTo: ", m->from) == -1)
+	return buf_printf(out, "Date: %s\nMessage-ID: <%s@%s>\n", date, id,
+	    from_domain(from, domain, sizeof(domain)));
+}
+
+/* "To: name <addr>\n", the name quoted or encoded, folded when long. */
+static int
+put_to(struct buf *out, const char *to, const char *to_name)
+{
+	if (buf_puts(out, "To: ") == -1)
 		return -1;
-	if (m->to_name != NULL && m->to_name[0] != '\0' &&
-	    (put_name(out, m->to_name) == -1 ||
-	    buf_puts(out, current_line(out) + strlen(m->to) + 3 > HEADER_LINE_MAX ?
+	if (to_name != NULL && to_name[0] != '\0' &&
+	    (put_name(out, to_name) == -1 ||
+	    buf_puts(out, current_line(out) + strlen(to) + 3 > HEADER_LINE_MAX ?
 	    "\n " : " ") == -1))
 		return -1;
-	if (buf_printf(out, "<%s>\nSubject: ", m->to) == -1)
+	return buf_printf(out, "<%s>\n", to);
+}
+
+static int
+put_headers(const struct mail *m, struct buf *out)
+{
+	if (buf_printf(out, "From: %s\n", m->from) == -1 ||
+	    put_to(out, m->to, m->to_name) == -1 ||
+	    buf_puts(out, "Subject: ") == -1)
 		return -1;
 	if (is_ascii(m->subject) ? buf_puts(out, m->subject) :
 	    put_encoded(out, m->subject))
 		return -1;
-	if (buf_printf(out, "\nDate: %s\nMessage-ID: <%s@%s>\n", date, id,
-	    from_domain(m->from, domain, sizeof(domain))) == -1)
+	if (buf_putc(out, '\n') == -1 || put_date_id(out, m->date, m->from) == -1)
 		return -1;
 	if (m->language != NULL && m->language[0] != '\0' &&
 	    buf_printf(out, "Content-Language: %s\n", m->language) == -1)
@@ -355,6 +372,181 @@ mail_compose(const struct mail *m, struct buf *out)
 	if (put_headers(m, out) == -1 || put_content(m, out) == -1)
 		return -1;
 	return buf_failed(out) ? -1 : 0;
+}
+
+/* One header of a stored message, with its continuation lines. */
+struct header {
+	const char	*at;		/* its first byte */
+	size_t		 len;		/* through its last newline */
+	size_t		 namelen;
+};
+
+/* The header at p (before end), or false at the blank line or junk. */
+static bool
+next_header(const char *p, const char *end, struct header *h)
+{
+	const char	*nl, *colon;
+
+	if (p >= end || *p == '\n' || *p == ' ' || *p == '\t')
+		return false;
+	if ((colon = memchr(p, ':', (size_t)(end - p))) == NULL ||
+	    (nl = memchr(p, '\n', (size_t)(end - p))) == NULL || colon > nl)
+		return false;
+	h->at = p;
+	h->namelen = (size_t)(colon - p);
+	while (nl + 1 < end && (nl[1] == ' ' || nl[1] == '\t'))
+		if ((nl = memchr(nl + 1, '\n', (size_t)(end - nl - 1))) == NULL)
+			return false;
+	h->len = (size_t)(nl - p) + 1;
+	return true;
+}
+
+static bool
+header_is(const struct header *h, const char *name)
+{
+	return h->namelen == strlen(name) && strncasecmp(h->at, name,
+	    h->namelen) == 0;
+}
+
+/* What describes the content: Content-* but Content-Language. */
+static bool
+header_of_content(const struct header *h)
+{
+	return h->namelen > 8 && strncasecmp(h->at, "Content-", 8) == 0 &&
+	    !header_is(h, "Content-Language");
+}
+
+/* The value of orig's From header, copied into from (size bytes). */
+static int
+find_from(const char *orig, const char *end, char *from, size_t size)
+{
+	struct header	 h;
+	const char	*p = orig, *v;
+	size_t		 n;
+
+	for (; next_header(p, end, &h); p += h.len) {
+		if (!header_is(&h, "From"))
+			continue;
+		v = h.at + h.namelen + 1;
+		v += strspn(v, " ");
+		n = (size_t)(h.at + h.len - 1 - v);
+		if (n == 0 || n >= size || memchr(v, '\n', n) != NULL)
+			return -1;
+		memcpy(from, v, n);
+		from[n] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+static bool
+attachment_safe(const struct mail_attachment *a)
+{
+	return a == NULL || (token_safe(a->filename) && token_safe(a->type) &&
+	    (a->method == NULL || token_safe(a->method)) && a->data != NULL &&
+	    a->len > 0 && a->len <= 1024 * 1024);
+}
+
+/* The attached file's part, base64 in lines of 76. */
+static int
+put_attachment(const struct mail_attachment *a, struct buf *out,
+    const char *boundary)
+{
+	char	line[77];
+	size_t	off, n;
+
+	if (buf_printf(out, "--%s\nContent-Type: %s%s%s%s; name=\"%s\"\n"
+	    "Content-Transfer-Encoding: base64\n"
+	    "Content-Disposition: attachment; filename=\"%s\"\n\n", boundary,
+	    a->type, strncmp(a->type, "text/", 5) == 0 ? "; charset=utf-8" : "",
+	    a->method != NULL ? "; method=" : "", a->method != NULL ? a->method : "",
+	    a->filename, a->filename) == -1)
+		return -1;
+	for (off = 0; off < a->len; off += n) {
+		n = a->len - off < 57 ? a->len - off : 57;
+		(void)sodium_bin2base64(line, sizeof(line), a->data + off, n,
+		    sodium_base64_VARIANT_ORIGINAL);
+		if (buf_printf(out, "%s\n", line) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The headers of orig (up to end) to out with To, Date and Message-ID
+ * new; with content != NULL the content headers go there instead.
+ */
+static int
+copy_headers(const char *orig, const char *end, time_t date, const char *to,
+    const char *to_name, const char *from, struct buf *out, struct buf *content)
+{
+	struct header	 h;
+	const char	*p;
+	bool		 to_done = false, date_done = false;
+
+	for (p = orig; next_header(p, end, &h); p += h.len) {
+		if (header_is(&h, "To")) {
+			if (!to_done && put_to(out, to, to_name) == -1)
+				return -1;
+			to_done = true;
+		} else if (header_is(&h, "Date") || header_is(&h, "Message-ID")) {
+			if (!date_done && put_date_id(out, date, from) == -1)
+				return -1;
+			date_done = true;
+		} else if (buf_append(content != NULL && header_of_content(&h) ?
+		    content : out, h.at, h.len) == -1)
+			return -1;
+	}
+	if (p != end || !to_done || !date_done)
+		return -1;
+	return 0;
+}
+
+int
+mail_recopy(const char *orig, time_t date, const char *to, const char *to_name,
+    const struct mail_attachment *att, struct buf *out)
+{
+	struct buf	 content;
+	const char	*end, *body;
+	char		 from[512], boundary[64], hex[25];
+	unsigned char	 rnd[12];
+	size_t		 blen;
+	int		 rc = -1;
+
+	buf_init(&content, 4096);
+	if (!mail_address_valid(to) || (to_name != NULL && (!header_safe(to_name) ||
+	    !utf8_valid(to_name, strlen(to_name)))) || !attachment_safe(att) ||
+	    !utf8_valid(orig, strlen(orig)) ||
+	    (end = strstr(orig, "\n\n")) == NULL)
+		goto out;
+	end++;			/* the headers end with their newline */
+	body = end + 1;
+	if (find_from(orig, end, from, sizeof(from)) == -1)
+		goto out;
+	randombytes_buf(rnd, sizeof(rnd));
+	(void)sodium_bin2hex(hex, sizeof(hex), rnd, sizeof(rnd));
+	(void)snprintf(boundary, sizeof(boundary), "=_settle_m_%s", hex);
+	if (att != NULL && strstr(orig, boundary) != NULL)
+		goto out;
+	if (copy_headers(orig, end, date, to, to_name, from, out,
+	    att != NULL ? &content : NULL) == -1)
+		goto out;
+	if (att == NULL) {
+		rc = buf_printf(out, "\n%s", body) == -1 || buf_failed(out) ? -1 : 0;
+		goto out;
+	}
+	blen = strlen(body);
+	if (buf_printf(out, "Content-Type: multipart/mixed; boundary=\"%s\"\n\n"
+	    "--%s\n", boundary, boundary) == -1 ||
+	    buf_append(out, content.data, content.len) == -1 ||
+	    buf_printf(out, "\n%s%s", body, blen > 0 && body[blen - 1] == '\n' ?
+	    "" : "\n") == -1 || put_attachment(att, out, boundary) == -1 ||
+	    buf_printf(out, "--%s--\n", boundary) == -1)
+		goto out;
+	rc = buf_failed(out) ? -1 : 0;
+out:
+	buf_free(&content);
+	return rc;
 }
 
 int

@@ -41,12 +41,32 @@ struct mail {
 	const struct mail_image *image;	/* may be NULL */
 };
 
+/* A file attached to a copied message (mail_recopy). */
+struct mail_attachment {
+	const char		*filename;	/* "payment-plan-INV-1.ics" */
+	const char		*type;		/* "text/calendar" (text/: UTF-8) */
+	const char		*method;	/* iCalendar METHOD ("PUBLISH"), may be NULL */
+	const unsigned char	*data;
+	size_t			 len;
+};
+
 #define MAIL_MAX_LINE	990	/* body lines are wrapped below RFC 5322's 998 */
 
 /* True for a plain address: local@domain, no spaces, quotes, CR or LF. */
 bool mail_address_valid(const char *addr);
 /* Appends the whole message to out; 0, or -1 when a field is refused. */
 int mail_compose(const struct mail *m, struct buf *out);
+/*
+ * Appends a copy of orig, a whole message as mail_compose() made it, to
+ * out: its headers in their order and its content as they were, but a new
+ * Date (date) and Message-ID, To set to to (and to_name, may be NULL),
+ * and with att (may be NULL) after the original content in a
+ * multipart/mixed. 0, or -1 when orig is not such a message (no From, no
+ * end of headers, not UTF-8) or a field is refused (out may then hold
+ * part of it: the caller discards it).
+ */
+int mail_recopy(const char *orig, time_t date, const char *to,
+    const char *to_name, const struct mail_attachment *att, struct buf *out);
 /*
  * Splits a rendered mail template, "Subject: ...\n\n" then the body:
  * *subject gets a NUL-terminated copy (at most subjsz bytes), *body points

@@ -44,5 +44,10 @@ void staff_payments_post(struct ctx *c);
 void overview_get(struct ctx *c);
 void overview_csv(struct ctx *c);
 void staff_tasks_get(struct ctx *c);
+/* The whole account and "email me a copy" (issue 16, pages/account.c, copy.c). */
+void account_get(struct ctx *c);
+void account_invoice_get(struct ctx *c);
+void account_none(struct ctx *c);
+void copy_post(struct ctx *c);
 
 #endif

@@ -339,6 +339,84 @@ static const struct statement statements[SQL__MAX] = {
 	/* Lines, fees and payments of an invoice by id (staff pages). */
 	[SQL_INVOICE_ITEMS] = { "invoice_items", SQL_SHAPE_ITEM, ITEMS_SQL("$1") },
 
+	/*
+	 * The whole account (issue 16). How many invoices the customer of
+	 * the token's link owes (the invoice page links the statement when
+	 * more than one), in debtor_open's round trip.
+	 */
+	[SQL_ACCOUNT_COUNT] = { "account_count", SQL_SHAPE_COUNT,
+	    "SELECT count(*) AS value FROM invoices WHERE balance_cents > 0 "
+	    "AND customer_id = (SELECT customer_id FROM invoices WHERE id = "
+	    BY_TOKEN ")" },
+	/*
+	 * Every open invoice of customer $1 with its state: the active (or
+	 * broken) plan, the open hold's kind, an open escalation. Oldest due
+	 * first; one customer owes at most a few hundred.
+	 */
+	[SQL_ACCOUNT_INVOICES] = { "account_invoices", SQL_SHAPE_ACCOUNT,
+	    "SELECT i.number, i.currency, i.due, i.balance_cents, "
+	    "(SELECT ref FROM customers WHERE id = i.customer_id) AS customer_ref, "
+	    "coalesce((SELECT p.status FROM plans p WHERE p.invoice_id = i.id "
+	    "AND p.status IN ('active', 'broken') ORDER BY p.status = 'active' "
+	    "DESC, p.accepted_at DESC LIMIT 1), '') AS plan, "
+	    "coalesce((SELECT h.kind FROM reminder_holds h WHERE "
+	    "h.invoice_id = i.id AND h.released_at IS NULL AND (h.until IS NULL "
+	    "OR h.until > now()) ORDER BY h.id DESC LIMIT 1), '') AS hold, "
+	    "EXISTS (SELECT 1 FROM tasks t WHERE t.invoice_id = i.id AND "
+	    "t.kind = 'escalate' AND t.status = 'open') AS escalated "
+	    "FROM invoices i WHERE i.customer_id = $1 AND i.balance_cents > 0 "
+	    "ORDER BY i.due, i.number LIMIT 500" },
+	/*
+	 * /i/{token}/account/{number}: a link of its own for invoice $2 when
+	 * it is the same customer's as the live link of token hash $1 ($3 the
+	 * new link's hash, $4 the client's address), lasting no longer than
+	 * that link, with its audit event. The number must match exactly; no
+	 * row for anything else (another customer's, unknown, a dead link).
+	 */
+	[SQL_ACCOUNT_LINK] = { "account_link", SQL_SHAPE_KEY,
+	    "WITH l AS (SELECT l.id, l.expires_at, i.customer_id FROM links l "
+	    "JOIN invoices i ON i.id = l.invoice_id WHERE "
+	    "l.token_hash = ANY ($1::bytea[]) AND l.revoked_at IS NULL "
+	    "AND l.expires_at > now()), "
+	    "s AS (SELECT i.id FROM invoices i JOIN l ON "
+	    "i.customer_id = l.customer_id WHERE i.number = $2::text), "
+	    "n AS (INSERT INTO links (invoice_id, token_hash, purpose, expires_at) "
+	    "SELECT s.id, $3, 'account', l.expires_at FROM s, l "
+	    "RETURNING id, invoice_id), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, "
+	    "detail, client_addr) SELECT 'debtor', 'account.opened', n.invoice_id, "
+	    "n.id, 'from the statement of link ' || l.id, $4 FROM n, l) "
+	    "SELECT id FROM n" },
+
+	/*
+	 * "Email me a copy" (issue 16): the latest confirmation of kind $2
+	 * ("plan_confirm": outbox kinds are written "plan.confirm" or
+	 * "plan_confirm") for invoice $1 that was composed, copies aside.
+	 */
+	[SQL_COPY_SOURCE] = { "copy_source", SQL_SHAPE_COPY_SOURCE,
+	    "SELECT id, message FROM outbox WHERE invoice_id = $1 "
+	    "AND replace(kind, '.', '_') = $2::text AND copy_of IS NULL "
+	    "AND status <> 'failed' AND message <> '' ORDER BY id DESC LIMIT 1" },
+	/* Copies of that kind in the last day; "again" in time zone $3. */
+	[SQL_COPY_COUNT] = { "copy_count", SQL_SHAPE_COPIES,
+	    "SELECT count(*) AS n, coalesce(to_char((min(created_at) + "
+	    "interval '1 day') AT TIME ZONE $3::text, 'YYYY-MM-DD HH24:MI'), '') "
+	    "AS again FROM outbox WHERE invoice_id = $1 AND copy_of IS NOT NULL "
+	    "AND replace(kind, '.', '_') = $2::text "
+	    "AND created_at > now() - interval '1 day'" },
+	/*
+	 * The copy of message $1 to $2 (the address on file), text $3, and
+	 * its audit event ($4 the link, $5 the client's address).
+	 */
+	[SQL_COPY_INSERT] = { "copy_insert", SQL_SHAPE_KEY,
+	    "WITH o AS (INSERT INTO outbox (kind, invoice_id, recipient, subject, "
+	    "message, copy_of) SELECT kind, invoice_id, $2, subject, $3, id "
+	    "FROM outbox WHERE id = $1 RETURNING id, invoice_id, kind) "
+	    "INSERT INTO audit_events (actor, action, invoice_id, link_id, "
+	    "detail, client_addr) SELECT 'debtor', 'confirmation.copied', "
+	    "invoice_id, $4, kind || ': message ' || $1 || ' copied as ' || id, "
+	    "$5 FROM o RETURNING id" },
+
 	/* Plans */
 	[SQL_PLAN_POLICY] = { "plan_policy", SQL_SHAPE_POLICY,
 	    "SELECT enabled, min_balance_cents, min_installment_cents, "

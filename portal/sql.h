@@ -68,6 +68,12 @@ enum sql_query {
 	SQL_DEBTOR_PLAN,
 	SQL_DEBTOR_HARDSHIP,
 	SQL_INVOICE_ITEMS,
+	SQL_ACCOUNT_COUNT,
+	SQL_ACCOUNT_INVOICES,
+	SQL_ACCOUNT_LINK,
+	SQL_COPY_SOURCE,
+	SQL_COPY_COUNT,
+	SQL_COPY_INSERT,
 	/* plans */
 	SQL_PLAN_POLICY,
 	SQL_PLAN_INSERT,
@@ -293,6 +299,24 @@ enum sql_type {
 	C(SPROP_LANGUAGE,		"language",		TEXT) \
 	C(SPROP_REASON,			"reason",		TEXT) \
 	C(SPROP_DECIDER,		"decider",		TEXT)
+/* The whole account (issue 16): each open invoice of the customer. */
+#define SQL_COLS_ACCOUNT(C) \
+	C(ACCOUNT_NUMBER,		"number",		TEXT) \
+	C(ACCOUNT_CURRENCY,		"currency",		TEXT) \
+	C(ACCOUNT_DUE,			"due",			DATE) \
+	C(ACCOUNT_BALANCE_CENTS,	"balance_cents",	INT) \
+	C(ACCOUNT_CUSTOMER_REF,		"customer_ref",		TEXT) \
+	C(ACCOUNT_PLAN,			"plan",			TEXT) \
+	C(ACCOUNT_HOLD,			"hold",			TEXT) \
+	C(ACCOUNT_ESCALATED,		"escalated",		BOOL)
+/* The confirmation a copy is made of. */
+#define SQL_COLS_COPY_SOURCE(C) \
+	C(COPY_SOURCE_ID,		"id",			INT) \
+	C(COPY_SOURCE_MESSAGE,		"message",		TEXT)
+/* Copies of one confirmation today, and when the oldest leaves the day. */
+#define SQL_COLS_COPIES(C) \
+	C(COPIES_N,			"n",			INT) \
+	C(COPIES_AGAIN,			"again",		TEXT)
 #define SQL_COLS_POLICY(C) \
 	C(POLICY_ENABLED,		"enabled",		BOOL) \
 	C(POLICY_MIN_BALANCE_CENTS,	"min_balance_cents",	INT) \
@@ -653,6 +677,7 @@ enum sql_type {
 	S(FLAG) S(COUNT) S(KEY) \
 	S(CUSTOMER) S(IMPORTED) \
 	S(OPENED) S(ITEM) S(SCHEDULE) S(DEBTOR_NOTE) S(POLICY) S(PROPOSAL) S(STAFF_PROPOSAL) \
+	S(ACCOUNT) S(COPY_SOURCE) S(COPIES) \
 	S(CREDENTIALS) S(ATTEMPT) S(CHALLENGE) S(SESSION) \
 	S(TALLY) S(QUEUE) S(MATCH) S(REQUEST) S(NOTE) S(OPEN_REQUEST) \
 	S(FOLLOWUP) S(LOCKED) S(OUTCOME_TO) S(STAFF_FEE) S(WAIVER) S(FEE_STATE) \

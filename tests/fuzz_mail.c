@@ -258,6 +258,33 @@ check_split(const char *text)
 	CHECK(body > nl && strspn(nl, "\r\n") == (size_t)(body - nl));
 }
 
+/*
+ * A copy of msg (mail_recopy): a message mail_compose() made (in UTF-8) always
+ * copies, with one To, Date and Message-ID; anything else may be refused
+ * but never crashes.
+ */
+static void
+check_recopy(const char *msg, bool ours, bool attach)
+{
+	static const unsigned char ics[] = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+	struct mail_attachment	 a = { "plan.ics", "text/calendar", "PUBLISH",
+	    ics, sizeof(ics) - 1 };
+	struct buf		 out;
+	int			 rc;
+
+	buf_init(&out, 0);
+	rc = mail_recopy(msg, 1700000000, "copy@example.org", "Copy",
+	    attach ? &a : NULL, &out);
+	if (ours && utf8_valid(msg, strlen(msg)))
+		CHECK(rc == 0);
+	if (rc == 0) {
+		CHECK(strlen(out.data) == out.len);
+		CHECK(strstr(out.data, "\nTo: \"Copy\" <copy@example.org>\n") != NULL);
+		CHECK(!attach || strstr(out.data, "Content-Disposition: attachment") != NULL);
+	}
+	buf_free(&out);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -304,7 +331,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_body(p, m.body);
 	} else
 		CHECK(out.len == 0);
+	if (rc == 0)
+		check_recopy(out.data, true, data[0] & 4);
 	buf_free(&out);
 	check_split(part[2]);
+	check_recopy(part[2], false, data[0] & 8);	/* anything stored: no crash */
 	return 0;
 }

@@ -987,6 +987,54 @@ test_mail_image(void **state)
 	buf_free(&b);
 }
 
+/* A copy: new To, Date and Message-ID; the rest as stored; the .ics attached. */
+static void
+test_mail_recopy(void **state)
+{
+	static const unsigned char ics[] = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n";
+	struct mail_attachment	 a = { "plan.ics", "text/calendar", "PUBLISH",
+	    ics, sizeof(ics) - 1 };
+	struct mail	 m = { .from = "Settle <billing@example.com>",
+	    .to = "old@example.org", .to_name = "Ana", .subject = "Your plan",
+	    .body = "Dear Ana,\nyour plan.\n", .date = 1700000000 };
+	struct buf	 orig, copy, bad;
+	const char	*id;
+
+	(void)state;
+	buf_init(&orig, 0);
+	buf_init(&copy, 0);
+	buf_init(&bad, 0);
+	assert_int_equal(mail_compose(&m, &orig), 0);
+	assert_int_equal(mail_recopy(orig.data, 1800000000, "ana@example.org",
+	    "Ana Ruiz", &a, &copy), 0);
+	assert_non_null(strstr(copy.data, "\nTo: \"Ana Ruiz\" <ana@example.org>\n"));
+	assert_null(strstr(copy.data, "old@example.org"));
+	assert_non_null(strstr(copy.data, "Subject: Your plan\n"));
+	assert_null(strstr(copy.data, "Tue, 14 Nov 2023"));
+	assert_non_null(strstr(copy.data, "Date: Fri, 15 Jan 2027"));
+	id = strstr(orig.data, "Message-ID: ");
+	assert_non_null(id);
+	assert_null(strstr(copy.data, id));
+	assert_non_null(strstr(copy.data, "Content-Type: multipart/mixed; boundary="));
+	assert_non_null(strstr(copy.data, "Content-Type: text/calendar; charset=utf-8; "
+	    "method=PUBLISH; name=\"plan.ics\"\n"));
+	assert_non_null(strstr(copy.data, "Content-Disposition: attachment; filename=\"plan.ics\""));
+	assert_non_null(strstr(copy.data, "\nContent-Type: text/plain; charset=utf-8\n"
+	    "Content-Transfer-Encoding: 8bit\n\nDear Ana,\nyour plan.\n--"));
+	/* Refused: no headers' end, no From, a bad address, a CR in the name. */
+	assert_int_equal(mail_recopy("From: a@b\nTo: <c@d>\n", 0, "x@y", NULL,
+	    NULL, &bad), -1);
+	assert_int_equal(mail_recopy("To: <c@d>\nDate: x\n\nbody\n", 0, "x@y",
+	    NULL, NULL, &bad), -1);
+	assert_int_equal(mail_recopy(orig.data, 0, "not an address", NULL, NULL,
+	    &bad), -1);
+	assert_int_equal(mail_recopy(orig.data, 0, "x@y", "A\r\nBcc: z@z", NULL,
+	    &bad), -1);
+	buf_free(&orig);
+	buf_free(&copy);
+	buf_free(&bad);
+}
+
 int
 main(void)
 {
@@ -1019,6 +1067,7 @@ main(void)
 		cmocka_unit_test(test_mail_html_alternative),
 		cmocka_unit_test(test_mail_list_unsubscribe),
 		cmocka_unit_test(test_mail_image),
+		cmocka_unit_test(test_mail_recopy),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, NULL);

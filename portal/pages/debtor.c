@@ -172,7 +172,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	const char	*open[3] = { hash, c->req.method == HTTP_HEAD ? NULL :
 	    action, c->req.remote_addr };
 	const char	*by_hash[1] = { hash };
-	struct db_call	 calls[4], *o, *it = NULL;
+	struct db_call	 calls[5], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
 
 	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
@@ -186,6 +186,8 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
 	if (flags & DEBTOR_HARDSHIP)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
+	if (flags & DEBTOR_ACCOUNT)
+		calls[n++] = (struct db_call){ SQL_ACCOUNT_COUNT, by_hash, 1, NULL };
 	if (!(flags & DEBTOR_LOCK))	/* a HEAD request is no view */
 		calls[n++] = (struct db_call){ c->req.method == HTTP_HEAD ?
 		    SQL_DEBTOR_PEEK : SQL_DEBTOR_OPEN, open, 3, NULL };
@@ -207,6 +209,8 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		else if (calls[i].q == SQL_DEBTOR_HARDSHIP &&
 		    read_hardship(c, calls[i].res, &d->hardship) == -1)
 			goto out;
+		else if (calls[i].q == SQL_ACCOUNT_COUNT)
+			d->open_invoices = (int)db_int(calls[i].res, 0, COUNT_VALUE);
 	}
 	if (it == NULL || read_items(c, it->res, d) == -1)
 		goto out;
@@ -609,4 +613,18 @@ debtor_url(struct ctx *c, const struct debtor_invoice *d, const char *suffix)
 	    d != NULL ? d->token : c->match.captures[0], suffix,
 	    other && c->lang != NULL ? "?lang=" : "",
 	    other && c->lang != NULL ? c->lang->tag : "");
+}
+
+int
+debtor_copy_view(struct ctx *c, const struct debtor_invoice *d,
+    const char *kind, struct view *m)
+{
+	char	csrf[TOKEN_LEN + 1];
+
+	if (m == NULL || token_csrf(&c->cfg->keys, "copy", d->link_id, csrf) == -1)
+		return -1;
+	view_set_str(m, "action", debtor_url(c, d, "/copy"));
+	view_set_str(m, "csrf", csrf);
+	view_set_str(m, "kind", kind);
+	return 0;
 }

@@ -15,6 +15,7 @@
  * hardship note. All of it is read in one round trip (db_pipeline), and all
  * strings live in the request's arena.
  */
+struct buf;
 struct ctx;
 struct db_res;
 struct i18n_lang;
@@ -79,10 +80,12 @@ struct debtor_invoice {
 	struct invoice_totals	 totals;	/* and the balance */
 	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
+	int			 open_invoices;	/* the customer's, with DEBTOR_ACCOUNT */
 };
 
 #define DEBTOR_PLAN	0x2	/* also read the active (or broken) plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
+#define DEBTOR_ACCOUNT	0x8	/* also count the customer's open invoices */
 
 /*
  * Opens the link in the route's first capture and loads its invoice (and
@@ -151,6 +154,20 @@ void debtor_plan_view(struct ctx *c, const struct debtor_invoice *d,
  */
 int debtor_payqr_view(struct ctx *c, const struct debtor_invoice *d,
     int64_t cents, struct view *m);
+/*
+ * Fills m (a map of its own, such as v.plan_copy) with the "email me a
+ * copy" form of templates/copy_form for the confirmation mail of kind
+ * ("plan_confirm", "hardship_ack", ...; pages/copy.c): its action
+ * (/i/{token}/copy), csrf and kind. 0, or -1 (no CSRF token).
+ */
+int debtor_copy_view(struct ctx *c, const struct debtor_invoice *d,
+    const char *kind, struct view *m);
+/*
+ * Appends the iCalendar file of d's active plan (read with DEBTOR_PLAN)
+ * to out, as GET /i/{token}/plan.ics serves it (pages/plan.c); 0 or -1.
+ */
+int debtor_plan_ics(struct ctx *c, const struct debtor_invoice *d,
+    struct buf *out);
 /* Adds the latest hardship note, if any, as v.hardship. */
 void debtor_hardship_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v);

@@ -21,7 +21,7 @@
 
 /* What ?done= may name: the submissions that come back here (a 303). */
 static const char *const done_names[] = {
-	"plan", "hardship", "reminders_off", "reminders_on", NULL
+	"plan", "hardship", "reminders_off", "reminders_on", "copy", NULL
 };
 
 /*
@@ -53,6 +53,9 @@ done_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		break;
 	case 3:
 		holds = !d->reminders_off;
+		break;
+	case 4:		/* a copy was queued (pages/copy.c) */
+		holds = true;
 		break;
 	default:
 		holds = false;
@@ -123,6 +126,21 @@ state_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		next_view(c, d, v);
 }
 
+/*
+ * "Email me a copy" beside each confirmation the page states: the plan's
+ * and the hardship note's (pages/copy.c answers).
+ */
+static void
+copies_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+{
+	if (d->plan.active && debtor_copy_view(c, d, "plan_confirm",
+	    view_set_map(v, "plan_copy")) == -1)
+		log_error("%s: no copy form", __func__);
+	if (d->hardship.exists && debtor_copy_view(c, d, "hardship_ack",
+	    view_set_map(v, "hardship_copy")) == -1)
+		log_error("%s: no copy form", __func__);
+}
+
 void
 invoice_get(struct ctx *c)
 {
@@ -130,7 +148,7 @@ invoice_get(struct ctx *c)
 	struct view		*v;
 
 	if (!debtor_open_or_reply(c, "invoice.viewed",
-	    DEBTOR_PLAN | DEBTOR_HARDSHIP, &d))
+	    DEBTOR_PLAN | DEBTOR_HARDSHIP | DEBTOR_ACCOUNT, &d))
 		return;
 	v = page_view(c);
 	debtor_view(c, &d, v);
@@ -140,6 +158,11 @@ invoice_get(struct ctx *c)
 		log_error("%s: %s: no payment QR code", __func__, d.number);
 	state_view(c, &d, v);
 	done_view(c, &d, v);
+	copies_view(c, &d, v);
+	if (d.open_invoices > 1) {
+		view_set_str(v, "account_url", debtor_url(c, &d, "/account"));
+		view_set_int(v, "open_invoices", d.open_invoices);
+	}
 	view_set_str(v, "reminders_url", debtor_url(c, &d, "/reminders"));
 	if (!page_csrf_or_reply(c, v, "reminders_csrf", "reminders", d.link_id))
 		return;

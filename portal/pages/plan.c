@@ -919,7 +919,8 @@ ics_text(struct ctx *c, const char *name, struct view *v)
 }
 
 static int
-ics_events(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+ics_events(struct ctx *c, const struct debtor_invoice *d, struct view *v,
+    struct buf *out)
 {
 	const struct debtor_plan	*p = &d->plan;
 	struct ics_event		 e;
@@ -942,9 +943,26 @@ ics_events(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		e.summary = ics_text(c, "ics/summary", v);
 		e.description = ics_text(c, "ics/description", v);
 		if (e.uid == NULL || e.summary == NULL || e.description == NULL ||
-		    ics_event(&c->res.body, &e) == -1)
+		    ics_event(out, &e) == -1)
 			return -1;
 	}
+	return 0;
+}
+
+int
+debtor_plan_ics(struct ctx *c, const struct debtor_invoice *d, struct buf *out)
+{
+	struct view	*v;
+	const char	*calname;
+
+	if (!d->plan.active)
+		return -1;
+	v = page_view(c);
+	debtor_view(c, d, v);
+	calname = ics_text(c, "ics/calendar", v);
+	if (calname == NULL || ics_begin(out, calname) == -1 ||
+	    ics_events(c, d, v, out) == -1 || ics_end(out) == -1)
+		return -1;
 	return 0;
 }
 
@@ -953,8 +971,6 @@ void
 plan_ics(struct ctx *c)
 {
 	struct debtor_invoice	 d;
-	struct view		*v;
-	const char		*calname;
 
 	if (!debtor_open_or_reply(c, "plan.calendar", DEBTOR_PLAN, &d))
 		return;
@@ -962,12 +978,8 @@ plan_ics(struct ctx *c)
 		page_error(c, 404, NULL);
 		return;
 	}
-	v = page_view(c);
-	debtor_view(c, &d, v);
 	buf_reset(&c->res.body);
-	calname = ics_text(c, "ics/calendar", v);
-	if (calname == NULL || ics_begin(&c->res.body, calname) == -1 ||
-	    ics_events(c, &d, v) == -1 || ics_end(&c->res.body) == -1) {
+	if (debtor_plan_ics(c, &d, &c->res.body) == -1) {
 		page_error(c, 500, NULL);
 		return;
 	}

@@ -497,6 +497,17 @@ async function debtorPages(page, l, how) {
 		}
 	});
 	await v('hardship form, note already received', () => goto(page, url('INV-2026-0158', '/hardship' + q), 200));
+	// Issue 16: the whole account (INV-2026-0152's customer owes INV-2026-0180 too), one of its
+	// invoices opened from it, and "email me a copy": the banner, and the page for a
+	// confirmation never sent (404).
+	await v('whole account (every open invoice, totals, QR code)', () => goto(page, url('INV-2026-0152', '/account' + q), 200));
+	await v('an invoice opened from the whole account', () => goto(page, url('INV-2026-0152', '/account/INV-2026-0180' + q), 200));
+	await v('invoice (plan; the banner after "email me a copy")', () => goto(page, url('INV-2026-0171', q + '&done=copy'), 200));
+	await v('email me a copy: no such confirmation (404)', async () => {
+		await goto(page, url('INV-2026-0171', q), 200);
+		await page.evaluate(() => { document.querySelector('form.copy-form input[name="kind"]').value = 'dispute_ack'; });
+		await submit(page, 'form.copy-form button[type="submit"]', 404);
+	});
 	await page.setExtraHTTPHeaders({ 'Accept-Language': l });
 	await v('404 page (unknown token, Accept-Language)', () => goto(page, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
 	await page.setExtraHTTPHeaders({});
