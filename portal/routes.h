@@ -41,5 +41,11 @@ void staff_payments_post(struct ctx *c);
 void overview_get(struct ctx *c);
 void overview_csv(struct ctx *c);
 void staff_tasks_get(struct ctx *c);
+/* A letter task's printable letter, marked posted (issue 14, pages/letter.c). */
+void letter_get(struct ctx *c);
+void letter_post(struct ctx *c);
+/* An escalate task's decision, managers only (pages/escalation.c). */
+void escalation_get(struct ctx *c);
+void escalation_post(struct ctx *c);
 
 #endif
