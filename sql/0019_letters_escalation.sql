@@ -39,3 +39,4 @@ GRANT SELECT, INSERT ON escalations TO settle_web;
 
 -- Handed over: reminders stop and the invoice leaves the cadence.
 ALTER TABLE invoices ADD COLUMN escalated_at timestamptz;
+GRANT USAGE ON SEQUENCE letters_id_seq, escalations_id_seq TO settle_web;
