@@ -107,7 +107,7 @@ notice_mail(struct ctx *c, const char *id, struct date on)
 	struct view		*v;
 	int			 rc = -1;
 
-	was = debtor_use_lang(c, c->lang);
+	was = letter_use_lang(c, NULL);	/* the page's, to switch back */
 	v = page_view(c);
 	if (letter_task_view(c, id, &t, v) != 1)
 		goto out;
@@ -127,7 +127,7 @@ notice_mail(struct ctx *c, const char *id, struct date on)
 	    .language = page_lang_tag(c), .to = t.email, .to_name = t.name,
 	    .kind = "escalation.notice", .invoice_id = t.invoice_id }, v);
 out:
-	(void)debtor_use_lang(c, was);
+	(void)debtor_use_lang(c, was != NULL ? was : i18n_source(c->i18n));
 	return rc;
 }
 

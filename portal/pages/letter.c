@@ -47,7 +47,9 @@ letter_use_lang(struct ctx *c, const char *tag)
 {
 	const struct i18n_lang	*lang = i18n_find(c->i18n, tag);
 
-	return debtor_use_lang(c, lang != NULL ? lang : c->lang);
+	if (lang == NULL)	/* staff pages may have none yet: the source's */
+		lang = c->lang != NULL ? c->lang : i18n_source(c->i18n);
+	return debtor_use_lang(c, lang);
 }
 
 /* Copies row 0 of shape TASK_PAGE into t. */

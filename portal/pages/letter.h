@@ -47,7 +47,8 @@ int letter_task_view(struct ctx *c, const char *id, struct letter_task *t,
  */
 int letter_task_lock(struct ctx *c, const char *id, const char *kind,
     const char *version, char *invoice, size_t invsz);
-/* Switches the response to the customer's language tag when known; the old one. */
+/* Switches the response to language tag (unknown or NULL: the current one,
+ * or the source's when there is none); returns the one it replaces. */
 const struct i18n_lang *letter_use_lang(struct ctx *c, const char *tag);
 
 #endif
