@@ -1069,6 +1069,10 @@ static const struct statement statements[SQL__MAX] = {
 	    "SELECT 'system', 'escalation.escalated', x.invoice_id, "
 	    "'handed over to ' || x.agency || ' after ' || x.on_date FROM x) "
 	    "SELECT i.id AS invoice_id, i.number, 'escalated' AS why FROM i ORDER BY i.id" },
+	/* The debtor's page: an escalation announced or done ($1 invoice). */
+	[SQL_INVOICE_ESCALATION] = { "invoice_escalation", SQL_SHAPE_ESCALATION_STATE,
+	    "SELECT status, on_date, agency FROM escalations WHERE invoice_id = $1 "
+	    "AND status IN ('pending', 'escalated') ORDER BY id DESC LIMIT 1" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

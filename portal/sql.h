@@ -180,6 +180,7 @@ enum sql_query {
 	SQL_ESCALATION_INSERT,
 	SQL_ESCALATION_CANCEL,
 	SQL_ESCALATION_DUE,
+	SQL_INVOICE_ESCALATION,
 	SQL__MAX
 };
 
@@ -612,6 +613,11 @@ enum sql_type {
 	C(TASK_LOCK_STATUS,		"status",		TEXT) \
 	C(TASK_LOCK_VERSION,		"version",		INT) \
 	C(TASK_LOCK_INVOICE_ID,		"invoice_id",		INT)
+/* The invoice's latest escalation not cancelled, for the debtor's page. */
+#define SQL_COLS_ESCALATION_STATE(C) \
+	C(ESCALATION_STATE_STATUS,	"status",		TEXT) \
+	C(ESCALATION_STATE_ON_DATE,	"on_date",		DATE) \
+	C(ESCALATION_STATE_AGENCY,	"agency",		TEXT)
 #define SQL_COLS_ESCALATION_END(C) \
 	C(ESCALATION_END_INVOICE_ID,	"invoice_id",		INT) \
 	C(ESCALATION_END_NUMBER,	"number",		TEXT) \
@@ -631,7 +637,7 @@ enum sql_type {
 	S(CLAIMED) \
 	S(UNSUBSCRIBE) \
 	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP) \
-	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END)
+	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(ESCALATION_STATE)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

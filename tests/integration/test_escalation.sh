@@ -106,6 +106,9 @@ expect_status 409 "approving twice is 409"
 expect_eq "still one escalation" 1 "$(sql "SELECT count(*) FROM escalations")"
 as boss@example.com "/staff/tasks/$T1/escalation"
 expect_body "Approved: the customer was told" "the page says it was approved"
+P1=$(link_path E-1)
+http GET "$P1"
+expect_body "this account passes to our collection agency, Example Recovery Ltd" "the debtor's page names the hand-over"
 WORDS=$(date -u -d "$ON" '+%-d %B %Y')
 notice=""
 for i in $(seq 1 50); do
@@ -167,6 +170,9 @@ expect_eq "no more reminders for E-1" "$before" "$(sql "SELECT count(*) FROM rem
 expect_eq "the engine records why" escalated "$(sql "SELECT reason FROM reminder_skips k JOIN invoices i ON i.id = k.invoice_id WHERE i.number = 'E-1' LIMIT 1")"
 as boss@example.com "/staff/tasks/$T1/escalation"
 expect_body "Escalated: the invoice was handed over" "the task page says it was handed over"
+http GET "$P1"
+expect_body "This invoice has been handed over to our collection agency" "the debtor's page says it was handed over"
+expect_body "We no longer send reminders" "and that reminders have stopped"
 
 # --- declined -------------------------------------------------------------------
 T6=$(task E-6)
