@@ -69,6 +69,10 @@ static const struct key keys[] = {
 	S("staff_email", staff_email),
 	B("plan_mail_staff", plan_mail_staff),
 	S("company", company),
+	S("company_address", company_address),
+	S("company_registration", company_registration),
+	I("escalation_days", escalation_days, 1, 365),
+	S("escalation_agency", escalation_agency),
 	S("contact_name", contact_name),
 	S("contact_phone", contact_phone),
 	S("contact_email", contact_email),
@@ -103,6 +107,7 @@ config_defaults(struct config *c)
 	c->fresh_link_per_client = 10;
 	c->max_body = 64 * 1024;
 	c->hardship_notes_per_hour = 10;
+	c->escalation_days = 14;
 	c->sendmail_timeout = 30;
 	c->notify_poll = 5;
 	c->notify_lease = 300;

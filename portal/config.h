@@ -61,6 +61,10 @@ struct config {
 	bool	plan_mail_staff;		/* copy plan confirmations to staff */
 
 	char	company[CONFIG_STR_MAX];
+	char	company_address[CONFIG_STR_MAX];	/* letterhead: one line, commas */
+	char	company_registration[CONFIG_STR_MAX];	/* "Registered in ..., no. ..." */
+	int	escalation_days;		/* notice to hand-over, days */
+	char	escalation_agency[CONFIG_STR_MAX];	/* who takes over */
 	char	contact_name[CONFIG_STR_MAX];
 	char	contact_phone[CONFIG_STR_MAX];
 	char	contact_email[CONFIG_STR_MAX];

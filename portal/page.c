@@ -36,6 +36,8 @@ site_view(struct arena *a, struct view *site, const struct config *cfg,
     const char *lang)
 {
 	view_set_str(site, "company", cfg->company);
+	view_set_str(site, "company_address", cfg->company_address);
+	view_set_str(site, "company_registration", cfg->company_registration);
 	view_set_str(site, "contact_name", config_text(cfg, "contact_name", lang));
 	view_set_str(site, "contact_phone", cfg->contact_phone);
 	view_set_str(site, "contact_phone_uri", phone_uri(a, cfg->contact_phone));

@@ -163,6 +163,9 @@ remind_decide(const struct remind_facts *f)
 	/* Holds: nothing goes out, neither email nor task. */
 	if (f->balance <= 0)
 		return decided(REMIND_SKIP, REMIND_REASON_PAID, 0, NULL);
+	/* Handed over to collection: the cadence has ended. */
+	if (f->escalated)
+		return decided(REMIND_SKIP, REMIND_REASON_ESCALATED, 0, NULL);
 	if (f->hold != REMIND_HOLD_NONE && (unsigned)f->hold < REMIND_HOLD__MAX)
 		return decided(REMIND_SKIP, hold_reasons[f->hold], 0, NULL);
 	if (f->plan_active && !remind_step_is_plan(s))

@@ -85,6 +85,7 @@ struct remind_facts {
 	enum remind_hold hold;		/* the open hold, if any */
 	bool	 plan_active;		/* an active plan (not broken) */
 	bool	 opted_out;		/* customers.reminders_off_at */
+	bool	 escalated;		/* handed over (invoices.escalated_at) */
 	bool	 has_email;
 	time_t	 now;
 	time_t	 last_sent;		/* the last email of this invoice; 0: none */

@@ -97,6 +97,7 @@ read_due(const struct run *run, const struct db_res *r, int row, struct due *d)
 	}
 	d->f.plan_active = db_bool(r, row, REMIND_DUE_PLAN_ACTIVE);
 	d->f.opted_out = db_bool(r, row, REMIND_DUE_OPTED_OUT);
+	d->f.escalated = db_bool(r, row, REMIND_DUE_ESCALATED);
 	d->f.has_email = d->email[0] != '\0';
 	d->f.now = run->o->now;
 	d->f.last_sent = (time_t)db_int(r, row, REMIND_DUE_LAST_SENT);
@@ -455,6 +456,37 @@ handle(struct run *run, const struct db_res *r, int row)
 	}
 }
 
+/*
+ * Approved escalations (issue 14), before the cadence: those the debtor
+ * stopped (paid, a plan, a hardship request) are cancelled, then those
+ * whose date has passed hand the invoice over, so remind_decide() sees it
+ * escalated in the same run. One line each; nothing in a dry run.
+ */
+static int
+escalations(struct run *run)
+{
+	static const enum sql_query q[2] = { SQL_ESCALATION_CANCEL,
+		SQL_ESCALATION_DUE };
+	const char	*p[2] = { run->now, run->cfg->timezone };
+	struct db_res	*r;
+	int		 k, i;
+
+	if (run->o->dry_run)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		if ((r = db_query(run->db, q[k], p, k == 0 ? 1 : 2)) == NULL)
+			return -1;
+		for (i = 0; i < db_rows(r); i++)
+			if (run->o->out != NULL && !run->o->quiet)
+				fprintf(run->o->out, "%s%s\tescalation\t%s\n",
+				    run->o->prefix ? run->o->prefix : "",
+				    db_str(r, i, ESCALATION_END_NUMBER),
+				    db_str(r, i, ESCALATION_END_WHY));
+		db_res_free(r);
+	}
+	return 0;
+}
+
 int
 remind_run(struct db *db, const struct config *cfg, const struct i18n *i18n,
     const struct remind_options *o, struct remind_stats *st)
@@ -480,6 +512,9 @@ remind_run(struct db *db, const struct config *cfg, const struct i18n *i18n,
 	if ((r = db_query(db, SQL_REMIND_SESSION, NULL, 0)) == NULL)
 		goto out;
 	db_res_free(r);
+	r = NULL;
+	if (escalations(&run) == -1)
+		goto out;
 	p[0] = run.now;
 	p[1] = cfg->timezone;
 	if ((r = db_query(db, SQL_REMIND_DUE, p, 2)) == NULL)

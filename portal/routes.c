@@ -47,6 +47,11 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/staff/overview", overview_get },
 	{ ROUTE_GET, "/staff/overview.csv", overview_csv },
 	{ ROUTE_GET, "/staff/tasks", staff_tasks_get },
+	/* issue 14: the formal letter and the escalation decision */
+	{ ROUTE_GET, "/staff/tasks/{}/letter", letter_get },
+	{ ROUTE_POST, "/staff/tasks/{}/letter", letter_post },
+	{ ROUTE_GET, "/staff/tasks/{}/escalation", escalation_get },
+	{ ROUTE_POST, "/staff/tasks/{}/escalation", escalation_post },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

@@ -49,5 +49,11 @@ void account_get(struct ctx *c);
 void account_invoice_get(struct ctx *c);
 void account_none(struct ctx *c);
 void copy_post(struct ctx *c);
+/* A letter task's printable letter, marked posted (issue 14, pages/letter.c). */
+void letter_get(struct ctx *c);
+void letter_post(struct ctx *c);
+/* An escalate task's decision, managers only (pages/escalation.c). */
+void escalation_get(struct ctx *c);
+void escalation_post(struct ctx *c);
 
 #endif

@@ -114,7 +114,8 @@
 #define REMIND_DUE_SQL \
     "WITH b AS (SELECT i.id, i.number, i.currency, i.issued, i.due, " \
     "c.id AS customer_id, c.name, c.email, c.language, c.customer_group, " \
-    "c.reminders_off_at IS NOT NULL AS opted_out, z.zone, " \
+    "c.reminders_off_at IS NOT NULL AS opted_out, " \
+    "i.escalated_at IS NOT NULL AS escalated, z.zone, " \
     "($1::timestamptz AT TIME ZONE z.zone) AS local_now " \
     "FROM invoices i JOIN customers c ON c.id = i.customer_id " \
     "CROSS JOIN LATERAL (SELECT coalesce(nullif(c.timezone, ''), $2::text) " \
@@ -189,7 +190,8 @@
     "(SELECT max(pay_by) FROM reminders r WHERE r.invoice_id = s.id " \
     "AND r.kind = 'final' AND r.outcome = 'sent') AS final_pay_by, " \
     "(SELECT reason FROM reminder_skips k WHERE k.invoice_id = s.id " \
-    "AND k.step_key = coalesce(s.plan_key, s.step_key)) AS skip_reason " \
+    "AND k.step_key = coalesce(s.plan_key, s.step_key)) AS skip_reason, " \
+    "s.escalated " \
     "FROM s WHERE s.plan_key IS NOT NULL OR (s.step_key IS NOT NULL " \
     "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = s.id " \
     "AND r.step_key = s.step_key)) ORDER BY s.id"
@@ -200,6 +202,12 @@
  */
 #define REQUEST_VERSION_SQL \
     "(extract(epoch FROM h.updated_at) * 1000000)::bigint::text"
+/* The balance of escalation e's invoice is settled (issue 14). */
+#define ESCALATION_PAID_SQL \
+    "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
+    "WHERE invoice_id = e.invoice_id) + (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM fees WHERE invoice_id = e.invoice_id) - (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM payments WHERE invoice_id = e.invoice_id)) <= 0"
 
 struct statement {
 	const char	*name;
@@ -1188,6 +1196,86 @@ static const struct statement statements[SQL__MAX] = {
 	    "FROM tasks t JOIN invoices i ON i.id = t.invoice_id "
 	    "JOIN customers c ON c.id = i.customer_id WHERE t.status = 'open' "
 	    "ORDER BY t.due_on, t.id LIMIT 500" },
+	/*
+	 * Issue 14, letters and escalations. A task with what its letter and
+	 * escalation pages show ($1 task).
+	 */
+	[SQL_TASK_PAGE] = { "task_page", SQL_SHAPE_TASK_PAGE,
+	    "SELECT t.id, t.kind, t.status, t.version, t.note, t.invoice_id, "
+	    "i.number, i.currency, i.issued, i.due, c.name AS customer, c.address, "
+	    "c.email, c.language, c.ref AS customer_ref, "
+	    "coalesce(to_char(l.posted_at, 'YYYY-MM-DD HH24:MI'), '') AS posted, "
+	    "coalesce(ps.name, '') AS posted_by, l.pay_by AS letter_pay_by, "
+	    "coalesce(e.status, '') AS escalation, e.on_date, coalesce(e.agency, '') AS agency, "
+	    "i.escalated_at IS NOT NULL AS escalated "
+	    "FROM tasks t JOIN invoices i ON i.id = t.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id "
+	    "LEFT JOIN letters l ON l.task_id = t.id "
+	    "LEFT JOIN staff_users ps ON ps.id = l.posted_by "
+	    "LEFT JOIN escalations e ON e.task_id = t.id WHERE t.id = $1" },
+	/* The task under its row lock, before a change ($1 task). */
+	[SQL_TASK_LOCK] = { "task_lock", SQL_SHAPE_TASK_LOCK,
+	    "SELECT id, kind, status, version, invoice_id FROM tasks "
+	    "WHERE id = $1 FOR UPDATE" },
+	/* The letter posted and its task done ($1 task, $2 invoice, $3 pay
+	 * by, $4 staff). */
+	[SQL_LETTER_POST] = { "letter_post", NONE,
+	    "WITH l AS (INSERT INTO letters (task_id, invoice_id, pay_by, posted_by) "
+	    "VALUES ($1, $2, $3, $4) RETURNING id) "
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
+	    "version = version + 1, note = 'letter ' || (SELECT id FROM l) || ' posted' "
+	    "WHERE id = $1" },
+	/* A task done with a note ($1 task, $2 staff, $3 note). */
+	[SQL_TASK_DONE] = { "task_done", NONE,
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $2, "
+	    "note = $3, version = version + 1 WHERE id = $1" },
+	/* An approved escalation ($1 invoice, $2 task, $3 date, $4 agency,
+	 * $5 manager). */
+	[SQL_ESCALATION_INSERT] = { "escalation_insert", NONE,
+	    "INSERT INTO escalations (invoice_id, task_id, on_date, agency, approved_by) "
+	    "VALUES ($1, $2, $3, $4, $5)" },
+	/*
+	 * portal-admin remind, first: pending escalations the debtor stopped
+	 * (paid, an active plan, an open hardship hold) are cancelled, their
+	 * task noted and the event audited ($1 now).
+	 */
+	[SQL_ESCALATION_CANCEL] = { "escalation_cancel", SQL_SHAPE_ESCALATION_END,
+	    "WITH w AS (SELECT e.id, e.invoice_id, e.task_id, CASE "
+	    "WHEN " ESCALATION_PAID_SQL " THEN 'paid' "
+	    "WHEN EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = e.invoice_id "
+	    "AND p.status = 'active') THEN 'plan' "
+	    "WHEN EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = e.invoice_id "
+	    "AND h.kind = 'hardship' AND h.released_at IS NULL) THEN 'hardship' END AS why "
+	    "FROM escalations e WHERE e.status = 'pending'), "
+	    "x AS (UPDATE escalations e SET status = 'cancelled', ended_at = $1, "
+	    "end_reason = w.why FROM w WHERE e.id = w.id AND w.why IS NOT NULL "
+	    "RETURNING e.id, e.invoice_id, e.task_id, w.why), "
+	    "t AS (UPDATE tasks k SET note = k.note || ' cancelled (' || x.why || ')', "
+	    "version = k.version + 1 FROM x WHERE k.id = x.task_id), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, detail) "
+	    "SELECT 'system', 'escalation.cancelled', x.invoice_id, "
+	    "'escalation ' || x.id || ' cancelled: ' || x.why FROM x) "
+	    "SELECT x.invoice_id, i.number, x.why FROM x JOIN invoices i ON i.id = x.invoice_id "
+	    "ORDER BY x.invoice_id" },
+	/*
+	 * Then: pending escalations whose date has passed in the business's
+	 * time zone hand the invoice over ($1 now, $2 zone), audited.
+	 */
+	[SQL_ESCALATION_DUE] = { "escalation_due", SQL_SHAPE_ESCALATION_END,
+	    "WITH x AS (UPDATE escalations SET status = 'escalated', ended_at = $1, "
+	    "end_reason = 'date passed' WHERE status = 'pending' "
+	    "AND on_date < ($1::timestamptz AT TIME ZONE $2::text)::date "
+	    "RETURNING id, invoice_id, agency, on_date), "
+	    "i AS (UPDATE invoices v SET escalated_at = $1 FROM x WHERE v.id = x.invoice_id "
+	    "RETURNING v.id, v.number), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, detail) "
+	    "SELECT 'system', 'escalation.escalated', x.invoice_id, "
+	    "'handed over to ' || x.agency || ' after ' || x.on_date FROM x) "
+	    "SELECT i.id AS invoice_id, i.number, 'escalated' AS why FROM i ORDER BY i.id" },
+	/* The debtor's page: an escalation announced or done ($1 invoice). */
+	[SQL_INVOICE_ESCALATION] = { "invoice_escalation", SQL_SHAPE_ESCALATION_STATE,
+	    "SELECT status, on_date, agency FROM escalations WHERE invoice_id = $1 "
+	    "AND status IN ('pending', 'escalated') ORDER BY id DESC LIMIT 1" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

@@ -192,6 +192,15 @@ enum sql_query {
 	SQL_STAFF_TASKS_OF,
 	SQL_STAFF_NEXT_STEP,
 	SQL_STAFF_TASKS_OPEN,
+	/* issue 14: letters and escalations */
+	SQL_TASK_PAGE,
+	SQL_TASK_LOCK,
+	SQL_LETTER_POST,
+	SQL_TASK_DONE,
+	SQL_ESCALATION_INSERT,
+	SQL_ESCALATION_CANCEL,
+	SQL_ESCALATION_DUE,
+	SQL_INVOICE_ESCALATION,
 	SQL__MAX
 };
 
@@ -643,7 +652,8 @@ enum sql_type {
 	C(REMIND_DUE_TODAY_FIRST,	"today_first",		INT) \
 	C(REMIND_DUE_TOMORROW_FIRST,	"tomorrow_first",	INT) \
 	C(REMIND_DUE_FINAL_PAY_BY,	"final_pay_by",		DATE) \
-	C(REMIND_DUE_SKIP_REASON,	"skip_reason",		TEXT)
+	C(REMIND_DUE_SKIP_REASON,	"skip_reason",		TEXT) \
+	C(REMIND_DUE_ESCALATED,		"escalated",		BOOL)
 /* A plan's installments with what has been paid towards each. */
 #define SQL_COLS_INSTALLMENT(C) \
 	C(INSTALLMENT_SEQ,		"seq",			INT) \
@@ -673,6 +683,45 @@ enum sql_type {
 	C(NEXT_STEP_ON_DAY,		"on_day",		DATE)
 
 /* Every shape above, once. A new shape is added here too. */
+/* A letter or escalation task with its invoice (issue 14). */
+#define SQL_COLS_TASK_PAGE(C) \
+	C(TASK_PAGE_ID,			"id",			INT) \
+	C(TASK_PAGE_KIND,		"kind",			TEXT) \
+	C(TASK_PAGE_STATUS,		"status",		TEXT) \
+	C(TASK_PAGE_VERSION,		"version",		INT) \
+	C(TASK_PAGE_NOTE,		"note",			TEXT) \
+	C(TASK_PAGE_INVOICE_ID,		"invoice_id",		INT) \
+	C(TASK_PAGE_NUMBER,		"number",		TEXT) \
+	C(TASK_PAGE_CURRENCY,		"currency",		TEXT) \
+	C(TASK_PAGE_ISSUED,		"issued",		DATE) \
+	C(TASK_PAGE_DUE,		"due",			DATE) \
+	C(TASK_PAGE_CUSTOMER,		"customer",		TEXT) \
+	C(TASK_PAGE_ADDRESS,		"address",		TEXT) \
+	C(TASK_PAGE_EMAIL,		"email",		TEXT) \
+	C(TASK_PAGE_LANGUAGE,		"language",		TEXT) \
+	C(TASK_PAGE_CUSTOMER_REF,	"customer_ref",		TEXT) \
+	C(TASK_PAGE_POSTED,		"posted",		TEXT) \
+	C(TASK_PAGE_POSTED_BY,		"posted_by",		TEXT) \
+	C(TASK_PAGE_LETTER_PAY_BY,	"letter_pay_by",	DATE) \
+	C(TASK_PAGE_ESCALATION,		"escalation",		TEXT) \
+	C(TASK_PAGE_ON_DATE,		"on_date",		DATE) \
+	C(TASK_PAGE_AGENCY,		"agency",		TEXT) \
+	C(TASK_PAGE_ESCALATED,		"escalated",		BOOL)
+#define SQL_COLS_TASK_LOCK(C) \
+	C(TASK_LOCK_ID,			"id",			INT) \
+	C(TASK_LOCK_KIND,		"kind",			TEXT) \
+	C(TASK_LOCK_STATUS,		"status",		TEXT) \
+	C(TASK_LOCK_VERSION,		"version",		INT) \
+	C(TASK_LOCK_INVOICE_ID,		"invoice_id",		INT)
+/* The invoice's latest escalation not cancelled, for the debtor's page. */
+#define SQL_COLS_ESCALATION_STATE(C) \
+	C(ESCALATION_STATE_STATUS,	"status",		TEXT) \
+	C(ESCALATION_STATE_ON_DATE,	"on_date",		DATE) \
+	C(ESCALATION_STATE_AGENCY,	"agency",		TEXT)
+#define SQL_COLS_ESCALATION_END(C) \
+	C(ESCALATION_END_INVOICE_ID,	"invoice_id",		INT) \
+	C(ESCALATION_END_NUMBER,	"number",		TEXT) \
+	C(ESCALATION_END_WHY,		"why",			TEXT)
 #define SQL_SHAPES(S) \
 	S(FLAG) S(COUNT) S(KEY) \
 	S(CUSTOMER) S(IMPORTED) \
@@ -688,7 +737,8 @@ enum sql_type {
 	S(LEDGER) S(WEEK) S(AGED) \
 	S(CLAIMED) \
 	S(UNSUBSCRIBE) \
-	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP)
+	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP) \
+	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(ESCALATION_STATE)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

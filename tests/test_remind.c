@@ -136,6 +136,39 @@ test_remind_holds(void **state)
 	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_HARDSHIP, NULL);
 }
 
+/*
+ * Handed over (issue 14): every step is skipped as escalated, emails,
+ * tasks and plan mails alike, whatever else holds; a paid balance still
+ * says paid.
+ */
+static void
+test_remind_escalated(void **state)
+{
+	static const enum remind_step steps[] = { REMIND_OVERDUE_1, REMIND_FINAL,
+		REMIND_CALL, REMIND_LETTER, REMIND_ESCALATE,
+		REMIND_INSTALLMENT_MISSED };
+	struct remind_facts	f;
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		f = facts(steps[i]);
+		f.escalated = true;
+		expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_ESCALATED, NULL);
+		f.hold = REMIND_HOLD_HARDSHIP;
+		f.plan_active = true;
+		f.opted_out = true;
+		expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_ESCALATED, NULL);
+	}
+	f = facts(REMIND_FINAL);
+	f.escalated = true;
+	f.balance = 0;
+	expect(remind_decide(&f), REMIND_SKIP, REMIND_REASON_PAID, NULL);
+	f = facts(REMIND_FINAL);
+	expect(remind_decide(&f), REMIND_SEND, REMIND_REASON_NONE, NULL);
+	assert_string_equal(remind_reason_name(REMIND_REASON_ESCALATED), "escalated");
+}
+
 /* The hold kinds as reminder_holds.kind spells them; nothing else parses. */
 static void
 test_remind_hold_names(void **state)
@@ -264,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_remind_names),
 		cmocka_unit_test(test_remind_send),
 		cmocka_unit_test(test_remind_holds),
+		cmocka_unit_test(test_remind_escalated),
 		cmocka_unit_test(test_remind_hold_names),
 		cmocka_unit_test(test_remind_tasks),
 		cmocka_unit_test(test_remind_hours),

@@ -11,6 +11,7 @@
 
 #include "arena.h"
 #include "ctx.h"
+#include "db.h"
 #include "log.h"
 #include "form.h"
 #include "invoice.h"
@@ -141,6 +142,33 @@ copies_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		log_error("%s: no copy form", __func__);
 }
 
+/*
+ * An escalation a manager approved (issue 14): announced (pending, with
+ * its date) or done (handed over), as v.escalation. 0 or -1.
+ */
+static int
+escalation_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+{
+	const char	*p[1] = { d->invoice_id };
+	struct view	*m;
+	struct db_res	*r;
+
+	if ((r = db_query(c->db, SQL_INVOICE_ESCALATION, p, 1)) == NULL)
+		return -1;
+	if (db_rows(r) == 1) {
+		m = view_set_map(v, "escalation");
+		view_set_bool(m, "pending", strcmp(db_str(r, 0,
+		    ESCALATION_STATE_STATUS), "pending") == 0);
+		view_set_bool(m, "done", strcmp(db_str(r, 0,
+		    ESCALATION_STATE_STATUS), "escalated") == 0);
+		view_set_str(m, "on_date", page_date(c, db_date(r, 0,
+		    ESCALATION_STATE_ON_DATE)));
+		view_set_str(m, "agency", db_str(r, 0, ESCALATION_STATE_AGENCY));
+	}
+	db_res_free(r);
+	return 0;
+}
+
 void
 invoice_get(struct ctx *c)
 {
@@ -157,6 +185,10 @@ invoice_get(struct ctx *c)
 	if (debtor_payqr_view(c, &d, d.totals.balance, v) == -1)
 		log_error("%s: %s: no payment QR code", __func__, d.number);
 	state_view(c, &d, v);
+	if (escalation_view(c, &d, v) == -1) {
+		page_db_error(c);
+		return;
+	}
 	done_view(c, &d, v);
 	copies_view(c, &d, v);
 	if (d.open_invoices > 1) {

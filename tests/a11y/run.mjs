@@ -48,6 +48,8 @@ const ERRORS_DIR = process.env.SETTLE_ERRORS;
 // An opt-out address (/u/{token}) for the customer of INV-2026-0147.
 const UNSUBSCRIBE = readFileSync(process.env.SETTLE_UNSUBSCRIBE, 'utf8').trim();
 const DB_STOP = process.env.SETTLE_DB_STOP;
+// Issue 14: a letter task's id on line 1, an escalate task's on line 2.
+const [LETTER_TASK, ESCALATE_TASK] = readFileSync(process.env.SETTLE_TASKS, 'utf8').split('\n');
 
 const PHONE = { width: 360, height: 740 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -682,6 +684,18 @@ async function main() {
 		await visit(spage, 'staff ledger overview', () => goto(spage, `${BASE}/staff/overview`, 200));
 		await visit(spage, 'staff invoice history with reminders', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0189`, 200));
 		await visit(spage, 'staff open tasks', () => goto(spage, `${BASE}/staff/tasks`, 200));
+		// Issue 14: the formal letter and the escalation decision (the demo user is a manager).
+		await visit(spage, 'staff formal letter', () => goto(spage, `${BASE}/staff/tasks/${LETTER_TASK}/letter`, 200));
+		await visit(spage, 'staff escalation decision', () => goto(spage, `${BASE}/staff/tasks/${ESCALATE_TASK}/escalation`, 200));
+		await visit(spage, 'staff escalation decision with a date in the past (400)', async () => {
+			await goto(spage, `${BASE}/staff/tasks/${ESCALATE_TASK}/escalation`, 200);
+			await spage.evaluate(() => {	// past the browser's own min check
+				const d = document.querySelector('#on_date');
+				d.removeAttribute('min');
+				d.value = '2020-01-01';
+			});
+			await submit(spage, 'form[action$="/escalation"] button[value="approve"]', 400);
+		});
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);
 	}), lane(async () => {

@@ -71,9 +71,15 @@ sql "WITH p AS (INSERT INTO plans (invoice_id, frequency, installments, total_ce
 	SELECT id, s, current_date - 40 + 30 * s, 10000 FROM p, generate_series(1, 2) s"
 sql "UPDATE customers SET reminders_off_at = now() WHERE name = 'Bright Ideas LLC'"
 admin unsubscribe-link INV-2026-0147 > "$T/unsubscribe"
+# Issue 14: a letter task and an escalate task (what the cadence's steps
+# make), for the letter and the escalation decision pages.
+sql "INSERT INTO tasks (invoice_id, kind, reason, due_on) SELECT id, 'letter', 'staff_step',
+	current_date FROM invoices WHERE number = 'INV-2026-0189' RETURNING id" > "$T/tasks"
+sql "INSERT INTO tasks (invoice_id, kind, reason, due_on) SELECT id, 'escalate', 'staff_step',
+	current_date FROM invoices WHERE number = 'INV-2026-0189' RETURNING id" >> "$T/tasks"
 
 
-SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp SETTLE_UNSUBSCRIBE=$T/unsubscribe \
+SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp SETTLE_UNSUBSCRIBE=$T/unsubscribe SETTLE_TASKS=$T/tasks \
 SETTLE_ERRORS=$VAR/errors CHROMIUM=$CHROMIUM \
 SETTLE_DB_STOP="'$ROOT/scripts/stack.sh' pg-stop '$VAR'" \
 	timeout 480 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
