@@ -9,7 +9,7 @@
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
     "c.id AS customer_id, c.reminders_off_at IS NOT NULL AS reminders_off, " \
     "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = i.id " \
-    "AND h.kind = 'hardship' AND h.released_at IS NULL) AS held, " \
+    "AND h.kind IN ('hardship', 'dispute') AND h.released_at IS NULL) AS held, " \
     "(SELECT r.pay_by FROM reminders r WHERE r.invoice_id = i.id " \
     "AND r.outcome = 'sent' AND r.pay_by IS NOT NULL AND r.kind IN " \
     "('upcoming', 'due', 'overdue_1', 'overdue_2', 'final', 'plan_broken') " \
@@ -159,14 +159,16 @@
     "FROM plan_installments WHERE plan_id = s.plan_id AND seq = s.seq) " \
     "WHEN s.plan_key IS NOT NULL THEN s.lt + 7 " \
     "ELSE greatest(s.lt + s.pay_within_days, s.due, CASE WHEN s.step_kind = " \
-    "'final' THEN s.escalate_on END) END AS pay_by, " \
+    "'final' THEN s.escalate_on END, (SELECT (max(x.resolved_at) AT TIME ZONE " \
+    "s.zone)::date + 7 FROM disputes x WHERE x.invoice_id = s.id " \
+    "AND x.status = 'rejected')) END AS pay_by, " \
     "s.escalate_on AS recovery_on, s.plan_id, s.seq, " \
     "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
     "WHERE invoice_id = s.id) + (SELECT coalesce(sum(amount_cents), 0) " \
     "FROM fees WHERE invoice_id = s.id) - (SELECT coalesce(sum(amount_cents), 0) " \
     "FROM payments WHERE invoice_id = s.id))::bigint AS balance, " \
     "coalesce((SELECT h.kind FROM reminder_holds h WHERE h.invoice_id = s.id " \
-    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > now()) " \
+    "AND h.released_at IS NULL AND (h.until IS NULL OR h.until > $1::timestamptz) " \
     "ORDER BY h.id LIMIT 1), '') AS hold, " \
     "EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = s.id " \
     "AND p.status = 'active') AS plan_active, s.opted_out, " \
@@ -185,6 +187,13 @@
     "FROM s WHERE s.plan_key IS NOT NULL OR (s.step_key IS NOT NULL " \
     "AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = s.id " \
     "AND r.step_key = s.step_key)) ORDER BY s.id"
+
+/* The balance of invoice ID: lines and fees less payments, in cents. */
+#define BALANCE_OF(ID) \
+    "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
+    "WHERE invoice_id = " ID ") + (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM fees WHERE invoice_id = " ID ") - (SELECT coalesce(sum(amount_cents), 0) " \
+    "FROM payments WHERE invoice_id = " ID "))::bigint"
 
 struct statement {
 	const char	*name;
@@ -984,6 +993,120 @@ static const struct statement statements[SQL__MAX] = {
 	    "FROM tasks t JOIN invoices i ON i.id = t.invoice_id "
 	    "JOIN customers c ON c.id = i.customer_id WHERE t.status = 'open' "
 	    "ORDER BY t.due_on, t.id LIMIT 500" },
+
+	/*
+	 * Issue 15: the debtor's own holds. Each insert stores the request,
+	 * the reminder_holds row that pauses the cadence and the tasks row
+	 * of its kind (ref_id: the request) in one statement. Run inside the
+	 * POST's transaction, the invoice row locked.
+	 */
+	[SQL_DISPUTE_OPEN] = { "dispute_open", SQL_SHAPE_KEY,
+	    "SELECT id FROM disputes WHERE invoice_id = $1 AND status = 'open'" },
+	/* $1 invoice, $2 link, $3 reason, $4 details, $5 reference, $6 address */
+	[SQL_DISPUTE_INSERT] = { "dispute_insert", SQL_SHAPE_KEY,
+	    "WITH h AS (INSERT INTO reminder_holds (invoice_id, kind, reason) "
+	    "VALUES ($1, 'dispute', 'dispute') RETURNING id), "
+	    "d AS (INSERT INTO disputes (invoice_id, link_id, reason, details, "
+	    "reference, hold_id, client_addr) SELECT $1, $2, $3, $4, $5, h.id, $6 "
+	    "FROM h RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
+	    "SELECT $1, 'dispute', $3, current_date, d.id FROM d) "
+	    "SELECT id FROM d" },
+	[SQL_CLAIM_OPEN] = { "claim_open", SQL_SHAPE_KEY,
+	    "SELECT id FROM payment_claims WHERE invoice_id = $1 AND status = 'open'" },
+	/* $1 invoice, $2 link, $3 paid on, $4 cents, $5 method, $6 reference, $7 address */
+	[SQL_CLAIM_INSERT] = { "claim_insert", SQL_SHAPE_KEY,
+	    "WITH h AS (INSERT INTO reminder_holds (invoice_id, kind, reason, until) "
+	    "VALUES ($1, 'paid_claim', 'paid_claim', now() + interval '7 days') "
+	    "RETURNING id), "
+	    "d AS (INSERT INTO payment_claims (invoice_id, link_id, paid_on, "
+	    "amount_cents, method, reference, hold_id, client_addr) "
+	    "SELECT $1, $2, $3, $4, $5, $6, h.id, $7 FROM h RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
+	    "SELECT $1, 'paid_claim', $5, current_date, d.id FROM d) "
+	    "SELECT id FROM d" },
+	[SQL_PROMISE_OPEN] = { "promise_open", SQL_SHAPE_KEY,
+	    "SELECT id FROM promises WHERE invoice_id = $1 AND status = 'open'" },
+	/* How many days ahead a promise may be, by the currency's policy. */
+	[SQL_PROMISE_LIMIT] = { "promise_limit", SQL_SHAPE_COUNT,
+	    "SELECT promise_max_days::bigint AS value FROM plan_policies "
+	    "WHERE currency = $1" },
+	/* $1 invoice, $2 link, $3 pay on, $4 cents: held until the day after. */
+	[SQL_PROMISE_INSERT] = { "promise_insert", SQL_SHAPE_KEY,
+	    "WITH h AS (INSERT INTO reminder_holds (invoice_id, kind, reason, until) "
+	    "VALUES ($1, 'promise', 'promise', ($3::date + 1)::timestamptz) "
+	    "RETURNING id) "
+	    "INSERT INTO promises (invoice_id, link_id, pay_on, amount_cents, "
+	    "hold_id) SELECT $1, $2, $3, $4, h.id FROM h RETURNING id" },
+	[SQL_HOLDS_OF_INVOICE] = { "holds_of_invoice", SQL_SHAPE_OPEN_HOLDS,
+	    "SELECT d.id IS NOT NULL AS dispute, d.created_at::date AS dispute_on, "
+	    "k.id IS NOT NULL AS claim, k.created_at::date AS claim_on, "
+	    "p.pay_on AS promise_on, p.amount_cents AS promise_cents "
+	    "FROM (SELECT $1::bigint AS id) i "
+	    "LEFT JOIN disputes d ON d.invoice_id = i.id AND d.status = 'open' "
+	    "LEFT JOIN payment_claims k ON k.invoice_id = i.id AND k.status = 'open' "
+	    "AND EXISTS (SELECT 1 FROM reminder_holds h WHERE h.id = k.hold_id "
+	    "AND h.released_at IS NULL AND h.until > now()) "
+	    "LEFT JOIN promises p ON p.invoice_id = i.id AND p.status = 'open'" },
+
+	/*
+	 * Staff decide a dispute or a claim (pages/staff_holds.c): $1 the
+	 * request, locked while open (FOR UPDATE OF d: two clerks deciding at
+	 * once queue up, and the second finds it decided).
+	 */
+	[SQL_DISPUTE_GET] = { "dispute_get", SQL_SHAPE_STAFF_REQUEST,
+	    "SELECT d.id, d.invoice_id, i.number, i.currency, c.name AS customer, "
+	    "c.email, c.language, d.reason AS word, d.details, d.reference, "
+	    "d.status, d.response, to_char(d.created_at, 'YYYY-MM-DD HH24:MI') "
+	    "AS received, NULL::date AS paid_on, NULL::bigint AS amount_cents, "
+	    BALANCE_OF("i.id") " AS balance "
+	    "FROM disputes d JOIN invoices i ON i.id = d.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE d.id = $1 "
+	    "AND ($2::bool IS NOT TRUE OR d.status = 'open') "
+	    "FOR UPDATE OF d" },
+	/* $1 dispute, $2 upheld or rejected, $3 the explanation, $4 staff */
+	[SQL_DISPUTE_DECIDE] = { "dispute_decide", NONE,
+	    "WITH d AS (UPDATE disputes SET status = $2, response = $3, "
+	    "resolved_at = now(), resolved_by = $4 WHERE id = $1 AND status = 'open' "
+	    "RETURNING hold_id), "
+	    "h AS (UPDATE reminder_holds SET released_at = now(), released_by = $4 "
+	    "WHERE id IN (SELECT hold_id FROM d) AND released_at IS NULL) "
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
+	    "version = version + 1 WHERE kind = 'dispute' AND ref_id = $1 "
+	    "AND status = 'open'" },
+	/* A credit on invoice $1 of $3 cents: a line of its own, negative. */
+	[SQL_CREDIT_ADD] = { "credit_add", NONE,
+	    "INSERT INTO invoice_lines (invoice_id, position, description, "
+	    "quantity_milli, unit_cents, total_cents) SELECT $1, "
+	    "coalesce(max(position), 0) + 1, $2, 1000, -$3::bigint, -$3::bigint "
+	    "FROM invoice_lines WHERE invoice_id = $1" },
+	[SQL_CLAIM_GET] = { "claim_get", SQL_SHAPE_STAFF_REQUEST,
+	    "SELECT k.id, k.invoice_id, i.number, i.currency, c.name AS customer, "
+	    "c.email, c.language, k.method AS word, ''::text AS details, "
+	    "k.reference, k.status, k.response, "
+	    "to_char(k.created_at, 'YYYY-MM-DD HH24:MI') AS received, k.paid_on, "
+	    "k.amount_cents, " BALANCE_OF("i.id") " AS balance "
+	    "FROM payment_claims k JOIN invoices i ON i.id = k.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE k.id = $1 "
+	    "AND ($2::bool IS NOT TRUE OR k.status = 'open') "
+	    "FOR UPDATE OF k" },
+	/* $1 claim, $2 confirmed or replied, $3 the message, $4 staff */
+	[SQL_CLAIM_DECIDE] = { "claim_decide", NONE,
+	    "WITH d AS (UPDATE payment_claims SET status = $2, response = $3, "
+	    "resolved_at = now(), resolved_by = $4 WHERE id = $1 AND status = 'open' "
+	    "RETURNING hold_id), "
+	    "h AS (UPDATE reminder_holds SET released_at = now(), released_by = $4 "
+	    "WHERE id IN (SELECT hold_id FROM d) AND released_at IS NULL) "
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
+	    "version = version + 1 WHERE kind = 'paid_claim' AND ref_id = $1 "
+	    "AND status = 'open'" },
+	/* A confirmed claim $1 recorded as a payment (source 'claim'), $2 its text. */
+	[SQL_CLAIM_PAYMENT] = { "claim_payment", NONE,
+	    "INSERT INTO payments (invoice_id, position, description, amount_cents, "
+	    "received_on, source) SELECT k.invoice_id, coalesce((SELECT max(position) "
+	    "FROM payments p WHERE p.invoice_id = k.invoice_id AND p.source = 'claim'), "
+	    "0) + 1, $2, k.amount_cents, k.paid_on, 'claim' "
+	    "FROM payment_claims k WHERE k.id = $1" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

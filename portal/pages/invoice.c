@@ -16,12 +16,14 @@
 #include "invoice.h"
 #include "page.h"
 #include "pages/debtor.h"
+#include "pages/holds.h"
 #include "routes.h"
 #include "view.h"
 
 /* What ?done= may name: the submissions that come back here (a 303). */
 static const char *const done_names[] = {
-	"plan", "hardship", "reminders_off", "reminders_on", NULL
+	"plan", "hardship", "reminders_off", "reminders_on", "dispute", "paid",
+	"promise", NULL
 };
 
 /*
@@ -31,7 +33,8 @@ static const char *const done_names[] = {
  * unknown value is ignored.
  */
 static void
-done_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+done_view(struct ctx *c, const struct debtor_invoice *d,
+    const struct holds_open *open, struct view *v)
 {
 	const char	*done = NULL;
 	struct view	*m;
@@ -53,6 +56,15 @@ done_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		break;
 	case 3:
 		holds = !d->reminders_off;
+		break;
+	case 4:
+		holds = open->dispute;
+		break;
+	case 5:
+		holds = open->claim;
+		break;
+	case 6:
+		holds = open->promise;
 		break;
 	default:
 		holds = false;
@@ -127,6 +139,7 @@ void
 invoice_get(struct ctx *c)
 {
 	struct debtor_invoice	 d;
+	struct holds_open	 open;
 	struct view		*v;
 
 	if (!debtor_open_or_reply(c, "invoice.viewed",
@@ -139,7 +152,11 @@ invoice_get(struct ctx *c)
 	if (debtor_payqr_view(c, &d, d.totals.balance, v) == -1)
 		log_error("%s: %s: no payment QR code", __func__, d.number);
 	state_view(c, &d, v);
-	done_view(c, &d, v);
+	if (holds_invoice_view(c, &d, v, &open) == -1) {
+		page_db_error(c);
+		return;
+	}
+	done_view(c, &d, &open, v);
 	view_set_str(v, "reminders_url", debtor_url(c, &d, "/reminders"));
 	if (!page_csrf_or_reply(c, v, "reminders_csrf", "reminders", d.link_id))
 		return;
