@@ -222,7 +222,8 @@ decision_mail(struct ctx *c, const struct desk *k, const struct db_res *r,
 	    .to = db_str(r, 0, STAFF_REQUEST_EMAIL),
 	    .to_name = db_str(r, 0, STAFF_REQUEST_CUSTOMER), .kind = k->mail_kind,
 	    .invoice_id = db_str(r, 0, STAFF_REQUEST_INVOICE_ID) }, v);
-	(void)debtor_use_lang(c, was);
+	/* A staff page speaks English: the source, when none was set yet. */
+	(void)debtor_use_lang(c, was != NULL ? was : i18n_source(c->i18n));
 	return rc;
 }
 

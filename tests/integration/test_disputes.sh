@@ -11,7 +11,7 @@ MAIL=$VAR/mail
 H='invoice,customer_ref,customer_name,email,phone,language,timezone,currency,issued,due,kind,description,quantity,amount,date'
 cat > "$T/inv.csv" <<CSV
 $H
-D-1,DC-1,Harbour Café Ltd,owner@harbour.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Espresso machine service,1,180.00,
+D-1,DC-1,Harbour Café Ltd,owner@harbour.example,,en,Europe/London,GBP,$(d -30),$D0,line,Espresso machine service,1,180.00,
 D-2,DC-2,Ana Ruiz,ana@ruiz.example,,es,Europe/Madrid,EUR,$(d -40),$(d -10),line,Mantenimiento web,1,450.00,
 D-3,DC-3,Kestrel Logistics Ltd,finance@kestrel.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Racking,1,600.00,
 D-4,DC-4,Paid Up Ltd,paid@paid.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Consulting,1,100.00,
@@ -172,3 +172,94 @@ expect_eq "nothing was sent for the held ones" 0 "$(sql "SELECT count(*) FROM re
 admin remind --now "$(d 8)T10:00Z" > /dev/null || not_ok "remind +8"
 expect_eq "8 days after an unconfirmed claim the cadence resumes" 1 \
 	"$(sql "SELECT count(*) FROM reminders WHERE invoice_id = $(id D-3)")"
+
+# ---- staff decide ----
+echo "a long enough passphrase" | admin staff-add clerk@example.com "Cleo Clerk" > /dev/null
+jar=$T/jar
+rm -f "$jar"
+curl -s -c "$jar" -b "$jar" -o "$T/body" "$BASE/staff/login"
+curl -s -c "$jar" -b "$jar" -o /dev/null --data-urlencode "csrf=$(form_value csrf)" \
+	--data-urlencode "email=clerk@example.com" --data-urlencode "password=a long enough passphrase" "$BASE/staff/login"
+staff() { http "$@" -b "$jar" -c "$jar"; }
+staff_csrf() { awk -v a="action=\"$1\"" 'index($0, a) { f = 1 } f && /name="csrf"/ { sub(/.*value="/, ""); sub(/".*/, ""); print; exit }' "$T/body"; }
+dispute=$(sql "SELECT id FROM disputes WHERE invoice_id = $(id D-1)")
+http GET "/staff/disputes/$dispute"
+expect_status 303 "the dispute page needs a staff session"
+staff GET "/staff/disputes/$dispute"
+expect_status 200 "the dispute page opens for staff"
+expect_body "You charged two services" "it shows what the debtor wrote"
+expect_body "PO-7781" "and the reference"
+dcsrf=$(staff_csrf "/staff/disputes/$dispute")
+mark=$(rows)
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=$dcsrf" -d "decision=rejected" --data-urlencode "response=" -d "credit="
+expect_status 400 "a rejection without an explanation is 400"
+expect_body "Write the explanation the debtor will receive" "the missing explanation is named"
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=$dcsrf" -d "decision=rejected" --data-urlencode "response=We checked." -d "credit=10.00"
+expect_status 400 "a credit with a rejection is 400"
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=$dcsrf" -d "decision=upheld" --data-urlencode "response=Sorry." -d "credit=10.001"
+expect_status 400 "a credit with too many decimals is 400"
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=$dcsrf" -d "decision=upheld" --data-urlencode "response=Sorry." -d "credit=999.00"
+expect_status 400 "a credit above the balance is 400"
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=wrong" -d "decision=upheld" --data-urlencode "response=Sorry." -d "credit="
+expect_status 403 "a bad CSRF token is 403"
+expect_eq "no bad decision wrote anything" "$mark" "$(rows)"
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=$dcsrf" -d "decision=rejected" \
+	--data-urlencode "response=Both visits are on the signed job sheet of the 3rd." -d "credit="
+expect_status 303 "rejecting the dispute answers 303"
+expect_eq "the dispute is rejected, its hold released and its task done" "rejected|t|done" \
+	"$(sql "SELECT d.status, h.released_at IS NOT NULL, t.status FROM disputes d JOIN reminder_holds h ON h.id = d.hold_id JOIN tasks t ON t.kind = 'dispute' AND t.ref_id = d.id WHERE d.id = $dispute")"
+expect_eq "and audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'dispute.rejected'")"
+f=$(wait_mail owner@harbour.example "signed job sheet")
+check "the debtor gets the explanation" grep -q "please pay it within 7 days" "$f"
+staff POST "/staff/disputes/$dispute" --data-urlencode "csrf=$dcsrf" -d "decision=upheld" --data-urlencode "response=x" -d "credit="
+expect_status 409 "deciding it again is 409"
+http GET "$p1"
+expect_no_body "We are looking into your question" "the debtor's page no longer says the dispute is open"
+expect_body "Please pay" "and asks for the payment again"
+
+# A rejected dispute: the cadence resumes with a fresh 7-day pay-by.
+admin remind --now "$(d 1)T10:00Z" > /dev/null || not_ok "remind +1"
+expect_eq "after the rejection the cadence resumes" 1 "$(sql "SELECT count(*) FROM reminders WHERE invoice_id = $(id D-1)")"
+# D-1 is due today: its "due" email would ask for payment by today.
+expect_eq "the reminder asks for payment 7 days after the rejection" "due|sent|$(d 7)" \
+	"$(sql "SELECT kind, outcome, pay_by FROM reminders WHERE invoice_id = $(id D-1)")"
+
+# An upheld dispute with a credit: the line and the new balance on the page.
+p5=$(link_path D-5)
+http GET "$p5/dispute"
+csrf=$(form_value csrf)
+post "$p5/dispute" 303 "a second invoice's dispute" "csrf=$csrf" reason=not_as_agreed "details=The signs are the wrong colour."
+dispute5=$(sql "SELECT id FROM disputes WHERE invoice_id = $(id D-5)")
+staff GET "/staff/disputes/$dispute5"
+dcsrf=$(staff_csrf "/staff/disputes/$dispute5")
+staff POST "/staff/disputes/$dispute5" --data-urlencode "csrf=$dcsrf" -d "decision=upheld" \
+	--data-urlencode "response=We will repaint them." -d "credit=120.00"
+expect_status 303 "upholding with a credit answers 303"
+expect_eq "the credit is a line of its own" "-12000" \
+	"$(sql "SELECT total_cents FROM invoice_lines WHERE invoice_id = $(id D-5) AND description LIKE 'Credit%'")"
+f=$(wait_mail plain@plain.example "repaint")
+check "the debtor is told the credit and the new balance" bash -c "grep -q '120.00' '$f' && grep -q '180.00' '$f'"
+http GET "$p5"
+expect_body "Credit (dispute $dispute5)" "the debtor's page shows the credit line"
+check "and the new balance" bash -c "sed -e 's/<[^>]*>/ /g' '$T/body' | grep -q '180.00'"
+
+# A claim confirmed: a payment row, the hold released, the task done.
+claim_id=$(sql "SELECT id FROM payment_claims WHERE invoice_id = $(id D-3)")
+staff GET "/staff/claims/$claim_id"
+expect_status 200 "the claim page opens"
+expect_body "TRX 55" "it shows the claim"
+ccsrf=$(staff_csrf "/staff/claims/$claim_id")
+staff POST "/staff/claims/$claim_id" --data-urlencode "csrf=$ccsrf" -d "decision=nonsense" --data-urlencode "response=" -d "credit="
+expect_status 400 "an unknown decision is 400"
+staff POST "/staff/claims/$claim_id" --data-urlencode "csrf=$ccsrf" -d "decision=confirmed" --data-urlencode "response=" -d "credit="
+expect_status 303 "confirming the claim answers 303"
+expect_eq "a payment of source claim is recorded" "60000|claim|$(d -2)" \
+	"$(sql "SELECT amount_cents, source, received_on FROM payments WHERE invoice_id = $(id D-3)")"
+expect_eq "the claim is confirmed and its task done" "confirmed|done" \
+	"$(sql "SELECT k.status, t.status FROM payment_claims k JOIN tasks t ON t.kind = 'paid_claim' AND t.ref_id = k.id WHERE k.id = $claim_id")"
+f=$(wait_mail finance@kestrel.example "we have found your payment")
+check "the debtor is told the payment is recorded" grep -q "600.00" "$f"
+http GET "$p3"
+expect_body "This invoice is paid in full" "the debtor's page shows the invoice paid"
+
+finish
