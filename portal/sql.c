@@ -1107,6 +1107,50 @@ static const struct statement statements[SQL__MAX] = {
 	    "FROM payments p WHERE p.invoice_id = k.invoice_id AND p.source = 'claim'), "
 	    "0) + 1, $2, k.amount_cents, k.paid_on, 'claim' "
 	    "FROM payment_claims k WHERE k.id = $1" },
+
+	/*
+	 * portal-admin remind, after the cadence: every open promise ($1 the
+	 * run's now, $2 the config's time zone) with what
+	 * remind_promise_decide() needs.
+	 */
+	[SQL_PROMISE_EVENTS] = { "promise_events", SQL_SHAPE_PROMISE_EVENT,
+	    "SELECT p.id, p.invoice_id, i.number, i.currency, c.name, c.email, "
+	    "c.language, p.pay_on, p.amount_cents, "
+	    "($1::timestamptz AT TIME ZONE z.zone)::date AS local_today, "
+	    "extract(hour FROM $1::timestamptz AT TIME ZONE z.zone)::int AS local_hour, "
+	    BALANCE_OF("i.id") " AS balance, "
+	    "EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = p.invoice_id "
+	    "AND r.step_key = 'promise:' || p.id || ':due') AS due_sent "
+	    "FROM promises p JOIN invoices i ON i.id = p.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id "
+	    "CROSS JOIN LATERAL (SELECT coalesce(nullif(c.timezone, ''), $2::text) "
+	    "AS zone) z WHERE p.status = 'open' ORDER BY p.id" },
+	/* $1 promise, $2 invoice, $3 local today, $4 now, $5 pay on, $6 outbox id */
+	[SQL_PROMISE_DUE_DONE] = { "promise_due_done", NONE,
+	    "WITH a AS (INSERT INTO audit_events (actor, action, invoice_id, detail) "
+	    "VALUES ('system', 'reminder.sent', $2, 'promise:' || $1 || ':due')) "
+	    "INSERT INTO reminders (invoice_id, step_key, kind, outcome, "
+	    "scheduled_on, pay_by, done_at, outbox_id) VALUES ($2, 'promise:' || $1 "
+	    "|| ':due', 'promise_due', 'sent', $3, $5, $4, $6)" },
+	/*
+	 * Promise $1 ends, $2 kept or broken, at $4 (local day $3): the hold
+	 * is released; broken, it leaves a task and the note's reminders row
+	 * ($5 its outbox id).
+	 */
+	[SQL_PROMISE_END] = { "promise_end", NONE,
+	    "WITH p AS (UPDATE promises SET status = $2, ended_at = $4 "
+	    "WHERE id = $1 AND status = 'open' RETURNING invoice_id, hold_id), "
+	    "h AS (UPDATE reminder_holds SET released_at = $4 WHERE id IN "
+	    "(SELECT hold_id FROM p) AND released_at IS NULL), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id, "
+	    "created_at) SELECT invoice_id, 'promise_broken', 'promise_broken', $3, "
+	    "$1, $4 FROM p WHERE $2 = 'broken'), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, detail) "
+	    "SELECT 'system', 'promise.' || $2, invoice_id, 'promise ' || $1 FROM p) "
+	    "INSERT INTO reminders (invoice_id, step_key, kind, outcome, "
+	    "scheduled_on, done_at, outbox_id) SELECT invoice_id, 'promise:' || $1 "
+	    "|| ':broken', 'promise_broken', 'sent', $3, $4, $5::bigint FROM p "
+	    "WHERE $2 = 'broken'" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

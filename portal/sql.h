@@ -187,6 +187,9 @@ enum sql_query {
 	SQL_CLAIM_GET,
 	SQL_CLAIM_DECIDE,
 	SQL_CLAIM_PAYMENT,
+	SQL_PROMISE_EVENTS,
+	SQL_PROMISE_DUE_DONE,
+	SQL_PROMISE_END,
 	SQL__MAX
 };
 
@@ -615,6 +618,22 @@ enum sql_type {
 	C(STAFF_REQUEST_AMOUNT_CENTS,	"amount_cents",		INT) \
 	C(STAFF_REQUEST_BALANCE,	"balance",		INT)
 
+/* portal-admin remind: the open promises to pay (issue 15). */
+#define SQL_COLS_PROMISE_EVENT(C) \
+	C(PROMISE_EVENT_ID,		"id",			INT) \
+	C(PROMISE_EVENT_INVOICE_ID,	"invoice_id",		INT) \
+	C(PROMISE_EVENT_NUMBER,		"number",		TEXT) \
+	C(PROMISE_EVENT_CURRENCY,	"currency",		TEXT) \
+	C(PROMISE_EVENT_NAME,		"name",			TEXT) \
+	C(PROMISE_EVENT_EMAIL,		"email",		TEXT) \
+	C(PROMISE_EVENT_LANGUAGE,	"language",		TEXT) \
+	C(PROMISE_EVENT_PAY_ON,		"pay_on",		DATE) \
+	C(PROMISE_EVENT_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(PROMISE_EVENT_LOCAL_TODAY,	"local_today",		DATE) \
+	C(PROMISE_EVENT_LOCAL_HOUR,	"local_hour",		INT) \
+	C(PROMISE_EVENT_BALANCE,	"balance",		INT) \
+	C(PROMISE_EVENT_DUE_SENT,	"due_sent",		BOOL)
+
 /* Every shape above, once. A new shape is added here too. */
 #define SQL_SHAPES(S) \
 	S(FLAG) S(COUNT) S(KEY) \
@@ -631,7 +650,7 @@ enum sql_type {
 	S(CLAIMED) \
 	S(UNSUBSCRIBE) \
 	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP) \
-	S(OPEN_HOLDS) S(STAFF_REQUEST)
+	S(OPEN_HOLDS) S(STAFF_REQUEST) S(PROMISE_EVENT)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

@@ -168,10 +168,31 @@ expect_eq "remind skips the promised invoice" promise "$(reason D-2)"
 expect_eq "and does the step of the one without a hold" 1 "$(sql "SELECT count(*) FROM reminders WHERE invoice_id = $(id D-5)")"
 expect_eq "nothing was sent for the held ones" 0 "$(sql "SELECT count(*) FROM reminders WHERE invoice_id IN ($(id D-1), $(id D-2), $(id D-3))")"
 
+# The day before the promised day: a reminder of the promise, once.
+admin remind --now "$(d 4)T10:00Z" > /dev/null || not_ok "remind +4"
+admin remind --now "$(d 4)T12:00Z" > /dev/null || not_ok "remind +4 again"
+expect_eq "the day before the promised day, one reminder of the promise" "promise_due|sent|$(d 5)" \
+	"$(sql "SELECT string_agg(kind || '|' || outcome || '|' || pay_by, ' ') FROM reminders WHERE invoice_id = $(id D-2)")"
+f=$(wait_mail ana@ruiz.example "mañana")
+check "the promise reminder is mailed in Spanish" grep -q "450,00" "$f"
+
 # An unconfirmed claim: after 7 days the cadence resumes by itself.
 admin remind --now "$(d 8)T10:00Z" > /dev/null || not_ok "remind +8"
 expect_eq "8 days after an unconfirmed claim the cadence resumes" 1 \
 	"$(sql "SELECT count(*) FROM reminders WHERE invoice_id = $(id D-3)")"
+
+# The promised day passed unpaid: broken, a task, a kind note; the cadence resumes.
+expect_eq "the promise is broken, its hold released" "broken|t" \
+	"$(sql "SELECT p.status, h.released_at IS NOT NULL FROM promises p JOIN reminder_holds h ON h.id = p.hold_id")"
+expect_eq "staff get a promise_broken task" 1 \
+	"$(sql "SELECT count(*) FROM tasks WHERE kind = 'promise_broken' AND invoice_id = $(id D-2) AND ref_id = (SELECT id FROM promises)")"
+f=$(wait_mail ana@ruiz.example "no hemos recibido el pago")
+check "the debtor gets a kind note" grep -q "plan de pagos" "$f"
+admin remind --now "$(d 9)T10:00Z" > /dev/null || not_ok "remind +9"
+expect_eq "the day after, the cadence resumes" 1 \
+	"$(sql "SELECT count(*) FROM reminders WHERE invoice_id = $(id D-2) AND kind NOT LIKE 'promise%'")"
+http GET "$p2?lang=en"
+expect_no_body "You promised to pay" "the invoice page no longer shows the promise"
 
 # ---- staff decide ----
 echo "a long enough passphrase" | admin staff-add clerk@example.com "Cleo Clerk" > /dev/null
