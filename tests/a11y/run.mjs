@@ -473,6 +473,26 @@ async function debtorPages(page, l, how) {
 		}
 	});
 	await v('hardship form, note already received', () => goto(page, url('INV-2026-0158', '/hardship' + q), 200));
+	// Issue 15: the dispute, "I've already paid" and promise forms, fresh
+	// and after a submit with errors (nothing chosen or typed: every field
+	// named, nothing written).
+	await v('dispute form', () => goto(page, url(unpaid, '/dispute' + q), 200));
+	await v('dispute form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/dispute' + q), 200);
+		await submit(page, main, 400);
+	});
+	await v('payment claim form', () => goto(page, url(unpaid, '/paid' + q), 200));
+	await v('payment claim form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/paid' + q), 200);
+		await page.fill('#amount', '10.001');
+		await submit(page, main, 400);
+		if ((await page.inputValue('#amount')) !== '10.001') throw new Error('the amount was not kept');
+	});
+	await v('promise form', () => goto(page, url(unpaid, '/promise' + q), 200));
+	await v('promise form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/promise' + q), 200);
+		await submit(page, main, 400);
+	});
 	await page.setExtraHTTPHeaders({ 'Accept-Language': l });
 	await v('404 page (unknown token, Accept-Language)', () => goto(page, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
 	await page.setExtraHTTPHeaders({});
