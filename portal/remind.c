@@ -201,3 +201,16 @@ remind_decide(const struct remind_facts *f)
 	    s == REMIND_INSTALLMENT_MISSED || s == REMIND_PLAN_BROKEN ?
 	    remind_step_names[s] : NULL);
 }
+
+enum remind_promise
+remind_promise_decide(const struct remind_promise_facts *f)
+{
+	if (f->balance <= 0)
+		return REMIND_PROMISE_KEPT;
+	if (f->local_today > f->pay_on)
+		return REMIND_PROMISE_BROKEN;
+	if (f->local_today == f->pay_on - 1 && !f->due_sent &&
+	    f->local_hour >= REMIND_HOUR_FIRST && f->local_hour < REMIND_HOUR_END)
+		return REMIND_PROMISE_DUE;
+	return REMIND_PROMISE_NOTHING;
+}

@@ -126,6 +126,31 @@ int remind_hold_parse(const char *s, enum remind_hold *out);
 /* The action's name ("send", "task", "skip", "wait"); static. */
 const char *remind_action_name(enum remind_action a);
 
+/*
+ * A promise to pay (issue 15), checked by every run: what to do with an
+ * open promise to pay on day pay_on (days since 1970-01-01, like
+ * local_today, in the customer's zone). The balance settled: kept. The day
+ * passed unpaid: broken (a task, a kind note, and the cadence resumes as
+ * the hold has ended). The day before, between REMIND_HOUR_FIRST and
+ * REMIND_HOUR_END local time and not yet sent: the reminder. Else nothing.
+ */
+enum remind_promise {
+	REMIND_PROMISE_NOTHING,
+	REMIND_PROMISE_DUE,		/* email: "you promised to pay tomorrow" */
+	REMIND_PROMISE_KEPT,
+	REMIND_PROMISE_BROKEN,
+};
+
+struct remind_promise_facts {
+	int32_t	 pay_on;
+	int32_t	 local_today;
+	int	 local_hour;
+	int64_t	 balance;
+	bool	 due_sent;		/* the day-before reminder went out */
+};
+
+enum remind_promise remind_promise_decide(const struct remind_promise_facts *f);
+
 /* Decides what to do with the due step of f; see the top of this file. */
 struct remind_decision remind_decide(const struct remind_facts *f);
 

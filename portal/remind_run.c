@@ -487,6 +487,127 @@ escalations(struct run *run)
 	return 0;
 }
 
+/*
+ * Issue 15: the mail about promise row of r (template tpl: the reminder
+ * the day before, or the kind note once the day has passed), queued in
+ * the customer's language; its outbox id in id. 0 or -1.
+ */
+static int
+promise_mail(struct run *run, const struct db_res *r, int row, const char *tpl,
+    const char *kind, char *id, size_t idsz)
+{
+	const struct i18n_lang	*lang;
+	const char		*cur = db_str(r, row, PROMISE_EVENT_CURRENCY);
+	struct view		*v;
+	int			 rc;
+
+	if ((lang = i18n_find(run->i18n, db_str(r, row,
+	    PROMISE_EVENT_LANGUAGE))) == NULL)
+		lang = i18n_source(run->i18n);
+	page_lang(&run->c, lang);
+	v = page_view(&run->c);
+	view_set_str(v, "name", db_str(r, row, PROMISE_EVENT_NAME));
+	view_set_str(v, "number", db_str(r, row, PROMISE_EVENT_NUMBER));
+	view_set_str(v, "day", page_date(&run->c, db_date(r, row,
+	    PROMISE_EVENT_PAY_ON)));
+	view_set_str(v, "amount", page_money(&run->c, db_int(r, row,
+	    PROMISE_EVENT_AMOUNT_CENTS), cur));
+	view_set_str(v, "balance", page_money(&run->c, db_int(r, row,
+	    PROMISE_EVENT_BALANCE), cur));
+	rc = outbox_queue_id(run->db, run->c.templates, run->cfg, run->o->now,
+	    &(struct outbox_mail){ .template = tpl, .language = lang->tag,
+	    .to = db_str(r, row, PROMISE_EVENT_EMAIL),
+	    .to_name = db_str(r, row, PROMISE_EVENT_NAME), .kind = kind,
+	    .invoice_id = db_str(r, row, PROMISE_EVENT_INVOICE_ID) }, v, id, idsz);
+	page_lang(&run->c, i18n_source(run->i18n));
+	return rc;
+}
+
+/* Does what remind_promise_decide() says for promise row of r. 0 or -1. */
+static int
+promise_event(struct run *run, const struct db_res *r, int row)
+{
+	struct remind_promise_facts f = {
+		.pay_on = date_to_days(db_date(r, row, PROMISE_EVENT_PAY_ON)),
+		.local_today = date_to_days(db_date(r, row,
+		    PROMISE_EVENT_LOCAL_TODAY)),
+		.local_hour = (int)db_int(r, row, PROMISE_EVENT_LOCAL_HOUR),
+		.balance = db_int(r, row, PROMISE_EVENT_BALANCE),
+		.due_sent = db_bool(r, row, PROMISE_EVENT_DUE_SENT),
+	};
+	enum remind_promise	 e = remind_promise_decide(&f);
+	const char		*p[6];
+	char			 mail[24] = "";
+	static const char *const names[] = { "", "promise_due", "kept", "broken" };
+
+	if (e == REMIND_PROMISE_NOTHING)
+		return 0;
+	if (run->o->out != NULL && !run->o->quiet)
+		(void)fprintf(run->o->out, "%s%s promise %s: %s\n",
+		    run->o->prefix ? run->o->prefix : "",
+		    db_str(r, row, PROMISE_EVENT_NUMBER),
+		    db_str(r, row, PROMISE_EVENT_ID), names[e]);
+	if (run->o->dry_run)
+		return 0;
+	p[0] = db_str(r, row, PROMISE_EVENT_ID);
+	if (e == REMIND_PROMISE_DUE) {
+		if (promise_mail(run, r, row, "mail/promise_due", "promise_due",
+		    mail, sizeof(mail)) == -1)
+			return -1;
+		p[1] = db_str(r, row, PROMISE_EVENT_INVOICE_ID);
+		p[2] = db_str(r, row, PROMISE_EVENT_LOCAL_TODAY);
+		p[3] = run->now;
+		p[4] = db_str(r, row, PROMISE_EVENT_PAY_ON);
+		p[5] = mail;
+		if (db_do(run->db, SQL_PROMISE_DUE_DONE, p, 6) == -1)
+			return -1;
+		run->st->sent++;
+		return 0;
+	}
+	if (e == REMIND_PROMISE_BROKEN && promise_mail(run, r, row,
+	    "mail/promise_broken", "promise_broken", mail, sizeof(mail)) == -1)
+		return -1;
+	p[1] = e == REMIND_PROMISE_BROKEN ? "broken" : "kept";
+	p[2] = db_str(r, row, PROMISE_EVENT_LOCAL_TODAY);
+	p[3] = run->now;
+	p[4] = mail[0] ? mail : NULL;
+	return db_do(run->db, SQL_PROMISE_END, p, 5);
+}
+
+/* Every open promise, each in a transaction of its own (unless the caller's). */
+static int
+promise_events(struct run *run, const char *const p[2])
+{
+	struct db_res	*r;
+	int		 i, rc = 0;
+
+	if ((r = db_query(run->db, SQL_PROMISE_EVENTS, p, 2)) == NULL)
+		return -1;
+	for (i = 0; i < db_rows(r); i++) {
+		arena_reset(run->c.arena);
+		if (!run->o->in_transaction && db_begin(run->db) == -1) {
+			rc = -1;
+			break;
+		}
+		if (promise_event(run, r, i) == -1) {
+			log_error("%s: promise %s: not done", __func__,
+			    db_str(r, i, PROMISE_EVENT_ID));
+			run->st->failed++;
+			rc = -1;
+			if (run->o->in_transaction)
+				break;
+			db_rollback(run->db);
+			continue;
+		}
+		if (!run->o->in_transaction && db_commit(run->db) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	db_res_free(r);
+	return rc;
+}
+
 int
 remind_run(struct db *db, const struct config *cfg, const struct i18n *i18n,
     const struct remind_options *o, struct remind_stats *st)
@@ -517,6 +638,12 @@ remind_run(struct db *db, const struct config *cfg, const struct i18n *i18n,
 		goto out;
 	p[0] = run.now;
 	p[1] = cfg->timezone;
+	/*
+	 * Promises first: a broken one's note is the day's email, so the
+	 * cadence it resumes waits its quiet period after it.
+	 */
+	if (promise_events(&run, p) == -1 && o->in_transaction)
+		goto out;
 	if ((r = db_query(db, SQL_REMIND_DUE, p, 2)) == NULL)
 		goto out;
 	rc = 0;

@@ -20,6 +20,13 @@ void plan_post(struct ctx *c);
 void plan_ics(struct ctx *c);
 void hardship_get(struct ctx *c);
 void hardship_post(struct ctx *c);
+/* A dispute, "I've already paid", a promise to pay (pages/holds.c). */
+void dispute_get(struct ctx *c);
+void dispute_post(struct ctx *c);
+void claim_get(struct ctx *c);
+void claim_post(struct ctx *c);
+void promise_get(struct ctx *c);
+void promise_post(struct ctx *c);
 void language_post(struct ctx *c);
 void reminders_post(struct ctx *c);
 void unsubscribe_get(struct ctx *c);
@@ -34,6 +41,11 @@ void staff_proposal_post(struct ctx *c);
 void staff_hardship_post(struct ctx *c);
 void staff_hardship_waive_post(struct ctx *c);
 void staff_invoice_get(struct ctx *c);
+/* Disputes and payment claims decided (pages/staff_holds.c). */
+void staff_dispute_get(struct ctx *c);
+void staff_dispute_post(struct ctx *c);
+void staff_claim_get(struct ctx *c);
+void staff_claim_post(struct ctx *c);
 /* A fresh link by email from the bad-link page (pages/fresh.c). */
 void fresh_link_post(struct ctx *c);
 void fresh_link_sent_get(struct ctx *c);

@@ -9,7 +9,7 @@
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
     "c.id AS customer_id, c.reminders_off_at IS NOT NULL AS reminders_off, " \
     "EXISTS (SELECT 1 FROM reminder_holds h WHERE h.invoice_id = i.id " \
-    "AND h.kind = 'hardship' AND h.released_at IS NULL " \
+    "AND h.kind IN ('hardship', 'dispute') AND h.released_at IS NULL " \
     "AND (h.until IS NULL OR h.until > now())) AS held, " \
     "(SELECT r.pay_by FROM reminders r WHERE r.invoice_id = i.id " \
     "AND r.outcome = 'sent' AND r.pay_by IS NOT NULL AND r.kind IN " \
@@ -166,7 +166,9 @@
     "FROM plan_installments WHERE plan_id = s.plan_id AND seq = s.seq) " \
     "WHEN s.plan_key IS NOT NULL THEN s.lt + 7 " \
     "ELSE greatest(s.lt + s.pay_within_days, s.due, CASE WHEN s.step_kind = " \
-    "'final' THEN s.escalate_on END) END AS pay_by, " \
+    "'final' THEN s.escalate_on END, (SELECT (max(x.resolved_at) AT TIME ZONE " \
+    "s.zone)::date + 7 FROM disputes x WHERE x.invoice_id = s.id " \
+    "AND x.status = 'rejected')) END AS pay_by, " \
     "s.escalate_on AS recovery_on, s.plan_id, s.seq, " \
     "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
     "WHERE invoice_id = s.id) + (SELECT coalesce(sum(amount_cents), 0) " \
@@ -202,12 +204,14 @@
  */
 #define REQUEST_VERSION_SQL \
     "(extract(epoch FROM h.updated_at) * 1000000)::bigint::text"
+/*
+ * The balance of invoice ID, in cents: the one the triggers of 0013 and
+ * 0018 keep (lines, fees not frozen by a hold, less payments and waivers).
+ */
+#define BALANCE_OF(ID) \
+    "(SELECT balance_cents FROM invoices WHERE id = " ID ")"
 /* The balance of escalation e's invoice is settled (issue 14). */
-#define ESCALATION_PAID_SQL \
-    "((SELECT coalesce(sum(total_cents), 0) FROM invoice_lines " \
-    "WHERE invoice_id = e.invoice_id) + (SELECT coalesce(sum(amount_cents), 0) " \
-    "FROM fees WHERE invoice_id = e.invoice_id) - (SELECT coalesce(sum(amount_cents), 0) " \
-    "FROM payments WHERE invoice_id = e.invoice_id)) <= 0"
+#define ESCALATION_PAID_SQL BALANCE_OF("e.invoice_id") " <= 0"
 
 struct statement {
 	const char	*name;
@@ -1276,6 +1280,164 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_INVOICE_ESCALATION] = { "invoice_escalation", SQL_SHAPE_ESCALATION_STATE,
 	    "SELECT status, on_date, agency FROM escalations WHERE invoice_id = $1 "
 	    "AND status IN ('pending', 'escalated') ORDER BY id DESC LIMIT 1" },
+
+	/*
+	 * Issue 15: the debtor's own holds. Each insert stores the request,
+	 * the reminder_holds row that pauses the cadence and the tasks row
+	 * of its kind (ref_id: the request) in one statement. Run inside the
+	 * POST's transaction, the invoice row locked.
+	 */
+	[SQL_DISPUTE_OPEN] = { "dispute_open", SQL_SHAPE_KEY,
+	    "SELECT id FROM disputes WHERE invoice_id = $1 AND status = 'open'" },
+	/* $1 invoice, $2 link, $3 reason, $4 details, $5 reference, $6 address */
+	[SQL_DISPUTE_INSERT] = { "dispute_insert", SQL_SHAPE_KEY,
+	    "WITH h AS (INSERT INTO reminder_holds (invoice_id, kind, reason) "
+	    "VALUES ($1, 'dispute', 'dispute') RETURNING id), "
+	    "d AS (INSERT INTO disputes (invoice_id, link_id, reason, details, "
+	    "reference, hold_id, client_addr) SELECT $1, $2, $3, $4, $5, h.id, $6 "
+	    "FROM h RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
+	    "SELECT $1, 'dispute', $3, current_date, d.id FROM d) "
+	    "SELECT id FROM d" },
+	[SQL_CLAIM_OPEN] = { "claim_open", SQL_SHAPE_KEY,
+	    "SELECT id FROM payment_claims WHERE invoice_id = $1 AND status = 'open'" },
+	/* $1 invoice, $2 link, $3 paid on, $4 cents, $5 method, $6 reference, $7 address */
+	[SQL_CLAIM_INSERT] = { "claim_insert", SQL_SHAPE_KEY,
+	    "WITH h AS (INSERT INTO reminder_holds (invoice_id, kind, reason, until) "
+	    "VALUES ($1, 'paid_claim', 'paid_claim', now() + interval '7 days') "
+	    "RETURNING id), "
+	    "d AS (INSERT INTO payment_claims (invoice_id, link_id, paid_on, "
+	    "amount_cents, method, reference, hold_id, client_addr) "
+	    "SELECT $1, $2, $3, $4, $5, $6, h.id, $7 FROM h RETURNING id), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
+	    "SELECT $1, 'paid_claim', $5, current_date, d.id FROM d) "
+	    "SELECT id FROM d" },
+	[SQL_PROMISE_OPEN] = { "promise_open", SQL_SHAPE_KEY,
+	    "SELECT id FROM promises WHERE invoice_id = $1 AND status = 'open'" },
+	/* How many days ahead a promise may be, by the currency's policy. */
+	[SQL_PROMISE_LIMIT] = { "promise_limit", SQL_SHAPE_COUNT,
+	    "SELECT promise_max_days::bigint AS value FROM plan_policies "
+	    "WHERE currency = $1" },
+	/* $1 invoice, $2 link, $3 pay on, $4 cents: held until the day after. */
+	[SQL_PROMISE_INSERT] = { "promise_insert", SQL_SHAPE_KEY,
+	    "WITH h AS (INSERT INTO reminder_holds (invoice_id, kind, reason, until) "
+	    "VALUES ($1, 'promise', 'promise', ($3::date + 1)::timestamptz) "
+	    "RETURNING id) "
+	    "INSERT INTO promises (invoice_id, link_id, pay_on, amount_cents, "
+	    "hold_id) SELECT $1, $2, $3, $4, h.id FROM h RETURNING id" },
+	[SQL_HOLDS_OF_INVOICE] = { "holds_of_invoice", SQL_SHAPE_OPEN_HOLDS,
+	    "SELECT d.id IS NOT NULL AS dispute, d.created_at::date AS dispute_on, "
+	    "k.id IS NOT NULL AS claim, k.created_at::date AS claim_on, "
+	    "p.pay_on AS promise_on, p.amount_cents AS promise_cents "
+	    "FROM (SELECT $1::bigint AS id) i "
+	    "LEFT JOIN disputes d ON d.invoice_id = i.id AND d.status = 'open' "
+	    "LEFT JOIN payment_claims k ON k.invoice_id = i.id AND k.status = 'open' "
+	    "AND EXISTS (SELECT 1 FROM reminder_holds h WHERE h.id = k.hold_id "
+	    "AND h.released_at IS NULL AND h.until > now()) "
+	    "LEFT JOIN promises p ON p.invoice_id = i.id AND p.status = 'open'" },
+
+	/*
+	 * Staff decide a dispute or a claim (pages/staff_holds.c): $1 the
+	 * request, locked while open (FOR UPDATE OF d: two clerks deciding at
+	 * once queue up, and the second finds it decided).
+	 */
+	[SQL_DISPUTE_GET] = { "dispute_get", SQL_SHAPE_STAFF_REQUEST,
+	    "SELECT d.id, d.invoice_id, i.number, i.currency, c.name AS customer, "
+	    "c.email, c.language, d.reason AS word, d.details, d.reference, "
+	    "d.status, d.response, to_char(d.created_at, 'YYYY-MM-DD HH24:MI') "
+	    "AS received, NULL::date AS paid_on, NULL::bigint AS amount_cents, "
+	    BALANCE_OF("i.id") " AS balance "
+	    "FROM disputes d JOIN invoices i ON i.id = d.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE d.id = $1 "
+	    "AND ($2::bool IS NOT TRUE OR d.status = 'open') "
+	    "FOR UPDATE OF d" },
+	/* $1 dispute, $2 upheld or rejected, $3 the explanation, $4 staff */
+	[SQL_DISPUTE_DECIDE] = { "dispute_decide", NONE,
+	    "WITH d AS (UPDATE disputes SET status = $2, response = $3, "
+	    "resolved_at = now(), resolved_by = $4 WHERE id = $1 AND status = 'open' "
+	    "RETURNING hold_id), "
+	    "h AS (UPDATE reminder_holds SET released_at = now(), released_by = $4 "
+	    "WHERE id IN (SELECT hold_id FROM d) AND released_at IS NULL) "
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
+	    "version = version + 1 WHERE kind = 'dispute' AND ref_id = $1 "
+	    "AND status = 'open'" },
+	/* A credit on invoice $1 of $3 cents: a line of its own, negative. */
+	[SQL_CREDIT_ADD] = { "credit_add", NONE,
+	    "INSERT INTO invoice_lines (invoice_id, position, description, "
+	    "quantity_milli, unit_cents, total_cents) SELECT $1, "
+	    "coalesce(max(position), 0) + 1, $2, 1000, -$3::bigint, -$3::bigint "
+	    "FROM invoice_lines WHERE invoice_id = $1" },
+	[SQL_CLAIM_GET] = { "claim_get", SQL_SHAPE_STAFF_REQUEST,
+	    "SELECT k.id, k.invoice_id, i.number, i.currency, c.name AS customer, "
+	    "c.email, c.language, k.method AS word, ''::text AS details, "
+	    "k.reference, k.status, k.response, "
+	    "to_char(k.created_at, 'YYYY-MM-DD HH24:MI') AS received, k.paid_on, "
+	    "k.amount_cents, " BALANCE_OF("i.id") " AS balance "
+	    "FROM payment_claims k JOIN invoices i ON i.id = k.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id WHERE k.id = $1 "
+	    "AND ($2::bool IS NOT TRUE OR k.status = 'open') "
+	    "FOR UPDATE OF k" },
+	/* $1 claim, $2 confirmed or replied, $3 the message, $4 staff */
+	[SQL_CLAIM_DECIDE] = { "claim_decide", NONE,
+	    "WITH d AS (UPDATE payment_claims SET status = $2, response = $3, "
+	    "resolved_at = now(), resolved_by = $4 WHERE id = $1 AND status = 'open' "
+	    "RETURNING hold_id), "
+	    "h AS (UPDATE reminder_holds SET released_at = now(), released_by = $4 "
+	    "WHERE id IN (SELECT hold_id FROM d) AND released_at IS NULL) "
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
+	    "version = version + 1 WHERE kind = 'paid_claim' AND ref_id = $1 "
+	    "AND status = 'open'" },
+	/* A confirmed claim $1 recorded as a payment (source 'claim'), $2 its text. */
+	[SQL_CLAIM_PAYMENT] = { "claim_payment", NONE,
+	    "INSERT INTO payments (invoice_id, position, description, amount_cents, "
+	    "received_on, source) SELECT k.invoice_id, coalesce((SELECT max(position) "
+	    "FROM payments p WHERE p.invoice_id = k.invoice_id AND p.source = 'claim'), "
+	    "0) + 1, $2, k.amount_cents, k.paid_on, 'claim' "
+	    "FROM payment_claims k WHERE k.id = $1" },
+
+	/*
+	 * portal-admin remind, after the cadence: every open promise ($1 the
+	 * run's now, $2 the config's time zone) with what
+	 * remind_promise_decide() needs.
+	 */
+	[SQL_PROMISE_EVENTS] = { "promise_events", SQL_SHAPE_PROMISE_EVENT,
+	    "SELECT p.id, p.invoice_id, i.number, i.currency, c.name, c.email, "
+	    "c.language, p.pay_on, p.amount_cents, "
+	    "($1::timestamptz AT TIME ZONE z.zone)::date AS local_today, "
+	    "extract(hour FROM $1::timestamptz AT TIME ZONE z.zone)::int AS local_hour, "
+	    BALANCE_OF("i.id") " AS balance, "
+	    "EXISTS (SELECT 1 FROM reminders r WHERE r.invoice_id = p.invoice_id "
+	    "AND r.step_key = 'promise:' || p.id || ':due') AS due_sent "
+	    "FROM promises p JOIN invoices i ON i.id = p.invoice_id "
+	    "JOIN customers c ON c.id = i.customer_id "
+	    "CROSS JOIN LATERAL (SELECT coalesce(nullif(c.timezone, ''), $2::text) "
+	    "AS zone) z WHERE p.status = 'open' ORDER BY p.id" },
+	/* $1 promise, $2 invoice, $3 local today, $4 now, $5 pay on, $6 outbox id */
+	[SQL_PROMISE_DUE_DONE] = { "promise_due_done", NONE,
+	    "WITH a AS (INSERT INTO audit_events (actor, action, invoice_id, detail) "
+	    "VALUES ('system', 'reminder.sent', $2, 'promise:' || $1 || ':due')) "
+	    "INSERT INTO reminders (invoice_id, step_key, kind, outcome, "
+	    "scheduled_on, pay_by, done_at, outbox_id) VALUES ($2, 'promise:' || $1 "
+	    "|| ':due', 'promise_due', 'sent', $3, $5, $4, $6)" },
+	/*
+	 * Promise $1 ends, $2 kept or broken, at $4 (local day $3): the hold
+	 * is released; broken, it leaves a task and the note's reminders row
+	 * ($5 its outbox id).
+	 */
+	[SQL_PROMISE_END] = { "promise_end", NONE,
+	    "WITH p AS (UPDATE promises SET status = $2, ended_at = $4 "
+	    "WHERE id = $1 AND status = 'open' RETURNING invoice_id, hold_id), "
+	    "h AS (UPDATE reminder_holds SET released_at = $4 WHERE id IN "
+	    "(SELECT hold_id FROM p) AND released_at IS NULL), "
+	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id, "
+	    "created_at) SELECT invoice_id, 'promise_broken', 'promise_broken', $3, "
+	    "$1, $4 FROM p WHERE $2 = 'broken'), "
+	    "a AS (INSERT INTO audit_events (actor, action, invoice_id, detail) "
+	    "SELECT 'system', 'promise.' || $2, invoice_id, 'promise ' || $1 FROM p) "
+	    "INSERT INTO reminders (invoice_id, step_key, kind, outcome, "
+	    "scheduled_on, done_at, outbox_id) SELECT invoice_id, 'promise:' || $1 "
+	    "|| ':broken', 'promise_broken', 'sent', $3, $4, $5::bigint FROM p "
+	    "WHERE $2 = 'broken'" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

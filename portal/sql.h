@@ -201,6 +201,24 @@ enum sql_query {
 	SQL_ESCALATION_CANCEL,
 	SQL_ESCALATION_DUE,
 	SQL_INVOICE_ESCALATION,
+	/* issue 15: disputes, payment claims, promises (pages/holds.c) */
+	SQL_DISPUTE_OPEN,
+	SQL_DISPUTE_INSERT,
+	SQL_CLAIM_OPEN,
+	SQL_CLAIM_INSERT,
+	SQL_PROMISE_OPEN,
+	SQL_PROMISE_LIMIT,
+	SQL_PROMISE_INSERT,
+	SQL_HOLDS_OF_INVOICE,
+	SQL_DISPUTE_GET,
+	SQL_DISPUTE_DECIDE,
+	SQL_CREDIT_ADD,
+	SQL_CLAIM_GET,
+	SQL_CLAIM_DECIDE,
+	SQL_CLAIM_PAYMENT,
+	SQL_PROMISE_EVENTS,
+	SQL_PROMISE_DUE_DONE,
+	SQL_PROMISE_END,
 	SQL__MAX
 };
 
@@ -682,6 +700,50 @@ enum sql_type {
 	C(NEXT_STEP_KIND,		"kind",			TEXT) \
 	C(NEXT_STEP_ON_DAY,		"on_day",		DATE)
 
+/* What the invoice page says is open besides hardship (issue 15). */
+#define SQL_COLS_OPEN_HOLDS(C) \
+	C(OPEN_HOLDS_DISPUTE,		"dispute",		BOOL) \
+	C(OPEN_HOLDS_DISPUTE_ON,	"dispute_on",		DATE) \
+	C(OPEN_HOLDS_CLAIM,		"claim",		BOOL) \
+	C(OPEN_HOLDS_CLAIM_ON,		"claim_on",		DATE) \
+	C(OPEN_HOLDS_PROMISE_ON,	"promise_on",		DATE) \
+	C(OPEN_HOLDS_PROMISE_CENTS,	"promise_cents",	INT)
+
+/* A dispute or a payment claim, as its staff page shows it (issue 15). */
+#define SQL_COLS_STAFF_REQUEST(C) \
+	C(STAFF_REQUEST_ID,		"id",			INT) \
+	C(STAFF_REQUEST_INVOICE_ID,	"invoice_id",		INT) \
+	C(STAFF_REQUEST_NUMBER,		"number",		TEXT) \
+	C(STAFF_REQUEST_CURRENCY,	"currency",		TEXT) \
+	C(STAFF_REQUEST_CUSTOMER,	"customer",		TEXT) \
+	C(STAFF_REQUEST_EMAIL,		"email",		TEXT) \
+	C(STAFF_REQUEST_LANGUAGE,	"language",		TEXT) \
+	C(STAFF_REQUEST_WORD,		"word",			TEXT) \
+	C(STAFF_REQUEST_DETAILS,	"details",		TEXT) \
+	C(STAFF_REQUEST_REFERENCE,	"reference",		TEXT) \
+	C(STAFF_REQUEST_STATUS,		"status",		TEXT) \
+	C(STAFF_REQUEST_RESPONSE,	"response",		TEXT) \
+	C(STAFF_REQUEST_RECEIVED,	"received",		TEXT) \
+	C(STAFF_REQUEST_PAID_ON,	"paid_on",		DATE) \
+	C(STAFF_REQUEST_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(STAFF_REQUEST_BALANCE,	"balance",		INT)
+
+/* portal-admin remind: the open promises to pay (issue 15). */
+#define SQL_COLS_PROMISE_EVENT(C) \
+	C(PROMISE_EVENT_ID,		"id",			INT) \
+	C(PROMISE_EVENT_INVOICE_ID,	"invoice_id",		INT) \
+	C(PROMISE_EVENT_NUMBER,		"number",		TEXT) \
+	C(PROMISE_EVENT_CURRENCY,	"currency",		TEXT) \
+	C(PROMISE_EVENT_NAME,		"name",			TEXT) \
+	C(PROMISE_EVENT_EMAIL,		"email",		TEXT) \
+	C(PROMISE_EVENT_LANGUAGE,	"language",		TEXT) \
+	C(PROMISE_EVENT_PAY_ON,		"pay_on",		DATE) \
+	C(PROMISE_EVENT_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(PROMISE_EVENT_LOCAL_TODAY,	"local_today",		DATE) \
+	C(PROMISE_EVENT_LOCAL_HOUR,	"local_hour",		INT) \
+	C(PROMISE_EVENT_BALANCE,	"balance",		INT) \
+	C(PROMISE_EVENT_DUE_SENT,	"due_sent",		BOOL)
+
 /* Every shape above, once. A new shape is added here too. */
 /* A letter or escalation task with its invoice (issue 14). */
 #define SQL_COLS_TASK_PAGE(C) \
@@ -738,7 +800,8 @@ enum sql_type {
 	S(CLAIMED) \
 	S(UNSUBSCRIBE) \
 	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP) \
-	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(ESCALATION_STATE)
+	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(ESCALATION_STATE) \
+	S(OPEN_HOLDS) S(STAFF_REQUEST) S(PROMISE_EVENT)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

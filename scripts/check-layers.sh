@@ -12,7 +12,7 @@ PASS=0
 FAIL=0
 
 # The layers, bottom up. A module is NAME.c and NAME.h.
-PURE="arena asset bankcsv buf camt config credit csv date epc form hardship http
+PURE="arena asset bankcsv buf camt config credit csv date epc form hardship holdrules http
 	i18n iban ics invoice keyring lang ledger log mail money multipart mustache
 	payqr payref plan plural po qr remind request role router seal sendmail token
 	totp tz utf8 view"

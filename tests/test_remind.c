@@ -290,6 +290,38 @@ test_remind_bad_step(void **state)
 	assert_int_equal(remind_decide(&f).action, REMIND_SKIP);
 }
 
+/* A promise: the reminder the day before, in the daytime, once; kept; broken. */
+static void
+test_remind_promise(void **state)
+{
+	struct remind_promise_facts	f = { .pay_on = 20000,
+	    .local_today = 19999, .local_hour = 10, .balance = 5000 };
+
+	(void)state;
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_DUE);
+	f.due_sent = true;
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_NOTHING);
+	f.due_sent = false;
+	f.local_hour = 7;
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_NOTHING);
+	f.local_hour = REMIND_HOUR_END;
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_NOTHING);
+	f.local_hour = 10;
+	f.local_today = 19990;		/* days before: nothing yet */
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_NOTHING);
+	f.local_today = 20000;		/* the day itself: still time to pay */
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_NOTHING);
+	f.local_today = 20001;		/* the day after, unpaid */
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_BROKEN);
+	f.local_hour = 3;		/* broken whatever the hour */
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_BROKEN);
+	f.balance = 0;			/* paid: kept, before or after the day */
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_KEPT);
+	f.local_today = 19999;
+	f.balance = -100;
+	assert_int_equal(remind_promise_decide(&f), REMIND_PROMISE_KEPT);
+}
+
 int
 main(void)
 {
@@ -304,6 +336,7 @@ main(void)
 		cmocka_unit_test(test_remind_recent),
 		cmocka_unit_test(test_remind_escalate_after_final),
 		cmocka_unit_test(test_remind_bad_step),
+		cmocka_unit_test(test_remind_promise),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,12 +17,14 @@
 #include "invoice.h"
 #include "page.h"
 #include "pages/debtor.h"
+#include "pages/holds.h"
 #include "routes.h"
 #include "view.h"
 
 /* What ?done= may name: the submissions that come back here (a 303). */
 static const char *const done_names[] = {
-	"plan", "hardship", "reminders_off", "reminders_on", "copy", NULL
+	"plan", "hardship", "reminders_off", "reminders_on", "copy", "dispute",
+	"paid", "promise", NULL
 };
 
 /*
@@ -32,7 +34,8 @@ static const char *const done_names[] = {
  * unknown value is ignored.
  */
 static void
-done_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
+done_view(struct ctx *c, const struct debtor_invoice *d,
+    const struct holds_open *open, struct view *v)
 {
 	const char	*done = NULL;
 	struct view	*m;
@@ -57,6 +60,15 @@ done_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 		break;
 	case 4:		/* a copy was queued (pages/copy.c) */
 		holds = true;
+		break;
+	case 5:
+		holds = open->dispute;
+		break;
+	case 6:
+		holds = open->claim;
+		break;
+	case 7:
+		holds = open->promise;
 		break;
 	default:
 		holds = false;
@@ -173,6 +185,7 @@ void
 invoice_get(struct ctx *c)
 {
 	struct debtor_invoice	 d;
+	struct holds_open	 open;
 	struct view		*v;
 
 	if (!debtor_open_or_reply(c, "invoice.viewed",
@@ -185,11 +198,12 @@ invoice_get(struct ctx *c)
 	if (debtor_payqr_view(c, &d, d.totals.balance, v) == -1)
 		log_error("%s: %s: no payment QR code", __func__, d.number);
 	state_view(c, &d, v);
-	if (escalation_view(c, &d, v) == -1) {
+	if (escalation_view(c, &d, v) == -1 ||
+	    holds_invoice_view(c, &d, v, &open) == -1) {
 		page_db_error(c);
 		return;
 	}
-	done_view(c, &d, v);
+	done_view(c, &d, &open, v);
 	copies_view(c, &d, v);
 	if (d.open_invoices > 1) {
 		view_set_str(v, "account_url", debtor_url(c, &d, "/account"));

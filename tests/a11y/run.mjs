@@ -510,6 +510,26 @@ async function debtorPages(page, l, how) {
 		await page.evaluate(() => { document.querySelector('form.copy-form input[name="kind"]').value = 'dispute_ack'; });
 		await submit(page, 'form.copy-form button[type="submit"]', 404);
 	});
+	// Issue 15: the dispute, "I've already paid" and promise forms, fresh
+	// and after a submit with errors (nothing chosen or typed: every field
+	// named, nothing written).
+	await v('dispute form', () => goto(page, url(unpaid, '/dispute' + q), 200));
+	await v('dispute form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/dispute' + q), 200);
+		await submit(page, main, 400);
+	});
+	await v('payment claim form', () => goto(page, url(unpaid, '/paid' + q), 200));
+	await v('payment claim form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/paid' + q), 200);
+		await page.fill('#amount', '10.001');
+		await submit(page, main, 400);
+		if ((await page.inputValue('#amount')) !== '10.001') throw new Error('the amount was not kept');
+	});
+	await v('promise form', () => goto(page, url(unpaid, '/promise' + q), 200));
+	await v('promise form after a submit with errors', async () => {
+		await goto(page, url(unpaid, '/promise' + q), 200);
+		await submit(page, main, 400);
+	});
 	await page.setExtraHTTPHeaders({ 'Accept-Language': l });
 	await v('404 page (unknown token, Accept-Language)', () => goto(page, `${BASE}/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, 404));
 	await page.setExtraHTTPHeaders({});

@@ -1,0 +1,322 @@
+/*
+ * Staff decide what a debtor asked with pages/holds.c (issue 15):
+ *
+ *   /staff/disputes/{id}  upheld (optionally with a credit: a negative line
+ *                         on the invoice) or rejected with an explanation;
+ *   /staff/claims/{id}    confirmed (the payment is recorded, source
+ *                         'claim') or replied to with a message.
+ *
+ * Either decision releases the request's hold, marks its task done, is
+ * audited and mails the debtor in their language; a rejected dispute
+ * resumes the cadence with a fresh 7-day pay-by (the REMIND query). The
+ * request row is locked while it is decided; one already decided is a 409.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "config.h"
+#include "ctx.h"
+#include "date.h"
+#include "db.h"
+#include "form.h"
+#include "holdrules.h"
+#include "i18n.h"
+#include "money.h"
+#include "outbox.h"
+#include "page.h"
+#include "pages/debtor.h"
+#include "pages/staff.h"
+#include "routes.h"
+#include "token.h"
+#include "utf8.h"
+#include "view.h"
+
+#define RESPONSE_MAX_CHARS	4000
+
+/* The two kinds of request and what differs between them. */
+struct desk {
+	const char	*name;		/* "dispute": page, template, audit */
+	const char	*path;		/* "/staff/disputes/" */
+	enum sql_query	 get, decide;
+	const char	*const *decisions;	/* the first one "gives in" */
+	const char	*const *words;		/* reasons or methods */
+	const char	*mail_kind;
+};
+
+static const char *const dispute_decisions[] = { "upheld", "rejected", NULL };
+static const char *const claim_decisions[] = { "confirmed", "replied", NULL };
+
+static const struct desk dispute_desk = {
+	"dispute", "/staff/disputes/", SQL_DISPUTE_GET, SQL_DISPUTE_DECIDE,
+	dispute_decisions, dispute_reasons, "dispute_decided",
+};
+static const struct desk claim_desk = {
+	"claim", "/staff/claims/", SQL_CLAIM_GET, SQL_CLAIM_DECIDE,
+	claim_decisions, claim_methods, "claim_decided",
+};
+
+enum { F_DECISION, F_RESPONSE, F_CREDIT, F_CSRF, F__MAX };
+
+static const struct form_field fields[F__MAX] = {
+	[F_DECISION] = { "decision", 16, false },
+	[F_RESPONSE] = { "response", 4 * RESPONSE_MAX_CHARS, false },
+	[F_CREDIT] = { "credit", 32, false },
+	[F_CSRF] = { "csrf", TOKEN_LEN, false },
+};
+
+static bool
+capture_id(struct ctx *c, char *id, size_t idsz)
+{
+	long	n;
+
+	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
+		return false;
+	(void)snprintf(id, idsz, "%ld", n);
+	return true;
+}
+
+/* The request's facts as the page and the mails show them. */
+static void
+request_view(struct ctx *c, const struct desk *k, const struct db_res *r,
+    struct view *v)
+{
+	struct view	*m = view_set_map(v, "request");
+	const char	*cur = db_str(r, 0, STAFF_REQUEST_CURRENCY);
+
+	view_set_str(m, "id", db_str(r, 0, STAFF_REQUEST_ID));
+	view_set_str(m, "number", db_str(r, 0, STAFF_REQUEST_NUMBER));
+	view_set_str(m, "customer", db_str(r, 0, STAFF_REQUEST_CUSTOMER));
+	view_set_str(m, "email", db_str(r, 0, STAFF_REQUEST_EMAIL));
+	view_set_choice(m, "is_", k->words, db_str(r, 0, STAFF_REQUEST_WORD));
+	view_set_str(m, "details", db_str(r, 0, STAFF_REQUEST_DETAILS));
+	view_set_str(m, "reference", db_str(r, 0, STAFF_REQUEST_REFERENCE));
+	view_set_str(m, "received", db_str(r, 0, STAFF_REQUEST_RECEIVED));
+	view_set_str(m, "response", db_str(r, 0, STAFF_REQUEST_RESPONSE));
+	view_set_bool(m, "open", strcmp(db_str(r, 0, STAFF_REQUEST_STATUS),
+	    "open") == 0);
+	view_set_str(m, "status", db_str(r, 0, STAFF_REQUEST_STATUS));
+	view_set_bool(m, arena_printf(c->arena, "status_%s",
+	    db_str(r, 0, STAFF_REQUEST_STATUS)), true);
+	view_set_str(m, "balance", page_money(c, db_int(r, 0,
+	    STAFF_REQUEST_BALANCE), cur));
+	view_set_str(m, "currency", cur);
+	if (!db_null(r, 0, STAFF_REQUEST_PAID_ON))
+		view_set_str(m, "paid_on", page_date(c, db_date(r, 0,
+		    STAFF_REQUEST_PAID_ON)));
+	if (!db_null(r, 0, STAFF_REQUEST_AMOUNT_CENTS))
+		view_set_str(m, "amount", page_money(c, db_int(r, 0,
+		    STAFF_REQUEST_AMOUNT_CENTS), cur));
+}
+
+/* The page: 200, or the form again with its problem (400, 403, 409). */
+static void
+render(struct ctx *c, const struct staff_session *s, const struct desk *k,
+    const char *id, int status, const char *problem, const char **f)
+{
+	const char	*p[2] = { id, NULL };
+	struct db_res	*r;
+	struct view	*v, *val;
+
+	if ((v = staff_view_or_reply(c, s, arena_printf(c->arena, "%s:%s",
+	    k->name, id))) == NULL)
+		return;
+	if ((r = db_query(c->db, k->get, p, 2)) == NULL) {
+		page_db_error(c);
+		return;
+	}
+	if (db_rows(r) != 1) {
+		db_res_free(r);
+		page_error(c, 404, NULL);
+		return;
+	}
+	request_view(c, k, r, v);
+	db_res_free(r);
+	val = view_set_map(v, "form");
+	if (f != NULL) {
+		view_set_str(val, "response", f[F_RESPONSE]);
+		view_set_str(val, "credit", f[F_CREDIT]);
+		view_set_choice(val, "is_", k->decisions, f[F_DECISION]);
+	}
+	if (problem != NULL) {
+		view_set_bool(v, problem, true);
+		view_set_bool(v, "errors", true);
+	}
+	view_set_int(v, "max_chars", RESPONSE_MAX_CHARS);
+	page_render(c, status, arena_printf(c->arena, "staff_%s", k->name), v);
+}
+
+static void
+desk_get(struct ctx *c, const struct desk *k)
+{
+	struct staff_session	s;
+	char			id[24];
+
+	if (!staff_require(c, &s, STAFF_CLERK))
+		return;
+	if (!capture_id(c, id, sizeof(id))) {
+		page_error(c, 404, NULL);
+		return;
+	}
+	render(c, &s, k, id, 200, NULL, NULL);
+}
+
+void staff_dispute_get(struct ctx *c) { desk_get(c, &dispute_desk); }
+void staff_claim_get(struct ctx *c) { desk_get(c, &claim_desk); }
+
+/* What is wrong with the form; NULL when nothing. cents: the credit. */
+static const char *
+form_problem(const struct desk *k, const char **f, const enum form_result *each,
+    const char *currency, int64_t balance, int64_t *cents)
+{
+	int	d = form_choice(f[F_DECISION], k->decisions);
+
+	*cents = 0;
+	if (each[F_DECISION] != FORM_OK || d < 0)
+		return "error_decision";
+	if (each[F_RESPONSE] != FORM_OK ||
+	    utf8_count(f[F_RESPONSE], strlen(f[F_RESPONSE])) > RESPONSE_MAX_CHARS)
+		return "error_response_long";
+	/* The debtor is told why: a rejection or a reply needs words. */
+	if (d == 1 && f[F_RESPONSE][strspn(f[F_RESPONSE], " \t\r\n")] == '\0')
+		return "error_response_missing";
+	if (f[F_CREDIT][0] == '\0')
+		return NULL;
+	if (k != &dispute_desk || d != 0)
+		return "error_credit_upheld";
+	if (each[F_CREDIT] != FORM_OK || money_parse(f[F_CREDIT], currency,
+	    cents) == -1)
+		return "error_credit_format";
+	if (*cents <= 0 || *cents > balance)
+		return "error_credit_range";
+	return NULL;
+}
+
+/* The debtor's mail about the decision, in their language. */
+static int
+decision_mail(struct ctx *c, const struct desk *k, const struct db_res *r,
+    const char **f, int64_t cents, int64_t balance)
+{
+	const struct i18n_lang	*lang, *was;
+	struct view		*v;
+	const char		*cur = db_str(r, 0, STAFF_REQUEST_CURRENCY);
+	int			 rc;
+
+	if ((lang = i18n_find(c->i18n, db_str(r, 0, STAFF_REQUEST_LANGUAGE))) == NULL)
+		lang = i18n_source(c->i18n);
+	was = debtor_use_lang(c, lang);
+	v = page_view(c);
+	request_view(c, k, r, v);
+	view_set_str(v, "name", db_str(r, 0, STAFF_REQUEST_CUSTOMER));
+	view_set_str(v, "number", db_str(r, 0, STAFF_REQUEST_NUMBER));
+	view_set_str(v, "message", f[F_RESPONSE]);
+	view_set_bool(v, arena_printf(c->arena, "is_%s", f[F_DECISION]), true);
+	if (cents > 0)
+		view_set_str(v, "credit", page_money(c, cents, cur));
+	if (k == &claim_desk && strcmp(f[F_DECISION], "confirmed") == 0)
+		cents = db_int(r, 0, STAFF_REQUEST_AMOUNT_CENTS);
+	view_set_str(v, "new_balance", page_money(c, balance - cents, cur));
+	rc = outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = arena_printf(c->arena,
+	    "mail/%s_decided", k->name), .language = page_lang_tag(c),
+	    .to = db_str(r, 0, STAFF_REQUEST_EMAIL),
+	    .to_name = db_str(r, 0, STAFF_REQUEST_CUSTOMER), .kind = k->mail_kind,
+	    .invoice_id = db_str(r, 0, STAFF_REQUEST_INVOICE_ID) }, v);
+	/* A staff page speaks English: the source, when none was set yet. */
+	(void)debtor_use_lang(c, was != NULL ? was : i18n_source(c->i18n));
+	return rc;
+}
+
+/* The decision's rows: the request, hold and task, and a credit or payment. */
+static int
+decide(struct ctx *c, const struct staff_session *s, const struct desk *k,
+    const char *id, const struct db_res *r, const char **f, int64_t cents)
+{
+	const char	*p[4] = { id, f[F_DECISION], f[F_RESPONSE], s->id };
+	const char	*invoice = db_str(r, 0, STAFF_REQUEST_INVOICE_ID);
+	char		 amount[24];
+
+	if (db_do(c->db, k->decide, p, 4) == -1)
+		return -1;
+	if (cents > 0) {
+		(void)snprintf(amount, sizeof(amount), "%lld", (long long)cents);
+		p[0] = invoice;
+		p[1] = arena_printf(c->arena, "Credit (dispute %s)", id);
+		p[2] = amount;
+		if (p[1] == NULL || db_do(c->db, SQL_CREDIT_ADD, p, 3) == -1)
+			return -1;
+	}
+	if (k == &claim_desk && strcmp(f[F_DECISION], "confirmed") == 0) {
+		p[0] = id;
+		p[1] = arena_printf(c->arena, "Payment (claim %s)", id);
+		if (p[1] == NULL || db_do(c->db, SQL_CLAIM_PAYMENT, p, 2) == -1)
+			return -1;
+	}
+	return staff_audit(c, s, arena_printf(c->arena, "%s.%s", k->name,
+	    f[F_DECISION]), invoice, arena_printf(c->arena, "%s %s%s%s", k->name,
+	    id, cents > 0 ? ", credit " : "", cents > 0 ? amount : ""));
+}
+
+static void
+desk_post(struct ctx *c, const struct desk *k)
+{
+	struct staff_session	 s;
+	const char		*f[F__MAX], *bad, *problem;
+	const char		*p[2];
+	enum form_result	 each[F__MAX], fr;
+	struct db_res		*r = NULL;
+	char			 id[24];
+	int64_t			 cents, balance;
+
+	if (!staff_require(c, &s, STAFF_CLERK))
+		return;
+	if (!capture_id(c, id, sizeof(id))) {
+		page_error(c, 404, NULL);
+		return;
+	}
+	fr = form_check(c->req.form, c->req.nform, fields, F__MAX, f, &bad, each);
+	if (fr == FORM_UNKNOWN || fr == FORM_REPEATED) {
+		page_error(c, 400, NULL);
+		return;
+	}
+	if (!staff_csrf_valid(c, &s, arena_printf(c->arena, "%s:%s", k->name, id),
+	    each[F_CSRF] == FORM_OK ? f[F_CSRF] : "")) {
+		render(c, &s, k, id, 403, "error_csrf", f);
+		return;
+	}
+	if (!page_begin_or_reply(c))
+		return;
+	p[0] = id;
+	p[1] = "true";		/* open ones only, locked */
+	if ((r = db_query(c->db, k->get, p, 2)) == NULL)
+		goto fail;
+	if (db_rows(r) != 1) {	/* unknown, or decided meanwhile */
+		db_res_free(r);
+		db_rollback(c->db);
+		render(c, &s, k, id, 409, "error_decided", f);
+		return;
+	}
+	balance = db_int(r, 0, STAFF_REQUEST_BALANCE);
+	if ((problem = form_problem(k, f, each, db_str(r, 0,
+	    STAFF_REQUEST_CURRENCY), balance, &cents)) != NULL) {
+		db_res_free(r);
+		db_rollback(c->db);
+		render(c, &s, k, id, 400, problem, f);
+		return;
+	}
+	if (decide(c, &s, k, id, r, f, cents) == -1 ||
+	    decision_mail(c, k, r, f, cents, balance) == -1 ||
+	    db_commit(c->db) == -1)
+		goto fail;
+	db_res_free(r);
+	if (response_redirect(&c->res, arena_printf(c->arena, "%s%s", k->path,
+	    id)) == -1)
+		page_error(c, 500, NULL);
+	return;
+fail:
+	db_res_free(r);
+	page_db_error(c);
+}
+
+void staff_dispute_post(struct ctx *c) { desk_post(c, &dispute_desk); }
+void staff_claim_post(struct ctx *c) { desk_post(c, &claim_desk); }
