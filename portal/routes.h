@@ -41,5 +41,16 @@ void staff_payments_post(struct ctx *c);
 void overview_get(struct ctx *c);
 void overview_csv(struct ctx *c);
 void staff_tasks_get(struct ctx *c);
+/*
+ * The credit-control desk (issue 14, pages/desk.c): the worklist, one task
+ * and its actions, the call log on a task or an invoice, the written
+ * confirmation of what a call agreed.
+ */
+void desk_get(struct ctx *c);
+void desk_task_get(struct ctx *c);
+void desk_task_post(struct ctx *c);
+void desk_task_call_post(struct ctx *c);
+void desk_invoice_call_post(struct ctx *c);
+void desk_confirm_post(struct ctx *c);
 
 #endif
