@@ -1006,12 +1006,30 @@ call_redraw(struct ctx *c, const struct staff_session *s,
     const struct call_ctx *cc, int status, const char *problem,
     const struct call_form *f)
 {
+	const char	*p[3] = { cc->invoice_id, "", c->cfg->timezone };
+	struct view	*v;
+	struct db_res	*r;
+
 	if (cc->task_id[0] != '\0') {
 		render_task(c, s, cc->task_id, &(struct redraw){ status, problem,
 		    NULL, NULL, f });
 		return;
 	}
-	page_error(c, status, problem);
+	/* An invoice's call form, alone, with the problem at its field. */
+	if ((v = staff_view_or_reply(c, s, DESK_PURPOSE)) == NULL)
+		return;
+	if ((r = db_query(c->db, SQL_DESK_INVOICE, p, 3)) == NULL || db_rows(r) != 1) {
+		db_res_free(r);
+		page_db_error(c);
+		return;
+	}
+	invoice_view(c, r, v);
+	db_res_free(r);
+	call_form_view(c, cc->zone, f, v);
+	view_set_fmt(v, "call_action", "/staff/invoices/%s/call", cc->number);
+	view_set_bool(v, problem, true);
+	view_set_bool(v, "has_error", true);
+	page_render(c, status, "staff_call", v);
 }
 
 /*

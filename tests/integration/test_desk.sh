@@ -138,9 +138,11 @@ check "slots are offered" test -n "$slot"
 soon="$(d 0)T10:00"
 http POST "/staff/invoices/D-3/call" -b "$jar" --data-urlencode "csrf=$tc" -d "outcome=call_back&agreed=callback&slot=$(d 0)T09:30"
 expect_status 400 "a callback less than 24 hours ahead is 400"
+if [ "$(date -u +%u)" -le 5 ]; then expect_body "at least 24 hours" "with the message at the field"; fi
 sat=$(for i in $(seq 1 8); do x=$(d $i); [ "$(date -u -d "$x" +%u)" = 6 ] && { echo "$x"; break; }; done)
 http POST "/staff/invoices/D-3/call" -b "$jar" --data-urlencode "csrf=$tc" -d "outcome=call_back&agreed=callback&slot=${sat}T10:00"
 expect_status 400 "a callback on a Saturday is 400"
+expect_body "weekdays only" "with the message at the field"
 expect_eq "nothing written" 0 "$(sql "SELECT count(*) FROM tasks WHERE kind = 'callback'")"
 http POST "/staff/tasks/$t1/call" -b "$jar" --data-urlencode "csrf=$tc" -d "outcome=call_back&agreed=callback&slot=$slot"
 expect_status 303 "a callback at an offered slot"
