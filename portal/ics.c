@@ -1,3 +1,4 @@
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,6 +99,36 @@ ics_event(struct buf *out, const struct ics_event *e)
 	    put_text(out, "SUMMARY", e->summary) == -1 ||
 	    put_text(out, "DESCRIPTION", e->description) == -1 ||
 	    put_raw(out, "TRANSP:TRANSPARENT") == -1)
+		return -1;
+	return put_raw(out, "END:VEVENT");
+}
+
+/* A UTC date-time as RFC 5545 writes it: 16 characters, digits, T and Z. */
+static bool
+stamp_safe(const char *s)
+{
+	size_t	i;
+
+	if (strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+		return false;
+	for (i = 0; i < 15; i++)
+		if (i != 8 && (s[i] < '0' || s[i] > '9'))
+			return false;
+	return true;
+}
+
+int
+ics_appointment(struct buf *out, const struct ics_event *e, const char *start,
+    const char *end)
+{
+	if (!stamp_safe(start) || !stamp_safe(end) ||
+	    strpbrk(e->uid, "\r\n") != NULL || !stamp_safe(e->stamp))
+		return -1;
+	if (put_raw(out, "BEGIN:VEVENT") == -1 || put_text(out, "UID", e->uid) == -1 ||
+	    buf_printf(out, "DTSTAMP:%s\r\nDTSTART:%s\r\nDTEND:%s\r\n",
+	    e->stamp, start, end) == -1 ||
+	    put_text(out, "SUMMARY", e->summary) == -1 ||
+	    put_text(out, "DESCRIPTION", e->description) == -1)
 		return -1;
 	return put_raw(out, "END:VEVENT");
 }

@@ -22,6 +22,12 @@ struct ics_event {
 int ics_begin(struct buf *out, const char *calname);
 /* Appends one all-day event; 0 or -1. */
 int ics_event(struct buf *out, const struct ics_event *e);
+/*
+ * Appends one timed event (an appointment) from start to end, each a UTC
+ * date-time "20261124T093000Z"; e->day is not used. 0 or -1.
+ */
+int ics_appointment(struct buf *out, const struct ics_event *e,
+    const char *start, const char *end);
 /* Appends END:VCALENDAR; 0 or -1. */
 int ics_end(struct buf *out);
 

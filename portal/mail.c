@@ -300,9 +300,13 @@ put_image(const struct mail_image *img, struct buf *out, const char *boundary)
 	size_t	off, n;
 
 	if (buf_printf(out, "--%s\nContent-Type: %s; name=\"%s\"\n"
-	    "Content-Transfer-Encoding: base64\nContent-ID: <%s>\n"
-	    "Content-Disposition: inline; filename=\"%s\"\n\n", boundary,
-	    img->type, img->filename, img->cid, img->filename) == -1)
+	    "Content-Transfer-Encoding: base64\n", boundary, img->type,
+	    img->filename) == -1)
+		return -1;
+	if (img->cid == NULL ? buf_printf(out, "Content-Disposition: attachment; "
+	    "filename=\"%s\"\n\n", img->filename) == -1 :
+	    buf_printf(out, "Content-ID: <%s>\nContent-Disposition: inline; "
+	    "filename=\"%s\"\n\n", img->cid, img->filename) == -1)
 		return -1;
 	for (off = 0; off < img->len; off += n) {
 		n = img->len - off < 57 ? img->len - off : 57;
@@ -349,7 +353,8 @@ put_content(const struct mail *m, struct buf *out)
 static bool
 image_safe(const struct mail_image *img)
 {
-	return img == NULL || (token_safe(img->cid) && token_safe(img->filename) &&
+	return img == NULL || ((img->cid == NULL || token_safe(img->cid)) &&
+	    token_safe(img->filename) &&
 	    token_safe(img->type) && img->data != NULL && img->len > 0 &&
 	    img->len <= 1024 * 1024);
 }

@@ -18,9 +18,12 @@
  */
 struct buf;
 
-/* An image shown in the HTML part as <img src="cid:CID">. */
+/*
+ * An image shown in the HTML part as <img src="cid:CID">; without a cid, a
+ * file attached to the message (an .ics appointment, "text/calendar").
+ */
 struct mail_image {
-	const char		*cid;		/* "qr@settle", no <> */
+	const char		*cid;		/* "qr@settle", no <>; NULL: attached */
 	const char		*filename;	/* "payment-qr.png" */
 	const char		*type;		/* "image/png" */
 	const unsigned char	*data;

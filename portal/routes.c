@@ -38,7 +38,8 @@ const struct route routes[] = {
 	{ ROUTE_GET, "/staff/login", staff_login_get },
 	{ ROUTE_POST, "/staff/login", staff_login_post },
 	{ ROUTE_POST, "/staff/logout", staff_logout_post },
-	{ ROUTE_GET, "/staff", staff_queue_get },
+	{ ROUTE_GET, "/staff", desk_get },
+	{ ROUTE_GET, "/staff/hardship", staff_queue_get },
 	{ ROUTE_GET, "/staff/hardship/{}", staff_hardship_get },
 	{ ROUTE_POST, "/staff/hardship/{}", staff_hardship_post },
 	{ ROUTE_POST, "/staff/hardship/{}/waive", staff_hardship_waive_post },
@@ -62,6 +63,12 @@ const struct route routes[] = {
 	{ ROUTE_POST, "/staff/tasks/{}/letter", letter_post },
 	{ ROUTE_GET, "/staff/tasks/{}/escalation", escalation_get },
 	{ ROUTE_POST, "/staff/tasks/{}/escalation", escalation_post },
+	/* issue 14: the credit-control desk */
+	{ ROUTE_GET, "/staff/tasks/{}", desk_task_get },
+	{ ROUTE_POST, "/staff/tasks/{}", desk_task_post },
+	{ ROUTE_POST, "/staff/tasks/{}/call", desk_task_call_post },
+	{ ROUTE_POST, "/staff/invoices/{}/call", desk_invoice_call_post },
+	{ ROUTE_POST, "/staff/calls/{}/confirm", desk_confirm_post },
 };
 
 const size_t nroutes = sizeof(routes) / sizeof(routes[0]);

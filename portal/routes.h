@@ -67,5 +67,16 @@ void letter_post(struct ctx *c);
 /* An escalate task's decision, managers only (pages/escalation.c). */
 void escalation_get(struct ctx *c);
 void escalation_post(struct ctx *c);
+/*
+ * The credit-control desk (issue 14, pages/desk.c): the worklist, one task
+ * and its actions, the call log on a task or an invoice, the written
+ * confirmation of what a call agreed.
+ */
+void desk_get(struct ctx *c);
+void desk_task_get(struct ctx *c);
+void desk_task_post(struct ctx *c);
+void desk_task_call_post(struct ctx *c);
+void desk_invoice_call_post(struct ctx *c);
+void desk_confirm_post(struct ctx *c);
 
 #endif

@@ -1438,6 +1438,123 @@ static const struct statement statements[SQL__MAX] = {
 	    "scheduled_on, done_at, outbox_id) SELECT invoice_id, 'promise:' || $1 "
 	    "|| ':broken', 'promise_broken', 'sent', $3, $4, $5::bigint FROM p "
 	    "WHERE $2 = 'broken'" },
+
+	/*
+	 * The credit-control desk (issue 14). The clerk's day: "today" at
+	 * moment $1 (epoch seconds) in their own zone, else $3 (the config's).
+	 */
+	[SQL_DESK_DAY] = { "desk_day", SQL_SHAPE_DESK_DAY,
+	    "SELECT (to_timestamp($1::bigint) AT TIME ZONE z.zone)::date AS today, "
+	    "z.zone FROM (SELECT coalesce(nullif((SELECT timezone FROM staff_users "
+	    "WHERE id = $2::bigint), ''), $3::text) AS zone) z" },
+	/*
+	 * The worklist: open tasks due on day $1 or before and not snoozed
+	 * past it ($2 a kind or '', $3 an assignee or '', $4 how many, $5 the
+	 * clerk's zone for the times), by day, then time, along the
+	 * tasks_worklist index; one row each with what the clerk needs to
+	 * call, no query per row.
+	 */
+#define DESK_ROW_COLUMNS \
+	"SELECT t.id, t.kind, t.reason, t.ref_id, t.due_on, " \
+	"coalesce(to_char(t.due_at AT TIME ZONE $5::text, 'HH24:MI'), '') AS due_time, " \
+	"t.status, coalesce(u.name, '') AS assignee, i.number, c.name AS customer, " \
+	"i.balance_cents, i.currency, ($1::date - i.due) AS days_overdue, c.phone, " \
+	"c.language FROM tasks t JOIN invoices i ON i.id = t.invoice_id " \
+	"JOIN customers c ON c.id = i.customer_id " \
+	"LEFT JOIN staff_users u ON u.id = t.assigned_to "
+	[SQL_DESK_OPEN] = { "desk_open", SQL_SHAPE_DESK_ROW, DESK_ROW_COLUMNS
+	    "WHERE t.status = 'open' AND t.due_on <= $1::date "
+	    "AND (t.snoozed_until IS NULL OR t.snoozed_until <= $1::date) "
+	    "AND ($2::text = '' OR t.kind = $2::text) "
+	    "AND ($3::text = '' OR t.assigned_to = nullif($3::text, '')::bigint) "
+	    "ORDER BY t.due_on, t.due_at, t.id LIMIT $4::int" },
+	/* Done on day $1 (in zone $5), the latest first; the same filters. */
+	[SQL_DESK_DONE] = { "desk_done", SQL_SHAPE_DESK_ROW, DESK_ROW_COLUMNS
+	    "WHERE t.status = 'done' "
+	    "AND t.done_at >= ($1::date::timestamp AT TIME ZONE $5::text) "
+	    "AND ($2::text = '' OR t.kind = $2::text) "
+	    "AND ($3::text = '' OR t.assigned_to = nullif($3::text, '')::bigint) "
+	    "ORDER BY t.done_at DESC, t.id DESC LIMIT $4::int" },
+	/* One task in full ($2: the zone for its time). */
+	[SQL_DESK_TASK] = { "desk_task", SQL_SHAPE_DESK_TASK,
+	    "SELECT t.id, t.kind, t.reason, t.ref_id, t.due_on, "
+	    "coalesce(to_char(t.due_at AT TIME ZONE $2::text, 'YYYY-MM-DD HH24:MI'), '') AS due_time, "
+	    "t.status, t.version, t.assigned_to, coalesce(a.name, '') AS assignee, "
+	    "t.snoozed_until, coalesce(to_char(t.done_at AT TIME ZONE $2::text, "
+	    "'YYYY-MM-DD HH24:MI'), '') AS done_at, coalesce(d.name, '') AS done_by, "
+	    "t.note, to_char(t.created_at AT TIME ZONE $2::text, 'YYYY-MM-DD HH24:MI') AS created, "
+	    "t.invoice_id FROM tasks t "
+	    "LEFT JOIN staff_users a ON a.id = t.assigned_to "
+	    "LEFT JOIN staff_users d ON d.id = t.done_by WHERE t.id = $1::bigint" },
+	[SQL_DESK_LOCK] = { "desk_lock", SQL_SHAPE_DESK_LOCK,
+	    "SELECT status, version, invoice_id FROM tasks WHERE id = $1::bigint "
+	    "FOR UPDATE" },
+	[SQL_DESK_ASSIGN] = { "desk_assign", NONE,
+	    "UPDATE tasks SET assigned_to = $2::bigint, version = version + 1 "
+	    "WHERE id = $1::bigint" },
+	[SQL_DESK_FINISH] = { "desk_finish", NONE,
+	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $2::bigint, "
+	    "note = $3, version = version + 1 WHERE id = $1::bigint" },
+	[SQL_DESK_SNOOZE] = { "desk_snooze", NONE,
+	    "UPDATE tasks SET snoozed_until = $2::date, version = version + 1 "
+	    "WHERE id = $1::bigint" },
+	[SQL_DESK_STAFF] = { "desk_staff", SQL_SHAPE_DESK_STAFF,
+	    "SELECT id, name FROM staff_users ORDER BY name, id LIMIT 500" },
+	/* The invoice of id $1 (or number $2 when $1 is ''), $3 the config's zone. */
+	[SQL_DESK_INVOICE] = { "desk_invoice", SQL_SHAPE_DESK_INVOICE,
+	    "SELECT i.id, i.number, c.name AS customer, c.email, c.phone, c.language, "
+	    "coalesce(nullif(c.timezone, ''), $3::text) AS zone, i.currency, "
+	    "i.balance_cents, (current_date - i.due) AS days_overdue "
+	    "FROM invoices i JOIN customers c ON c.id = i.customer_id "
+	    "WHERE ($1::text <> '' AND i.id = nullif($1::text, '')::bigint) "
+	    "OR ($1::text = '' AND i.number = $2::text)" },
+	[SQL_DESK_PROMISE_OPEN] = { "desk_promise_open", SQL_SHAPE_COUNT,
+	    "SELECT count(*) AS value FROM promises WHERE invoice_id = $1::bigint "
+	    "AND status = 'open'" },
+	/* A promise's hold: reminders wait until the day after pay_on ($2). */
+	[SQL_DESK_PROMISE_HOLD] = { "desk_promise_hold", SQL_SHAPE_KEY,
+	    "INSERT INTO reminder_holds (invoice_id, kind, reason, until) "
+	    "VALUES ($1::bigint, 'promise', 'promise', ($2::date + 1)::timestamptz) "
+	    "RETURNING id" },
+	[SQL_DESK_PROMISE] = { "desk_promise", SQL_SHAPE_KEY,
+	    "INSERT INTO promises (invoice_id, staff_id, pay_on, amount_cents, hold_id) "
+	    "VALUES ($1::bigint, $2::bigint, $3::date, $4::bigint, $5::bigint) "
+	    "RETURNING id" },
+	/* A callback at $2 (timestamptz), on the day it is in zone $3. */
+	[SQL_DESK_CALLBACK] = { "desk_callback", SQL_SHAPE_KEY,
+	    "INSERT INTO tasks (invoice_id, kind, reason, due_on, due_at, assigned_to) "
+	    "VALUES ($1::bigint, 'callback', 'callback', "
+	    "($2::timestamptz AT TIME ZONE $3::text)::date, $2::timestamptz, $4::bigint) "
+	    "RETURNING id" },
+	[SQL_DESK_CALL_INSERT] = { "desk_call_insert", SQL_SHAPE_KEY,
+	    "INSERT INTO call_logs (invoice_id, task_id, staff_id, outcome, note, "
+	    "agreed, promise_id, plan_text, callback_task_id) VALUES ($1::bigint, "
+	    "nullif($2::text, '')::bigint, $3::bigint, $4, $5, $6, "
+	    "nullif($7::text, '')::bigint, $8, nullif($9::text, '')::bigint) "
+	    "RETURNING id" },
+#define DESK_CALL_COLUMNS \
+	"SELECT l.id, l.invoice_id, l.task_id, " \
+	"to_char(l.created_at AT TIME ZONE $2::text, 'YYYY-MM-DD HH24:MI') AS at, " \
+	"u.name AS staff, l.outcome, l.note, l.agreed, p.pay_on, p.amount_cents, " \
+	"l.plan_text, coalesce(to_char(cb.due_at AT TIME ZONE " \
+	"coalesce(nullif(c.timezone, ''), $2::text), 'YYYY-MM-DD HH24:MI'), '') AS callback_at, " \
+	"coalesce(to_char(l.confirmed_at AT TIME ZONE $2::text, 'YYYY-MM-DD HH24:MI'), '') AS confirmed, " \
+	"i.number, c.name AS customer, c.email, c.language, " \
+	"coalesce(nullif(c.timezone, ''), $2::text) AS zone, i.currency " \
+	"FROM call_logs l JOIN staff_users u ON u.id = l.staff_id " \
+	"JOIN invoices i ON i.id = l.invoice_id JOIN customers c ON c.id = i.customer_id " \
+	"LEFT JOIN promises p ON p.id = l.promise_id " \
+	"LEFT JOIN tasks cb ON cb.id = l.callback_task_id "
+	/* One call ($1), times in zone $2 (the config's). */
+	[SQL_DESK_CALL] = { "desk_call", SQL_SHAPE_DESK_CALL, DESK_CALL_COLUMNS
+	    "WHERE l.id = $1::bigint" },
+	/* The calls on invoice $1, the latest first. */
+	[SQL_DESK_CALLS] = { "desk_calls", SQL_SHAPE_DESK_CALL, DESK_CALL_COLUMNS
+	    "WHERE l.invoice_id = $1::bigint ORDER BY l.created_at DESC, l.id DESC "
+	    "LIMIT 200" },
+	[SQL_DESK_CONFIRMED] = { "desk_confirmed", SQL_SHAPE_FLAG,
+	    "UPDATE call_logs SET confirmed_at = now(), confirm_mail_id = $2::bigint "
+	    "WHERE id = $1::bigint AND confirmed_at IS NULL RETURNING true AS value" },
 };
 
 /* The declared columns of each shape (sql.h), generated from its list. */

@@ -219,6 +219,25 @@ enum sql_query {
 	SQL_PROMISE_EVENTS,
 	SQL_PROMISE_DUE_DONE,
 	SQL_PROMISE_END,
+	/* the credit-control desk: worklist, tasks, calls (issue 14) */
+	SQL_DESK_DAY,
+	SQL_DESK_OPEN,
+	SQL_DESK_DONE,
+	SQL_DESK_TASK,
+	SQL_DESK_LOCK,
+	SQL_DESK_ASSIGN,
+	SQL_DESK_FINISH,
+	SQL_DESK_SNOOZE,
+	SQL_DESK_STAFF,
+	SQL_DESK_INVOICE,
+	SQL_DESK_PROMISE_OPEN,
+	SQL_DESK_PROMISE_HOLD,
+	SQL_DESK_PROMISE,
+	SQL_DESK_CALLBACK,
+	SQL_DESK_CALL_INSERT,
+	SQL_DESK_CALL,
+	SQL_DESK_CALLS,
+	SQL_DESK_CONFIRMED,
 	SQL__MAX
 };
 
@@ -743,6 +762,83 @@ enum sql_type {
 	C(PROMISE_EVENT_LOCAL_HOUR,	"local_hour",		INT) \
 	C(PROMISE_EVENT_BALANCE,	"balance",		INT) \
 	C(PROMISE_EVENT_DUE_SENT,	"due_sent",		BOOL)
+/* The desk (issue 14): the clerk's day, worklist rows, one task, calls. */
+#define SQL_COLS_DESK_DAY(C) \
+	C(DESK_DAY_TODAY,		"today",		DATE) \
+	C(DESK_DAY_ZONE,		"zone",			TEXT)
+#define SQL_COLS_DESK_ROW(C) \
+	C(DESK_ROW_ID,			"id",			INT) \
+	C(DESK_ROW_KIND,		"kind",			TEXT) \
+	C(DESK_ROW_REASON,		"reason",		TEXT) \
+	C(DESK_ROW_REF_ID,		"ref_id",		INT) \
+	C(DESK_ROW_DUE_ON,		"due_on",		DATE) \
+	C(DESK_ROW_DUE_TIME,		"due_time",		TEXT) \
+	C(DESK_ROW_STATUS,		"status",		TEXT) \
+	C(DESK_ROW_ASSIGNEE,		"assignee",		TEXT) \
+	C(DESK_ROW_NUMBER,		"number",		TEXT) \
+	C(DESK_ROW_CUSTOMER,		"customer",		TEXT) \
+	C(DESK_ROW_BALANCE_CENTS,	"balance_cents",	INT) \
+	C(DESK_ROW_CURRENCY,		"currency",		TEXT) \
+	C(DESK_ROW_DAYS_OVERDUE,	"days_overdue",		INT) \
+	C(DESK_ROW_PHONE,		"phone",		TEXT) \
+	C(DESK_ROW_LANGUAGE,		"language",		TEXT)
+#define SQL_COLS_DESK_TASK(C) \
+	C(DESK_TASK_ID,			"id",			INT) \
+	C(DESK_TASK_KIND,		"kind",			TEXT) \
+	C(DESK_TASK_REASON,		"reason",		TEXT) \
+	C(DESK_TASK_REF_ID,		"ref_id",		INT) \
+	C(DESK_TASK_DUE_ON,		"due_on",		DATE) \
+	C(DESK_TASK_DUE_TIME,		"due_time",		TEXT) \
+	C(DESK_TASK_STATUS,		"status",		TEXT) \
+	C(DESK_TASK_VERSION,		"version",		INT) \
+	C(DESK_TASK_ASSIGNED_TO,	"assigned_to",		INT) \
+	C(DESK_TASK_ASSIGNEE,		"assignee",		TEXT) \
+	C(DESK_TASK_SNOOZED_UNTIL,	"snoozed_until",	DATE) \
+	C(DESK_TASK_DONE_AT,		"done_at",		TEXT) \
+	C(DESK_TASK_DONE_BY,		"done_by",		TEXT) \
+	C(DESK_TASK_NOTE,		"note",			TEXT) \
+	C(DESK_TASK_CREATED,		"created",		TEXT) \
+	C(DESK_TASK_INVOICE_ID,		"invoice_id",		INT)
+#define SQL_COLS_DESK_LOCK(C) \
+	C(DESK_LOCK_STATUS,		"status",		TEXT) \
+	C(DESK_LOCK_VERSION,		"version",		INT) \
+	C(DESK_LOCK_INVOICE_ID,		"invoice_id",		INT)
+#define SQL_COLS_DESK_STAFF(C) \
+	C(DESK_STAFF_ID,		"id",			INT) \
+	C(DESK_STAFF_NAME,		"name",			TEXT)
+/* The invoice a call is about: the debtor, their zone and the balance. */
+#define SQL_COLS_DESK_INVOICE(C) \
+	C(DESK_INVOICE_ID,		"id",			INT) \
+	C(DESK_INVOICE_NUMBER,		"number",		TEXT) \
+	C(DESK_INVOICE_CUSTOMER,	"customer",		TEXT) \
+	C(DESK_INVOICE_EMAIL,		"email",		TEXT) \
+	C(DESK_INVOICE_PHONE,		"phone",		TEXT) \
+	C(DESK_INVOICE_LANGUAGE,	"language",		TEXT) \
+	C(DESK_INVOICE_ZONE,		"zone",			TEXT) \
+	C(DESK_INVOICE_CURRENCY,	"currency",		TEXT) \
+	C(DESK_INVOICE_BALANCE_CENTS,	"balance_cents",	INT) \
+	C(DESK_INVOICE_DAYS_OVERDUE,	"days_overdue",		INT)
+/* A logged call with what it agreed, and the debtor to confirm it to. */
+#define SQL_COLS_DESK_CALL(C) \
+	C(DESK_CALL_ID,			"id",			INT) \
+	C(DESK_CALL_INVOICE_ID,		"invoice_id",		INT) \
+	C(DESK_CALL_TASK_ID,		"task_id",		INT) \
+	C(DESK_CALL_AT,			"at",			TEXT) \
+	C(DESK_CALL_STAFF,		"staff",		TEXT) \
+	C(DESK_CALL_OUTCOME,		"outcome",		TEXT) \
+	C(DESK_CALL_NOTE,		"note",			TEXT) \
+	C(DESK_CALL_AGREED,		"agreed",		TEXT) \
+	C(DESK_CALL_PAY_ON,		"pay_on",		DATE) \
+	C(DESK_CALL_AMOUNT_CENTS,	"amount_cents",		INT) \
+	C(DESK_CALL_PLAN_TEXT,		"plan_text",		TEXT) \
+	C(DESK_CALL_CALLBACK_AT,	"callback_at",		TEXT) \
+	C(DESK_CALL_CONFIRMED,		"confirmed",		TEXT) \
+	C(DESK_CALL_NUMBER,		"number",		TEXT) \
+	C(DESK_CALL_CUSTOMER,		"customer",		TEXT) \
+	C(DESK_CALL_EMAIL,		"email",		TEXT) \
+	C(DESK_CALL_LANGUAGE,		"language",		TEXT) \
+	C(DESK_CALL_ZONE,		"zone",			TEXT) \
+	C(DESK_CALL_CURRENCY,		"currency",		TEXT)
 
 /* Every shape above, once. A new shape is added here too. */
 /* A letter or escalation task with its invoice (issue 14). */
@@ -801,7 +897,9 @@ enum sql_type {
 	S(UNSUBSCRIBE) \
 	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP) \
 	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(ESCALATION_STATE) \
-	S(OPEN_HOLDS) S(STAFF_REQUEST) S(PROMISE_EVENT)
+	S(OPEN_HOLDS) S(STAFF_REQUEST) S(PROMISE_EVENT) \
+	S(DESK_DAY) S(DESK_ROW) S(DESK_TASK) S(DESK_LOCK) S(DESK_STAFF) \
+	S(DESK_INVOICE) S(DESK_CALL)
 
 #define SQL_SHAPE_ENUM_(s)	SQL_SHAPE_##s,
 enum sql_shape {

@@ -18,6 +18,7 @@
 #include "page.h"
 #include "invoice.h"
 #include "pages/debtor.h"
+#include "pages/desk.h"
 #include "hardship.h"
 #include "pages/staff.h"
 #include "pages/staff_hardship.h"
@@ -129,9 +130,9 @@ queue_rows(struct ctx *c, struct db *db, struct view *v, const char *status,
 	db_res_free(r);
 	view_set_bool(v, "empty", n == 0);
 	if (page > 1)
-		view_set_fmt(v, "prev_url", "/staff?status=%s&page=%ld", status, page - 1);
+		view_set_fmt(v, "prev_url", "/staff/hardship?status=%s&page=%ld", status, page - 1);
 	if (n > QUEUE_PAGE)
-		view_set_fmt(v, "next_url", "/staff?status=%s&page=%ld", status, page + 1);
+		view_set_fmt(v, "next_url", "/staff/hardship?status=%s&page=%ld", status, page + 1);
 	view_set_int(v, "page", page);
 	return 0;
 }
@@ -859,7 +860,7 @@ staff_invoice_get(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if ((v = staff_view_or_reply(c, &s, NULL)) == NULL ||
+	if ((v = staff_view_or_reply(c, &s, "desk")) == NULL ||
 	    (db = page_read_db_or_reply(c)) == NULL)
 		return;
 	if (invoice_facts(c, db, c->match.captures[0], v, id, sizeof(id),
@@ -879,8 +880,12 @@ staff_invoice_get(struct ctx *c)
 	    invoice_list(c, db, SQL_STAFF_REMINDERS, id, v, "reminders",
 	    reminder_row) == -1 ||
 	    invoice_list(c, db, SQL_STAFF_TASKS_OF, id, v, "tasks", task_row) == -1 ||
-	    next_step(c, db, id, v) == -1)
+	    next_step(c, db, id, v) == -1 ||
+	    desk_calls_view(c, db, id, v) == -1 ||
+	    desk_call_form_view(c, db, id, v) == -1)
 		goto fail;
+	view_set_fmt(v, "call_action", "/staff/invoices/%s/call",
+	    c->match.captures[0]);
 	page_render(c, 200, "staff_invoice", v);
 	return;
 fail:

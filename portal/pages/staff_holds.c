@@ -147,7 +147,7 @@ render(struct ctx *c, const struct staff_session *s, const struct desk *k,
 }
 
 static void
-desk_get(struct ctx *c, const struct desk *k)
+request_get(struct ctx *c, const struct desk *k)
 {
 	struct staff_session	s;
 	char			id[24];
@@ -161,8 +161,8 @@ desk_get(struct ctx *c, const struct desk *k)
 	render(c, &s, k, id, 200, NULL, NULL);
 }
 
-void staff_dispute_get(struct ctx *c) { desk_get(c, &dispute_desk); }
-void staff_claim_get(struct ctx *c) { desk_get(c, &claim_desk); }
+void staff_dispute_get(struct ctx *c) { request_get(c, &dispute_desk); }
+void staff_claim_get(struct ctx *c) { request_get(c, &claim_desk); }
 
 /* What is wrong with the form; NULL when nothing. cents: the credit. */
 static const char *

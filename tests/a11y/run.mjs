@@ -635,10 +635,13 @@ async function main() {
 			notOk('staff sign-in in the browser lands on the queue', e.message);
 			return;
 		}
-		await visit(spage, 'staff queue', () => goto(spage, `${BASE}/staff`, 200));
+		// Issue 14: /staff is the worklist; the hardship queue has its own page.
+		await visit(spage, 'staff worklist', () => goto(spage, `${BASE}/staff`, 200));
+		await visit(spage, 'staff worklist, filtered, mine', () => goto(spage, `${BASE}/staff?kind=call&mine=1`, 200));
+		await visit(spage, 'staff queue', () => goto(spage, `${BASE}/staff/hardship`, 200));
 		const req = await spage.getAttribute('a[href^="/staff/hardship/"]', 'href');
-		await visit(spage, 'staff queue with a search', () => goto(spage, `${BASE}/staff?q=Bright`, 200));
-		await visit(spage, 'staff queue, filtered, nothing there', () => goto(spage, `${BASE}/staff?status=resolved`, 200));
+		await visit(spage, 'staff queue with a search', () => goto(spage, `${BASE}/staff/hardship?q=Bright`, 200));
+		await visit(spage, 'staff queue, filtered, nothing there', () => goto(spage, `${BASE}/staff/hardship?status=resolved`, 200));
 		await visit(spage, 'staff hardship request', () => goto(spage, BASE + req, 200));
 		await visit(spage, 'staff hardship request after a submit with errors', async () => {
 			await goto(spage, BASE + req, 200);
@@ -715,6 +718,17 @@ async function main() {
 				d.value = '2020-01-01';
 			});
 			await submit(spage, 'form[action$="/escalation"] button[value="approve"]', 400);
+		});
+		const task = await spage.getAttribute('a[href^="/staff/tasks/"]', 'href');
+		await visit(spage, 'staff task with its call form', () => goto(spage, BASE + task, 200));
+		await visit(spage, 'staff task after a snooze into the past (400)', async () => {
+			await goto(spage, BASE + task, 200);
+			await spage.fill('#until', '2000-01-01');
+			await submit(spage, 'form:has(#until) button[type="submit"]', 400);
+		});
+		await visit(spage, 'staff task after a call without an outcome (400)', async () => {
+			await goto(spage, BASE + task, 200);
+			await submit(spage, 'form[action$="/call"] button[type="submit"]', 400);
 		});
 		// The debtor's pages in Spanish (lighter: French is longer).
 		await debtorPages(spage, 'es', auditLight);

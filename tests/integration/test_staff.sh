@@ -86,7 +86,8 @@ http POST "$p/hardship" --data-urlencode "csrf=$c1" --data-urlencode "category=i
 	--data-urlencode "callback_window=morning"
 expect_status 303 "the debtor's note is accepted"
 id=$(sql "SELECT max(id) FROM hardship_requests")
-http GET /staff -H "Cookie: $(cookie)"
+# Issue 14: /staff is the worklist; the hardship queue is /staff/hardship.
+http GET /staff/hardship -H "Cookie: $(cookie)"
 expect_status 200 "the queue opens with the session"
 expect_header "Cache-Control: no-store" "staff pages are not stored (back after sign-out shows nothing)"
 expect_body "<strong>1</strong> new" "counts at the top"
@@ -233,7 +234,7 @@ for i in $(seq 1 25); do
 		--data-urlencode "callback_date=$first" --data-urlencode "callback_window=morning" "$BASE$pi/hardship"
 done
 expect_eq "25 more requests" "$((requests_before + 25))" "$(sql "SELECT count(*) FROM hardship_requests")"
-http GET /staff -H "Cookie: $(cookie)"
+http GET /staff/hardship -H "Cookie: $(cookie)"
 expect_body "Older requests" "the queue is paginated"
 http GET "/staff?status=&page=2" -H "Cookie: $(cookie)"
 expect_status 200 "page 2 opens"
