@@ -66,21 +66,6 @@ db_new(const char *conninfo, const char *appname, int timeout_ms,
 	return db;
 }
 
-int
-db_generic_plans(struct db *db)
-{
-	size_t	len = strlen(db->options);
-	int	n;
-
-	n = snprintf(db->options + len, sizeof(db->options) - len,
-	    " -c plan_cache_mode=force_generic_plan");
-	if (n < 0 || (size_t)n >= sizeof(db->options) - len) {
-		db->options[len] = '\0';
-		return -1;
-	}
-	return 0;
-}
-
 void
 db_free(struct db *db)
 {

@@ -31,17 +31,6 @@ struct db_res;
  */
 struct db *db_new(const char *conninfo, const char *appname, int timeout_ms,
     const char *timezone);
-/*
- * From the next connection on, every statement runs with the plan it was
- * prepared with (plan_cache_mode = force_generic_plan), never planned
- * again for its parameters: for the portal's workers, which run the same
- * few statements many times. Without it PostgreSQL re-plans a statement
- * whose generic plan it guesses dearer, as it does for every lookup of a
- * token hash among many (= ANY of an array: it guesses 10 elements), and
- * planning cost more than running (issue 18). 0, or -1 when the options
- * would not fit.
- */
-int db_generic_plans(struct db *db);
 /* Closes the connection and frees the handle; NULL is a no-op. */
 void db_free(struct db *db);
 /* Makes sure the connection is up (reconnecting if needed); 0 or -1. */

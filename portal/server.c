@@ -155,14 +155,12 @@ server_run(const struct config *cfg, const struct i18n *i18n,
 		goto out;
 	}
 	if ((c.arena = arena_new()) == NULL ||
-	    (c.db = db_new(cfg->database, "portal", 10000, cfg->timezone)) == NULL ||
-	    db_generic_plans(c.db) == -1) {
+	    (c.db = db_new(cfg->database, "portal", 10000, cfg->timezone)) == NULL) {
 		log_error("%s: out of memory", __func__);
 		goto out;
 	}
-	if (cfg->db_read[0] != '\0' && ((c.db_read = db_new(cfg->db_read,
-	    "portal-read", 10000, cfg->timezone)) == NULL ||
-	    db_generic_plans(c.db_read) == -1)) {
+	if (cfg->db_read[0] != '\0' && (c.db_read = db_new(cfg->db_read,
+	    "portal-read", 10000, cfg->timezone)) == NULL) {
 		log_error("%s: out of memory", __func__);
 		goto out;
 	}
