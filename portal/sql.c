@@ -18,24 +18,46 @@
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
-#define DEBTOR_OPEN_SQL \
-    "WITH l AS (UPDATE links SET last_used_at = now() " \
+/*
+ * The live link whose token hash is $1, looked up once per statement (an
+ * index lookup), W more conditions: revoked and expired links read
+ * nothing, like unknown ones, and take the same time. A token has one
+ * link; LIMIT 1 says so to the planner, which would otherwise guess ten
+ * (one per element of the array it cannot see), find the statement's
+ * generic plan dearer than planning it for each request, and plan it again
+ * every time, at more cost than running it (issue 18).
+ */
+#define DEBTOR_LINK_SQL(W) \
+    "WITH l AS (SELECT id, invoice_id FROM links " \
     "WHERE token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
-    "AND expires_at > now() RETURNING id, invoice_id), " \
+    "AND expires_at > now()" W " LIMIT 1)"
+
+/*
+ * A view: the link, its view record (an audit event, $2 the action, $3 the
+ * client's address) and the invoice. Nothing is updated: a link's last use
+ * is its latest view record (staff_links). The record's transaction, the
+ * debtor page's pipeline and nothing else (debtor.c load() refuses to run
+ * it inside an explicit transaction), commits without waiting for the WAL
+ * flush: set_config(..., true) is SET LOCAL, in the statement itself so
+ * that it takes no statement of its own. README.md, "Durability".
+ */
+#define DEBTOR_OPEN_SQL \
+    DEBTOR_LINK_SQL("") ", " \
     "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
     "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
-    "WHERE $2::text IS NOT NULL) " DEBTOR_OPENED_COLUMNS
+    "WHERE $2::text IS NOT NULL " \
+    "AND set_config('synchronous_commit', 'off', true) = 'off') " \
+    DEBTOR_OPENED_COLUMNS
 
 /*
  * The same invoice, read without noting a use: for HEAD requests (link
- * scanners, previews), which are no view. It takes debtor_open's
+ * scanners, previews), which are no view, and (locked) for the forms'
+ * POSTs, whose own audit events say what they did. It takes debtor_open's
  * parameters; $2 and $3 are unused (num_nulls is always >= 0).
  */
 #define DEBTOR_PEEK_SQL \
-    "WITH l AS (SELECT id, invoice_id FROM links WHERE " \
-    "token_hash = ANY ($1::bytea[]) " \
-    "AND revoked_at IS NULL AND expires_at > now() " \
-    "AND num_nulls($2::text, $3::text) >= 0) " DEBTOR_OPENED_COLUMNS
+    DEBTOR_LINK_SQL(" AND num_nulls($2::text, $3::text) >= 0") " " \
+    DEBTOR_OPENED_COLUMNS
 
 /*
  * A LIKE pattern matching any text that contains parameter P literally:
@@ -67,12 +89,24 @@
     "WHERE invoice_id = " ID " ORDER BY kind, position"
 /*
  * The invoice of the live link whose token hash is $1: the same test as
- * debtor_open's, so revoked and expired links read nothing, like unknown
- * ones, and take the same time.
+ * debtor_open's. BY_TOKEN looks the link up where it stands; a statement
+ * that starts with BY_LINK_WITH looks it up once in a CTE, however often
+ * it names BY_LINK (ITEMS_SQL names it three times).
  */
 #define BY_TOKEN "(SELECT invoice_id FROM links WHERE " \
     "token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
     "AND expires_at > now())"
+#define BY_LINK_WITH	DEBTOR_LINK_SQL("") " "
+#define BY_LINK		"(SELECT invoice_id FROM l)"
+
+/*
+ * The last use of each link of invoice $1: its latest view record (the
+ * audit events debtor_open writes; 0021 dropped links.last_used_at, which
+ * every view used to update). Read through audit_events_invoice.
+ */
+#define LINK_LAST_VIEW_SQL \
+    "(SELECT link_id, max(at) AS at FROM audit_events WHERE invoice_id = $1 " \
+    "AND actor = 'debtor' AND link_id IS NOT NULL GROUP BY link_id)"
 
 /* An invoice number's key (payref.h), as indexed by 0012's invoices_payref_key. */
 #define PAYREF_KEY_SQL "upper(regexp_replace(number, '[^A-Za-z0-9]', '', 'g'))"
@@ -311,42 +345,43 @@ static const struct statement statements[SQL__MAX] = {
 	/*
 	 * Debtor pages. Opening a link is one statement: find the link by
 	 * the hash of its token (an index lookup), refuse it when revoked or
-	 * expired, note when it was used, write the audit event ($2, unless
-	 * NULL) and read the invoice. Unknown, revoked and expired tokens take
+	 * expired, write the view record (an audit event, $2, unless NULL)
+	 * and read the invoice. Unknown, revoked and expired tokens take
 	 * the same path and return no row.
 	 */
 	[SQL_DEBTOR_OPEN] = { "debtor_open", SQL_SHAPE_OPENED, DEBTOR_OPEN_SQL },
 	[SQL_DEBTOR_PEEK] = { "debtor_peek", SQL_SHAPE_OPENED, DEBTOR_PEEK_SQL },
 	/* The same, locking the invoice row: changes to one invoice queue up. */
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
-	    DEBTOR_OPEN_SQL " FOR UPDATE OF i" },
+	    DEBTOR_PEEK_SQL " FOR UPDATE OF i" },
 	/*
 	 * What the debtor pages show, found through the token's hash so that
 	 * they go in the same round trip as debtor_open (db_pipeline).
 	 */
-	[SQL_DEBTOR_ITEMS] = { "debtor_items", SQL_SHAPE_ITEM, ITEMS_SQL(BY_TOKEN) },
+	[SQL_DEBTOR_ITEMS] = { "debtor_items", SQL_SHAPE_ITEM, BY_LINK_WITH
+	    ITEMS_SQL(BY_LINK) },
 	/*
 	 * The active plan, else the latest broken one (issue 13: the page
 	 * says it broke), with what has been paid towards each installment.
 	 */
-	[SQL_DEBTOR_PLAN] = { "debtor_plan", SQL_SHAPE_SCHEDULE,
+	[SQL_DEBTOR_PLAN] = { "debtor_plan", SQL_SHAPE_SCHEDULE, BY_LINK_WITH
 	    "SELECT p.id AS plan_id, p.status, p.frequency, p.installments, "
 	    "p.total_cents, p.accepted_at::date AS accepted_on, p.terms_version, "
 	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
 	    "AS stamp, i.seq, i.due_on, i.amount_cents, i.paid_cents::bigint AS paid_cents "
 	    "FROM plans p JOIN plan_installment_status i ON i.plan_id = p.id "
-	    "WHERE p.id = (SELECT id FROM plans WHERE invoice_id = " BY_TOKEN " "
+	    "WHERE p.id = (SELECT id FROM plans WHERE invoice_id = " BY_LINK " "
 	    "AND status IN ('active', 'broken') "
 	    "ORDER BY status = 'active' DESC, accepted_at DESC, id DESC LIMIT 1) "
 	    "ORDER BY i.seq" },
 	[SQL_DEBTOR_HARDSHIP] = { "debtor_hardship", SQL_SHAPE_DEBTOR_NOTE,
-	    "SELECT h.created_at::date AS received_on, h.callback_date, "
+	    BY_LINK_WITH "SELECT h.created_at::date AS received_on, h.callback_date, "
 	    "h.callback_window, h.contact_method, h.status, EXISTS (SELECT 1 "
 	    "FROM reminder_holds r WHERE r.invoice_id = h.invoice_id AND "
 	    "r.released_at IS NULL AND (r.until IS NULL OR r.until > now())) "
 	    "AS paused, coalesce(h.outcome, '') AS outcome, h.outcome_note, "
 	    "h.paused_until "
-	    "FROM hardship_requests h WHERE h.invoice_id = " BY_TOKEN " "
+	    "FROM hardship_requests h WHERE h.invoice_id = " BY_LINK " "
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT 1" },
 	/* Lines, fees and payments of an invoice by id (staff pages). */
 	[SQL_INVOICE_ITEMS] = { "invoice_items", SQL_SHAPE_ITEM, ITEMS_SQL("$1") },
@@ -357,9 +392,9 @@ static const struct statement statements[SQL__MAX] = {
 	 * more than one), in debtor_open's round trip.
 	 */
 	[SQL_ACCOUNT_COUNT] = { "account_count", SQL_SHAPE_COUNT,
-	    "SELECT count(*) AS value FROM invoices WHERE balance_cents > 0 "
+	    BY_LINK_WITH "SELECT count(*) AS value FROM invoices WHERE balance_cents > 0 "
 	    "AND customer_id = (SELECT customer_id FROM invoices WHERE id = "
-	    BY_TOKEN ")" },
+	    BY_LINK ")" },
 	/*
 	 * Every open invoice of customer $1 with its state: the active (or
 	 * broken) plan, the open hold's kind, an open escalation. Oldest due
@@ -675,12 +710,14 @@ static const struct statement statements[SQL__MAX] = {
 	    "c.ref AS customer_ref, c.timezone FROM invoices i "
 	    "JOIN customers c ON c.id = i.customer_id WHERE i.number = $1" },
 	[SQL_STAFF_LINKS] = { "staff_links", SQL_SHAPE_HISTORY_LINK,
-	    "SELECT id, purpose, to_char(issued_at, 'YYYY-MM-DD HH24:MI') AS issued, "
-	    "to_char(expires_at, 'YYYY-MM-DD HH24:MI') AS expires, "
-	    "coalesce(to_char(revoked_at, 'YYYY-MM-DD HH24:MI'), '') AS revoked, "
-	    "coalesce(to_char(last_used_at, 'YYYY-MM-DD HH24:MI'), '') AS last_used, "
-	    "revoked_at IS NULL AND expires_at > now() AS active "
-	    "FROM links WHERE invoice_id = $1 ORDER BY issued_at DESC, id DESC LIMIT 100" },
+	    "SELECT l.id, l.purpose, "
+	    "to_char(l.issued_at, 'YYYY-MM-DD HH24:MI') AS issued, "
+	    "to_char(l.expires_at, 'YYYY-MM-DD HH24:MI') AS expires, "
+	    "coalesce(to_char(l.revoked_at, 'YYYY-MM-DD HH24:MI'), '') AS revoked, "
+	    "coalesce(to_char(u.at, 'YYYY-MM-DD HH24:MI'), '') AS last_used, "
+	    "l.revoked_at IS NULL AND l.expires_at > now() AS active "
+	    "FROM links l LEFT JOIN " LINK_LAST_VIEW_SQL " u ON u.link_id = l.id "
+	    "WHERE l.invoice_id = $1 ORDER BY l.issued_at DESC, l.id DESC LIMIT 100" },
 	[SQL_STAFF_PLANS] = { "staff_plans", SQL_SHAPE_HISTORY_PLAN,
 	    "SELECT id, status, frequency, installments, total_cents, "
 	    "to_char(accepted_at, 'YYYY-MM-DD HH24:MI') AS accepted, terms_version, "

@@ -160,10 +160,13 @@ read_hardship(struct ctx *c, const struct db_res *r, struct debtor_hardship *h)
 /*
  * Runs the statements of a debtor page in one round trip and reads them.
  * With DEBTOR_LOCK the opening statement goes first, so the invoice row is
- * locked before anything is read; otherwise it goes last, so the link row
- * it updates is locked only from there to the commit, and concurrent views
- * of one link barely wait for each other. Returns 1 when the link opened,
- * 0 when it did not (unknown, revoked, expired), -1 on a database failure.
+ * locked before anything is read, in the caller's transaction. Without it
+ * the pipeline is a transaction of its own (one sync), which writes only
+ * the view record and commits without waiting for the WAL flush
+ * (debtor_open sets synchronous_commit off for it): so it must not run
+ * inside a transaction that writes anything else. Returns 1 when the link
+ * opened, 0 when it did not (unknown, revoked, expired), -1 on a database
+ * failure.
  */
 static int
 load(struct ctx *c, const char *hash, const char *action, unsigned flags,
@@ -177,6 +180,10 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 
 	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
 		log_error("%s: a lock outside a transaction", __func__);
+		return -1;
+	}
+	if (!(flags & DEBTOR_LOCK) && db_in_transaction(c->db)) {
+		log_error("%s: a view inside a transaction", __func__);
 		return -1;
 	}
 	if (flags & DEBTOR_LOCK)
