@@ -6,6 +6,7 @@
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
+#include "form.h"
 #include "i18n.h"
 #include "log.h"
 #include "money.h"
@@ -185,6 +186,17 @@ page_error_render(const struct mustache_set *templates,
 		return -1;
 	}
 	return 0;
+}
+
+bool
+page_capture_id(struct ctx *c, char *id, size_t idsz)
+{
+	long	n;
+
+	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
+		return false;
+	(void)snprintf(id, idsz, "%ld", n);
+	return true;
 }
 
 bool

@@ -65,6 +65,11 @@ const char *page_date(struct ctx *c, struct date d);
 /* A date with its weekday ("Wednesday 26 November 2026", "miércoles, 26
  * de noviembre de 2026"), arena-owned. */
 const char *page_weekday_date(struct ctx *c, struct date d);
+/*
+ * The route's first capture as a row id ("12" of /staff/tasks/{id}) in id;
+ * false when it is not a whole number from 1 up (the caller answers 404).
+ */
+bool page_capture_id(struct ctx *c, char *id, size_t idsz);
 /* Makes sure the database is reachable; otherwise answers 503 and returns false. */
 bool page_db_or_reply(struct ctx *c);
 /*

@@ -53,18 +53,6 @@ static const char *const call_agreements[] = { "none", "promise", "plan",
 static const int slot_minutes[] = { 9 * 60 + 30, 10 * 60, 10 * 60 + 30, 11 * 60 };
 #define NSLOTS	(sizeof(slot_minutes) / sizeof(slot_minutes[0]))
 
-/* A desk id from a path capture ("12"); false when it is not one. */
-static bool
-capture_id(struct ctx *c, char *id, size_t idsz)
-{
-	long	n;
-
-	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
-		return false;
-	(void)snprintf(id, idsz, "%ld", n);
-	return true;
-}
-
 /* The clerk's today and zone (shape DESK_DAY); 0 or -1. */
 static int
 desk_day(struct ctx *c, struct db *db, const struct staff_session *s,
@@ -537,7 +525,7 @@ desk_task_get(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!capture_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -645,7 +633,7 @@ desk_task_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!capture_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -1126,7 +1114,7 @@ desk_task_call_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!capture_id(c, id, sizeof(id)) || !page_db_or_reply(c)) {
+	if (!page_capture_id(c, id, sizeof(id)) || !page_db_or_reply(c)) {
 		if (c->res.status == 0)
 			page_error(c, 404, NULL);
 		return;
@@ -1210,7 +1198,7 @@ desk_confirm_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!capture_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}

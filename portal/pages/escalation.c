@@ -87,7 +87,7 @@ escalation_get(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!letter_task_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -208,7 +208,7 @@ escalation_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_MANAGER))
 		return;
-	if (!letter_task_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}

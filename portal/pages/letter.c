@@ -31,17 +31,6 @@
 
 #define LETTER_PAY_DAYS	14	/* the letter asks for payment within */
 
-bool
-letter_task_id(struct ctx *c, char *id, size_t idsz)
-{
-	long	n;
-
-	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
-		return false;
-	(void)snprintf(id, idsz, "%ld", n);
-	return true;
-}
-
 const struct i18n_lang *
 letter_use_lang(struct ctx *c, const char *tag)
 {
@@ -261,7 +250,7 @@ letter_get(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!letter_task_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -306,7 +295,7 @@ letter_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!letter_task_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}

@@ -30,8 +30,6 @@ struct letter_task {
 	int64_t	balance;		/* cents */
 };
 
-/* Parses the {id} capture of /staff/tasks/{id}/...; false when not a number. */
-bool letter_task_id(struct ctx *c, char *id, size_t idsz);
 /*
  * Reads task id into t and its invoice's facts, balance and sent reminders
  * into v (in the response's language). 1 found, 0 not found, -1 on a

@@ -36,17 +36,6 @@ struct proposal {
 	bool			 found, schedule_ok;
 };
 
-static bool
-proposal_id(struct ctx *c, char *id, size_t idsz)
-{
-	long	n;
-
-	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
-		return false;
-	(void)snprintf(id, idsz, "%ld", n);
-	return true;
-}
-
 /* Loads (and locks, inside a transaction) proposal id. 0 or -1. */
 static int
 load_proposal(struct ctx *c, const char *id, struct proposal *pp)
@@ -154,7 +143,7 @@ staff_proposal_get(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!proposal_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -274,7 +263,7 @@ staff_proposal_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!proposal_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}

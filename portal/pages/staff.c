@@ -217,18 +217,6 @@ staff_queue_get(struct ctx *c)
 	page_render(c, 200, "staff_queue", v);
 }
 
-/* Parses the {id} capture of /staff/hardship/{id}; false when not a number. */
-static bool
-request_id(struct ctx *c, char *id, size_t idsz)
-{
-	long	n;
-
-	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
-		return false;
-	(void)snprintf(id, idsz, "%ld", n);
-	return true;
-}
-
 static int
 request_view(struct ctx *c, const char *id, struct view *v, bool *found)
 {
@@ -391,7 +379,7 @@ staff_hardship_get(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!request_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -525,7 +513,7 @@ staff_hardship_post(struct ctx *c)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!request_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}

@@ -65,17 +65,6 @@ static const struct form_field fields[F__MAX] = {
 	[F_CSRF] = { "csrf", TOKEN_LEN, false },
 };
 
-static bool
-capture_id(struct ctx *c, char *id, size_t idsz)
-{
-	long	n;
-
-	if (form_int(c->match.captures[0], 1, 999999999999L, &n) == -1)
-		return false;
-	(void)snprintf(id, idsz, "%ld", n);
-	return true;
-}
-
 /* The request's facts as the page and the mails show them. */
 static void
 request_view(struct ctx *c, const struct desk *k, const struct db_res *r,
@@ -154,7 +143,7 @@ request_get(struct ctx *c, const struct desk *k)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!capture_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
@@ -270,7 +259,7 @@ desk_post(struct ctx *c, const struct desk *k)
 
 	if (!staff_require(c, &s, STAFF_CLERK))
 		return;
-	if (!capture_id(c, id, sizeof(id))) {
+	if (!page_capture_id(c, id, sizeof(id))) {
 		page_error(c, 404, NULL);
 		return;
 	}
