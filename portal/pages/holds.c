@@ -30,6 +30,7 @@
 #include "money.h"
 #include "outbox.h"
 #include "page.h"
+#include "log.h"
 #include "pages/debtor.h"
 #include "pages/holds.h"
 #include "routes.h"
@@ -587,11 +588,17 @@ holds_invoice_view(struct ctx *c, const struct debtor_invoice *d,
 			m = view_set_map(v, "open_dispute");
 			view_set_str(m, "received_on", page_date(c,
 			    db_date(r, 0, OPEN_HOLDS_DISPUTE_ON)));
+			if (debtor_copy_view(c, d, "dispute_ack",
+			    view_set_map(m, "copy")) == -1)
+				log_error("%s: no copy form", __func__);
 		}
 		if (db_bool(r, 0, OPEN_HOLDS_CLAIM)) {
 			m = view_set_map(v, "open_claim");
 			view_set_str(m, "received_on", page_date(c,
 			    db_date(r, 0, OPEN_HOLDS_CLAIM_ON)));
+			if (debtor_copy_view(c, d, "claim_ack",
+			    view_set_map(m, "copy")) == -1)
+				log_error("%s: no copy form", __func__);
 		}
 		if (!db_null(r, 0, OPEN_HOLDS_PROMISE_ON)) {
 			m = view_set_map(v, "open_promise");

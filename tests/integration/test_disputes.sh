@@ -86,6 +86,19 @@ http GET "$p1?done=dispute"
 expect_body "Thank you, we received your message" "the banner says it was received"
 expect_body "We are looking into your question about this invoice" "the page says the dispute is open"
 expect_no_body "Please pay" "and asks for no payment meanwhile"
+# "Email me a copy" of the acknowledgement, from the dispute's notice.
+copy=$(python3 - "$T/body" <<'PY'
+import re, sys
+b = open(sys.argv[1]).read()
+for f in re.findall(r'<form method="post" action="[^"]*/copy"[^>]*>.*?</form>', b, re.S):
+    if 'name="kind" value="dispute_ack"' in f:
+        print(re.search(r'name="csrf" value="([^"]*)"', f).group(1))
+PY
+)
+check "the dispute's notice offers a copy of its acknowledgement" test ${#copy} -eq 43
+post "$p1/copy" 303 "the copy is queued" "csrf=$copy" kind=dispute_ack
+expect_eq "as a copy of the dispute's acknowledgement, to the address on file" 1 \
+	"$(sql "SELECT count(*) FROM outbox o JOIN outbox s ON s.id = o.copy_of WHERE s.kind = 'dispute_ack' AND o.recipient = s.recipient")"
 before=$(rows)
 post "$p1/dispute" 400 "a second dispute while one is open is refused" "csrf=$csrf" reason=other "details=again"
 expect_body "We already have your earlier request" "with a message"
