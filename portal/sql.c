@@ -1262,9 +1262,9 @@ static const struct statement statements[SQL__MAX] = {
 	 * by, $4 staff). */
 	[SQL_LETTER_POST] = { "letter_post", NONE,
 	    "WITH l AS (INSERT INTO letters (task_id, invoice_id, pay_by, posted_by) "
-	    "VALUES ($1, $2, $3, $4) RETURNING id) "
+	    "VALUES ($1, $2, $3, $4)) "
 	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
-	    "version = version + 1, note = 'letter ' || (SELECT id FROM l) || ' posted' "
+	    "version = version + 1, note = 'letter posted, pay by ' || $3 "
 	    "WHERE id = $1" },
 	/* A task done with a note ($1 task, $2 staff, $3 note). */
 	[SQL_TASK_DONE] = { "task_done", NONE,

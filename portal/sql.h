@@ -329,22 +329,22 @@ enum sql_type {
 	C(PROPOSAL_TOTAL_CENTS,		"total_cents",		INT) \
 	C(PROPOSAL_RECEIVED_ON,		"received_on",		DATE)
 #define SQL_COLS_STAFF_PROPOSAL(C) \
-	C(SPROP_ID,			"id",			INT) \
-	C(SPROP_STATUS,			"status",		TEXT) \
-	C(SPROP_FREQUENCY,		"frequency",		TEXT) \
-	C(SPROP_INSTALLMENTS,		"installments",		INT) \
-	C(SPROP_FIRST_DUE,		"first_due",		DATE) \
-	C(SPROP_TOTAL_CENTS,		"total_cents",		INT) \
-	C(SPROP_CURRENCY,		"currency",		TEXT) \
-	C(SPROP_RECEIVED_ON,		"received_on",		DATE) \
-	C(SPROP_INVOICE_ID,		"invoice_id",		INT) \
-	C(SPROP_LINK_ID,		"link_id",		TEXT) \
-	C(SPROP_NUMBER,			"number",		TEXT) \
-	C(SPROP_CUSTOMER,		"customer",		TEXT) \
-	C(SPROP_EMAIL,			"email",		TEXT) \
-	C(SPROP_LANGUAGE,		"language",		TEXT) \
-	C(SPROP_REASON,			"reason",		TEXT) \
-	C(SPROP_DECIDER,		"decider",		TEXT)
+	C(STAFF_PROPOSAL_ID,			"id",			INT) \
+	C(STAFF_PROPOSAL_STATUS,			"status",		TEXT) \
+	C(STAFF_PROPOSAL_FREQUENCY,		"frequency",		TEXT) \
+	C(STAFF_PROPOSAL_INSTALLMENTS,		"installments",		INT) \
+	C(STAFF_PROPOSAL_FIRST_DUE,		"first_due",		DATE) \
+	C(STAFF_PROPOSAL_TOTAL_CENTS,		"total_cents",		INT) \
+	C(STAFF_PROPOSAL_CURRENCY,		"currency",		TEXT) \
+	C(STAFF_PROPOSAL_RECEIVED_ON,		"received_on",		DATE) \
+	C(STAFF_PROPOSAL_INVOICE_ID,		"invoice_id",		INT) \
+	C(STAFF_PROPOSAL_LINK_ID,		"link_id",		TEXT) \
+	C(STAFF_PROPOSAL_NUMBER,			"number",		TEXT) \
+	C(STAFF_PROPOSAL_CUSTOMER,		"customer",		TEXT) \
+	C(STAFF_PROPOSAL_EMAIL,			"email",		TEXT) \
+	C(STAFF_PROPOSAL_LANGUAGE,		"language",		TEXT) \
+	C(STAFF_PROPOSAL_REASON,			"reason",		TEXT) \
+	C(STAFF_PROPOSAL_DECIDER,		"decider",		TEXT)
 /* The whole account (issue 16): each open invoice of the customer. */
 #define SQL_COLS_ACCOUNT(C) \
 	C(ACCOUNT_NUMBER,		"number",		TEXT) \

@@ -53,25 +53,25 @@ load_proposal(struct ctx *c, const char *id, struct proposal *pp)
 	if ((pp->found = db_rows(r) == 1)) {
 		(void)snprintf(pp->id, sizeof(pp->id), "%s", id);
 		(void)snprintf(pp->invoice_id, sizeof(pp->invoice_id), "%s",
-		    db_str(r, 0, SPROP_INVOICE_ID));
+		    db_str(r, 0, STAFF_PROPOSAL_INVOICE_ID));
 		(void)snprintf(pp->link_id, sizeof(pp->link_id), "%s",
-		    db_str(r, 0, SPROP_LINK_ID));
+		    db_str(r, 0, STAFF_PROPOSAL_LINK_ID));
 		(void)snprintf(pp->status, sizeof(pp->status), "%s",
-		    db_str(r, 0, SPROP_STATUS));
+		    db_str(r, 0, STAFF_PROPOSAL_STATUS));
 		(void)snprintf(pp->currency, sizeof(pp->currency), "%s",
-		    db_str(r, 0, SPROP_CURRENCY));
+		    db_str(r, 0, STAFF_PROPOSAL_CURRENCY));
 		(void)snprintf(pp->number, sizeof(pp->number), "%s",
-		    db_str(r, 0, SPROP_NUMBER));
-		pp->customer = arena_strdup(c->arena, db_str(r, 0, SPROP_CUSTOMER));
-		pp->email = arena_strdup(c->arena, db_str(r, 0, SPROP_EMAIL));
-		pp->language = arena_strdup(c->arena, db_str(r, 0, SPROP_LANGUAGE));
-		pp->reason = arena_strdup(c->arena, db_str(r, 0, SPROP_REASON));
-		pp->decider = arena_strdup(c->arena, db_str(r, 0, SPROP_DECIDER));
-		pp->received = db_date(r, 0, SPROP_RECEIVED_ON);
-		pp->schedule_ok = plan_freq_parse(db_str(r, 0, SPROP_FREQUENCY),
-		    &f) == 0 && plan_schedule(db_int(r, 0, SPROP_TOTAL_CENTS),
-		    &any, f, (int)db_int(r, 0, SPROP_INSTALLMENTS),
-		    db_date(r, 0, SPROP_FIRST_DUE), &pp->s) == 0;
+		    db_str(r, 0, STAFF_PROPOSAL_NUMBER));
+		pp->customer = arena_strdup(c->arena, db_str(r, 0, STAFF_PROPOSAL_CUSTOMER));
+		pp->email = arena_strdup(c->arena, db_str(r, 0, STAFF_PROPOSAL_EMAIL));
+		pp->language = arena_strdup(c->arena, db_str(r, 0, STAFF_PROPOSAL_LANGUAGE));
+		pp->reason = arena_strdup(c->arena, db_str(r, 0, STAFF_PROPOSAL_REASON));
+		pp->decider = arena_strdup(c->arena, db_str(r, 0, STAFF_PROPOSAL_DECIDER));
+		pp->received = db_date(r, 0, STAFF_PROPOSAL_RECEIVED_ON);
+		pp->schedule_ok = plan_freq_parse(db_str(r, 0, STAFF_PROPOSAL_FREQUENCY),
+		    &f) == 0 && plan_schedule(db_int(r, 0, STAFF_PROPOSAL_TOTAL_CENTS),
+		    &any, f, (int)db_int(r, 0, STAFF_PROPOSAL_INSTALLMENTS),
+		    db_date(r, 0, STAFF_PROPOSAL_FIRST_DUE), &pp->s) == 0;
 	}
 	db_res_free(r);
 	if (pp->found && (pp->customer == NULL || pp->email == NULL ||
