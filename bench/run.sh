@@ -198,7 +198,7 @@ SAMPLE[plan_post]=$REQ/plan_post.sample.tsv
 endpoint plan_again portal 409 "plan POST, plan already accepted (409)" file "$REQ/plan_again.tsv" rotate
 endpoint hardship_post portal 303 "hardship POST (303)" file "$REQ/hardship_post.tsv" rotate
 POST_HOOK[hardship_post]=bench_cleanup_hardship
-endpoint staff portal 200 "staff queue /staff, signed in" url /staff
+endpoint staff portal 200 "staff worklist /staff, signed in" url /staff
 NAMES_A=(static hello plain $([ "$HAVE_PHP" = 0 ] || echo php) healthz invoice invoice16 nofsync cold
 	unknown expired revoked plan plan_post plan_again hardship_post staff)
 
@@ -236,7 +236,7 @@ expect unknown; expect expired; expect revoked
 expect plan 'name="quote"'
 expect plan_post; expect plan_again; expect hardship_post
 bench_cleanup_hardship
-expect staff "GEN-0000031"
+expect staff "<h1>Today"
 
 # --- 6. warm-up, then one request at a time with every statement logged -----------
 stage "warm-up (${WARMUP}s each: every worker connects and prepares its statements)"
