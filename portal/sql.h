@@ -80,8 +80,13 @@ enum sql_query {
 	SQL_PLAN_INSTALLMENTS,
 	SQL_PROPOSAL_INSERT,
 	SQL_PROPOSAL_OPEN,
+	SQL_PROPOSAL_LAPSE,
 	SQL_PROPOSAL_GET,
 	SQL_PROPOSAL_DECIDE,
+	SQL_PROPOSAL_COUNTER,
+	SQL_COUNTER_GET,
+	SQL_COUNTER_LOCK,
+	SQL_COUNTER_ACCEPT,
 	/* hardship */
 	SQL_HARDSHIP_INSERT,
 	SQL_HOLD_INSERT,
@@ -327,7 +332,11 @@ enum sql_type {
 	C(PROPOSAL_INSTALLMENTS,	"installments",		INT) \
 	C(PROPOSAL_FIRST_DUE,		"first_due",		DATE) \
 	C(PROPOSAL_TOTAL_CENTS,		"total_cents",		INT) \
-	C(PROPOSAL_RECEIVED_ON,		"received_on",		DATE)
+	C(PROPOSAL_RECEIVED_ON,		"received_on",		DATE) \
+	C(PROPOSAL_COUNTER_FREQUENCY,	"counter_frequency",	TEXT) \
+	C(PROPOSAL_COUNTER_INSTALLMENTS, "counter_installments", INT) \
+	C(PROPOSAL_COUNTER_FIRST_DUE,	"counter_first_due",	DATE) \
+	C(PROPOSAL_DECIDED_ON,		"decided_on",		DATE)
 #define SQL_COLS_STAFF_PROPOSAL(C) \
 	C(STAFF_PROPOSAL_ID,			"id",			INT) \
 	C(STAFF_PROPOSAL_STATUS,			"status",		TEXT) \
@@ -344,7 +353,11 @@ enum sql_type {
 	C(STAFF_PROPOSAL_EMAIL,			"email",		TEXT) \
 	C(STAFF_PROPOSAL_LANGUAGE,		"language",		TEXT) \
 	C(STAFF_PROPOSAL_REASON,			"reason",		TEXT) \
-	C(STAFF_PROPOSAL_DECIDER,		"decider",		TEXT)
+	C(STAFF_PROPOSAL_DECIDER,		"decider",		TEXT) \
+	C(STAFF_PROPOSAL_DECIDED_ON,		"decided_on",		DATE) \
+	C(STAFF_PROPOSAL_COUNTER_FREQUENCY,	"counter_frequency",	TEXT) \
+	C(STAFF_PROPOSAL_COUNTER_INSTALLMENTS,	"counter_installments",	INT) \
+	C(STAFF_PROPOSAL_COUNTER_FIRST_DUE,	"counter_first_due",	DATE)
 /* The whole account (issue 16): each open invoice of the customer. */
 #define SQL_COLS_ACCOUNT(C) \
 	C(ACCOUNT_NUMBER,		"number",		TEXT) \
