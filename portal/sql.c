@@ -322,7 +322,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "UPDATE invoices SET customer_id = $2, currency = $3, issued = $4, "
 	    "due = $5, import_hash = $6, updated_at = now() WHERE id = $1" },
 	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items", NONE,
-	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1), "
+	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1 "
+	    "AND source = 'import'), "
 	    "f AS (DELETE FROM fees WHERE invoice_id = $1) "
 	    "DELETE FROM payments WHERE invoice_id = $1 AND source = 'import'" },
 	[SQL_IMPORT_LINE] = { "import_line", NONE,
@@ -1441,12 +1442,24 @@ static const struct statement statements[SQL__MAX] = {
 	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
 	    "version = version + 1 WHERE kind = 'dispute' AND ref_id = $1 "
 	    "AND status = 'open'" },
-	/* A credit on invoice $1 of $3 cents: a line of its own, negative. */
+	/*
+	 * A credit of dispute $4 on invoice $1 of $3 cents, described $2: a
+	 * line of its own, negative, numbered after 1,000,000 (0023); $5 the
+	 * position of the line it cancels, or NULL.
+	 */
 	[SQL_CREDIT_ADD] = { "credit_add", NONE,
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
-	    "quantity_milli, unit_cents, total_cents) SELECT $1, "
-	    "coalesce(max(position), 0) + 1, $2, 1000, -$3::bigint, -$3::bigint "
-	    "FROM invoice_lines WHERE invoice_id = $1" },
+	    "quantity_milli, unit_cents, total_cents, source, dispute_id, "
+	    "cancels_position) SELECT $1, greatest(coalesce(max(position), 0), "
+	    "1000000) + 1, $2, 1000, -$3::bigint, -$3::bigint, 'dispute', $4, "
+	    "$5::int FROM invoice_lines WHERE invoice_id = $1" },
+	/* The lines of invoice $1 an upheld dispute may still cancel. */
+	[SQL_DISPUTE_LINES] = { "dispute_lines", SQL_SHAPE_DISPUTE_LINE,
+	    "SELECT l.position, l.description, l.total_cents "
+	    "FROM invoice_lines l WHERE l.invoice_id = $1 AND l.source = 'import' "
+	    "AND l.total_cents > 0 AND NOT EXISTS (SELECT 1 FROM invoice_lines x "
+	    "WHERE x.invoice_id = l.invoice_id AND x.cancels_position = l.position) "
+	    "ORDER BY l.position" },
 	[SQL_CLAIM_GET] = { "claim_get", SQL_SHAPE_STAFF_REQUEST,
 	    "SELECT k.id, k.invoice_id, i.number, i.currency, c.name AS customer, "
 	    "c.email, c.language, k.method AS word, ''::text AS details, "

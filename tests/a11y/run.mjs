@@ -734,6 +734,31 @@ async function main() {
 				});
 			}
 		}
+		// Issue 15: a dispute (sent here on INV-2026-0186) on the staff page, and a decision with an error.
+		let disp = null;
+		try {
+			await goto(spage, url('INV-2026-0186', '/dispute'), 200);
+			await spage.check('#reason-wrong_amount');
+			await spage.fill('#details', 'One line was never delivered.');
+			await submit(spage, 'main form[method="post"] button[type="submit"]', 200);
+			for (let i = 1; i <= 10 && disp === null; i++) {
+				const r = await spage.goto(`${BASE}/staff/disputes/${i}`, { waitUntil: 'load' });
+				if (r.status() === 200 && (await spage.content()).includes('INV-2026-0186')) disp = `${BASE}/staff/disputes/${i}`;
+			}
+			if (disp === null) throw new Error('the dispute was not found');
+		} catch (e) {
+			notOk('a dispute for the staff page', e.message);
+		}
+		if (disp !== null) {
+			await visit(spage, 'staff dispute, with lines to cancel', () => goto(spage, disp, 200));
+			await visit(spage, 'staff dispute, a line cancelled with a rejection (400)', async () => {
+				await goto(spage, disp, 200);
+				await spage.check('#decision-rejected');
+				await spage.fill('#response', 'The invoice stands.');
+				await spage.check('#cancel-lines input[type="checkbox"] >> nth=0');
+				await submit(spage, 'form[action^="/staff/disputes/"] button[type="submit"]', 400);
+			});
+		}
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));
 		await visit(spage, 'staff payments to assign', () => goto(spage, `${BASE}/staff/payments`, 200));
 		await visit(spage, 'staff payments after an unknown invoice number (400)', async () => {
