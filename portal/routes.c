@@ -35,6 +35,8 @@ const struct route routes[] = {
 	{ ROUTE_GET | ROUTE_POST, "/i/{}/account/{}/proposal", account_none },
 	{ ROUTE_GET, "/u/{}", unsubscribe_get },
 	{ ROUTE_POST, "/u/{}", unsubscribe_post },
+	{ ROUTE_GET, "/o/{}", counter_get },
+	{ ROUTE_POST, "/o/{}", counter_post },
 	{ ROUTE_GET, "/staff/login", staff_login_get },
 	{ ROUTE_POST, "/staff/login", staff_login_post },
 	{ ROUTE_POST, "/staff/logout", staff_logout_post },

@@ -31,6 +31,8 @@ void language_post(struct ctx *c);
 void reminders_post(struct ctx *c);
 void unsubscribe_get(struct ctx *c);
 void unsubscribe_post(struct ctx *c);
+void counter_get(struct ctx *c);
+void counter_post(struct ctx *c);
 void staff_login_get(struct ctx *c);
 void staff_login_post(struct ctx *c);
 void staff_logout_post(struct ctx *c);

@@ -89,15 +89,31 @@
     "WHERE invoice_id = " ID " ORDER BY kind, position"
 /*
  * The invoice of the live link whose token hash is $1: the same test as
- * debtor_open's. BY_TOKEN looks the link up where it stands; a statement
- * that starts with BY_LINK_WITH looks it up once in a CTE, however often
- * it names BY_LINK (ITEMS_SQL names it three times).
+ * debtor_open's. A statement that starts with BY_LINK_WITH looks it up
+ * once in a CTE, however often it names BY_LINK (ITEMS_SQL names it three
+ * times).
  */
-#define BY_TOKEN "(SELECT invoice_id FROM links WHERE " \
-    "token_hash = ANY ($1::bytea[]) AND revoked_at IS NULL " \
-    "AND expires_at > now())"
 #define BY_LINK_WITH	DEBTOR_LINK_SQL("") " "
 #define BY_LINK		"(SELECT invoice_id FROM l)"
+
+/*
+ * A proposal with its invoice, customer and decider (shape STAFF_PROPOSAL);
+ * a statement adds its WHERE.
+ */
+#define PROPOSAL_SELECT \
+    "SELECT pp.id, pp.status, pp.frequency, pp.installments, " \
+    "pp.first_due, pp.total_cents, pp.currency, " \
+    "pp.created_at::date AS received_on, pp.invoice_id, " \
+    "coalesce(pp.link_id::text, '') AS link_id, i.number, " \
+    "c.name AS customer, c.email, c.language, pp.reason, " \
+    "coalesce(u.name, '') AS decider, " \
+    "coalesce(pp.decided_at, pp.created_at)::date AS decided_on, " \
+    "coalesce(pp.counter_frequency, '') AS counter_frequency, " \
+    "coalesce(pp.counter_installments, 0) AS counter_installments, " \
+    "coalesce(pp.counter_first_due, pp.first_due) AS counter_first_due " \
+    "FROM plan_proposals pp JOIN invoices i ON i.id = pp.invoice_id " \
+    "JOIN customers c ON c.id = i.customer_id " \
+    "LEFT JOIN staff_users u ON u.id = pp.decided_by "
 
 /*
  * The last use of each link of invoice $1: its latest view record (the
@@ -306,7 +322,8 @@ static const struct statement statements[SQL__MAX] = {
 	    "UPDATE invoices SET customer_id = $2, currency = $3, issued = $4, "
 	    "due = $5, import_hash = $6, updated_at = now() WHERE id = $1" },
 	[SQL_IMPORT_CLEAR_ITEMS] = { "import_clear_items", NONE,
-	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1), "
+	    "WITH l AS (DELETE FROM invoice_lines WHERE invoice_id = $1 "
+	    "AND source = 'import'), "
 	    "f AS (DELETE FROM fees WHERE invoice_id = $1) "
 	    "DELETE FROM payments WHERE invoice_id = $1 AND source = 'import'" },
 	[SQL_IMPORT_LINE] = { "import_line", NONE,
@@ -492,26 +509,36 @@ static const struct statement statements[SQL__MAX] = {
 	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
 	    "SELECT $1, 'proposal', 'own plan proposed', $11, id FROM p) "
 	    "SELECT id FROM p" },
-	/* The invoice's proposal under review, if any. */
+	/* The invoice's proposal under review (or countered, open on $2), if any. */
 	[SQL_PROPOSAL_OPEN] = { "proposal_open", SQL_SHAPE_PROPOSAL,
 	    "SELECT id, status, frequency, installments, first_due, "
-	    "total_cents, created_at::date AS received_on FROM plan_proposals "
-	    "WHERE invoice_id = $1 AND status IN ('open', 'countered')" },
+	    "total_cents, created_at::date AS received_on, "
+	    "coalesce(counter_frequency, '') AS counter_frequency, "
+	    "coalesce(counter_installments, 0) AS counter_installments, "
+	    "coalesce(counter_first_due, first_due) AS counter_first_due, "
+	    "coalesce(decided_at, created_at)::date AS decided_on "
+	    "FROM plan_proposals WHERE invoice_id = $1 AND (status = 'open' "
+	    "OR status = 'countered' AND counter_first_due >= $2::date)" },
+	/*
+	 * Counter-offers of invoice $1 whose first payment date passed before
+	 * $2 (today) lapse, so that the debtor may propose again.
+	 */
+	[SQL_PROPOSAL_LAPSE] = { "proposal_lapse", NONE,
+	    "UPDATE plan_proposals SET status = 'withdrawn' WHERE invoice_id = $1 "
+	    "AND status = 'countered' AND counter_first_due < $2::date" },
 	/*
 	 * A proposal for the staff page, its row locked (FOR UPDATE) so two
 	 * decisions on it queue and the second sees the first.
 	 */
 	[SQL_PROPOSAL_GET] = { "proposal_get", SQL_SHAPE_STAFF_PROPOSAL,
-	    "SELECT pp.id, pp.status, pp.frequency, pp.installments, "
-	    "pp.first_due, pp.total_cents, pp.currency, "
-	    "pp.created_at::date AS received_on, pp.invoice_id, "
-	    "coalesce(pp.link_id::text, '') AS link_id, i.number, "
-	    "c.name AS customer, c.email, c.language, pp.reason, "
-	    "coalesce(u.name, '') AS decider "
-	    "FROM plan_proposals pp JOIN invoices i ON i.id = pp.invoice_id "
-	    "JOIN customers c ON c.id = i.customer_id "
-	    "LEFT JOIN staff_users u ON u.id = pp.decided_by "
-	    "WHERE pp.id = $1 FOR UPDATE OF pp" },
+	    PROPOSAL_SELECT "WHERE pp.id = $1 FOR UPDATE OF pp" },
+	/* A counter-offer by the hashes of its token ($1, token_lookup). */
+	[SQL_COUNTER_GET] = { "counter_get", SQL_SHAPE_STAFF_PROPOSAL,
+	    PROPOSAL_SELECT "WHERE pp.counter_token_hash = ANY ($1::bytea[])" },
+	/* The same, locked: two clicks on the mail's button queue here. */
+	[SQL_COUNTER_LOCK] = { "counter_lock", SQL_SHAPE_STAFF_PROPOSAL,
+	    PROPOSAL_SELECT "WHERE pp.counter_token_hash = ANY ($1::bytea[]) "
+	    "FOR UPDATE OF pp" },
 	/*
 	 * A decision: $1 proposal, $2 status, $3 staff id, $4 reason, $5 plan
 	 * (or NULL); its 'proposal' task is done by the same person.
@@ -522,6 +549,23 @@ static const struct statement statements[SQL__MAX] = {
 	    "AND ref_id = $1 AND status = 'open') "
 	    "UPDATE plan_proposals SET status = $2, decided_at = now(), "
 	    "decided_by = $3, reason = $4, plan_id = $5 WHERE id = $1" },
+	/*
+	 * A counter-offer: $1 proposal, $2 staff id, $3 note for the debtor,
+	 * $4 frequency, $5 installments, $6 first due, $7 token hash; the
+	 * 'proposal' task is done (the debtor's move now).
+	 */
+	[SQL_PROPOSAL_COUNTER] = { "proposal_counter", NONE,
+	    "WITH t AS (UPDATE tasks SET status = 'done', done_at = now(), "
+	    "done_by = $2, version = version + 1 WHERE kind = 'proposal' "
+	    "AND ref_id = $1 AND status = 'open') "
+	    "UPDATE plan_proposals SET status = 'countered', decided_at = now(), "
+	    "decided_by = $2, reason = $3, counter_frequency = $4, "
+	    "counter_installments = $5, counter_first_due = $6, "
+	    "counter_token_hash = $7 WHERE id = $1" },
+	/* The debtor accepted counter-offer $1: plan $2 is its schedule. */
+	[SQL_COUNTER_ACCEPT] = { "counter_accept", NONE,
+	    "UPDATE plan_proposals SET status = 'accepted', plan_id = $2 "
+	    "WHERE id = $1 AND status = 'countered'" },
 
 	/* Hardship notes; the hold pauses reminders until staff resolve it. */
 	[SQL_HARDSHIP_INSERT] = { "hardship_insert", SQL_SHAPE_KEY,
@@ -1398,12 +1442,24 @@ static const struct statement statements[SQL__MAX] = {
 	    "UPDATE tasks SET status = 'done', done_at = now(), done_by = $4, "
 	    "version = version + 1 WHERE kind = 'dispute' AND ref_id = $1 "
 	    "AND status = 'open'" },
-	/* A credit on invoice $1 of $3 cents: a line of its own, negative. */
+	/*
+	 * A credit of dispute $4 on invoice $1 of $3 cents, described $2: a
+	 * line of its own, negative, numbered after 1,000,000 (0023); $5 the
+	 * position of the line it cancels, or NULL.
+	 */
 	[SQL_CREDIT_ADD] = { "credit_add", NONE,
 	    "INSERT INTO invoice_lines (invoice_id, position, description, "
-	    "quantity_milli, unit_cents, total_cents) SELECT $1, "
-	    "coalesce(max(position), 0) + 1, $2, 1000, -$3::bigint, -$3::bigint "
-	    "FROM invoice_lines WHERE invoice_id = $1" },
+	    "quantity_milli, unit_cents, total_cents, source, dispute_id, "
+	    "cancels_position) SELECT $1, greatest(coalesce(max(position), 0), "
+	    "1000000) + 1, $2, 1000, -$3::bigint, -$3::bigint, 'dispute', $4, "
+	    "$5::int FROM invoice_lines WHERE invoice_id = $1" },
+	/* The lines of invoice $1 an upheld dispute may still cancel. */
+	[SQL_DISPUTE_LINES] = { "dispute_lines", SQL_SHAPE_DISPUTE_LINE,
+	    "SELECT l.position, l.description, l.total_cents "
+	    "FROM invoice_lines l WHERE l.invoice_id = $1 AND l.source = 'import' "
+	    "AND l.total_cents > 0 AND NOT EXISTS (SELECT 1 FROM invoice_lines x "
+	    "WHERE x.invoice_id = l.invoice_id AND x.cancels_position = l.position) "
+	    "ORDER BY l.position" },
 	[SQL_CLAIM_GET] = { "claim_get", SQL_SHAPE_STAFF_REQUEST,
 	    "SELECT k.id, k.invoice_id, i.number, i.currency, c.name AS customer, "
 	    "c.email, c.language, k.method AS word, ''::text AS details, "

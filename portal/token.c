@@ -12,6 +12,7 @@ static const char *const contexts[TOKEN_KIND__MAX] = {
 	[TOKEN_LINK] = "linkhash",
 	[TOKEN_SESSION] = "sesshash",
 	[TOKEN_UNSUBSCRIBE] = "unsbhash",
+	[TOKEN_COUNTER] = "cntrhash",
 };
 static const char csrf_context[] = "csrfauth";
 

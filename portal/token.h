@@ -8,7 +8,8 @@
 
 /*
  * Secrets handed to browsers: link tokens, staff session ids, unsubscribe
- * tokens and CSRF tokens, all derived from the server secret with libsodium.
+ * and counter-offer tokens, and CSRF tokens, all derived from the server
+ * secret with libsodium.
  *
  * A token is 32 random bytes, base64url without padding (43 characters).
  * The database keeps only a keyed BLAKE2b hash of it, so a dump of the
@@ -33,6 +34,7 @@ enum token_kind {
 	TOKEN_LINK,
 	TOKEN_SESSION,
 	TOKEN_UNSUBSCRIBE,	/* /u/{token}: opt out of reminder emails */
+	TOKEN_COUNTER,		/* /o/{token}: accept staff's counter-offer */
 	TOKEN_KIND__MAX
 };
 

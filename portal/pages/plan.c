@@ -416,12 +416,16 @@ static int
 show_review(struct ctx *c, int status, const struct debtor_invoice *d,
     struct view *v)
 {
-	const char	*p[1] = { d->invoice_id };
+	char		 today[DATE_ISO_SIZE];
+	const char	*p[2] = { d->invoice_id, today };
+	struct plan_schedule s;
 	struct db_res	*r;
 	struct view	*m;
 	enum plan_freq	 f;
 
-	if ((r = db_query(c->db, SQL_PROPOSAL_OPEN, p, 1)) == NULL)
+	if (date_format_iso(today, sizeof(today), page_today(c)) == -1)
+		return -1;
+	if ((r = db_query(c->db, SQL_PROPOSAL_OPEN, p, 2)) == NULL)
 		return -1;
 	if (db_rows(r) != 1) {
 		db_res_free(r);
@@ -437,6 +441,17 @@ show_review(struct ctx *c, int status, const struct debtor_invoice *d,
 	    PROPOSAL_TOTAL_CENTS), d->currency));
 	view_set_str(m, "received_on", page_date(c,
 	    db_date(r, 0, PROPOSAL_RECEIVED_ON)));
+	/* Staff answered with a schedule of their own: the page shows it. */
+	if (strcmp(db_str(r, 0, PROPOSAL_STATUS), "countered") == 0 &&
+	    proposal_schedule(db_int(r, 0, PROPOSAL_TOTAL_CENTS),
+	    db_str(r, 0, PROPOSAL_COUNTER_FREQUENCY),
+	    db_int(r, 0, PROPOSAL_COUNTER_INSTALLMENTS),
+	    db_date(r, 0, PROPOSAL_COUNTER_FIRST_DUE), &s)) {
+		view_set_str(v, "offered_on", page_date(c,
+		    db_date(r, 0, PROPOSAL_DECIDED_ON)));
+		proposal_schedule_view(c, &s, d->currency,
+		    view_set_map(v, "counter"));
+	}
 	db_res_free(r);
 	page_render(c, status, "plan", v);
 	return 1;
@@ -761,6 +776,9 @@ propose(struct ctx *c, const struct debtor_invoice *d,
 	p[8] = d->currency;
 	p[9] = c->req.remote_addr;
 	p[10] = today;
+	if (db_do(c->db, SQL_PROPOSAL_LAPSE, (const char *[]){ d->invoice_id,
+	    today }, 2) == -1)
+		return -1;
 	if ((r = db_query(c->db, SQL_PROPOSAL_INSERT, p, 11)) == NULL)
 		return -1;
 	(void)snprintf(pid, sizeof(pid), "%s", db_str(r, 0, KEY_ID));

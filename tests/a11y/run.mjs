@@ -31,7 +31,7 @@
 import { chromium } from 'playwright-core';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { execSync } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -45,6 +45,8 @@ const LINKS = Object.fromEntries(readFileSync(process.env.SETTLE_LINKS, 'utf8')
 const [STAFF_EMAIL, STAFF_PASSWORD] = readFileSync(process.env.SETTLE_STAFF, 'utf8').split('\n');
 const [TOTP_EMAIL, TOTP_PASSWORD] = readFileSync(process.env.SETTLE_STAFF_TOTP, 'utf8').split('\n');
 const ERRORS_DIR = process.env.SETTLE_ERRORS;
+// The mail directory: the counter-offer's address (/o/{token}) is read from its mail.
+const MAIL_DIR = process.env.SETTLE_MAIL;
 // An opt-out address (/u/{token}) for the customer of INV-2026-0147.
 const UNSUBSCRIBE = readFileSync(process.env.SETTLE_UNSUBSCRIBE, 'utf8').trim();
 const DB_STOP = process.env.SETTLE_DB_STOP;
@@ -694,6 +696,67 @@ async function main() {
 				await goto(spage, prop, 200);
 				await submit(spage, 'form input[name="decision"][value="decline"] ~ p button[type="submit"]', 400);
 				if (!(await spage.isVisible('#reason-error'))) throw new Error('no error next to the reason');
+			});
+			// The counter-offer form: a bad count (400), then a real offer and its page for the debtor.
+			const counterButton = 'form input[name="decision"][value="counter"] ~ p button[type="submit"]';
+			await visit(spage, 'staff plan proposal, a counter-offer of one payment (400)', async () => {
+				await goto(spage, prop, 200);
+				await spage.fill('#counter-count', '1');
+				await spage.fill('#counter-first', new Date(Date.now() + 5 * 864e5).toISOString().slice(0, 10));
+				await submit(spage, counterButton, 400);
+				if (!(await spage.isVisible('#counter-count-error'))) throw new Error('no error next to the count');
+			});
+			let offer = null;
+			try {
+				await spage.fill('#counter-count', '6');
+				await submit(spage, counterButton, 200);
+				for (let tries = 0; tries < 50 && offer === null; tries++) {
+					for (const f of readdirSync(MAIL_DIR).filter((n) => n.endsWith('.eml'))) {
+						const m = readFileSync(path.join(MAIL_DIR, f), 'utf8').match(/https?:\/\/[^\s"<]*(\/o\/[A-Za-z0-9_-]{43})/);
+						if (m) offer = m[1];
+					}
+					if (offer === null) await new Promise((r) => setTimeout(r, 200));
+				}
+				if (offer === null) throw new Error('no counter-offer mail');
+			} catch (e) {
+				notOk('a counter-offer for the debtor', e.message);
+			}
+			if (offer !== null) {
+				await visit(spage, 'staff plan proposal, countered', () => goto(spage, prop, 200));
+				for (const l of ['en', 'es', 'fr']) {
+					await visit(spage, `counter-offer page (/o/) [${l}]`, () => goto(spage, `${BASE}${offer}?lang=${l}`, 200));
+				}
+				await visit(spage, 'plan page with a counter-offer', () => goto(spage, url('INV-2026-0187', '/plan'), 200));
+				await visit(spage, 'counter-offer accepted (/o/, after the button)', async () => {
+					await goto(spage, `${BASE}${offer}`, 200);
+					await submit(spage, 'main form[method="post"] button[type="submit"]', 200);
+					if (!(await spage.content()).includes('agreed')) throw new Error('the page does not say the plan is agreed');
+				});
+			}
+		}
+		// Issue 15: a dispute (sent here on INV-2026-0186) on the staff page, and a decision with an error.
+		let disp = null;
+		try {
+			await goto(spage, url('INV-2026-0186', '/dispute'), 200);
+			await spage.check('#reason-wrong_amount');
+			await spage.fill('#details', 'One line was never delivered.');
+			await submit(spage, 'main form[method="post"] button[type="submit"]', 200);
+			for (let i = 1; i <= 10 && disp === null; i++) {
+				const r = await spage.goto(`${BASE}/staff/disputes/${i}`, { waitUntil: 'load' });
+				if (r.status() === 200 && (await spage.content()).includes('INV-2026-0186')) disp = `${BASE}/staff/disputes/${i}`;
+			}
+			if (disp === null) throw new Error('the dispute was not found');
+		} catch (e) {
+			notOk('a dispute for the staff page', e.message);
+		}
+		if (disp !== null) {
+			await visit(spage, 'staff dispute, with lines to cancel', () => goto(spage, disp, 200));
+			await visit(spage, 'staff dispute, a line cancelled with a rejection (400)', async () => {
+				await goto(spage, disp, 200);
+				await spage.check('#decision-rejected');
+				await spage.fill('#response', 'The invoice stands.');
+				await spage.check('#cancel-lines input[type="checkbox"] >> nth=0');
+				await submit(spage, 'form[action^="/staff/disputes/"] button[type="submit"]', 400);
 			});
 		}
 		await visit(spage, 'staff invoice history', () => goto(spage, `${BASE}/staff/invoices/INV-2026-0158`, 200));

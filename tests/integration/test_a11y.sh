@@ -80,7 +80,7 @@ sql "INSERT INTO tasks (invoice_id, kind, reason, due_on) SELECT id, 'escalate',
 
 
 SETTLE_BASE=$BASE SETTLE_LINKS=$T/links SETTLE_STAFF=$T/staff SETTLE_STAFF_TOTP=$T/staff-totp SETTLE_UNSUBSCRIBE=$T/unsubscribe SETTLE_TASKS=$T/tasks \
-SETTLE_ERRORS=$VAR/errors CHROMIUM=$CHROMIUM \
+SETTLE_ERRORS=$VAR/errors SETTLE_MAIL=$VAR/mail CHROMIUM=$CHROMIUM \
 SETTLE_DB_STOP="'$ROOT/scripts/stack.sh' pg-stop '$VAR'" \
 	timeout 480 node "$A11Y/run.mjs" > "$T/a11y.out" 2>&1
 status=$?

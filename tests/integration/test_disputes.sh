@@ -17,6 +17,9 @@ D-3,DC-3,Kestrel Logistics Ltd,finance@kestrel.example,,en,Europe/London,GBP,$(d
 D-4,DC-4,Paid Up Ltd,paid@paid.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Consulting,1,100.00,
 D-4,DC-4,Paid Up Ltd,paid@paid.example,,en,Europe/London,GBP,$(d -40),$(d -10),payment,Bank transfer,,100.00,$(d -2)
 D-5,DC-5,Plain Ltd,plain@plain.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Signage,1,300.00,
+D-6,DC-6,Lines Ltd,lines@lines.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Signage A,1,100.00,
+D-6,DC-6,Lines Ltd,lines@lines.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Signage B,1,50.00,
+D-6,DC-6,Lines Ltd,lines@lines.example,,en,Europe/London,GBP,$(d -40),$(d -10),line,Fitting,1,25.00,
 CSV
 admin import "$T/inv.csv" > /dev/null || { echo "# import failed"; finish; }
 id() { sql "SELECT id FROM invoices WHERE number = '$1'"; }
@@ -276,6 +279,47 @@ check "the debtor is told the credit and the new balance" bash -c "grep -q '120.
 http GET "$p5"
 expect_body "Credit (dispute $dispute5)" "the debtor's page shows the credit line"
 check "and the new balance" bash -c "sed -e 's/<[^>]*>/ /g' '$T/body' | grep -q '180.00'"
+
+# An upheld dispute that cancels lines: each a credit line naming the line,
+# shown on the page, kept when the invoice is imported again.
+p6=$(link_path D-6)
+http GET "$p6/dispute"
+csrf=$(form_value csrf)
+post "$p6/dispute" 303 "a dispute about some lines" "csrf=$csrf" reason=wrong_amount "details=We never ordered Signage B."
+dispute6=$(sql "SELECT id FROM disputes WHERE invoice_id = $(id D-6)")
+staff GET "/staff/disputes/$dispute6"
+expect_body 'name="cancel_2" value="yes"' "the dispute page offers each line to cancel"
+expect_body "Signage B" "by its description"
+dcsrf=$(staff_csrf "/staff/disputes/$dispute6")
+before=$(rows)/$(sql "SELECT count(*) FROM invoice_lines")
+cancel() { staff POST "/staff/disputes/$dispute6" --data-urlencode "csrf=$dcsrf" --data-urlencode "response=Sorry." "$@"; }
+cancel -d decision=upheld -d credit= -d cancel_99=yes
+expect_status 400 "cancelling a line the invoice does not have is 400"
+expect_body "can no longer be cancelled" "the message names the lines"
+cancel -d decision=upheld -d credit= -d cancel_2=no
+expect_status 400 "a cancel box with another value is 400"
+cancel -d decision=rejected -d credit= -d cancel_2=yes
+expect_status 400 "cancelling lines with a rejection is 400"
+cancel -d decision=upheld -d credit=60.00 -d cancel_1=yes -d cancel_3=yes
+expect_status 400 "cancels and a credit above the balance are 400"
+expect_body 'id="cancel-1" name="cancel_1" value="yes" checked' "the ticked lines stay ticked"
+cancel -d decision=upheld -d credit= -d cancel_x=yes
+expect_status 400 "a malformed cancel field is 400"
+expect_eq "no bad cancellation wrote anything" "$before" "$(rows)/$(sql "SELECT count(*) FROM invoice_lines")"
+cancel -d decision=upheld -d credit=10.00 -d cancel_2=yes
+expect_status 303 "upholding with a line cancelled and a credit answers 303"
+expect_eq "the cancellation and the credit are lines of their own" "Cancelled: Signage B (dispute $dispute6)|-5000|2 Credit (dispute $dispute6)|-1000|" \
+	"$(sql "SELECT description || '|' || total_cents || '|' || coalesce(cancels_position::text, '') FROM invoice_lines WHERE invoice_id = $(id D-6) AND source = 'dispute' ORDER BY description" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the balance is 175 - 50 - 10" 11500 "$(sql "SELECT balance_cents FROM invoices WHERE number = 'D-6'")"
+expect_eq "the audit event names the line" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'dispute.upheld' AND detail LIKE '%line 2 cancelled (5000)%'")"
+f=$(wait_mail lines@lines.example "cancelled these lines")
+check "the debtor is told which lines and the new balance" bash -c "grep -q 'Signage B: GBP 50.00' '$f' && grep -q '115.00' '$f'"
+http GET "$p6"
+expect_body "Cancelled: Signage B (dispute $dispute6)" "the debtor's page shows the cancelled line"
+sed -e 's/,Fitting,1,25.00,/,Fitting,1,30.00,/' "$T/inv.csv" > "$T/inv2.csv"
+admin import "$T/inv2.csv" > /dev/null || not_ok "the second import"
+expect_eq "a re-import replaces the imported lines and keeps the dispute's" "3|2|12000" \
+	"$(sql "SELECT count(*) FILTER (WHERE source = 'import') || '|' || count(*) FILTER (WHERE source = 'dispute') || '|' || (SELECT balance_cents FROM invoices WHERE number = 'D-6') FROM invoice_lines WHERE invoice_id = $(id D-6)")"
 
 # A claim confirmed: a payment row, the hold released, the task done.
 claim_id=$(sql "SELECT id FROM payment_claims WHERE invoice_id = $(id D-3)")

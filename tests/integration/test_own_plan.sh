@@ -16,11 +16,12 @@ day() { date -u -d "$1 days" +%Y-%m-%d; }
 # The value of the LAST hidden input called $1 (the own plan's form).
 last_value() { sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" "$T/body" | tail -n 1; }
 state() { sql "SELECT (SELECT count(*) FROM plans) || '/' || (SELECT count(*) FROM plan_proposals) || '/' || (SELECT count(*) FROM tasks) || '/' || (SELECT count(*) FROM outbox)"; }
-# wait_mail PATTERN: the first .eml in the mail dir holding PATTERN (5 s).
+# wait_mail PATTERN [PATTERN2]: the first .eml in the mail dir holding
+# PATTERN (and PATTERN2) (5 s).
 wait_mail() {
 	local start=$(date +%s) f=""
 	while [ $(( $(date +%s) - start )) -lt 5 ]; do
-		f=$(grep -l -- "$1" "$VAR"/mail/*.eml 2>/dev/null | head -n 1)
+		f=$(grep -l -- "$1" "$VAR"/mail/*.eml 2>/dev/null | xargs -r grep -l -- "${2:-$1}" | head -n 1)
 		[ -n "$f" ] && break
 		sleep 0.2
 	done
@@ -233,5 +234,132 @@ expect_status 409 "deciding again is 409"
 http GET "$p4/plan"
 expect_no_body "waiting for review" "the debtor's page no longer waits"
 expect_body 'name="option"' "and offers the plans again"
+
+# A counter-offer: staff answer a proposal with a schedule of their own, and
+# the debtor accepts it from the mail, once, even when it is clicked twice.
+p5=$(link_path INV-2026-0160)	# Harbour Café, GBP
+http GET "$p5/plan"
+c5=$(form_value csrf)
+http GET "$p5/plan?preview=1&own_amount=&own_count=40&freq=weekly&first=$(day 7)"
+oq5=$(last_value quote)
+http POST "$p5/plan" -d mode=own -d own_amount= -d own_count=40 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq5" -d "csrf=$c5"
+expect_status 303 "a proposal to counter is sent"
+pid5=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
+total5=$(sql "SELECT total_cents FROM plan_proposals WHERE id = $pid5")
+http GET "/staff/proposals/$pid5" -H "$ck"
+expect_body "Send this counter-offer" "the staff page offers a counter-offer"
+sc5=$(last_value csrf)
+before=$(state)
+counter() { http POST "/staff/proposals/$pid5" -H "$ck" -d decision=counter -d "csrf=$sc5" \
+	-d "counter_freq=$1" -d "counter_count=$2" -d "counter_first=$3" --data-urlencode "reason=${4:-}"; }
+counter yearly 6 "$(day 10)"; expect_status 400 "a counter-offer with an unknown frequency is 400"
+expect_body "Please choose how often the debtor pays" "the message is next to the field"
+counter monthly 1 "$(day 10)"; expect_status 400 "one payment is no counter-offer (400)"
+expect_body "Please enter a number of payments from 2 to 60" "it asks for 2 to 60"
+counter monthly 61 "$(day 10)"; expect_status 400 "61 payments is 400"
+counter monthly "-3" "$(day 10)"; expect_status 400 "a negative count is 400"
+counter monthly 6 "$(day 0)"; expect_status 400 "a first date of today is 400"
+expect_body "Please choose a first payment date from tomorrow" "the message is next to the date"
+counter monthly 6 "$(day -3)"; expect_status 400 "a first date in the past is 400"
+counter monthly 6 "$(day 61)"; expect_status 400 "a first date beyond 60 days is 400"
+counter monthly 6 "2026-02-30"; expect_status 400 "an impossible date is 400"
+expect_body 'value="6"' "what was typed is kept"
+counter monthly 6 "$(day 10)" "$(head -c 2001 /dev/zero | tr '\0' x)"; expect_status 400 "a note over 2000 characters is 400"
+http POST "/staff/proposals/$pid5" -H "$ck" -d decision=counter -d csrf=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA \
+	-d counter_freq=monthly -d counter_count=6 -d "counter_first=$(day 10)"
+expect_status 403 "a counter-offer with a forged CSRF token is 403"
+expect_eq "no bad counter-offer wrote anything" "$before" "$(state)"
+counter monthly 6 "$(day 10)" "We can spread it over six months."
+expect_status 303 "a counter-offer answers 303"
+expect_eq "the proposal is countered with the clerk's schedule, its task done" "countered|monthly|6|$(day 10)|t|done" \
+	"$(sql "SELECT pp.status, pp.counter_frequency, pp.counter_installments, pp.counter_first_due, pp.counter_token_hash IS NOT NULL, t.status
+	FROM plan_proposals pp JOIN tasks t ON t.ref_id = pp.id AND t.kind = 'proposal' WHERE pp.id = $pid5")"
+expect_eq "it is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'proposal.countered'")"
+http GET "/staff/proposals/$pid5" -H "$ck"
+expect_body "Counter-offer sent by Eve Clerk" "the staff page says a counter-offer is out"
+counter monthly 4 "$(day 10)"; expect_status 409 "countering again is 409"
+m=$(wait_mail "we can offer you this plan instead")
+check "the counter-offer is mailed to the debtor" grep -q "owner@harbourcafe.example" "$m"
+check "with the schedule" grep -q "6 monthly payments" "$m"
+check "and the clerk's note" grep -q "We can spread it over six months." "$m"
+check "with an HTML part whose button posts to the offer" grep -q '<form method="post" action="http[^"]*/o/' "$m"
+url=$(grep -o 'http[^ "<]*/o/[A-Za-z0-9_-]*' "$m" | head -n 1)
+o=${url#http*://*/}; o=/$o
+http GET "$p5/plan"
+expect_body "We have offered you another plan" "the debtor's plan page shows the counter-offer"
+expect_no_body 'name="option"' "instead of the options"
+before=$(state)
+http GET "$o"
+expect_status 200 "the offer page opens from the mail's link"
+expect_body "A payment plan we can offer you" "it shows the offer"
+expect_body "6 monthly payments" "with its schedule"
+expect_body 'name="accept" value="yes"' "and one button"
+expect_eq "opening it changes nothing" "$before" "$(state)"
+http GET "/o/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+expect_status 404 "an unknown offer token is 404"
+http GET "/o/short"
+expect_status 404 "a malformed one is 404"
+http POST "$o" -d accept=no
+expect_status 400 "accept=no is 400"
+http POST "$o"
+expect_status 400 "an empty post is 400"
+expect_eq "bad posts change nothing" "$before" "$(state)"
+# Clicks at the same moment (one curl opens them all at once): one plan,
+# and every click is told it is agreed.
+curl -s --no-progress-meter -Z --parallel-immediate -w '%{http_code}\n' -d accept=yes \
+	-o /dev/null "$BASE$o" -o /dev/null "$BASE$o" -o /dev/null "$BASE$o" -o /dev/null "$BASE$o" > "$T/codes" 2>/dev/null
+expect_eq "four concurrent accepts each answer 303" "303 303 303 303" "$(sort "$T/codes" | tr '\n' ' ' | sed 's/ $//')"
+row=$(sql "SELECT p.frequency, p.installments, p.total_cents, (SELECT count(*) FROM plan_installments WHERE plan_id = p.id),
+	(SELECT min(due_on) FROM plan_installments WHERE plan_id = p.id)
+	FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0160'")
+expect_eq "the counter-offer became the plan exactly once" "monthly|6|$total5|6|$(day 10)" "$row"
+expect_eq "the proposal is accepted and points at it" "accepted|t" \
+	"$(sql "SELECT status, plan_id IS NOT NULL FROM plan_proposals WHERE id = $pid5")"
+expect_eq "one audit event, one confirmation mail" "1|1" \
+	"$(sql "SELECT (SELECT count(*) FROM audit_events WHERE action = 'plan.accepted' AND detail LIKE 'counter-offer%'), (SELECT count(*) FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'INV-2026-0160' AND o.kind = 'plan.confirm')")"
+m=$(wait_mail "Thank you for accepting the payment plan we offered")
+check "the confirmation reached the mail dir" grep -q "owner@harbourcafe.example" "$m"
+http GET "$o"
+expect_status 200 "the offer page afterwards"
+expect_body "Your payment plan is agreed" "says the plan is agreed"
+expect_no_body 'name="accept"' "with no button"
+before=$(state)
+http POST "$o" -d accept=yes
+expect_status 303 "a later click answers 303 too"
+expect_eq "and writes nothing" "$before" "$(state)"
+http GET "$p5"
+expect_body "Your next payment:" "the invoice page shows the plan's next payment"
+
+# A lapsed counter-offer: after its first payment date it cannot be
+# accepted, and the debtor may propose again.
+p6=$(link_path INV-2026-0185)
+http GET "$p6/plan"
+c6=$(form_value csrf)
+http GET "$p6/plan?preview=1&own_amount=&own_count=40&freq=weekly&first=$(day 7)"
+oq6=$(last_value quote)
+http POST "$p6/plan" -d mode=own -d own_amount= -d own_count=40 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq6" -d "csrf=$c6"
+pid6=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
+http GET "/staff/proposals/$pid6" -H "$ck"
+sc6=$(last_value csrf)
+http POST "/staff/proposals/$pid6" -H "$ck" -d decision=counter -d "csrf=$sc6" -d counter_freq=fortnightly \
+	-d counter_count=5 -d "counter_first=$(day 3)" -d reason=
+expect_status 303 "a second counter-offer, without a note"
+m=$(wait_mail "/o/" "lighthousebooks")
+url6=$(grep -o 'http[^ "<]*/o/[A-Za-z0-9_-]*' "$m" | head -n 1)
+o6=/${url6#http*://*/}
+sql "UPDATE plan_proposals SET counter_first_due = current_date - 1 WHERE id = $pid6" > /dev/null
+before=$(state)
+http GET "$o6"
+expect_status 410 "a lapsed offer's page is 410"
+expect_body "This offer is no longer open" "and says so"
+http POST "$o6" -d accept=yes
+expect_status 410 "accepting a lapsed offer is 410"
+expect_eq "and writes nothing" "$before" "$(state)"
+http GET "$p6/plan"
+expect_body 'name="option"' "the plan page offers the plans again"
+http POST "$p6/plan" -d mode=own -d own_amount= -d own_count=40 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq6" -d "csrf=$c6"
+expect_status 303 "and the debtor may propose again"
+expect_eq "the lapsed offer is withdrawn, the new proposal open" "withdrawn open" \
+	"$(sql "SELECT status FROM plan_proposals WHERE invoice_id = (SELECT id FROM invoices WHERE number = 'INV-2026-0185') ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
 
 finish

@@ -1,0 +1,225 @@
+/*
+ * A counter-offer, as the debtor accepts it (issue 15). When staff answer a
+ * plan of one's own with a schedule of their own (pages/proposal.c), the
+ * debtor's mail carries /o/{token}:
+ *
+ * - GET shows the offered schedule and one button, and changes nothing:
+ *   mail scanners and link previews follow links.
+ * - POST (accept=yes) makes the schedule the invoice's plan: the HTML
+ *   mail's own button posts here directly, so it is one click from the
+ *   mail, and the page's button does the same. No CSRF token: the
+ *   unguessable token in the address is the authority, as for /u/{token}.
+ *   The proposal's row is locked first, so two clicks at the same moment
+ *   queue: the first makes the plan, the second finds it accepted and
+ *   writes nothing. Either answers 303 back to the page, which then says
+ *   the plan is agreed.
+ *
+ * An offer can be accepted until its first payment date; after that, or
+ * when the invoice got a plan another way, the page says so (410, 409).
+ * Unknown and malformed tokens get the 404 of unknown links.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include "arena.h"
+#include "audit.h"
+#include "config.h"
+#include "ctx.h"
+#include "db.h"
+#include "form.h"
+#include "i18n.h"
+#include "outbox.h"
+#include "page.h"
+#include "pages/proposal.h"
+#include "routes.h"
+#include "token.h"
+#include "view.h"
+
+/* What the page says about the offer. */
+enum offer_state { OFFER_OPEN, OFFER_AGREED, OFFER_LAPSED, OFFER_HAS_PLAN };
+
+/*
+ * The route's token as its stored hashes under every key; false after the
+ * 404 of unknown links.
+ */
+static bool
+counter_token_or_reply(struct ctx *c, char hash[TOKEN_HASH_LIST])
+{
+	const char	*token = c->match.captures[0];
+
+	if (token_well_formed(token) &&
+	    token_lookup(&c->cfg->keys, TOKEN_COUNTER, token, hash) == 0)
+		return true;
+	page_error(c, 404, "link");
+	return false;
+}
+
+static enum offer_state
+offer_state(struct ctx *c, const struct proposal *pp)
+{
+	if (strcmp(pp->status, "accepted") == 0)
+		return OFFER_AGREED;
+	if (strcmp(pp->status, "countered") != 0 || !pp->counter_ok ||
+	    date_diff(pp->counter.first_due, page_today(c)) < 0)
+		return OFFER_LAPSED;
+	return OFFER_OPEN;
+}
+
+/* The customer's language, or the one ?lang= asks for. */
+static void
+counter_lang(struct ctx *c, const struct proposal *pp)
+{
+	const struct i18n_lang	*lang, *q = page_query_lang(c);
+
+	if ((lang = i18n_find(c->i18n, pp->language)) == NULL)
+		lang = i18n_source(c->i18n);
+	page_lang(c, q != NULL ? q : lang);
+}
+
+static void
+render(struct ctx *c, const struct proposal *pp, enum offer_state st)
+{
+	static const int status[] = { [OFFER_OPEN] = 200, [OFFER_AGREED] = 200,
+	    [OFFER_LAPSED] = 410, [OFFER_HAS_PLAN] = 409 };
+	const struct i18n_lang	*q = page_query_lang(c);
+	struct view		*v, *m;
+
+	counter_lang(c, pp);
+	v = page_view(c);
+	view_set_str(v, "name", pp->customer);
+	view_set_str(v, "number", pp->number);
+	view_set_str(v, "offered_on", page_date(c, pp->decided));
+	view_set_str(v, "note", pp->reason);
+	view_set_bool(v, "open", st == OFFER_OPEN);
+	view_set_bool(v, "agreed", st == OFFER_AGREED);
+	view_set_bool(v, "lapsed", st == OFFER_LAPSED);
+	view_set_bool(v, "has_plan", st == OFFER_HAS_PLAN);
+	if (pp->counter_ok) {
+		m = view_set_map(v, "plan");
+		proposal_schedule_view(c, &pp->counter, pp->currency, m);
+	}
+	view_set_fmt(v, "action", "%s%s%s", c->req.path,
+	    q != NULL ? "?lang=" : "", q != NULL ? q->tag : "");
+	page_render(c, status[st], "counter", v);
+}
+
+/* GET /o/{token}: the offer, or what became of it. */
+void
+counter_get(struct ctx *c)
+{
+	char		hash[TOKEN_HASH_LIST];
+	struct proposal	pp;
+
+	if (!counter_token_or_reply(c, hash) || !page_db_or_reply(c))
+		return;
+	if (proposal_load(c, SQL_COUNTER_GET, hash, &pp) == -1) {
+		page_db_error(c);
+		return;
+	}
+	if (!pp.found) {
+		page_error(c, 404, "link");
+		return;
+	}
+	render(c, &pp, offer_state(c, &pp));
+}
+
+/* The audit event and the debtor's confirmation of the agreed plan. */
+static int
+record_accept(struct ctx *c, const struct proposal *pp, const char *plan_id)
+{
+	struct view	*v;
+
+	if (audit_write(c->db, &(struct audit_event){ .actor = "debtor",
+	    .action = "plan.accepted", .invoice_id = pp->invoice_id,
+	    .link_id = pp->link_id[0] != '\0' ? pp->link_id : NULL,
+	    .detail = arena_printf(c->arena, "counter-offer of proposal %s: "
+	    "plan %s, %s x %d", pp->id, plan_id, plan_freq_name(pp->counter.freq),
+	    pp->counter.count), .client_addr = c->req.remote_addr }) == -1)
+		return -1;
+	counter_lang(c, pp);
+	v = page_view(c);
+	view_set_str(v, "name", pp->customer);
+	view_set_str(v, "number", pp->number);
+	proposal_schedule_view(c, &pp->counter, pp->currency,
+	    view_set_map(v, "plan"));
+	return outbox_queue(c->db, c->templates, c->cfg, c->now,
+	    &(struct outbox_mail){ .template = "mail/counter_accepted",
+	    .language = page_lang_tag(c), .to = pp->email,
+	    .to_name = pp->customer, .kind = "plan.confirm",
+	    .invoice_id = pp->invoice_id }, v);
+}
+
+/*
+ * Makes the locked, open offer the plan: 0, 1 when the invoice already has
+ * a plan (nothing written), or -1.
+ */
+static int
+accept(struct ctx *c, const struct proposal *pp)
+{
+	const char	*p[2];
+	char		 terms[64], plan_id[24];
+
+	if (proposal_terms(c, pp->currency, terms, sizeof(terms)) == -1)
+		return -1;
+	if (plan_store(c, pp->invoice_id, pp->link_id, pp->currency, terms,
+	    &pp->counter, plan_id, sizeof(plan_id)) == -1)
+		return strcmp(db_sqlstate(c->db), "23505") == 0 ? 1 : -1;
+	p[0] = pp->id;
+	p[1] = plan_id;
+	if (db_do(c->db, SQL_COUNTER_ACCEPT, p, 2) == -1)
+		return -1;
+	return record_accept(c, pp, plan_id);
+}
+
+static const struct form_field accept_fields[] = {
+	{ "accept", 3, true },
+};
+
+/* POST /o/{token} (accept=yes): the offer becomes the plan, once. */
+void
+counter_post(struct ctx *c)
+{
+	char			 hash[TOKEN_HASH_LIST];
+	const char		*f[1], *bad;
+	const struct i18n_lang	*q;
+	struct proposal		 pp;
+	enum offer_state	 st;
+	int			 rc;
+
+	if (form_check(c->req.form, c->req.nform, accept_fields, 1, f, &bad,
+	    NULL) != FORM_OK || strcmp(f[0], "yes") != 0) {
+		page_error(c, 400, NULL);
+		return;
+	}
+	if (!counter_token_or_reply(c, hash) || !page_begin_or_reply(c))
+		return;
+	if (proposal_load(c, SQL_COUNTER_LOCK, hash, &pp) == -1)
+		goto fail;
+	if (!pp.found) {
+		db_rollback(c->db);
+		page_error(c, 404, "link");
+		return;
+	}
+	st = offer_state(c, &pp);
+	if (st == OFFER_OPEN) {
+		if ((rc = accept(c, &pp)) == -1)
+			goto fail;
+		if (rc == 1)
+			st = OFFER_HAS_PLAN;
+	}
+	if (st == OFFER_LAPSED || st == OFFER_HAS_PLAN) {
+		db_rollback(c->db);
+		render(c, &pp, st);
+		return;
+	}
+	/* Accepted now, or by the click before this one: nothing more to write. */
+	if (db_commit(c->db) == -1)
+		goto fail;
+	q = page_query_lang(c);
+	if (response_redirect(&c->res, arena_printf(c->arena, "%s%s%s",
+	    c->req.path, q != NULL ? "?lang=" : "", q != NULL ? q->tag : "")) == -1)
+		page_error(c, 500, NULL);
+	return;
+fail:
+	page_db_error(c);
+}
