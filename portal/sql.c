@@ -400,6 +400,29 @@ static const struct statement statements[SQL__MAX] = {
 	    "h.paused_until "
 	    "FROM hardship_requests h WHERE h.invoice_id = " BY_LINK " "
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT 1" },
+	/*
+	 * What else stands on the invoice of the link: the debtor's open
+	 * dispute, payment claim (while its hold lasts) and promise
+	 * (issue 15), and an escalation a manager approved (issue 14). One
+	 * row while the link is live; part of the invoice page's pipeline.
+	 */
+	[SQL_DEBTOR_STATE] = { "debtor_state", SQL_SHAPE_DEBTOR_STATE,
+	    BY_LINK_WITH "SELECT d.id IS NOT NULL AS dispute, "
+	    "d.created_at::date AS dispute_on, k.id IS NOT NULL AS claim, "
+	    "k.created_at::date AS claim_on, p.pay_on AS promise_on, "
+	    "p.amount_cents AS promise_cents, "
+	    "coalesce(e.status, '') AS escalation_status, "
+	    "e.on_date AS escalation_on, coalesce(e.agency, '') AS escalation_agency "
+	    "FROM l LEFT JOIN disputes d ON d.invoice_id = l.invoice_id "
+	    "AND d.status = 'open' "
+	    "LEFT JOIN payment_claims k ON k.invoice_id = l.invoice_id "
+	    "AND k.status = 'open' AND EXISTS (SELECT 1 FROM reminder_holds h "
+	    "WHERE h.id = k.hold_id AND h.released_at IS NULL AND h.until > now()) "
+	    "LEFT JOIN promises p ON p.invoice_id = l.invoice_id "
+	    "AND p.status = 'open' "
+	    "LEFT JOIN LATERAL (SELECT status, on_date, agency FROM escalations x "
+	    "WHERE x.invoice_id = l.invoice_id AND x.status IN ('pending', "
+	    "'escalated') ORDER BY x.id DESC LIMIT 1) e ON true" },
 	/* Lines, fees and payments of an invoice by id (staff pages). */
 	[SQL_INVOICE_ITEMS] = { "invoice_items", SQL_SHAPE_ITEM, ITEMS_SQL("$1") },
 
@@ -1358,9 +1381,6 @@ static const struct statement statements[SQL__MAX] = {
 	    "'handed over to ' || x.agency || ' after ' || x.on_date FROM x) "
 	    "SELECT i.id AS invoice_id, i.number, 'escalated' AS why FROM i ORDER BY i.id" },
 	/* The debtor's page: an escalation announced or done ($1 invoice). */
-	[SQL_INVOICE_ESCALATION] = { "invoice_escalation", SQL_SHAPE_ESCALATION_STATE,
-	    "SELECT status, on_date, agency FROM escalations WHERE invoice_id = $1 "
-	    "AND status IN ('pending', 'escalated') ORDER BY id DESC LIMIT 1" },
 
 	/*
 	 * Issue 15: the debtor's own holds. Each insert stores the request,
@@ -1406,17 +1426,6 @@ static const struct statement statements[SQL__MAX] = {
 	    "RETURNING id) "
 	    "INSERT INTO promises (invoice_id, link_id, pay_on, amount_cents, "
 	    "hold_id) SELECT $1, $2, $3, $4, h.id FROM h RETURNING id" },
-	[SQL_HOLDS_OF_INVOICE] = { "holds_of_invoice", SQL_SHAPE_OPEN_HOLDS,
-	    "SELECT d.id IS NOT NULL AS dispute, d.created_at::date AS dispute_on, "
-	    "k.id IS NOT NULL AS claim, k.created_at::date AS claim_on, "
-	    "p.pay_on AS promise_on, p.amount_cents AS promise_cents "
-	    "FROM (SELECT $1::bigint AS id) i "
-	    "LEFT JOIN disputes d ON d.invoice_id = i.id AND d.status = 'open' "
-	    "LEFT JOIN payment_claims k ON k.invoice_id = i.id AND k.status = 'open' "
-	    "AND EXISTS (SELECT 1 FROM reminder_holds h WHERE h.id = k.hold_id "
-	    "AND h.released_at IS NULL AND h.until > now()) "
-	    "LEFT JOIN promises p ON p.invoice_id = i.id AND p.status = 'open'" },
-
 	/*
 	 * Staff decide a dispute or a claim (pages/staff_holds.c): $1 the
 	 * request, locked while open (FOR UPDATE OF d: two clerks deciding at

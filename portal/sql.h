@@ -67,6 +67,7 @@ enum sql_query {
 	SQL_DEBTOR_ITEMS,
 	SQL_DEBTOR_PLAN,
 	SQL_DEBTOR_HARDSHIP,
+	SQL_DEBTOR_STATE,
 	SQL_INVOICE_ITEMS,
 	SQL_ACCOUNT_COUNT,
 	SQL_ACCOUNT_INVOICES,
@@ -205,7 +206,6 @@ enum sql_query {
 	SQL_ESCALATION_INSERT,
 	SQL_ESCALATION_CANCEL,
 	SQL_ESCALATION_DUE,
-	SQL_INVOICE_ESCALATION,
 	/* issue 15: disputes, payment claims, promises (pages/holds.c) */
 	SQL_DISPUTE_OPEN,
 	SQL_DISPUTE_INSERT,
@@ -214,7 +214,6 @@ enum sql_query {
 	SQL_PROMISE_OPEN,
 	SQL_PROMISE_LIMIT,
 	SQL_PROMISE_INSERT,
-	SQL_HOLDS_OF_INVOICE,
 	SQL_DISPUTE_GET,
 	SQL_DISPUTE_DECIDE,
 	SQL_CREDIT_ADD,
@@ -734,13 +733,17 @@ enum sql_type {
 	C(NEXT_STEP_ON_DAY,		"on_day",		DATE)
 
 /* What the invoice page says is open besides hardship (issue 15). */
-#define SQL_COLS_OPEN_HOLDS(C) \
-	C(OPEN_HOLDS_DISPUTE,		"dispute",		BOOL) \
-	C(OPEN_HOLDS_DISPUTE_ON,	"dispute_on",		DATE) \
-	C(OPEN_HOLDS_CLAIM,		"claim",		BOOL) \
-	C(OPEN_HOLDS_CLAIM_ON,		"claim_on",		DATE) \
-	C(OPEN_HOLDS_PROMISE_ON,	"promise_on",		DATE) \
-	C(OPEN_HOLDS_PROMISE_CENTS,	"promise_cents",	INT)
+/* The invoice page's holds and escalation (SQL_DEBTOR_STATE). */
+#define SQL_COLS_DEBTOR_STATE(C) \
+	C(DEBTOR_STATE_DISPUTE,		"dispute",		BOOL) \
+	C(DEBTOR_STATE_DISPUTE_ON,	"dispute_on",		DATE) \
+	C(DEBTOR_STATE_CLAIM,		"claim",		BOOL) \
+	C(DEBTOR_STATE_CLAIM_ON,	"claim_on",		DATE) \
+	C(DEBTOR_STATE_PROMISE_ON,	"promise_on",		DATE) \
+	C(DEBTOR_STATE_PROMISE_CENTS,	"promise_cents",	INT) \
+	C(DEBTOR_STATE_ESCALATION_STATUS, "escalation_status",	TEXT) \
+	C(DEBTOR_STATE_ESCALATION_ON,	"escalation_on",	DATE) \
+	C(DEBTOR_STATE_ESCALATION_AGENCY, "escalation_agency",	TEXT)
 
 /* A dispute or a payment claim, as its staff page shows it (issue 15). */
 #define SQL_COLS_STAFF_REQUEST(C) \
@@ -885,11 +888,6 @@ enum sql_type {
 	C(TASK_LOCK_STATUS,		"status",		TEXT) \
 	C(TASK_LOCK_VERSION,		"version",		INT) \
 	C(TASK_LOCK_INVOICE_ID,		"invoice_id",		INT)
-/* The invoice's latest escalation not cancelled, for the debtor's page. */
-#define SQL_COLS_ESCALATION_STATE(C) \
-	C(ESCALATION_STATE_STATUS,	"status",		TEXT) \
-	C(ESCALATION_STATE_ON_DATE,	"on_date",		DATE) \
-	C(ESCALATION_STATE_AGENCY,	"agency",		TEXT)
 /* A line an upheld dispute may cancel. */
 #define SQL_COLS_DISPUTE_LINE(C) \
 	C(DISPUTE_LINE_POSITION,	"position",		INT) \
@@ -915,8 +913,8 @@ enum sql_type {
 	S(CLAIMED) \
 	S(UNSUBSCRIBE) \
 	S(REMIND_DUE) S(INSTALLMENT) S(HISTORY_REMINDER) S(TASK) S(NEXT_STEP) \
-	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(ESCALATION_STATE) S(DISPUTE_LINE) \
-	S(OPEN_HOLDS) S(STAFF_REQUEST) S(PROMISE_EVENT) \
+	S(TASK_PAGE) S(TASK_LOCK) S(ESCALATION_END) S(DISPUTE_LINE) \
+	S(DEBTOR_STATE) S(STAFF_REQUEST) S(PROMISE_EVENT) \
 	S(DESK_DAY) S(DESK_ROW) S(DESK_TASK) S(DESK_LOCK) S(DESK_STAFF) \
 	S(DESK_INVOICE) S(DESK_CALL)
 

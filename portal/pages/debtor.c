@@ -150,6 +150,37 @@ read_hardship(struct ctx *c, const struct db_res *r, struct debtor_hardship *h)
 	return date_valid(h->received) && date_valid(h->callback) ? 0 : -1;
 }
 
+/* Copies the row of SQL_DEBTOR_STATE (none: nothing open) into st. 0 or -1. */
+static int
+read_state(struct ctx *c, const struct db_res *r, struct debtor_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->escalation = "";
+	st->agency = "";
+	if (db_rows(r) != 1)
+		return 0;
+	st->dispute = db_bool(r, 0, DEBTOR_STATE_DISPUTE);
+	st->claim = db_bool(r, 0, DEBTOR_STATE_CLAIM);
+	st->promise = !db_null(r, 0, DEBTOR_STATE_PROMISE_ON);
+	if (st->dispute)
+		st->dispute_on = db_date(r, 0, DEBTOR_STATE_DISPUTE_ON);
+	if (st->claim)
+		st->claim_on = db_date(r, 0, DEBTOR_STATE_CLAIM_ON);
+	if (st->promise) {
+		st->promise_on = db_date(r, 0, DEBTOR_STATE_PROMISE_ON);
+		st->promise_cents = db_int(r, 0, DEBTOR_STATE_PROMISE_CENTS);
+	}
+	st->escalation = arena_strdup(c->arena, db_str(r, 0,
+	    DEBTOR_STATE_ESCALATION_STATUS));
+	st->agency = arena_strdup(c->arena, db_str(r, 0,
+	    DEBTOR_STATE_ESCALATION_AGENCY));
+	if (st->escalation == NULL || st->agency == NULL)
+		return -1;
+	if (st->escalation[0] != '\0')
+		st->escalation_on = db_date(r, 0, DEBTOR_STATE_ESCALATION_ON);
+	return 0;
+}
+
 /*
  * Lock the invoice row until the transaction ends. Only for
  * debtor_begin_or_reply(): the caller must have begun the transaction,
@@ -175,7 +206,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	const char	*open[3] = { hash, c->req.method == HTTP_HEAD ? NULL :
 	    action, c->req.remote_addr };
 	const char	*by_hash[1] = { hash };
-	struct db_call	 calls[5], *o, *it = NULL;
+	struct db_call	 calls[6], *o, *it = NULL;
 	int		 n = 0, i, rc = -1;
 
 	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
@@ -195,6 +226,8 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
 	if (flags & DEBTOR_ACCOUNT)
 		calls[n++] = (struct db_call){ SQL_ACCOUNT_COUNT, by_hash, 1, NULL };
+	if (flags & DEBTOR_STATE)
+		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_hash, 1, NULL };
 	if (!(flags & DEBTOR_LOCK))	/* a HEAD request is no view */
 		calls[n++] = (struct db_call){ c->req.method == HTTP_HEAD ?
 		    SQL_DEBTOR_PEEK : SQL_DEBTOR_OPEN, open, 3, NULL };
@@ -218,6 +251,9 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 			goto out;
 		else if (calls[i].q == SQL_ACCOUNT_COUNT)
 			d->open_invoices = (int)db_int(calls[i].res, 0, COUNT_VALUE);
+		else if (calls[i].q == SQL_DEBTOR_STATE &&
+		    read_state(c, calls[i].res, &d->state) == -1)
+			goto out;
 	}
 	if (it == NULL || read_items(c, it->res, d) == -1)
 		goto out;

@@ -62,6 +62,17 @@ struct debtor_hardship {
 	struct date	 paused_until;		/* outcome "paused": reminders resume */
 };
 
+/* The debtor's open requests and an approved escalation (DEBTOR_STATE). */
+struct debtor_state {
+	bool		 dispute, claim, promise;	/* open ones */
+	struct date	 dispute_on, claim_on;		/* received */
+	struct date	 promise_on;			/* the promised day */
+	int64_t		 promise_cents;
+	const char	*escalation;	/* "pending", "escalated" or "" */
+	struct date	 escalation_on;
+	const char	*agency;
+};
+
 struct debtor_invoice {
 	const char		*token;
 	char			 link_id[24];
@@ -81,11 +92,13 @@ struct debtor_invoice {
 	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
 	int			 open_invoices;	/* the customer's, with DEBTOR_ACCOUNT */
+	struct debtor_state	 state;		/* with DEBTOR_STATE */
 };
 
 #define DEBTOR_PLAN	0x2	/* also read the active (or broken) plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
 #define DEBTOR_ACCOUNT	0x8	/* also count the customer's open invoices */
+#define DEBTOR_STATE	0x10	/* also read open requests and the escalation */
 
 /*
  * Opens the link in the route's first capture and loads its invoice (and

@@ -566,51 +566,38 @@ void promise_post(struct ctx *c) { hold_post(c, &promise_form); }
 
 /* -------- the invoice page: what is open -------- */
 
-int
+void
 holds_invoice_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v, struct holds_open *open)
 {
-	const char	*p[1] = { d->invoice_id };
-	struct db_res	*r;
-	struct view	*m;
+	const struct debtor_state	*st = &d->state;
+	struct view			*m;
 
 	view_set_str(v, "dispute_url", debtor_url(c, d, "/dispute"));
 	view_set_str(v, "paid_url", debtor_url(c, d, "/paid"));
 	view_set_str(v, "promise_url", debtor_url(c, d, "/promise"));
-	if ((r = db_query(c->db, SQL_HOLDS_OF_INVOICE, p, 1)) == NULL)
-		return -1;
-	memset(open, 0, sizeof(*open));
-	if (db_rows(r) == 1) {
-		open->dispute = db_bool(r, 0, OPEN_HOLDS_DISPUTE);
-		open->claim = db_bool(r, 0, OPEN_HOLDS_CLAIM);
-		open->promise = !db_null(r, 0, OPEN_HOLDS_PROMISE_ON);
-		if (db_bool(r, 0, OPEN_HOLDS_DISPUTE)) {
-			m = view_set_map(v, "open_dispute");
-			view_set_str(m, "received_on", page_date(c,
-			    db_date(r, 0, OPEN_HOLDS_DISPUTE_ON)));
-			if (debtor_copy_view(c, d, "dispute_ack",
-			    view_set_map(m, "copy")) == -1)
-				log_error("%s: no copy form", __func__);
-		}
-		if (db_bool(r, 0, OPEN_HOLDS_CLAIM)) {
-			m = view_set_map(v, "open_claim");
-			view_set_str(m, "received_on", page_date(c,
-			    db_date(r, 0, OPEN_HOLDS_CLAIM_ON)));
-			if (debtor_copy_view(c, d, "claim_ack",
-			    view_set_map(m, "copy")) == -1)
-				log_error("%s: no copy form", __func__);
-		}
-		if (!db_null(r, 0, OPEN_HOLDS_PROMISE_ON)) {
-			m = view_set_map(v, "open_promise");
-			view_set_str(m, "day", page_date(c,
-			    db_date(r, 0, OPEN_HOLDS_PROMISE_ON)));
-			view_set_str(m, "amount", page_money(c,
-			    db_int(r, 0, OPEN_HOLDS_PROMISE_CENTS), d->currency));
-		}
-		view_set_bool(v, "held_other", db_bool(r, 0, OPEN_HOLDS_DISPUTE) ||
-		    db_bool(r, 0, OPEN_HOLDS_CLAIM) ||
-		    !db_null(r, 0, OPEN_HOLDS_PROMISE_ON));
+	open->dispute = st->dispute;
+	open->claim = st->claim;
+	open->promise = st->promise;
+	if (st->dispute) {
+		m = view_set_map(v, "open_dispute");
+		view_set_str(m, "received_on", page_date(c, st->dispute_on));
+		if (debtor_copy_view(c, d, "dispute_ack",
+		    view_set_map(m, "copy")) == -1)
+			log_error("%s: no copy form", __func__);
 	}
-	db_res_free(r);
-	return 0;
+	if (st->claim) {
+		m = view_set_map(v, "open_claim");
+		view_set_str(m, "received_on", page_date(c, st->claim_on));
+		if (debtor_copy_view(c, d, "claim_ack",
+		    view_set_map(m, "copy")) == -1)
+			log_error("%s: no copy form", __func__);
+	}
+	if (st->promise) {
+		m = view_set_map(v, "open_promise");
+		view_set_str(m, "day", page_date(c, st->promise_on));
+		view_set_str(m, "amount", page_money(c, st->promise_cents,
+		    d->currency));
+	}
+	view_set_bool(v, "held_other", st->dispute || st->claim || st->promise);
 }

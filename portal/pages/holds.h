@@ -17,8 +17,11 @@ struct holds_open {
 	bool	dispute, claim, promise;
 };
 
-/* 0, or -1 when the database failed (logged). */
-int holds_invoice_view(struct ctx *c, const struct debtor_invoice *d,
+/*
+ * The open dispute, payment claim and promise of d (read with DEBTOR_STATE)
+ * and the links to their forms, on v; what is open in *open.
+ */
+void holds_invoice_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v, struct holds_open *open);
 
 #endif

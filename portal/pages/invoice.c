@@ -156,29 +156,21 @@ copies_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 
 /*
  * An escalation a manager approved (issue 14): announced (pending, with
- * its date) or done (handed over), as v.escalation. 0 or -1.
+ * its date) or done (handed over), as v.escalation.
  */
-static int
+static void
 escalation_view(struct ctx *c, const struct debtor_invoice *d, struct view *v)
 {
-	const char	*p[1] = { d->invoice_id };
-	struct view	*m;
-	struct db_res	*r;
+	const struct debtor_state	*st = &d->state;
+	struct view			*m;
 
-	if ((r = db_query(c->db, SQL_INVOICE_ESCALATION, p, 1)) == NULL)
-		return -1;
-	if (db_rows(r) == 1) {
-		m = view_set_map(v, "escalation");
-		view_set_bool(m, "pending", strcmp(db_str(r, 0,
-		    ESCALATION_STATE_STATUS), "pending") == 0);
-		view_set_bool(m, "done", strcmp(db_str(r, 0,
-		    ESCALATION_STATE_STATUS), "escalated") == 0);
-		view_set_str(m, "on_date", page_date(c, db_date(r, 0,
-		    ESCALATION_STATE_ON_DATE)));
-		view_set_str(m, "agency", db_str(r, 0, ESCALATION_STATE_AGENCY));
-	}
-	db_res_free(r);
-	return 0;
+	if (st->escalation[0] == '\0')
+		return;
+	m = view_set_map(v, "escalation");
+	view_set_bool(m, "pending", strcmp(st->escalation, "pending") == 0);
+	view_set_bool(m, "done", strcmp(st->escalation, "escalated") == 0);
+	view_set_str(m, "on_date", page_date(c, st->escalation_on));
+	view_set_str(m, "agency", st->agency);
 }
 
 void
@@ -189,7 +181,7 @@ invoice_get(struct ctx *c)
 	struct view		*v;
 
 	if (!debtor_open_or_reply(c, "invoice.viewed",
-	    DEBTOR_PLAN | DEBTOR_HARDSHIP | DEBTOR_ACCOUNT, &d))
+	    DEBTOR_PLAN | DEBTOR_HARDSHIP | DEBTOR_ACCOUNT | DEBTOR_STATE, &d))
 		return;
 	v = page_view(c);
 	debtor_view(c, &d, v);
@@ -198,11 +190,8 @@ invoice_get(struct ctx *c)
 	if (debtor_payqr_view(c, &d, d.totals.balance, v) == -1)
 		log_error("%s: %s: no payment QR code", __func__, d.number);
 	state_view(c, &d, v);
-	if (escalation_view(c, &d, v) == -1 ||
-	    holds_invoice_view(c, &d, v, &open) == -1) {
-		page_db_error(c);
-		return;
-	}
+	escalation_view(c, &d, v);
+	holds_invoice_view(c, &d, v, &open);
 	done_view(c, &d, &open, v);
 	copies_view(c, &d, v);
 	if (d.open_invoices > 1) {
