@@ -523,12 +523,8 @@ desk_task_get(struct ctx *c)
 	struct staff_session	s;
 	char			id[24];
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	render_task(c, &s, id, &(struct redraw){ .status = 200 });
 }
 
@@ -631,12 +627,8 @@ desk_task_post(struct ctx *c)
 	long			 version = 0;
 	bool			 found;
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	fr = form_check(c->req.form, c->req.nform, fields, 6, f, &bad, each);
 	if (fr == FORM_UNKNOWN || fr == FORM_REPEATED) {
 		page_error(c, 400, NULL);
@@ -1196,12 +1188,8 @@ desk_confirm_post(struct ctx *c)
 	struct db_res		*r = NULL, *done = NULL;
 	bool			 agreement, fresh;
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	if (form_check(c->req.form, c->req.nform, fields, 1, f, &bad, NULL) !=
 	    FORM_OK || !staff_csrf_valid(c, &s, DESK_PURPOSE, f[0])) {
 		page_error(c, 403, NULL);

@@ -85,12 +85,8 @@ escalation_get(struct ctx *c)
 	struct staff_session	s;
 	char			id[24];
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	render_escalation(c, &s, id, 200, NULL, NULL);
 }
 
@@ -206,12 +202,8 @@ escalation_post(struct ctx *c)
 	bool			 approve = false;
 	int			 rc;
 
-	if (!staff_require(c, &s, STAFF_MANAGER))
+	if (!staff_require_id(c, &s, STAFF_MANAGER, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	r = form_check(c->req.form, c->req.nform, esc_fields, E__MAX, f, &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);

@@ -248,12 +248,8 @@ letter_get(struct ctx *c)
 	struct staff_session	s;
 	char			id[24];
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	render_letter(c, &s, id, 200, NULL);
 }
 
@@ -293,12 +289,8 @@ letter_post(struct ctx *c)
 	long			 n;
 	int			 rc;
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	r = form_check(c->req.form, c->req.nform, fields, 2, f, &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);

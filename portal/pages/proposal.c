@@ -182,12 +182,8 @@ staff_proposal_get(struct ctx *c)
 	struct proposal		pp;
 	char			id[24];
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	if (!page_db_or_reply(c))
 		return;
 	if (proposal_load(c, SQL_PROPOSAL_GET, id, &pp) == -1) {
@@ -416,12 +412,8 @@ staff_proposal_post(struct ctx *c)
 	char			 id[24];
 	int			 rc;
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	r = form_check(c->req.form, c->req.nform, decision_fields, D__MAX, f,
 	    &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {

@@ -377,12 +377,8 @@ staff_hardship_get(struct ctx *c)
 	struct staff_session	s;
 	char			id[24];
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	staff_hardship_render(c, &s, id, 200, NULL);
 }
 
@@ -511,12 +507,8 @@ staff_hardship_post(struct ctx *c)
 	bool			 found, fresh;
 	int			 problem_status = 0;
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	r = form_check(c->req.form, c->req.nform, fields, S__MAX, f, &bad, each);
 	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
 		page_error(c, 400, NULL);

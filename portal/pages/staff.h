@@ -2,6 +2,7 @@
 #define PORTAL_PAGES_STAFF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "role.h"
 #include "token.h"
@@ -34,6 +35,12 @@ bool staff_session_peek(struct ctx *c, struct staff_session *s);
  */
 bool staff_require(struct ctx *c, struct staff_session *s,
     enum staff_role need);
+/*
+ * staff_require(), then the page's {id} (page_capture_id) into id; false
+ * after answering, 404 when the id is not a number.
+ */
+bool staff_require_id(struct ctx *c, struct staff_session *s,
+    enum staff_role need, char *id, size_t idsz);
 /*
  * A new root view for staff pages: the site values, the signed-in user
  * and the CSRF tokens of their forms (sign out, and purpose's unless it

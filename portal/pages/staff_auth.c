@@ -174,6 +174,18 @@ staff_require(struct ctx *c, struct staff_session *s, enum staff_role need)
 }
 
 bool
+staff_require_id(struct ctx *c, struct staff_session *s, enum staff_role need,
+    char *id, size_t idsz)
+{
+	if (!staff_require(c, s, need))
+		return false;
+	if (page_capture_id(c, id, idsz))
+		return true;
+	page_error(c, 404, NULL);
+	return false;
+}
+
+bool
 staff_session_peek(struct ctx *c, struct staff_session *s)
 {
 	return session_find(c, s) == 1;

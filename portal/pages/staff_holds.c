@@ -225,12 +225,8 @@ request_get(struct ctx *c, const struct desk *k)
 	struct staff_session	s;
 	char			id[24];
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	render(c, &s, k, id, 200, NULL, NULL);
 }
 
@@ -461,12 +457,8 @@ desk_post(struct ctx *c, const struct desk *k)
 	char			 id[24];
 	int64_t			 cents, cancelled;
 
-	if (!staff_require(c, &s, STAFF_CLERK))
+	if (!staff_require_id(c, &s, STAFF_CLERK, id, sizeof(id)))
 		return;
-	if (!page_capture_id(c, id, sizeof(id))) {
-		page_error(c, 404, NULL);
-		return;
-	}
 	if ((pf = arena_alloc(c->arena, sizeof(*pf))) == NULL) {
 		page_error(c, 500, NULL);
 		return;
