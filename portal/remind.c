@@ -32,6 +32,7 @@ const char *const remind_reason_names[REMIND_REASON__MAX + 1] = {
 	[REMIND_REASON_DISPUTE] = "dispute",
 	[REMIND_REASON_PAID_CLAIM] = "paid_claim",
 	[REMIND_REASON_PROMISE] = "promise",
+	[REMIND_REASON_PROPOSAL] = "proposal",
 	[REMIND_REASON_ESCALATED] = "escalated",
 	[REMIND_REASON__MAX] = NULL,
 };
@@ -43,6 +44,7 @@ static const char *const hold_names[REMIND_HOLD__MAX] = {
 	[REMIND_HOLD_DISPUTE] = "dispute",
 	[REMIND_HOLD_PAID_CLAIM] = "paid_claim",
 	[REMIND_HOLD_PROMISE] = "promise",
+	[REMIND_HOLD_PROPOSAL] = "proposal",
 };
 
 static const enum remind_reason hold_reasons[REMIND_HOLD__MAX] = {
@@ -51,6 +53,7 @@ static const enum remind_reason hold_reasons[REMIND_HOLD__MAX] = {
 	[REMIND_HOLD_DISPUTE] = REMIND_REASON_DISPUTE,
 	[REMIND_HOLD_PAID_CLAIM] = REMIND_REASON_PAID_CLAIM,
 	[REMIND_HOLD_PROMISE] = REMIND_REASON_PROMISE,
+	[REMIND_HOLD_PROPOSAL] = REMIND_REASON_PROPOSAL,
 };
 
 /* tasks.kind (0014): the cadence's and the plans', then debtors' requests. */

@@ -54,6 +54,7 @@ enum remind_reason {
 	REMIND_REASON_DISPUTE,		/* an open dispute holds it */
 	REMIND_REASON_PAID_CLAIM,	/* "I've already paid": staff are checking */
 	REMIND_REASON_PROMISE,		/* a promise to pay, until the day after */
+	REMIND_REASON_PROPOSAL,		/* a plan proposal is under review */
 	REMIND_REASON_ESCALATED,	/* handed over: the cadence has ended */
 	REMIND_REASON__MAX
 };
@@ -69,6 +70,7 @@ enum remind_hold {
 	REMIND_HOLD_DISPUTE,
 	REMIND_HOLD_PAID_CLAIM,
 	REMIND_HOLD_PROMISE,
+	REMIND_HOLD_PROPOSAL,		/* a plan proposal is under review */
 	REMIND_HOLD__MAX
 };
 

@@ -530,7 +530,9 @@ static const struct statement statements[SQL__MAX] = {
 	    "amount_cents, total_cents, currency, client_addr) VALUES ($1, $2, "
 	    "$3, $4, $5, $6, $7, $8, $9, $10) RETURNING id), "
 	    "t AS (INSERT INTO tasks (invoice_id, kind, reason, due_on, ref_id) "
-	    "SELECT $1, 'proposal', 'own plan proposed', $11, id FROM p) "
+	    "SELECT $1, 'proposal', 'own plan proposed', $11, id FROM p), "
+	    "h AS (INSERT INTO reminder_holds (invoice_id, kind, reason, until) "
+	    "VALUES ($1, 'proposal', 'proposal', now() + interval '14 days')) "
 	    "SELECT id FROM p" },
 	/* The invoice's proposal under review (or countered, open on $2), if any. */
 	[SQL_PROPOSAL_OPEN] = { "proposal_open", SQL_SHAPE_PROPOSAL,
@@ -564,29 +566,40 @@ static const struct statement statements[SQL__MAX] = {
 	    "FOR UPDATE OF pp" },
 	/*
 	 * A decision: $1 proposal, $2 status, $3 staff id, $4 reason, $5 plan
-	 * (or NULL); its 'proposal' task is done by the same person.
+	 * (or NULL); its 'proposal' task is done and its hold released by the
+	 * same person.
 	 */
 	[SQL_PROPOSAL_DECIDE] = { "proposal_decide", NONE,
 	    "WITH t AS (UPDATE tasks SET status = 'done', done_at = now(), "
 	    "done_by = $3, version = version + 1 WHERE kind = 'proposal' "
-	    "AND ref_id = $1 AND status = 'open') "
+	    "AND ref_id = $1 AND status = 'open'), "
+	    "h AS (UPDATE reminder_holds SET released_at = now(), released_by = $3 "
+	    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = "
+	    "(SELECT invoice_id FROM plan_proposals WHERE id = $1)) "
 	    "UPDATE plan_proposals SET status = $2, decided_at = now(), "
 	    "decided_by = $3, reason = $4, plan_id = $5 WHERE id = $1" },
 	/*
 	 * A counter-offer: $1 proposal, $2 staff id, $3 note for the debtor,
 	 * $4 frequency, $5 installments, $6 first due, $7 token hash; the
-	 * 'proposal' task is done (the debtor's move now).
+	 * 'proposal' task is done (the debtor's move now), and the hold lasts
+	 * until the offer lapses.
 	 */
 	[SQL_PROPOSAL_COUNTER] = { "proposal_counter", NONE,
 	    "WITH t AS (UPDATE tasks SET status = 'done', done_at = now(), "
 	    "done_by = $2, version = version + 1 WHERE kind = 'proposal' "
-	    "AND ref_id = $1 AND status = 'open') "
+	    "AND ref_id = $1 AND status = 'open'), "
+	    "h AS (UPDATE reminder_holds SET until = ($6::date + 1)::timestamptz "
+	    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = "
+	    "(SELECT invoice_id FROM plan_proposals WHERE id = $1)) "
 	    "UPDATE plan_proposals SET status = 'countered', decided_at = now(), "
 	    "decided_by = $2, reason = $3, counter_frequency = $4, "
 	    "counter_installments = $5, counter_first_due = $6, "
 	    "counter_token_hash = $7 WHERE id = $1" },
 	/* The debtor accepted counter-offer $1: plan $2 is its schedule. */
 	[SQL_COUNTER_ACCEPT] = { "counter_accept", NONE,
+	    "WITH h AS (UPDATE reminder_holds SET released_at = now() "
+	    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = "
+	    "(SELECT invoice_id FROM plan_proposals WHERE id = $1)) "
 	    "UPDATE plan_proposals SET status = 'accepted', plan_id = $2 "
 	    "WHERE id = $1 AND status = 'countered'" },
 

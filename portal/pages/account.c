@@ -97,6 +97,7 @@ state_view(const struct db_res *r, int i, struct view *m)
 	view_set_bool(m, "hold_dispute", strcmp(hold, "dispute") == 0);
 	view_set_bool(m, "hold_promise", strcmp(hold, "promise") == 0);
 	view_set_bool(m, "hold_paid_claim", strcmp(hold, "paid_claim") == 0);
+	view_set_bool(m, "hold_proposal", strcmp(hold, "proposal") == 0);
 	view_set_bool(m, "escalated", db_bool(r, i, ACCOUNT_ESCALATED));
 	view_set_bool(m, "due_only", plan[0] == '\0' && hold[0] == '\0' &&
 	    !db_bool(r, i, ACCOUNT_ESCALATED));

@@ -147,6 +147,11 @@ expect_eq "a 'proposal' task points at it" "1" \
 	"$(sql "SELECT count(*) FROM tasks t JOIN plan_proposals pp ON pp.id = t.ref_id WHERE t.kind = 'proposal' AND t.status = 'open'")"
 expect_eq "no plan was made" 0 "$(sql "SELECT count(*) FROM plans p JOIN invoices i ON i.id = p.invoice_id WHERE i.number = 'INV-2026-0152'")"
 expect_eq "it is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'plan.proposed' AND link_id IS NOT NULL")"
+expect_eq "it pauses reminders for 14 days" "proposal|14" \
+	"$(sql "SELECT h.kind, extract(day FROM h.until - h.created_at)::int FROM reminder_holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'INV-2026-0152' AND h.released_at IS NULL")"
+admin remind --now "$(day 1)T10:00Z" > /dev/null || not_ok "remind"
+expect_eq "remind skips the invoice while the proposal is under review" proposal \
+	"$(sql "SELECT string_agg(DISTINCT reason, ',') FROM reminder_skips s JOIN invoices i ON i.id = s.invoice_id WHERE i.number = 'INV-2026-0152'")"
 expect_eq "an acknowledgement and a staff mail are queued" "proposal.ack|accounts@brightideas.example proposal.staff|credit-team@northwind.example" \
 	"$(sql "SELECT kind || '|' || recipient FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'INV-2026-0152' ORDER BY kind" | tr '\n' ' ' | sed 's/ $//')"
 m=$(wait_mail "We received your payment plan proposal")
@@ -206,6 +211,7 @@ expect_eq "the accepted proposal is the plan, once" "monthly|25|243000|25" "$row
 expect_eq "the proposal is accepted and points at the plan" "accepted|t" \
 	"$(sql "SELECT status, plan_id IS NOT NULL FROM plan_proposals WHERE id = $pid")"
 expect_eq "its task is done" "done" "$(sql "SELECT status FROM tasks WHERE kind = 'proposal' AND ref_id = $pid")"
+expect_eq "and its hold released" 0 "$(sql "SELECT count(*) FROM reminder_holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'INV-2026-0152' AND h.released_at IS NULL")"
 expect_eq "the decision is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'proposal.accepted'")"
 m=$(wait_mail "we have accepted the payment plan you proposed")
 check "the debtor is mailed the accepted plan" grep -q "accounts@brightideas.example" "$m"
@@ -275,6 +281,8 @@ expect_eq "the proposal is countered with the clerk's schedule, its task done" "
 	"$(sql "SELECT pp.status, pp.counter_frequency, pp.counter_installments, pp.counter_first_due, pp.counter_token_hash IS NOT NULL, t.status
 	FROM plan_proposals pp JOIN tasks t ON t.ref_id = pp.id AND t.kind = 'proposal' WHERE pp.id = $pid5")"
 expect_eq "it is audited" 1 "$(sql "SELECT count(*) FROM audit_events WHERE action = 'proposal.countered'")"
+expect_eq "the hold lasts until the offer's first payment date" "$(day 11)" \
+	"$(sql "SELECT h.until::date FROM reminder_holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'INV-2026-0160' AND h.released_at IS NULL")"
 http GET "/staff/proposals/$pid5" -H "$ck"
 expect_body "Counter-offer sent by Eve Clerk" "the staff page says a counter-offer is out"
 counter monthly 4 "$(day 10)"; expect_status 409 "countering again is 409"
@@ -315,6 +323,7 @@ row=$(sql "SELECT p.frequency, p.installments, p.total_cents, (SELECT count(*) F
 expect_eq "the counter-offer became the plan exactly once" "monthly|6|$total5|6|$(day 10)" "$row"
 expect_eq "the proposal is accepted and points at it" "accepted|t" \
 	"$(sql "SELECT status, plan_id IS NOT NULL FROM plan_proposals WHERE id = $pid5")"
+expect_eq "and the hold is released" 0 "$(sql "SELECT count(*) FROM reminder_holds h JOIN invoices i ON i.id = h.invoice_id WHERE i.number = 'INV-2026-0160' AND h.released_at IS NULL")"
 expect_eq "one audit event, one confirmation mail" "1|1" \
 	"$(sql "SELECT (SELECT count(*) FROM audit_events WHERE action = 'plan.accepted' AND detail LIKE 'counter-offer%'), (SELECT count(*) FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE i.number = 'INV-2026-0160' AND o.kind = 'plan.confirm')")"
 m=$(wait_mail "Thank you for accepting the payment plan we offered")
