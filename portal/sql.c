@@ -403,8 +403,10 @@ static const struct statement statements[SQL__MAX] = {
 	/*
 	 * What else stands on the invoice of the link: the debtor's open
 	 * dispute, payment claim (while its hold lasts) and promise
-	 * (issue 15), and an escalation a manager approved (issue 14). One
-	 * row while the link is live; part of the invoice page's pipeline.
+	 * (issue 15), an escalation a manager approved (issue 14), and how
+	 * many invoices the customer owes (issue 16: the page links the
+	 * statement when more than one). One row while the link is live;
+	 * part of the invoice page's pipeline.
 	 */
 	[SQL_DEBTOR_STATE] = { "debtor_state", SQL_SHAPE_DEBTOR_STATE,
 	    BY_LINK_WITH "SELECT d.id IS NOT NULL AS dispute, "
@@ -412,7 +414,10 @@ static const struct statement statements[SQL__MAX] = {
 	    "k.created_at::date AS claim_on, p.pay_on AS promise_on, "
 	    "p.amount_cents AS promise_cents, "
 	    "coalesce(e.status, '') AS escalation_status, "
-	    "e.on_date AS escalation_on, coalesce(e.agency, '') AS escalation_agency "
+	    "e.on_date AS escalation_on, coalesce(e.agency, '') AS escalation_agency, "
+	    "(SELECT count(*) FROM invoices o WHERE o.balance_cents > 0 "
+	    "AND o.customer_id = (SELECT customer_id FROM invoices "
+	    "WHERE id = l.invoice_id)) AS open_invoices "
 	    "FROM l LEFT JOIN disputes d ON d.invoice_id = l.invoice_id "
 	    "AND d.status = 'open' "
 	    "LEFT JOIN payment_claims k ON k.invoice_id = l.invoice_id "
@@ -426,15 +431,6 @@ static const struct statement statements[SQL__MAX] = {
 	/* Lines, fees and payments of an invoice by id (staff pages). */
 	[SQL_INVOICE_ITEMS] = { "invoice_items", SQL_SHAPE_ITEM, ITEMS_SQL("$1") },
 
-	/*
-	 * The whole account (issue 16). How many invoices the customer of
-	 * the token's link owes (the invoice page links the statement when
-	 * more than one), in debtor_open's round trip.
-	 */
-	[SQL_ACCOUNT_COUNT] = { "account_count", SQL_SHAPE_COUNT,
-	    BY_LINK_WITH "SELECT count(*) AS value FROM invoices WHERE balance_cents > 0 "
-	    "AND customer_id = (SELECT customer_id FROM invoices WHERE id = "
-	    BY_LINK ")" },
 	/*
 	 * Every open invoice of customer $1 with its state: the active (or
 	 * broken) plan, the open hold's kind, an open escalation. Oldest due

@@ -69,7 +69,6 @@ enum sql_query {
 	SQL_DEBTOR_HARDSHIP,
 	SQL_DEBTOR_STATE,
 	SQL_INVOICE_ITEMS,
-	SQL_ACCOUNT_COUNT,
 	SQL_ACCOUNT_INVOICES,
 	SQL_ACCOUNT_LINK,
 	SQL_COPY_SOURCE,
@@ -743,7 +742,8 @@ enum sql_type {
 	C(DEBTOR_STATE_PROMISE_CENTS,	"promise_cents",	INT) \
 	C(DEBTOR_STATE_ESCALATION_STATUS, "escalation_status",	TEXT) \
 	C(DEBTOR_STATE_ESCALATION_ON,	"escalation_on",	DATE) \
-	C(DEBTOR_STATE_ESCALATION_AGENCY, "escalation_agency",	TEXT)
+	C(DEBTOR_STATE_ESCALATION_AGENCY, "escalation_agency",	TEXT) \
+	C(DEBTOR_STATE_OPEN_INVOICES,	"open_invoices",	INT)
 
 /* A dispute or a payment claim, as its staff page shows it (issue 15). */
 #define SQL_COLS_STAFF_REQUEST(C) \

@@ -150,15 +150,21 @@ read_hardship(struct ctx *c, const struct db_res *r, struct debtor_hardship *h)
 	return date_valid(h->received) && date_valid(h->callback) ? 0 : -1;
 }
 
-/* Copies the row of SQL_DEBTOR_STATE (none: nothing open) into st. 0 or -1. */
+/*
+ * Copies the row of SQL_DEBTOR_STATE (none: nothing open) into d->state
+ * and d->open_invoices. 0 or -1.
+ */
 static int
-read_state(struct ctx *c, const struct db_res *r, struct debtor_state *st)
+read_state(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 {
+	struct debtor_state	*st = &d->state;
+
 	memset(st, 0, sizeof(*st));
 	st->escalation = "";
 	st->agency = "";
 	if (db_rows(r) != 1)
 		return 0;
+	d->open_invoices = (int)db_int(r, 0, DEBTOR_STATE_OPEN_INVOICES);
 	st->dispute = db_bool(r, 0, DEBTOR_STATE_DISPUTE);
 	st->claim = db_bool(r, 0, DEBTOR_STATE_CLAIM);
 	st->promise = !db_null(r, 0, DEBTOR_STATE_PROMISE_ON);
@@ -224,8 +230,6 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
 	if (flags & DEBTOR_HARDSHIP)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
-	if (flags & DEBTOR_ACCOUNT)
-		calls[n++] = (struct db_call){ SQL_ACCOUNT_COUNT, by_hash, 1, NULL };
 	if (flags & DEBTOR_STATE)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_hash, 1, NULL };
 	if (!(flags & DEBTOR_LOCK))	/* a HEAD request is no view */
@@ -249,10 +253,8 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		else if (calls[i].q == SQL_DEBTOR_HARDSHIP &&
 		    read_hardship(c, calls[i].res, &d->hardship) == -1)
 			goto out;
-		else if (calls[i].q == SQL_ACCOUNT_COUNT)
-			d->open_invoices = (int)db_int(calls[i].res, 0, COUNT_VALUE);
 		else if (calls[i].q == SQL_DEBTOR_STATE &&
-		    read_state(c, calls[i].res, &d->state) == -1)
+		    read_state(c, calls[i].res, d) == -1)
 			goto out;
 	}
 	if (it == NULL || read_items(c, it->res, d) == -1)

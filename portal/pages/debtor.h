@@ -91,14 +91,14 @@ struct debtor_invoice {
 	struct invoice_totals	 totals;	/* and the balance */
 	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
-	int			 open_invoices;	/* the customer's, with DEBTOR_ACCOUNT */
+	int			 open_invoices;	/* the customer's, with DEBTOR_STATE */
 	struct debtor_state	 state;		/* with DEBTOR_STATE */
 };
 
 #define DEBTOR_PLAN	0x2	/* also read the active (or broken) plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
-#define DEBTOR_ACCOUNT	0x8	/* also count the customer's open invoices */
-#define DEBTOR_STATE	0x10	/* also read open requests and the escalation */
+#define DEBTOR_STATE	0x10	/* also read open requests, the escalation
+				   and the customer's open invoices */
 
 /*
  * Opens the link in the route's first capture and loads its invoice (and

@@ -181,7 +181,7 @@ invoice_get(struct ctx *c)
 	struct view		*v;
 
 	if (!debtor_open_or_reply(c, "invoice.viewed",
-	    DEBTOR_PLAN | DEBTOR_HARDSHIP | DEBTOR_ACCOUNT | DEBTOR_STATE, &d))
+	    DEBTOR_PLAN | DEBTOR_HARDSHIP | DEBTOR_STATE, &d))
 		return;
 	v = page_view(c);
 	debtor_view(c, &d, v);
