@@ -188,6 +188,9 @@ build_view(struct ctx *c, const struct debtor_invoice *d)
 
 	v = page_view(c);
 	debtor_view(c, d, v);
+	/* invoice.c's state_view() for an unpaid invoice without a plan. */
+	view_set_bool(v, "state_due", true);
+	view_set_bool(v, "demand", true);
 	return arena_failed(c->arena) ? NULL : v;
 }
 
