@@ -189,6 +189,19 @@ page_error_render(const struct mustache_set *templates,
 }
 
 bool
+page_token_or_reply(struct ctx *c, enum token_kind kind,
+    char hash[TOKEN_HASH_LIST])
+{
+	const char	*token = c->match.captures[0];
+
+	if (token_well_formed(token) &&
+	    token_lookup(&c->cfg->keys, kind, token, hash) == 0)
+		return true;
+	page_error(c, 404, "link");
+	return false;
+}
+
+bool
 page_capture_id(struct ctx *c, char *id, size_t idsz)
 {
 	long	n;

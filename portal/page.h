@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "date.h"
+#include "token.h"
 
 /*
  * Rendering pages into the response: every page is a template extending
@@ -70,6 +71,12 @@ const char *page_weekday_date(struct ctx *c, struct date d);
  * false when it is not a whole number from 1 up (the caller answers 404).
  */
 bool page_capture_id(struct ctx *c, char *id, size_t idsz);
+/*
+ * The route's first capture as a token of kind, hashed under every key
+ * (token_lookup) into hash; false after the 404 of unknown links.
+ */
+bool page_token_or_reply(struct ctx *c, enum token_kind kind,
+    char hash[TOKEN_HASH_LIST]);
 /* Makes sure the database is reachable; otherwise answers 503 and returns false. */
 bool page_db_or_reply(struct ctx *c);
 /*

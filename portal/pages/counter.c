@@ -38,22 +38,6 @@
 /* What the page says about the offer. */
 enum offer_state { OFFER_OPEN, OFFER_AGREED, OFFER_LAPSED, OFFER_HAS_PLAN };
 
-/*
- * The route's token as its stored hashes under every key; false after the
- * 404 of unknown links.
- */
-static bool
-counter_token_or_reply(struct ctx *c, char hash[TOKEN_HASH_LIST])
-{
-	const char	*token = c->match.captures[0];
-
-	if (token_well_formed(token) &&
-	    token_lookup(&c->cfg->keys, TOKEN_COUNTER, token, hash) == 0)
-		return true;
-	page_error(c, 404, "link");
-	return false;
-}
-
 static enum offer_state
 offer_state(struct ctx *c, const struct proposal *pp)
 {
@@ -110,7 +94,7 @@ counter_get(struct ctx *c)
 	char		hash[TOKEN_HASH_LIST];
 	struct proposal	pp;
 
-	if (!counter_token_or_reply(c, hash) || !page_db_or_reply(c))
+	if (!page_token_or_reply(c, TOKEN_COUNTER, hash) || !page_db_or_reply(c))
 		return;
 	if (proposal_load(c, SQL_COUNTER_GET, hash, &pp) == -1) {
 		page_db_error(c);
@@ -157,13 +141,12 @@ static int
 accept(struct ctx *c, const struct proposal *pp)
 {
 	const char	*p[2];
-	char		 terms[64], plan_id[24];
+	char		 plan_id[24];
+	int		 rc;
 
-	if (proposal_terms(c, pp->currency, terms, sizeof(terms)) == -1)
-		return -1;
-	if (plan_store(c, pp->invoice_id, pp->link_id, pp->currency, terms,
-	    &pp->counter, plan_id, sizeof(plan_id)) == -1)
-		return strcmp(db_sqlstate(c->db), "23505") == 0 ? 1 : -1;
+	if ((rc = proposal_plan_store(c, pp, &pp->counter, plan_id,
+	    sizeof(plan_id))) != 0)
+		return rc;
 	p[0] = pp->id;
 	p[1] = plan_id;
 	if (db_do(c->db, SQL_COUNTER_ACCEPT, p, 2) == -1)
@@ -191,7 +174,7 @@ counter_post(struct ctx *c)
 		page_error(c, 400, NULL);
 		return;
 	}
-	if (!counter_token_or_reply(c, hash) || !page_begin_or_reply(c))
+	if (!page_token_or_reply(c, TOKEN_COUNTER, hash) || !page_begin_or_reply(c))
 		return;
 	if (proposal_load(c, SQL_COUNTER_LOCK, hash, &pp) == -1)
 		goto fail;

@@ -230,8 +230,9 @@ decision_mail(struct ctx *c, const struct proposal *pp, const char *tpl,
 	return rc;
 }
 
-int
-proposal_terms(struct ctx *c, const char *currency, char *terms, size_t n)
+/* The policy's terms version for currency, or "staff" without a policy. */
+static int
+policy_terms(struct ctx *c, const char *currency, char *terms, size_t n)
 {
 	const char	*p[1] = { currency };
 	struct db_res	*r;
@@ -244,18 +245,31 @@ proposal_terms(struct ctx *c, const char *currency, char *terms, size_t n)
 	return 0;
 }
 
+int
+proposal_plan_store(struct ctx *c, const struct proposal *pp,
+    const struct plan_schedule *s, char *plan_id, size_t idsz)
+{
+	char	terms[64];
+
+	if (policy_terms(c, pp->currency, terms, sizeof(terms)) == -1)
+		return -1;
+	if (plan_store(c, pp->invoice_id, pp->link_id, pp->currency, terms, s,
+	    plan_id, idsz) == -1)
+		return strcmp(db_sqlstate(c->db), "23505") == 0 ? 1 : -1;
+	return 0;
+}
+
 /* Accept: the proposal's schedule becomes the plan. 0, 1 (a plan exists), -1. */
 static int
 accept(struct ctx *c, const struct staff_session *s, struct proposal *pp)
 {
 	const char	*p[5];
-	char		 terms[64], plan_id[24];
+	char		 plan_id[24];
+	int		 rc;
 
-	if (proposal_terms(c, pp->currency, terms, sizeof(terms)) == -1)
-		return -1;
-	if (plan_store(c, pp->invoice_id, pp->link_id, pp->currency, terms,
-	    &pp->s, plan_id, sizeof(plan_id)) == -1)
-		return strcmp(db_sqlstate(c->db), "23505") == 0 ? 1 : -1;
+	if ((rc = proposal_plan_store(c, pp, &pp->s, plan_id,
+	    sizeof(plan_id))) != 0)
+		return rc;
 	p[0] = pp->id; p[1] = "accepted"; p[2] = s->id; p[3] = ""; p[4] = plan_id;
 	if (db_do(c->db, SQL_PROPOSAL_DECIDE, p, 5) == -1)
 		return -1;

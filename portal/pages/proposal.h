@@ -53,7 +53,13 @@ bool proposal_schedule(int64_t total, const char *freq, int64_t count,
 /* Schedule s in currency as m's count, total, first_date and installments. */
 void proposal_schedule_view(struct ctx *c, const struct plan_schedule *s,
     const char *currency, struct view *m);
-/* The policy's terms version for currency, or "staff" without a policy. */
-int proposal_terms(struct ctx *c, const char *currency, char *terms, size_t n);
+/*
+ * Stores schedule s (the proposal's or the counter-offer's) as the plan of
+ * pp's invoice under the policy's terms version ("staff" without one), in
+ * the caller's transaction: 0, 1 when the invoice already has a plan
+ * (nothing written), or -1.
+ */
+int proposal_plan_store(struct ctx *c, const struct proposal *pp,
+    const struct plan_schedule *s, char *plan_id, size_t idsz);
 
 #endif

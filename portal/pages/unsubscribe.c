@@ -39,22 +39,6 @@
 static const char *const switch_names[] = { "off", "on", NULL };
 
 /*
- * The route's token as its stored hashes under every key (a bytea[]
- * literal, token_lookup); false after the 404 of unknown links.
- */
-static bool
-unsubscribe_token_or_reply(struct ctx *c, char hash[TOKEN_HASH_LIST])
-{
-	const char	*token = c->match.captures[0];
-
-	if (token_well_formed(token) &&
-	    token_lookup(&c->cfg->keys, TOKEN_UNSUBSCRIBE, token, hash) == 0)
-		return true;
-	page_error(c, 404, "link");
-	return false;
-}
-
-/*
  * The page for the link's customer (row 0 of r, shape UNSUBSCRIBE), in
  * their language or the one ?lang= asks for: a question (GET while
  * reminder emails are on) or what is now the case.
@@ -88,7 +72,7 @@ unsubscribe_get(struct ctx *c)
 	const char	*p[1] = { hash };
 	struct db_res	*r;
 
-	if (!unsubscribe_token_or_reply(c, hash) || !page_db_or_reply(c))
+	if (!page_token_or_reply(c, TOKEN_UNSUBSCRIBE, hash) || !page_db_or_reply(c))
 		return;
 	if ((r = db_query(c->db, SQL_UNSUBSCRIBE_OPEN, p, 1)) == NULL) {
 		page_db_error(c);
@@ -135,7 +119,7 @@ unsubscribe_post(struct ctx *c)
 		return;
 	}
 	off = one_click || choice == 0;
-	if (!unsubscribe_token_or_reply(c, hash) || !page_db_or_reply(c))
+	if (!page_token_or_reply(c, TOKEN_UNSUBSCRIBE, hash) || !page_db_or_reply(c))
 		return;
 	p[0] = hash;
 	p[1] = c->req.remote_addr;
