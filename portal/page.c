@@ -69,6 +69,26 @@ page_query_lang(const struct ctx *c)
 	return NULL;
 }
 
+const struct i18n_lang *
+page_speak(struct ctx *c, const char *tag)
+{
+	const struct i18n_lang	*lang, *q = page_query_lang(c);
+
+	if ((lang = i18n_find(c->i18n, tag)) == NULL)
+		lang = i18n_source(c->i18n);
+	page_lang(c, q != NULL ? q : lang);
+	return lang;
+}
+
+const char *
+page_self_url(struct ctx *c)
+{
+	const struct i18n_lang	*q = page_query_lang(c);
+
+	return arena_printf(c->arena, "%s%s%s", c->req.path,
+	    q != NULL ? "?lang=" : "", q != NULL ? q->tag : "");
+}
+
 const char *
 page_lang_tag(const struct ctx *c)
 {

@@ -35,6 +35,13 @@ struct view;
 void page_lang(struct ctx *c, const struct i18n_lang *lang);
 /* The language ?lang= asks for, if it is one of ours; else NULL. */
 const struct i18n_lang *page_query_lang(const struct ctx *c);
+/*
+ * The page speaks a customer's language (tag; the source when it is not
+ * one of ours), or the one ?lang= asks for. Returns the customer's.
+ */
+const struct i18n_lang *page_speak(struct ctx *c, const char *tag);
+/* The request's path, with ?lang= when the query asked for one of ours. */
+const char *page_self_url(struct ctx *c);
 /* The tag of the response's language ("en" until one is chosen). */
 const char *page_lang_tag(const struct ctx *c);
 /* A new root view with the site-wide values (company, contact, bank) and

@@ -97,6 +97,14 @@
 #define BY_LINK		"(SELECT invoice_id FROM l)"
 
 /*
+ * WHERE of the open reminder hold of the invoice of proposal P (0024),
+ * closing a data-modifying CTE.
+ */
+#define PROPOSAL_HOLD_OF(P) \
+    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = " \
+    "(SELECT invoice_id FROM plan_proposals WHERE id = " P ")) "
+
+/*
  * A proposal with its invoice, customer and decider (shape STAFF_PROPOSAL);
  * a statement adds its WHERE.
  */
@@ -570,8 +578,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "done_by = $3, version = version + 1 WHERE kind = 'proposal' "
 	    "AND ref_id = $1 AND status = 'open'), "
 	    "h AS (UPDATE reminder_holds SET released_at = now(), released_by = $3 "
-	    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = "
-	    "(SELECT invoice_id FROM plan_proposals WHERE id = $1)) "
+	    PROPOSAL_HOLD_OF("$1")
 	    "UPDATE plan_proposals SET status = $2, decided_at = now(), "
 	    "decided_by = $3, reason = $4, plan_id = $5 WHERE id = $1" },
 	/*
@@ -585,8 +592,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "done_by = $2, version = version + 1 WHERE kind = 'proposal' "
 	    "AND ref_id = $1 AND status = 'open'), "
 	    "h AS (UPDATE reminder_holds SET until = ($6::date + 1)::timestamptz "
-	    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = "
-	    "(SELECT invoice_id FROM plan_proposals WHERE id = $1)) "
+	    PROPOSAL_HOLD_OF("$1")
 	    "UPDATE plan_proposals SET status = 'countered', decided_at = now(), "
 	    "decided_by = $2, reason = $3, counter_frequency = $4, "
 	    "counter_installments = $5, counter_first_due = $6, "
@@ -594,8 +600,7 @@ static const struct statement statements[SQL__MAX] = {
 	/* The debtor accepted counter-offer $1: plan $2 is its schedule. */
 	[SQL_COUNTER_ACCEPT] = { "counter_accept", NONE,
 	    "WITH h AS (UPDATE reminder_holds SET released_at = now() "
-	    "WHERE kind = 'proposal' AND released_at IS NULL AND invoice_id = "
-	    "(SELECT invoice_id FROM plan_proposals WHERE id = $1)) "
+	    PROPOSAL_HOLD_OF("$1")
 	    "UPDATE plan_proposals SET status = 'accepted', plan_id = $2 "
 	    "WHERE id = $1 AND status = 'countered'" },
 

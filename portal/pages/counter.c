@@ -30,6 +30,7 @@
 #include "i18n.h"
 #include "outbox.h"
 #include "page.h"
+#include "pages/debtor.h"
 #include "pages/proposal.h"
 #include "routes.h"
 #include "token.h"
@@ -49,26 +50,14 @@ offer_state(struct ctx *c, const struct proposal *pp)
 	return OFFER_OPEN;
 }
 
-/* The customer's language, or the one ?lang= asks for. */
-static void
-counter_lang(struct ctx *c, const struct proposal *pp)
-{
-	const struct i18n_lang	*lang, *q = page_query_lang(c);
-
-	if ((lang = i18n_find(c->i18n, pp->language)) == NULL)
-		lang = i18n_source(c->i18n);
-	page_lang(c, q != NULL ? q : lang);
-}
-
 static void
 render(struct ctx *c, const struct proposal *pp, enum offer_state st)
 {
 	static const int status[] = { [OFFER_OPEN] = 200, [OFFER_AGREED] = 200,
 	    [OFFER_LAPSED] = 410, [OFFER_HAS_PLAN] = 409 };
-	const struct i18n_lang	*q = page_query_lang(c);
-	struct view		*v, *m;
+	struct view	*v, *m;
 
-	counter_lang(c, pp);
+	(void)page_speak(c, pp->language);
 	v = page_view(c);
 	view_set_str(v, "name", pp->customer);
 	view_set_str(v, "number", pp->number);
@@ -80,10 +69,9 @@ render(struct ctx *c, const struct proposal *pp, enum offer_state st)
 	view_set_bool(v, "has_plan", st == OFFER_HAS_PLAN);
 	if (pp->counter_ok) {
 		m = view_set_map(v, "plan");
-		proposal_schedule_view(c, &pp->counter, pp->currency, m);
+		debtor_schedule_view(c, &pp->counter, pp->currency, m);
 	}
-	view_set_fmt(v, "action", "%s%s%s", c->req.path,
-	    q != NULL ? "?lang=" : "", q != NULL ? q->tag : "");
+	view_set_str(v, "action", page_self_url(c));
 	page_render(c, status[st], "counter", v);
 }
 
@@ -120,11 +108,11 @@ record_accept(struct ctx *c, const struct proposal *pp, const char *plan_id)
 	    "plan %s, %s x %d", pp->id, plan_id, plan_freq_name(pp->counter.freq),
 	    pp->counter.count), .client_addr = c->req.remote_addr }) == -1)
 		return -1;
-	counter_lang(c, pp);
+	(void)page_speak(c, pp->language);
 	v = page_view(c);
 	view_set_str(v, "name", pp->customer);
 	view_set_str(v, "number", pp->number);
-	proposal_schedule_view(c, &pp->counter, pp->currency,
+	debtor_schedule_view(c, &pp->counter, pp->currency,
 	    view_set_map(v, "plan"));
 	return outbox_queue(c->db, c->templates, c->cfg, c->now,
 	    &(struct outbox_mail){ .template = "mail/counter_accepted",
@@ -164,7 +152,6 @@ counter_post(struct ctx *c)
 {
 	char			 hash[TOKEN_HASH_LIST];
 	const char		*f[1], *bad;
-	const struct i18n_lang	*q;
 	struct proposal		 pp;
 	enum offer_state	 st;
 	int			 rc;
@@ -198,9 +185,7 @@ counter_post(struct ctx *c)
 	/* Accepted now, or by the click before this one: nothing more to write. */
 	if (db_commit(c->db) == -1)
 		goto fail;
-	q = page_query_lang(c);
-	if (response_redirect(&c->res, arena_printf(c->arena, "%s%s%s",
-	    c->req.path, q != NULL ? "?lang=" : "", q != NULL ? q->tag : "")) == -1)
+	if (response_redirect(&c->res, page_self_url(c)) == -1)
 		page_error(c, 500, NULL);
 	return;
 fail:

@@ -289,9 +289,7 @@ link_token_or_reply(struct ctx *c, struct debtor_invoice *d,
 static void
 speak(struct ctx *c, struct debtor_invoice *d)
 {
-	if ((d->lang = i18n_find(c->i18n, d->language)) == NULL)
-		d->lang = i18n_source(c->i18n);
-	page_lang(c, page_query_lang(c) ? page_query_lang(c) : d->lang);
+	d->lang = page_speak(c, d->language);
 }
 
 bool
@@ -485,6 +483,33 @@ debtor_frequency_view(struct view *m, enum plan_freq f)
 	view_set_bool(m, "weekly", f == PLAN_FREQ_WEEKLY);
 	view_set_bool(m, "fortnightly", f == PLAN_FREQ_FORTNIGHTLY);
 	view_set_bool(m, "monthly", f == PLAN_FREQ_MONTHLY);
+}
+
+void
+debtor_schedule_view(struct ctx *c, const struct plan_schedule *s,
+    const char *currency, struct view *m)
+{
+	struct view	*list, *row;
+	int		 k;
+
+	debtor_frequency_view(m, s->freq);
+	view_set_int(m, "count", s->count);
+	view_set_str(m, "total", page_money(c, s->total, currency));
+	view_set_str(m, "first_amount", page_money(c, s->items[0].amount, currency));
+	view_set_str(m, "amount", page_money(c, s->items[s->count - 1].amount,
+	    currency));
+	view_set_bool(m, "equal", s->items[0].amount == s->items[s->count - 1].amount);
+	view_set_int(m, "others", s->count - 1);
+	view_set_str(m, "first_date", page_date(c, s->first_due));
+	view_set_str(m, "last_date", page_date(c, s->last_due));
+	list = view_set_list(m, "installments");
+	for (k = 0; k < s->count; k++) {
+		row = view_push_map(list);
+		view_set_int(row, "seq", k + 1);
+		view_set_str(row, "date", page_date(c, s->items[k].due));
+		view_set_str(row, "amount", page_money(c, s->items[k].amount,
+		    currency));
+	}
 }
 
 void

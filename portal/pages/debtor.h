@@ -154,6 +154,12 @@ void debtor_totals_view(struct ctx *c, const struct invoice_totals *t,
     const char *currency, struct view *v);
 /* Adds the frequency's name and its flag (weekly, fortnightly, monthly). */
 void debtor_frequency_view(struct view *m, enum plan_freq f);
+/*
+ * Schedule s in currency on m: the frequency flags, count, total, first
+ * and other amounts, first and last dates, and each installment.
+ */
+void debtor_schedule_view(struct ctx *c, const struct plan_schedule *s,
+    const char *currency, struct view *m);
 /* Adds the invoice facts, lines, fees, payments and balance to v. */
 void debtor_view(struct ctx *c, const struct debtor_invoice *d, struct view *v);
 /* Adds the active plan, if any, as v.plan. */

@@ -271,34 +271,6 @@ own_failed(const struct own *w)
 	    w->err_first;
 }
 
-/* One schedule as a view: amounts, dates, each installment. */
-static void
-schedule_view(struct ctx *c, const struct debtor_invoice *d,
-    const struct plan_schedule *s, struct view *m)
-{
-	struct view	*list, *row;
-	int		 k;
-
-	debtor_frequency_view(m, s->freq);
-	view_set_int(m, "count", s->count);
-	view_set_str(m, "total", page_money(c, s->total, d->currency));
-	view_set_str(m, "first_amount", page_money(c, s->items[0].amount, d->currency));
-	view_set_str(m, "amount", page_money(c, s->items[s->count - 1].amount,
-	    d->currency));
-	view_set_bool(m, "equal", s->items[0].amount == s->items[s->count - 1].amount);
-	view_set_int(m, "others", s->count - 1);
-	view_set_str(m, "first_date", page_date(c, s->first_due));
-	view_set_str(m, "last_date", page_date(c, s->last_due));
-	list = view_set_list(m, "installments");
-	for (k = 0; k < s->count; k++) {
-		row = view_push_map(list);
-		view_set_int(row, "seq", k + 1);
-		view_set_str(row, "date", page_date(c, s->items[k].due));
-		view_set_str(row, "amount", page_money(c, s->items[k].amount,
-		    d->currency));
-	}
-}
-
 static const char *
 iso(struct ctx *c, struct date d)
 {
@@ -367,7 +339,7 @@ own_view(struct ctx *c, const struct debtor_invoice *d,
 	if (own_failed(w))
 		return;
 	m = view_set_map(v, "own");
-	schedule_view(c, d, &w->s, m);
+	debtor_schedule_view(c, &w->s, d->currency, m);
 	view_set_str(m, "quote", w->quote);
 	view_set_bool(m, "within", w->result == PLAN_OWN_OK);
 	view_set_bool(m, "below_min", w->s.items[w->s.count - 1].amount <
@@ -402,7 +374,7 @@ render_options(struct ctx *c, int status, const struct debtor_invoice *d,
 		view_set_int(m, "value", i + 1);
 		view_set_bool(m, "soonest", i == 0);
 		view_set_bool(m, "checked", chosen == i + 1);
-		schedule_view(c, d, &o->options[i], m);
+		debtor_schedule_view(c, &o->options[i], d->currency, m);
 	}
 	page_render(c, status, "plan", v);
 }
@@ -449,7 +421,7 @@ show_review(struct ctx *c, int status, const struct debtor_invoice *d,
 	    db_date(r, 0, PROPOSAL_COUNTER_FIRST_DUE), &s)) {
 		view_set_str(v, "offered_on", page_date(c,
 		    db_date(r, 0, PROPOSAL_DECIDED_ON)));
-		proposal_schedule_view(c, &s, d->currency,
+		debtor_schedule_view(c, &s, d->currency,
 		    view_set_map(v, "counter"));
 	}
 	db_res_free(r);
@@ -618,7 +590,7 @@ plan_mail(struct ctx *c, const struct debtor_invoice *d, const struct offer *o,
 
 	debtor_view(c, d, v);
 	plan = view_set_map(v, "plan");
-	schedule_view(c, d, s, plan);
+	debtor_schedule_view(c, s, d->currency, plan);
 	view_set_str(plan, "accepted_on", page_date(c, page_today(c)));
 	view_set_str(plan, "terms_version", o->terms);
 	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
@@ -793,7 +765,7 @@ propose(struct ctx *c, const struct debtor_invoice *d,
 	v = page_view(c);
 	debtor_view(c, d, v);
 	m = view_set_map(v, "plan");
-	schedule_view(c, d, s, m);
+	debtor_schedule_view(c, s, d->currency, m);
 	view_set_str(m, "received_on", page_date(c, page_today(c)));
 	view_set_fmt(v, "invoice_link", "%s%s", c->cfg->base_url,
 	    debtor_url(c, d, "/plan"));
@@ -810,7 +782,7 @@ propose(struct ctx *c, const struct debtor_invoice *d,
 	v = page_view(c);
 	debtor_view(c, d, v);
 	m = view_set_map(v, "plan");
-	schedule_view(c, d, s, m);
+	debtor_schedule_view(c, s, d->currency, m);
 	view_set_str(m, "received_on", page_date(c, page_today(c)));
 	view_set_fmt(v, "staff_link", "%s/staff/proposals/%s", c->cfg->base_url,
 	    pid);

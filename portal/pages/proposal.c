@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "outbox.h"
 #include "page.h"
+#include "pages/debtor.h"
 #include "pages/proposal.h"
 #include "pages/staff.h"
 #include "plan.h"
@@ -98,37 +99,14 @@ proposal_load(struct ctx *c, enum sql_query q, const char *param,
 	return 0;
 }
 
-void
-proposal_schedule_view(struct ctx *c, const struct plan_schedule *s,
-    const char *currency, struct view *m)
-{
-	struct view	*list, *row;
-	int		 k;
-
-	view_set_bool(m, "weekly", s->freq == PLAN_FREQ_WEEKLY);
-	view_set_bool(m, "fortnightly", s->freq == PLAN_FREQ_FORTNIGHTLY);
-	view_set_bool(m, "monthly", s->freq == PLAN_FREQ_MONTHLY);
-	view_set_int(m, "count", s->count);
-	view_set_str(m, "total", page_money(c, s->total, currency));
-	view_set_str(m, "first_date", page_date(c, s->first_due));
-	list = view_set_list(m, "installments");
-	for (k = 0; k < s->count; k++) {
-		row = view_push_map(list);
-		view_set_int(row, "seq", k + 1);
-		view_set_str(row, "date", page_date(c, s->items[k].due));
-		view_set_str(row, "amount", page_money(c, s->items[k].amount,
-		    currency));
-	}
-}
-
 /* The proposal's schedules: the debtor's in m, the counter-offer's in m.counter. */
 static void
 schedules_view(struct ctx *c, const struct proposal *pp, struct view *m)
 {
 	if (pp->schedule_ok)
-		proposal_schedule_view(c, &pp->s, pp->currency, m);
+		debtor_schedule_view(c, &pp->s, pp->currency, m);
 	if (pp->counter_ok)
-		proposal_schedule_view(c, &pp->counter, pp->currency,
+		debtor_schedule_view(c, &pp->counter, pp->currency,
 		    view_set_map(m, "counter"));
 }
 
@@ -206,12 +184,11 @@ decision_mail(struct ctx *c, const struct proposal *pp, const char *tpl,
     const char *html_tpl, const char *kind, const char *url)
 {
 	const struct i18n_lang	*lang = i18n_find(c->i18n, pp->language);
-	const struct i18n_lang	*was = c->lang;
-	const struct mustache_set *was_templates = c->templates;
+	const struct i18n_lang	*was;
 	struct view		*v;
 	int			 rc;
 
-	page_lang(c, lang ? lang : i18n_source(c->i18n));
+	was = debtor_use_lang(c, lang ? lang : i18n_source(c->i18n));
 	v = page_view(c);
 	view_set_str(v, "name", pp->customer);
 	view_set_str(v, "number", pp->number);
@@ -224,9 +201,8 @@ decision_mail(struct ctx *c, const struct proposal *pp, const char *tpl,
 	    .language = page_lang_tag(c), .to = pp->email,
 	    .to_name = pp->customer, .kind = kind,
 	    .invoice_id = pp->invoice_id }, v);
-	/* Staff pages may have no language set: restore exactly what was. */
-	c->lang = was;
-	c->templates = was_templates;
+	/* A staff page speaks English: the source, when none was set yet. */
+	(void)debtor_use_lang(c, was != NULL ? was : i18n_source(c->i18n));
 	return rc;
 }
 

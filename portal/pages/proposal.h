@@ -50,9 +50,6 @@ int proposal_load(struct ctx *c, enum sql_query q, const char *param,
  */
 bool proposal_schedule(int64_t total, const char *freq, int64_t count,
     struct date first, struct plan_schedule *s);
-/* Schedule s in currency as m's count, total, first_date and installments. */
-void proposal_schedule_view(struct ctx *c, const struct plan_schedule *s,
-    const char *currency, struct view *m);
 /*
  * Stores schedule s (the proposal's or the counter-offer's) as the plan of
  * pp's invoice under the policy's terms version ("staff" without one), in

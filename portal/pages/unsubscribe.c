@@ -46,13 +46,10 @@ static const char *const switch_names[] = { "off", "on", NULL };
 static void
 render(struct ctx *c, const struct db_res *r, bool posted)
 {
-	const struct i18n_lang	*lang, *q = page_query_lang(c);
 	struct view		*v;
 	bool			 off = db_bool(r, 0, UNSUBSCRIBE_REMINDERS_OFF);
 
-	if ((lang = i18n_find(c->i18n, db_str(r, 0, UNSUBSCRIBE_LANGUAGE))) == NULL)
-		lang = i18n_source(c->i18n);
-	page_lang(c, q != NULL ? q : lang);
+	(void)page_speak(c, db_str(r, 0, UNSUBSCRIBE_LANGUAGE));
 	v = page_view(c);
 	view_set_str(v, "name", db_str(r, 0, UNSUBSCRIBE_NAME));
 	view_set_bool(v, "ask", !posted && !off);
@@ -60,8 +57,7 @@ render(struct ctx *c, const struct db_res *r, bool posted)
 	view_set_bool(v, "is_on", !off);
 	view_set_bool(v, "posted", posted);
 	view_set_bool(v, "changed", db_bool(r, 0, UNSUBSCRIBE_CHANGED));
-	view_set_fmt(v, "action", "%s%s%s", c->req.path,
-	    q != NULL ? "?lang=" : "", q != NULL ? q->tag : "");
+	view_set_str(v, "action", page_self_url(c));
 	page_render(c, 200, "unsubscribe", v);
 }
 
