@@ -87,14 +87,6 @@
     "(ORDER BY received_on, source DESC, position))::int, description, " \
     "NULL, NULL, amount_cents, received_on FROM payments " \
     "WHERE invoice_id = " ID " ORDER BY kind, position"
-/*
- * The invoice of the live link whose token hash is $1: the same test as
- * debtor_open's. A statement that starts with BY_LINK_WITH looks it up
- * once in a CTE, however often it names BY_LINK (ITEMS_SQL names it three
- * times).
- */
-#define BY_LINK_WITH	DEBTOR_LINK_SQL("") " "
-#define BY_LINK		"(SELECT invoice_id FROM l)"
 
 /*
  * WHERE of the open reminder hold of the invoice of proposal P (0024),
@@ -380,44 +372,45 @@ static const struct statement statements[SQL__MAX] = {
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
 	    DEBTOR_PEEK_SQL " FOR UPDATE OF i" },
 	/*
-	 * What the debtor pages show, found through the token's hash so that
-	 * they go in the same round trip as debtor_open (db_pipeline).
+	 * What the debtor pages show of invoice $1, read in one pipeline once
+	 * debtor_open has found the link's invoice (pages/debtor.c load()):
+	 * the link is looked up once per page, and an unknown one costs that
+	 * one statement. The lines, fees and payments are invoice_items.
+	 *
+	 * debtor_plan: the active plan, else the latest broken one (issue 13:
+	 * the page says it broke), with what has been paid towards each
+	 * installment.
 	 */
-	[SQL_DEBTOR_ITEMS] = { "debtor_items", SQL_SHAPE_ITEM, BY_LINK_WITH
-	    ITEMS_SQL(BY_LINK) },
-	/*
-	 * The active plan, else the latest broken one (issue 13: the page
-	 * says it broke), with what has been paid towards each installment.
-	 */
-	[SQL_DEBTOR_PLAN] = { "debtor_plan", SQL_SHAPE_SCHEDULE, BY_LINK_WITH
+	[SQL_DEBTOR_PLAN] = { "debtor_plan", SQL_SHAPE_SCHEDULE,
 	    "SELECT p.id AS plan_id, p.status, p.frequency, p.installments, "
 	    "p.total_cents, p.accepted_at::date AS accepted_on, p.terms_version, "
 	    "to_char(p.accepted_at AT TIME ZONE 'UTC', 'YYYYMMDD\"T\"HH24MISS\"Z\"') "
 	    "AS stamp, i.seq, i.due_on, i.amount_cents, i.paid_cents::bigint AS paid_cents "
 	    "FROM plans p JOIN plan_installment_status i ON i.plan_id = p.id "
-	    "WHERE p.id = (SELECT id FROM plans WHERE invoice_id = " BY_LINK " "
+	    "WHERE p.id = (SELECT id FROM plans WHERE invoice_id = $1 "
 	    "AND status IN ('active', 'broken') "
 	    "ORDER BY status = 'active' DESC, accepted_at DESC, id DESC LIMIT 1) "
 	    "ORDER BY i.seq" },
 	[SQL_DEBTOR_HARDSHIP] = { "debtor_hardship", SQL_SHAPE_DEBTOR_NOTE,
-	    BY_LINK_WITH "SELECT h.created_at::date AS received_on, h.callback_date, "
+	    "SELECT h.created_at::date AS received_on, h.callback_date, "
 	    "h.callback_window, h.contact_method, h.status, EXISTS (SELECT 1 "
 	    "FROM reminder_holds r WHERE r.invoice_id = h.invoice_id AND "
 	    "r.released_at IS NULL AND (r.until IS NULL OR r.until > now())) "
 	    "AS paused, coalesce(h.outcome, '') AS outcome, h.outcome_note, "
 	    "h.paused_until "
-	    "FROM hardship_requests h WHERE h.invoice_id = " BY_LINK " "
+	    "FROM hardship_requests h WHERE h.invoice_id = $1 "
 	    "ORDER BY h.created_at DESC, h.id DESC LIMIT 1" },
 	/*
-	 * What else stands on the invoice of the link: the debtor's open
+	 * What else stands on invoice $1: the debtor's open
 	 * dispute, payment claim (while its hold lasts) and promise
 	 * (issue 15), an escalation a manager approved (issue 14), and how
 	 * many invoices the customer owes (issue 16: the page links the
-	 * statement when more than one). One row while the link is live;
-	 * part of the invoice page's pipeline.
+	 * statement when more than one). One row; part of the invoice page's
+	 * pipeline.
 	 */
 	[SQL_DEBTOR_STATE] = { "debtor_state", SQL_SHAPE_DEBTOR_STATE,
-	    BY_LINK_WITH "SELECT d.id IS NOT NULL AS dispute, "
+	    "WITH l AS (SELECT $1::bigint AS invoice_id) "
+	    "SELECT d.id IS NOT NULL AS dispute, "
 	    "d.created_at::date AS dispute_on, k.id IS NOT NULL AS claim, "
 	    "k.created_at::date AS claim_on, p.pay_on AS promise_on, "
 	    "p.amount_cents AS promise_cents, "

@@ -153,7 +153,7 @@ test_sql_column_index(void **state)
 	assert_int_equal(sql_column_index(SQL_SHAPE__MAX, KEY_ID), -1);
 	/* Statements that share a shape. */
 	assert_int_equal(sql_shape(SQL_QUEUE_ALL), sql_shape(SQL_QUEUE_STATUS));
-	assert_int_equal(sql_shape(SQL_DEBTOR_ITEMS), SQL_SHAPE_ITEM);
+	assert_int_equal(sql_shape(SQL_INVOICE_ITEMS), SQL_SHAPE_ITEM);
 	assert_int_equal(sql_shape(SQL_INVOICE_ITEMS), SQL_SHAPE_ITEM);
 	assert_int_equal(sql_shape(SQL_AUDIT), SQL_SHAPE_NONE);
 	assert_string_equal(sql_type_name(SQL_DATE), "date");

@@ -26,7 +26,7 @@ str_at(struct ctx *c, const struct db_res *r, int row, int col)
 	return arena_strdup(c->arena, db_str(r, row, col));
 }
 
-/* Copies the invoice row of SQL_DEBTOR_OPEN (shape OPENED) into d. */
+/* Copies the invoice row of debtor_open (shape OPENED) into d. */
 static int
 read_invoice(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 {
@@ -190,30 +190,31 @@ read_state(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 /*
  * Lock the invoice row until the transaction ends. Only for
  * debtor_begin_or_reply(): the caller must have begun the transaction,
- * or the lock would end with the statement (load() refuses it then).
+ * or the lock would end with the statement (open_link() refuses it then).
  */
 #define DEBTOR_LOCK	0x100
 
 /*
- * Runs the statements of a debtor page in one round trip and reads them.
- * With DEBTOR_LOCK the opening statement goes first, so the invoice row is
- * locked before anything is read, in the caller's transaction. Without it
- * the pipeline is a transaction of its own (one sync), which writes only
- * the view record and commits without waiting for the WAL flush
- * (debtor_open sets synchronous_commit off for it): so it must not run
- * inside a transaction that writes anything else. Returns 1 when the link
- * opened, 0 when it did not (unknown, revoked, expired), -1 on a database
- * failure.
+ * The link's one statement: it finds the live link whose token hashes to
+ * one of hash, reads its invoice into d and, for a view, writes the view
+ * record (SQL_DEBTOR_OPEN, action; HEAD requests are no view and peek).
+ * With DEBTOR_LOCK it locks the invoice row in the caller's transaction,
+ * before anything else is read. Without it the statement is a transaction
+ * of its own, which commits without waiting for the WAL flush (debtor_open
+ * sets synchronous_commit off for it): so it must not run inside a
+ * transaction that writes anything else. Unknown, revoked and expired
+ * links take this path alike and end here. 1 opened, 0 not, -1 on a
+ * database failure.
  */
 static int
-load(struct ctx *c, const char *hash, const char *action, unsigned flags,
+open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
     struct debtor_invoice *d)
 {
-	const char	*open[3] = { hash, c->req.method == HTTP_HEAD ? NULL :
+	const char	*p[3] = { hash, c->req.method == HTTP_HEAD ? NULL :
 	    action, c->req.remote_addr };
-	const char	*by_hash[1] = { hash };
-	struct db_call	 calls[6], *o, *it = NULL;
-	int		 n = 0, i, rc = -1;
+	enum sql_query	 q = SQL_DEBTOR_OPEN;
+	struct db_res	*r;
+	int		 rc;
 
 	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
 		log_error("%s: a lock outside a transaction", __func__);
@@ -224,43 +225,51 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		return -1;
 	}
 	if (flags & DEBTOR_LOCK)
-		calls[n++] = (struct db_call){ SQL_DEBTOR_OPEN_LOCK, open, 3, NULL };
-	calls[n++] = (struct db_call){ SQL_DEBTOR_ITEMS, by_hash, 1, NULL };
+		q = SQL_DEBTOR_OPEN_LOCK;
+	else if (c->req.method == HTTP_HEAD)
+		q = SQL_DEBTOR_PEEK;
+	if ((r = db_query(c->db, q, p, 3)) == NULL)
+		return -1;
+	rc = db_rows(r) != 1 ? 0 : read_invoice(c, r, d) == 0 ? 1 : -1;
+	db_res_free(r);
+	return rc;
+}
+
+/*
+ * Opens the link (open_link()), then reads what the page shows of its
+ * invoice in one pipeline: the items and what flags ask for. Two round
+ * trips for a page, one for a link that does not open; the link is looked
+ * up once. Returns 1 when the link opened, 0 when it did not, -1 on a
+ * database failure.
+ */
+static int
+load(struct ctx *c, const char *hash, const char *action, unsigned flags,
+    struct debtor_invoice *d)
+{
+	const char	*by_id[1] = { d->invoice_id };	/* open_link() fills it */
+	struct db_call	 calls[4];
+	int		 n = 0, i, rc;
+
+	if ((rc = open_link(c, hash, action, flags, d)) != 1)
+		return rc;
+	calls[n++] = (struct db_call){ SQL_INVOICE_ITEMS, by_id, 1, NULL };
 	if (flags & DEBTOR_PLAN)
-		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_hash, 1, NULL };
+		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_id, 1, NULL };
 	if (flags & DEBTOR_HARDSHIP)
-		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_hash, 1, NULL };
+		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_id, 1, NULL };
 	if (flags & DEBTOR_STATE)
-		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_hash, 1, NULL };
-	if (!(flags & DEBTOR_LOCK))	/* a HEAD request is no view */
-		calls[n++] = (struct db_call){ c->req.method == HTTP_HEAD ?
-		    SQL_DEBTOR_PEEK : SQL_DEBTOR_OPEN, open, 3, NULL };
+		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_id, 1, NULL };
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
-	o = (flags & DEBTOR_LOCK) ? &calls[0] : &calls[n - 1];
-	if (db_rows(o->res) != 1) {
-		rc = 0;
-		goto out;
-	}
-	if (read_invoice(c, o->res, d) == -1)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (calls[i].q == SQL_DEBTOR_ITEMS)
-			it = &calls[i];
-		else if (calls[i].q == SQL_DEBTOR_PLAN &&
-		    read_plan(c, calls[i].res, &d->plan) == -1)
-			goto out;
-		else if (calls[i].q == SQL_DEBTOR_HARDSHIP &&
-		    read_hardship(c, calls[i].res, &d->hardship) == -1)
-			goto out;
-		else if (calls[i].q == SQL_DEBTOR_STATE &&
-		    read_state(c, calls[i].res, d) == -1)
-			goto out;
-	}
-	if (it == NULL || read_items(c, it->res, d) == -1)
-		goto out;
-	rc = 1;
-out:
+	rc = read_items(c, calls[0].res, d) == -1 ? -1 : 1;
+	for (i = 1; i < n && rc == 1; i++)
+		if ((calls[i].q == SQL_DEBTOR_PLAN &&
+		    read_plan(c, calls[i].res, &d->plan) == -1) ||
+		    (calls[i].q == SQL_DEBTOR_HARDSHIP &&
+		    read_hardship(c, calls[i].res, &d->hardship) == -1) ||
+		    (calls[i].q == SQL_DEBTOR_STATE &&
+		    read_state(c, calls[i].res, d) == -1))
+			rc = -1;
 	for (i = 0; i < n; i++)
 		db_res_free(calls[i].res);
 	return rc;

@@ -101,9 +101,11 @@ struct debtor_invoice {
 				   and the customer's open invoices */
 
 /*
- * Opens the link in the route's first capture and loads its invoice (and
- * what flags ask for); writes audit action (NULL: none) and the link's last
- * use in the same round trip, its own implicit transaction. For GET pages.
+ * Opens the link in the route's first capture, writing the view record
+ * (audit action; HEAD requests write none) in that statement's own
+ * transaction, then loads its invoice and what flags ask for in one more
+ * round trip (a link that does not open costs only the first). For GET
+ * pages.
  * The page speaks the customer's language, or the one ?lang= asks for (one
  * of ours; anything else is ignored). On failure the 404 (unknown,
  * revoked, expired or malformed token) or 503/500 page has been sent and
@@ -145,8 +147,8 @@ bool debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
  */
 void debtor_fail(struct ctx *c, const struct debtor_form *f);
 /*
- * Sums the rows of an items query (shape ITEM: SQL_DEBTOR_ITEMS,
- * SQL_INVOICE_ITEMS) into t, overflow-checked; 0 or -1.
+ * Sums the rows of an items query (shape ITEM: SQL_INVOICE_ITEMS) into
+ * t, overflow-checked; 0 or -1.
  */
 int debtor_totals(const struct db_res *items, struct invoice_totals *t);
 /* Adds the totals per kind, the balance and "paid" to v, in currency. */
