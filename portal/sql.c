@@ -502,10 +502,16 @@ static const struct statement statements[SQL__MAX] = {
 	    "$5 FROM o RETURNING id" },
 
 	/* Plans */
+#define POLICY_SELECT \
+    "SELECT enabled, min_balance_cents, min_installment_cents, " \
+    "max_installments, weekly, fortnightly, monthly, first_due_days, " \
+    "terms_version FROM plan_policies "
 	[SQL_PLAN_POLICY] = { "plan_policy", SQL_SHAPE_POLICY,
-	    "SELECT enabled, min_balance_cents, min_installment_cents, "
-	    "max_installments, weekly, fortnightly, monthly, first_due_days, "
-	    "terms_version FROM plan_policies WHERE currency = $1" },
+	    POLICY_SELECT "WHERE currency = $1" },
+	/* The policy of invoice $1's currency: in the plan page's pipeline. */
+	[SQL_INVOICE_POLICY] = { "invoice_policy", SQL_SHAPE_POLICY,
+	    POLICY_SELECT "WHERE currency = "
+	    "(SELECT currency FROM invoices WHERE id = $1)" },
 	/* The unique index plans_one_active refuses a second active plan. */
 	[SQL_PLAN_INSERT] = { "plan_insert", SQL_SHAPE_KEY,
 	    "INSERT INTO plans (invoice_id, link_id, frequency, installments, "

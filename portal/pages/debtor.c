@@ -235,6 +235,18 @@ open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	return rc;
 }
 
+/* Frees the results of the page's own reads. */
+static void
+reads_free(struct debtor_read *more, int nmore)
+{
+	int	i;
+
+	for (i = 0; i < nmore; i++) {
+		db_res_free(more[i].res);
+		more[i].res = NULL;
+	}
+}
+
 /*
  * Opens the link (open_link()), then reads what the page shows of its
  * invoice in one pipeline: the items and what flags ask for. Two round
@@ -244,12 +256,17 @@ open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
  */
 static int
 load(struct ctx *c, const char *hash, const char *action, unsigned flags,
-    struct debtor_invoice *d)
+    struct debtor_read *more, int nmore, struct debtor_invoice *d)
 {
 	const char	*by_id[1] = { d->invoice_id };	/* open_link() fills it */
-	struct db_call	 calls[4];
-	int		 n = 0, i, rc;
+	const char	*pairs[DEBTOR_READS_MAX][2];
+	struct db_call	 calls[4 + DEBTOR_READS_MAX];
+	int		 n = 0, i, rc, first_more;
 
+	if (nmore < 0 || nmore > DEBTOR_READS_MAX) {
+		log_error("%s: %d reads of the page's own", __func__, nmore);
+		return -1;
+	}
 	if ((rc = open_link(c, hash, action, flags, d)) != 1)
 		return rc;
 	calls[n++] = (struct db_call){ SQL_INVOICE_ITEMS, by_id, 1, NULL };
@@ -259,10 +276,21 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_id, 1, NULL };
 	if (flags & DEBTOR_STATE)
 		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_id, 1, NULL };
+	first_more = n;
+	for (i = 0; i < nmore; i++) {
+		pairs[i][0] = d->invoice_id;
+		pairs[i][1] = more[i].arg;
+		calls[n++] = (struct db_call){ more[i].q, pairs[i],
+		    more[i].arg != NULL ? 2 : 1, NULL };
+	}
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
+	for (i = 0; i < nmore; i++) {		/* the page's now */
+		more[i].res = calls[first_more + i].res;
+		calls[first_more + i].res = NULL;
+	}
 	rc = read_items(c, calls[0].res, d) == -1 ? -1 : 1;
-	for (i = 1; i < n && rc == 1; i++)
+	for (i = 1; i < first_more && rc == 1; i++)
 		if ((calls[i].q == SQL_DEBTOR_PLAN &&
 		    read_plan(c, calls[i].res, &d->plan) == -1) ||
 		    (calls[i].q == SQL_DEBTOR_HARDSHIP &&
@@ -272,6 +300,8 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 			rc = -1;
 	for (i = 0; i < n; i++)
 		db_res_free(calls[i].res);
+	if (rc == -1)
+		reads_free(more, nmore);
 	return rc;
 }
 
@@ -305,12 +335,20 @@ bool
 debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d)
 {
+	return debtor_open_reads_or_reply(c, action, flags, d, NULL, 0);
+}
+
+bool
+debtor_open_reads_or_reply(struct ctx *c, const char *action, unsigned flags,
+    struct debtor_invoice *d, struct debtor_read *more, int nmore)
+{
 	char	hash[TOKEN_HASH_LIST];
 	int	r;
 
 	if (!link_token_or_reply(c, d, hash) || !page_db_or_reply(c))
 		return false;
-	if ((r = load(c, hash, action, flags & ~DEBTOR_LOCK, d)) == 1) {
+	if ((r = load(c, hash, action, flags & ~DEBTOR_LOCK, more, nmore,
+	    d)) == 1) {
 		speak(c, d);
 		return true;
 	}
@@ -344,7 +382,8 @@ debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
 		debtor_fail(c, f);
 		return false;
 	}
-	if ((r = load(c, hash, NULL, DEBTOR_LOCK | f->flags, d)) != 1) {
+	if ((r = load(c, hash, NULL, DEBTOR_LOCK | f->flags, f->more, f->nmore,
+	    d)) != 1) {
 		if (r == 0)
 			page_error(c, 404, "link");	/* rolls back */
 		else
@@ -353,6 +392,7 @@ debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
 	}
 	speak(c, d);
 	if (!token_csrf_valid(&c->cfg->keys, f->purpose, d->link_id, f->csrf)) {
+		reads_free(f->more, f->nmore);
 		db_rollback(c->db);
 		if (f->again != NULL)
 			f->again(c, 403, d, f->arg);

@@ -114,11 +114,31 @@ struct debtor_invoice {
 bool debtor_open_or_reply(struct ctx *c, const char *action, unsigned flags,
     struct debtor_invoice *d);
 
+/*
+ * A statement a page adds to the pipeline that reads its invoice: $1 the
+ * invoice's id, $2 arg (none when NULL). The page sets res to NULL; when
+ * the open (or begin) returns true res is the statement's result and the
+ * page frees it; when it returns false res is NULL again.
+ */
+struct debtor_read {
+	enum sql_query	 q;
+	const char	*arg;
+	struct db_res	*res;
+};
+#define DEBTOR_READS_MAX	2
+
+/* debtor_open_or_reply() with nmore statements of the page's own. */
+bool debtor_open_reads_or_reply(struct ctx *c, const char *action,
+    unsigned flags, struct debtor_invoice *d, struct debtor_read *more,
+    int nmore);
+
 /* A debtor form being posted: see debtor_begin_or_reply(). */
 struct debtor_form {
 	const char	*purpose;	/* of its CSRF token: "plan", "hardship" */
 	const char	*csrf;		/* the token it sent ("" if none or unreadable) */
 	unsigned	 flags;		/* DEBTOR_PLAN, DEBTOR_HARDSHIP */
+	struct debtor_read *more;	/* the page's own reads, as above */
+	int		 nmore;
 	/*
 	 * Shows the form again with what was typed (form.h's policy), called
 	 * after the rollback: with the invoice and 403 when the token was

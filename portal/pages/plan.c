@@ -100,14 +100,10 @@ static const struct form_field query_fields[Q__MAX] = {
 /* Above this many installments, a plan of one's own never settles. */
 #define OWN_MAX_COUNT	PLAN_MAX_INSTALLMENTS
 
-static int
-load_policy(struct ctx *c, const char *currency, struct offer *o)
+/* The policy row of the invoice's currency (SQL_INVOICE_POLICY), if any. */
+static void
+read_policy(const struct db_res *r, struct offer *o)
 {
-	const char	*p[1] = { currency };
-	struct db_res	*r;
-
-	if ((r = db_query(c->db, SQL_PLAN_POLICY, p, 1)) == NULL)
-		return -1;
 	if (db_rows(r) == 1 && db_bool(r, 0, POLICY_ENABLED)) {
 		o->offered = true;
 		o->policy.min_balance = db_int(r, 0, POLICY_MIN_BALANCE_CENTS);
@@ -121,8 +117,6 @@ load_policy(struct ctx *c, const char *currency, struct offer *o)
 		(void)snprintf(o->terms, sizeof(o->terms), "%s",
 		    db_str(r, 0, POLICY_TERMS_VERSION));
 	}
-	db_res_free(r);
-	return 0;
 }
 
 /*
@@ -175,14 +169,16 @@ parse_first(const struct offer *o, const char *s, struct date *out)
 	return 0;
 }
 
-/* The offer with the first payment on first (DATE_INVALID: the default). */
-static int
-make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o,
-    struct date first)
+/*
+ * The offer of policy (the SQL_INVOICE_POLICY result) with the first
+ * payment on first (DATE_INVALID: the default).
+ */
+static void
+make_offer(struct ctx *c, const struct debtor_invoice *d,
+    const struct db_res *policy, struct offer *o, struct date first)
 {
 	memset(o, 0, sizeof(*o));
-	if (load_policy(c, d->currency, o) == -1)
-		return -1;
+	read_policy(policy, o);
 	o->earliest = page_today(c);
 	o->latest = date_add_days(o->earliest, o->offered ?
 	    o->policy.first_due_days : 0);
@@ -194,7 +190,6 @@ make_offer(struct ctx *c, const struct debtor_invoice *d, struct offer *o,
 			o->n = 0;	/* an invalid policy row offers nothing */
 	}
 	quote_schedules(o->options, o->n, o->quote, sizeof(o->quote));
-	return 0;
 }
 
 /*
@@ -380,29 +375,20 @@ render_options(struct ctx *c, int status, const struct debtor_invoice *d,
 }
 
 /*
- * The invoice's proposal under review: when there is one the page says
- * "waiting for review" instead of the options. 1 with it shown, 0 when
- * there is none, -1 on a database error.
+ * The invoice's proposal under review (the SQL_PROPOSAL_OPEN result r):
+ * when there is one the page says "waiting for review" instead of the
+ * options. true with it shown, false when there is none.
  */
-static int
+static bool
 show_review(struct ctx *c, int status, const struct debtor_invoice *d,
-    struct view *v)
+    const struct db_res *r, struct view *v)
 {
-	char		 today[DATE_ISO_SIZE];
-	const char	*p[2] = { d->invoice_id, today };
 	struct plan_schedule s;
-	struct db_res	*r;
 	struct view	*m;
 	enum plan_freq	 f;
 
-	if (date_format_iso(today, sizeof(today), page_today(c)) == -1)
-		return -1;
-	if ((r = db_query(c->db, SQL_PROPOSAL_OPEN, p, 2)) == NULL)
-		return -1;
-	if (db_rows(r) != 1) {
-		db_res_free(r);
-		return 0;
-	}
+	if (db_rows(r) != 1)
+		return false;
 	m = view_set_map(v, "review");
 	if (plan_freq_parse(db_str(r, 0, PROPOSAL_FREQUENCY), &f) == 0)
 		debtor_frequency_view(m, f);
@@ -424,9 +410,22 @@ show_review(struct ctx *c, int status, const struct debtor_invoice *d,
 		debtor_schedule_view(c, &s, d->currency,
 		    view_set_map(v, "counter"));
 	}
-	db_res_free(r);
 	page_render(c, status, "plan", v);
-	return 1;
+	return true;
+}
+
+/* The plan pages' own reads, in the pipeline of the invoice's (debtor.h). */
+enum plan_read { READ_POLICY, READ_PROPOSAL, READ__MAX };
+
+/* Sets more up for the policy and the proposal under review on today. */
+static void
+plan_reads(struct ctx *c, char today[DATE_ISO_SIZE],
+    struct debtor_read more[READ__MAX])
+{
+	(void)date_format_iso(today, DATE_ISO_SIZE, page_today(c)); /* valid */
+	more[READ_POLICY] = (struct debtor_read){ SQL_INVOICE_POLICY, NULL, NULL };
+	more[READ_PROPOSAL] = (struct debtor_read){ SQL_PROPOSAL_OPEN, today,
+	    NULL };
 }
 
 /*
@@ -436,10 +435,10 @@ show_review(struct ctx *c, int status, const struct debtor_invoice *d,
  * date; a bad date or plan is the page again (400) with the message next to
  * the field.
  */
-void
-plan_get(struct ctx *c)
+static void
+plan_page(struct ctx *c, struct debtor_invoice *d,
+    const struct debtor_read more[READ__MAX])
 {
-	struct debtor_invoice	 d;
 	struct offer		 o;
 	struct own		 w = { .amount_s = "", .count_s = "",
 	    .freq_s = "", .first_s = "" };
@@ -447,47 +446,52 @@ plan_get(struct ctx *c)
 	const char		*q[Q__MAX], *bad;
 	struct date		 first = DATE_INVALID;
 	bool			 bad_first = false, query_ok;
-	int			 rc;
 
-	if (!debtor_open_or_reply(c, "plan.viewed", DEBTOR_PLAN, &d))
-		return;
 	v = page_view(c);
-	debtor_view(c, &d, v);
-	if (d.plan.active) {
-		debtor_plan_view(c, &d, v);
+	debtor_view(c, d, v);
+	if (d->plan.active) {
+		debtor_plan_view(c, d, v);
 		page_render(c, 200, "plan_agreement", v);
 		return;
 	}
-	if ((rc = show_review(c, 200, &d, v)) != 0) {
-		if (rc == -1)
-			page_db_error(c);
+	if (show_review(c, 200, d, more[READ_PROPOSAL].res, v))
 		return;
-	}
 	query_ok = !c->req.query_bad && form_check(c->req.query, c->req.nquery,
 	    query_fields, Q__MAX, q, &bad, NULL) == FORM_OK;
-	if (make_offer(c, &d, &o, DATE_INVALID) == -1) {
-		page_db_error(c);
-		return;
-	}
+	make_offer(c, d, more[READ_POLICY].res, &o, DATE_INVALID);
 	if (query_ok && q[Q_PREVIEW][0] != '\0') {
 		w.amount_s = q[Q_AMOUNT];
 		w.count_s = q[Q_COUNT];
 		w.freq_s = q[Q_FREQ];
 		w.first_s = q[Q_FIRST];
-		make_own(&d, &o, &w);
+		make_own(d, &o, &w);
 	} else if (query_ok && q[Q_FIRST][0] != '\0') {
 		if (parse_first(&o, q[Q_FIRST], &first) == -1)
 			bad_first = true;
-		else if (make_offer(c, &d, &o, first) == -1) {
-			page_db_error(c);
-			return;
-		}
+		else
+			make_offer(c, d, more[READ_POLICY].res, &o, first);
 	}
 	view_set_bool(v, "error_first", bad_first);
 	if (bad_first)
 		view_set_str(v, "typed_first", q[Q_FIRST]);
-	render_options(c, bad_first || own_failed(&w) ? 400 : 200, &d, &o, &w,
+	render_options(c, bad_first || own_failed(&w) ? 400 : 200, d, &o, &w,
 	    v, 0);
+}
+
+void
+plan_get(struct ctx *c)
+{
+	struct debtor_invoice	 d;
+	struct debtor_read	 more[READ__MAX];
+	char			 today[DATE_ISO_SIZE];
+
+	plan_reads(c, today, more);
+	if (!debtor_open_reads_or_reply(c, "plan.viewed", DEBTOR_PLAN, &d,
+	    more, READ__MAX))
+		return;
+	plan_page(c, &d, more);
+	db_res_free(more[READ_POLICY].res);
+	db_res_free(more[READ_PROPOSAL].res);
 }
 
 /* Appends "{a,b,c}" array literals of the schedule's numbers and dates. */
@@ -804,15 +808,13 @@ propose(struct ctx *c, const struct debtor_invoice *d,
  * Form failures follow form.h (a bad token is the 403 page: nothing typed
  * would be lost).
  */
-void
-plan_post(struct ctx *c)
+static void
+plan_submit(struct ctx *c, const struct debtor_form *form,
+    struct debtor_invoice *d, const char *f[F__MAX],
+    const enum form_result each[F__MAX])
 {
-	const char			*f[F__MAX], *bad;
-	enum form_result		 each[F__MAX], r;
+	const struct db_res		*policy = form->more[READ_POLICY].res;
 	const struct plan_schedule	*s;
-	struct debtor_invoice		 d;
-	struct debtor_form		 form = { .purpose = "plan",
-	    .flags = DEBTOR_PLAN };
 	struct offer			 o;
 	struct own			 w = { .amount_s = "", .count_s = "",
 	    .freq_s = "", .first_s = "" };
@@ -821,43 +823,30 @@ plan_post(struct ctx *c)
 	char				 plan_id[24];
 	int				 rc;
 
-	r = form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f, &bad,
-	    each);
-	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
-		page_error(c, 400, NULL);
-		return;
-	}
-	form.csrf = each[F_CSRF] == FORM_OK ? f[F_CSRF] : "";
-	if (!debtor_begin_or_reply(c, &form, &d))
-		return;
 	v = page_view(c);
-	debtor_view(c, &d, v);
-	if (d.plan.active) {
-		show_existing(c, &d, v);
+	debtor_view(c, d, v);
+	if (d->plan.active) {
+		show_existing(c, d, v);
 		return;
 	}
-	if (d.totals.balance <= 0) {
+	if (d->totals.balance <= 0) {
 		page_error(c, 409, "paid");
 		return;
 	}
-	if ((rc = show_review(c, 409, &d, v)) != 0) {
-		if (rc == -1)
-			goto fail;
+	if (show_review(c, 409, d, form->more[READ_PROPOSAL].res, v))
 		return;
-	}
-	if (make_offer(c, &d, &o, DATE_INVALID) == -1)
-		goto fail;
+	make_offer(c, d, policy, &o, DATE_INVALID);
 	if (strcmp(f[F_MODE], "own") == 0) {
-		if ((rc = own_or_reply(c, &d, &o, f, &w, v)) == -1)
+		if ((rc = own_or_reply(c, d, &o, f, &w, v)) == -1)
 			goto fail;
 		if (rc == 0)
 			return;
 		if (w.result == PLAN_OWN_OUTSIDE) {
-			if (propose(c, &d, &w.s) == -1)
+			if (propose(c, d, &w.s) == -1)
 				goto fail;
 			if (db_commit(c->db) == -1)
 				goto fail;
-			if (response_redirect(&c->res, debtor_url(c, &d,
+			if (response_redirect(&c->res, debtor_url(c, d,
 			    "/plan")) == -1)
 				page_error(c, 500, NULL);
 			return;
@@ -867,28 +856,53 @@ plan_post(struct ctx *c)
 		if (parse_first(&o, f[F_FIRST], &first) == -1) {
 			view_set_bool(v, "error_first", true);
 			view_set_str(v, "typed_first", f[F_FIRST]);
-			render_options(c, 400, &d, &o, &w, v, 0);
+			render_options(c, 400, d, &o, &w, v, 0);
 			return;
 		}
-		if (make_offer(c, &d, &o, first) == -1)
-			goto fail;
-		if ((s = chosen_or_reply(c, &d, &o, f, each, v)) == NULL)
+		make_offer(c, d, policy, &o, first);
+		if ((s = chosen_or_reply(c, d, &o, f, each, v)) == NULL)
 			return;
 	}
-	if (insert_plan(c, &d, &o, s, plan_id, sizeof(plan_id)) == -1) {
+	if (insert_plan(c, d, &o, s, plan_id, sizeof(plan_id)) == -1) {
 		if (strcmp(db_sqlstate(c->db), "23505") == 0) {
-			show_existing(c, &d, v);	/* lost a race */
+			show_existing(c, d, v);	/* lost a race */
 			return;
 		}
 		goto fail;
 	}
-	if (record_plan(c, &d, &o, s) == -1 || db_commit(c->db) == -1)
+	if (record_plan(c, d, &o, s) == -1 || db_commit(c->db) == -1)
 		goto fail;
-	if (response_redirect(&c->res, debtor_done_url(c, &d, "plan")) == -1)
+	if (response_redirect(&c->res, debtor_done_url(c, d, "plan")) == -1)
 		page_error(c, 500, NULL);
 	return;
 fail:
-	debtor_fail(c, &form);
+	debtor_fail(c, form);
+}
+
+void
+plan_post(struct ctx *c)
+{
+	const char			*f[F__MAX], *bad;
+	enum form_result		 each[F__MAX], r;
+	struct debtor_invoice		 d;
+	struct debtor_read		 more[READ__MAX];
+	struct debtor_form		 form = { .purpose = "plan",
+	    .flags = DEBTOR_PLAN, .more = more, .nmore = READ__MAX };
+	char				 today[DATE_ISO_SIZE];
+
+	r = form_check(c->req.form, c->req.nform, plan_fields, F__MAX, f, &bad,
+	    each);
+	if (r == FORM_UNKNOWN || r == FORM_REPEATED) {
+		page_error(c, 400, NULL);
+		return;
+	}
+	form.csrf = each[F_CSRF] == FORM_OK ? f[F_CSRF] : "";
+	plan_reads(c, today, more);
+	if (!debtor_begin_or_reply(c, &form, &d))
+		return;
+	plan_submit(c, &form, &d, f, each);
+	db_res_free(more[READ_POLICY].res);
+	db_res_free(more[READ_PROPOSAL].res);
 }
 /* Renders one of the calendar's text templates for an installment. */
 static const char *

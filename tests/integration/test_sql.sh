@@ -33,7 +33,7 @@ sql "ALTER TABLE plan_policies ALTER COLUMN first_due_days TYPE numeric" > /dev/
 http GET "$p/plan"
 expect_status 500 "the plan page, whose policy statement drifted, answers 500"
 check "the portal logs which column differs from sql.h" grep -qF \
-	'plan_policy: column 8 is "first_due_days" (type oid 1700), but sql.h declares POLICY_FIRST_DUE_DAYS as "first_due_days" (int)' \
+	'invoice_policy: column 8 is "first_due_days" (type oid 1700), but sql.h declares POLICY_FIRST_DUE_DAYS as "first_due_days" (int)' \
 	"$VAR/log/portal.log"
 http GET "$p"
 expect_status 200 "pages that do not need it still open"
