@@ -135,8 +135,9 @@ run_wrk() {
 		echo "WALL $(( t1 - t0 ))"
 		echo "XIDS $(( x1 - x0 ))"
 		echo "SETTINGS $settings"
-		# "GET /path HTTP/1.1" STATUS: the ninth field of nginx's log line.
-		echo "STATUS $(tail -c +$((off + 1)) "$ACCESS" | awk '{ n[$9]++ }
+		# "GET /path HTTP/1.1" STATUS: the first word after the request's
+		# closing quote (nginx/http.conf, log_format settle_masked).
+		echo "STATUS $(tail -c +$((off + 1)) "$ACCESS" | awk -F'"' '{ split($3, w, " "); n[w[1]]++ }
 			END { for (s in n) printf "%s=%d,", s, n[s] }' | sed 's/,$//')"
 	} >> "$out"
 	if [ "${MODE[$name]:-}" = once ]; then

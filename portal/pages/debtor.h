@@ -7,6 +7,7 @@
 #include "date.h"
 #include "invoice.h"
 #include "plan.h"
+#include "sql.h"
 
 /*
  * What every debtor page (/i/{token}...) starts from: the link opened from
