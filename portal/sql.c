@@ -3,7 +3,14 @@
 #include "invoice.h"
 #include "sql.h"
 
-/* What a debtor page reads of the link's invoice (shape OPENED). */
+/*
+ * What a debtor page reads of the link's invoice (shape OPENED), and
+ * whether there is more to read: a plan (active or broken), a hardship
+ * note, an open request or escalation (debtor_state's, issue 18: a view of
+ * an invoice without them reads its items alone), and how many invoices
+ * the customer owes (issue 16: the page links the statement when more
+ * than one).
+ */
 #define DEBTOR_OPENED_COLUMNS \
     "SELECT l.id AS link_id, i.id AS invoice_id, i.number, i.currency, " \
     "i.issued, i.due, c.name, c.email, c.phone, c.language, c.timezone, " \
@@ -14,7 +21,19 @@
     "(SELECT r.pay_by FROM reminders r WHERE r.invoice_id = i.id " \
     "AND r.outcome = 'sent' AND r.pay_by IS NOT NULL AND r.kind IN " \
     "('upcoming', 'due', 'overdue_1', 'overdue_2', 'final', 'plan_broken') " \
-    "ORDER BY r.scheduled_on DESC, r.id DESC LIMIT 1) AS pay_by " \
+    "ORDER BY r.scheduled_on DESC, r.id DESC LIMIT 1) AS pay_by, " \
+    "EXISTS (SELECT 1 FROM plans p WHERE p.invoice_id = i.id " \
+    "AND p.status IN ('active', 'broken')) AS has_plan, " \
+    "EXISTS (SELECT 1 FROM hardship_requests h WHERE h.invoice_id = i.id) " \
+    "AS has_note, " \
+    "(EXISTS (SELECT 1 FROM disputes d WHERE d.invoice_id = i.id " \
+    "AND d.status = 'open') OR EXISTS (SELECT 1 FROM payment_claims k " \
+    "WHERE k.invoice_id = i.id AND k.status = 'open') OR EXISTS (SELECT 1 " \
+    "FROM promises p WHERE p.invoice_id = i.id AND p.status = 'open') OR " \
+    "EXISTS (SELECT 1 FROM escalations x WHERE x.invoice_id = i.id " \
+    "AND x.status IN ('pending', 'escalated'))) AS has_state, " \
+    "(SELECT count(*) FROM invoices o WHERE o.customer_id = i.customer_id " \
+    "AND o.balance_cents > 0) AS open_invoices " \
     "FROM l JOIN invoices i ON i.id = l.invoice_id " \
     "JOIN customers c ON c.id = i.customer_id"
 
@@ -403,10 +422,9 @@ static const struct statement statements[SQL__MAX] = {
 	/*
 	 * What else stands on invoice $1: the debtor's open
 	 * dispute, payment claim (while its hold lasts) and promise
-	 * (issue 15), an escalation a manager approved (issue 14), and how
-	 * many invoices the customer owes (issue 16: the page links the
-	 * statement when more than one). One row; part of the invoice page's
-	 * pipeline.
+	 * (issue 15), and an escalation a manager approved (issue 14). One
+	 * row; part of the invoice page's pipeline when debtor_open says
+	 * has_state.
 	 */
 	[SQL_DEBTOR_STATE] = { "debtor_state", SQL_SHAPE_DEBTOR_STATE,
 	    "WITH l AS (SELECT $1::bigint AS invoice_id) "
@@ -415,10 +433,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "k.created_at::date AS claim_on, p.pay_on AS promise_on, "
 	    "p.amount_cents AS promise_cents, "
 	    "coalesce(e.status, '') AS escalation_status, "
-	    "e.on_date AS escalation_on, coalesce(e.agency, '') AS escalation_agency, "
-	    "(SELECT count(*) FROM invoices o WHERE o.balance_cents > 0 "
-	    "AND o.customer_id = (SELECT customer_id FROM invoices "
-	    "WHERE id = l.invoice_id)) AS open_invoices "
+	    "e.on_date AS escalation_on, coalesce(e.agency, '') AS escalation_agency "
 	    "FROM l LEFT JOIN disputes d ON d.invoice_id = l.invoice_id "
 	    "AND d.status = 'open' "
 	    "LEFT JOIN payment_claims k ON k.invoice_id = l.invoice_id "

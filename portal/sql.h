@@ -290,7 +290,11 @@ enum sql_type {
 	C(OPENED_CUSTOMER_ID,		"customer_id",		INT) \
 	C(OPENED_REMINDERS_OFF,		"reminders_off",	BOOL) \
 	C(OPENED_HELD,			"held",			BOOL) \
-	C(OPENED_PAY_BY,		"pay_by",		DATE)
+	C(OPENED_PAY_BY,		"pay_by",		DATE) \
+	C(OPENED_HAS_PLAN,		"has_plan",		BOOL) \
+	C(OPENED_HAS_NOTE,		"has_note",		BOOL) \
+	C(OPENED_HAS_STATE,		"has_state",		BOOL) \
+	C(OPENED_OPEN_INVOICES,		"open_invoices",	INT)
 /* A line (quantity, unit price, total), a fee or a payment (amount, day). */
 #define SQL_COLS_ITEM(C) \
 	C(ITEM_KIND,			"kind",			TEXT) \
@@ -742,8 +746,7 @@ enum sql_type {
 	C(DEBTOR_STATE_PROMISE_CENTS,	"promise_cents",	INT) \
 	C(DEBTOR_STATE_ESCALATION_STATUS, "escalation_status",	TEXT) \
 	C(DEBTOR_STATE_ESCALATION_ON,	"escalation_on",	DATE) \
-	C(DEBTOR_STATE_ESCALATION_AGENCY, "escalation_agency",	TEXT) \
-	C(DEBTOR_STATE_OPEN_INVOICES,	"open_invoices",	INT)
+	C(DEBTOR_STATE_ESCALATION_AGENCY, "escalation_agency",	TEXT)
 
 /* A dispute or a payment claim, as its staff page shows it (issue 15). */
 #define SQL_COLS_STAFF_REQUEST(C) \

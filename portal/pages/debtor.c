@@ -26,6 +26,15 @@ str_at(struct ctx *c, const struct db_res *r, int row, int col)
 	return arena_strdup(c->arena, db_str(r, row, col));
 }
 
+/* Nothing open on the invoice: no request, no escalation. */
+static void
+state_none(struct debtor_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->escalation = "";
+	st->agency = "";
+}
+
 /* Copies the invoice row of debtor_open (shape OPENED) into d. */
 static int
 read_invoice(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
@@ -50,6 +59,11 @@ read_invoice(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 	d->held = db_bool(r, 0, OPENED_HELD);
 	d->pay_by = db_null(r, 0, OPENED_PAY_BY) ? DATE_INVALID :
 	    db_date(r, 0, OPENED_PAY_BY);
+	d->has_plan = db_bool(r, 0, OPENED_HAS_PLAN);
+	d->has_note = db_bool(r, 0, OPENED_HAS_NOTE);
+	d->has_state = db_bool(r, 0, OPENED_HAS_STATE);
+	d->open_invoices = (int)db_int(r, 0, OPENED_OPEN_INVOICES);
+	state_none(&d->state);
 	if (!date_valid(d->issued) || !date_valid(d->due))
 		return -1;
 	return arena_failed(c->arena) ? -1 : 0;
@@ -150,21 +164,13 @@ read_hardship(struct ctx *c, const struct db_res *r, struct debtor_hardship *h)
 	return date_valid(h->received) && date_valid(h->callback) ? 0 : -1;
 }
 
-/*
- * Copies the row of SQL_DEBTOR_STATE (none: nothing open) into d->state
- * and d->open_invoices. 0 or -1.
- */
+/* Copies the row of SQL_DEBTOR_STATE (none: nothing open) into st. 0 or -1. */
 static int
-read_state(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
+read_state(struct ctx *c, const struct db_res *r, struct debtor_state *st)
 {
-	struct debtor_state	*st = &d->state;
-
-	memset(st, 0, sizeof(*st));
-	st->escalation = "";
-	st->agency = "";
+	state_none(st);
 	if (db_rows(r) != 1)
 		return 0;
-	d->open_invoices = (int)db_int(r, 0, DEBTOR_STATE_OPEN_INVOICES);
 	st->dispute = db_bool(r, 0, DEBTOR_STATE_DISPUTE);
 	st->claim = db_bool(r, 0, DEBTOR_STATE_CLAIM);
 	st->promise = !db_null(r, 0, DEBTOR_STATE_PROMISE_ON);
@@ -249,9 +255,10 @@ reads_free(struct debtor_read *more, int nmore)
 
 /*
  * Opens the link (open_link()), then reads what the page shows of its
- * invoice in one pipeline: the items and what flags ask for. Two round
- * trips for a page, one for a link that does not open; the link is looked
- * up once. Returns 1 when the link opened, 0 when it did not, -1 on a
+ * invoice in one pipeline: the items, what flags ask for (a view: where
+ * the link's statement saw there is some) and the page's own reads. Two
+ * round trips for a page, one for a link that does not open; the link is
+ * looked up once. Returns 1 when the link opened, 0 when it did not, -1 on a
  * database failure.
  */
 static int
@@ -262,6 +269,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	const char	*pairs[DEBTOR_READS_MAX][2];
 	struct db_call	 calls[4 + DEBTOR_READS_MAX];
 	int		 n = 0, i, rc, first_more;
+	bool		 all;
 
 	if (nmore < 0 || nmore > DEBTOR_READS_MAX) {
 		log_error("%s: %d reads of the page's own", __func__, nmore);
@@ -269,12 +277,13 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	}
 	if ((rc = open_link(c, hash, action, flags, d)) != 1)
 		return rc;
+	all = (flags & DEBTOR_LOCK) != 0;
 	calls[n++] = (struct db_call){ SQL_INVOICE_ITEMS, by_id, 1, NULL };
-	if (flags & DEBTOR_PLAN)
+	if ((flags & DEBTOR_PLAN) && (all || d->has_plan))
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_id, 1, NULL };
-	if (flags & DEBTOR_HARDSHIP)
+	if ((flags & DEBTOR_HARDSHIP) && (all || d->has_note))
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_id, 1, NULL };
-	if (flags & DEBTOR_STATE)
+	if ((flags & DEBTOR_STATE) && (all || d->has_state))
 		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_id, 1, NULL };
 	first_more = n;
 	for (i = 0; i < nmore; i++) {
@@ -296,7 +305,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		    (calls[i].q == SQL_DEBTOR_HARDSHIP &&
 		    read_hardship(c, calls[i].res, &d->hardship) == -1) ||
 		    (calls[i].q == SQL_DEBTOR_STATE &&
-		    read_state(c, calls[i].res, d) == -1))
+		    read_state(c, calls[i].res, &d->state) == -1))
 			rc = -1;
 	for (i = 0; i < n; i++)
 		db_res_free(calls[i].res);

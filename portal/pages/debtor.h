@@ -92,14 +92,20 @@ struct debtor_invoice {
 	struct invoice_totals	 totals;	/* and the balance */
 	struct debtor_plan	 plan;		/* with DEBTOR_PLAN */
 	struct debtor_hardship	 hardship;	/* with DEBTOR_HARDSHIP */
-	int			 open_invoices;	/* the customer's, with DEBTOR_STATE */
+	int			 open_invoices;	/* the customer's */
 	struct debtor_state	 state;		/* with DEBTOR_STATE */
+	/*
+	 * What the link's statement saw beside the invoice: a plan, a
+	 * hardship note, an open request or escalation. A view reads what
+	 * flags ask for only where there is something (a POST, after its
+	 * lock, reads all it asks for).
+	 */
+	bool			 has_plan, has_note, has_state;
 };
 
 #define DEBTOR_PLAN	0x2	/* also read the active (or broken) plan */
 #define DEBTOR_HARDSHIP	0x4	/* also read the latest hardship note */
-#define DEBTOR_STATE	0x10	/* also read open requests, the escalation
-				   and the customer's open invoices */
+#define DEBTOR_STATE	0x10	/* also read open requests and the escalation */
 
 /*
  * Opens the link in the route's first capture, writing the view record
