@@ -52,26 +52,11 @@
     "AND expires_at > now()" W " LIMIT 1)"
 
 /*
- * The head row of a debtor page (DEBTOR_OPENED_COLUMNS as CTE h) and then
- * the invoice's items, in one result of shape OPENED: the head row first,
- * its kind 'head' and no item columns; then one row per line, fee, waiver
- * and payment (ITEMS_ARMS), with no head columns. No link, no rows.
- */
-#define DEBTOR_HEAD_AND_ITEMS \
-    ", it AS (SELECT 'head' AS kind, 0 AS position, NULL::text AS description, " \
-    "NULL::bigint AS quantity_milli, NULL::bigint AS unit_cents, " \
-    "NULL::bigint AS amount_cents, NULL::date AS day FROM h " \
-    "UNION ALL " ITEMS_ARMS("(SELECT invoice_id FROM h)") ") " \
-    "SELECT h.*, it.* FROM it LEFT JOIN h ON it.kind = 'head' " \
-    "ORDER BY it.kind <> 'head', it.kind, it.position"
-
-/*
  * A view: the link, its view record (an audit event, $2 the action, $3 the
- * client's address), the invoice and its items, one statement and one
- * round trip, the link looked up once. Nothing is updated: a link's last
- * use is its latest view record (staff_links). The record's transaction,
- * this statement and nothing else (debtor.c open_link() refuses to run it
- * inside an explicit transaction), commits without waiting for the WAL
+ * client's address) and the invoice. Nothing is updated: a link's last use
+ * is its latest view record (staff_links). The record's transaction, the
+ * debtor page's pipeline and nothing else (debtor.c load() refuses to run
+ * it inside an explicit transaction), commits without waiting for the WAL
  * flush: set_config(..., true) is SET LOCAL, in the statement itself so
  * that it takes no statement of its own. README.md, "Durability".
  */
@@ -80,31 +65,18 @@
     "a AS (INSERT INTO audit_events (actor, action, invoice_id, link_id, " \
     "client_addr) SELECT 'debtor', $2, invoice_id, id, $3 FROM l " \
     "WHERE $2::text IS NOT NULL " \
-    "AND set_config('synchronous_commit', 'off', true) = 'off'), " \
-    "h AS (" DEBTOR_OPENED_COLUMNS ")" DEBTOR_HEAD_AND_ITEMS
+    "AND set_config('synchronous_commit', 'off', true) = 'off') " \
+    DEBTOR_OPENED_COLUMNS
 
 /*
- * The same, read without noting a use: for HEAD requests (link scanners,
- * previews), which are no view. It takes debtor_open's parameters; $2 and
- * $3 are unused (num_nulls is always >= 0).
+ * The same invoice, read without noting a use: for HEAD requests (link
+ * scanners, previews), which are no view, and (locked) for the forms'
+ * POSTs, whose own audit events say what they did. It takes debtor_open's
+ * parameters; $2 and $3 are unused (num_nulls is always >= 0).
  */
-#define DEBTOR_PEEK_LINK_SQL \
-    DEBTOR_LINK_SQL(" AND num_nulls($2::text, $3::text) >= 0")
 #define DEBTOR_PEEK_SQL \
-    DEBTOR_PEEK_LINK_SQL ", h AS (" DEBTOR_OPENED_COLUMNS ")" \
-    DEBTOR_HEAD_AND_ITEMS
-
-/*
- * For the forms' POSTs, whose own audit events say what they did: the head
- * row alone, the invoice row locked (FOR UPDATE) so that changes to one
- * invoice queue up. What the POST reads next it reads in later statements,
- * which see what was committed before the lock was granted.
- */
-#define DEBTOR_LOCK_SQL \
-    DEBTOR_PEEK_LINK_SQL ", h AS (" DEBTOR_OPENED_COLUMNS " FOR UPDATE OF i) " \
-    "SELECT h.*, 'head' AS kind, 0 AS position, NULL::text AS description, " \
-    "NULL::bigint AS quantity_milli, NULL::bigint AS unit_cents, " \
-    "NULL::bigint AS amount_cents, NULL::date AS day FROM h"
+    DEBTOR_LINK_SQL(" AND num_nulls($2::text, $3::text) >= 0") " " \
+    DEBTOR_OPENED_COLUMNS
 
 /*
  * A LIKE pattern matching any text that contains parameter P literally:
@@ -120,8 +92,7 @@
  * Payments come from the invoice import and from bank statements (source,
  * 0012): numbered here by the day they arrived.
  */
-#define ITEMS_SQL(ID) ITEMS_ARMS(ID) " ORDER BY kind, position"
-#define ITEMS_ARMS(ID) \
+#define ITEMS_SQL(ID) \
     "SELECT '" INVOICE_LINE_NAME "' AS kind, position, description, " \
     "quantity_milli, unit_cents, total_cents AS amount_cents, " \
     "NULL::date AS day FROM invoice_lines WHERE invoice_id = " ID " " \
@@ -134,7 +105,7 @@
     "UNION ALL SELECT '" INVOICE_PAYMENT_NAME "', (row_number() OVER " \
     "(ORDER BY received_on, source DESC, position))::int, description, " \
     "NULL, NULL, amount_cents, received_on FROM payments " \
-    "WHERE invoice_id = " ID
+    "WHERE invoice_id = " ID " ORDER BY kind, position"
 
 /*
  * WHERE of the open reminder hold of the invoice of proposal P (0024),
@@ -411,18 +382,19 @@ static const struct statement statements[SQL__MAX] = {
 	 * Debtor pages. Opening a link is one statement: find the link by
 	 * the hash of its token (an index lookup), refuse it when revoked or
 	 * expired, write the view record (an audit event, $2, unless NULL)
-	 * and read the invoice and its items. Unknown, revoked and expired
-	 * tokens take the same path and return no row.
+	 * and read the invoice. Unknown, revoked and expired tokens take
+	 * the same path and return no row.
 	 */
 	[SQL_DEBTOR_OPEN] = { "debtor_open", SQL_SHAPE_OPENED, DEBTOR_OPEN_SQL },
 	[SQL_DEBTOR_PEEK] = { "debtor_peek", SQL_SHAPE_OPENED, DEBTOR_PEEK_SQL },
+	/* The same, locking the invoice row: changes to one invoice queue up. */
 	[SQL_DEBTOR_OPEN_LOCK] = { "debtor_open_lock", SQL_SHAPE_OPENED,
-	    DEBTOR_LOCK_SQL },
+	    DEBTOR_PEEK_SQL " FOR UPDATE OF i" },
 	/*
-	 * What else the debtor pages show of invoice $1, read in one
-	 * pipeline once debtor_open has found the link's invoice and said
-	 * there is some (pages/debtor.c load()): the link is looked up once
-	 * per page. A POST reads the items here too (invoice_items).
+	 * What the debtor pages show of invoice $1, read in one pipeline once
+	 * debtor_open has found the link's invoice (pages/debtor.c load()):
+	 * the link is looked up once per page, and an unknown one costs that
+	 * one statement. The lines, fees and payments are invoice_items.
 	 *
 	 * debtor_plan: the active plan, else the latest broken one (issue 13:
 	 * the page says it broke), with what has been paid towards each

@@ -274,7 +274,7 @@ enum sql_type {
 	C(IMPORTED_ID,			"id",			INT) \
 	C(IMPORTED_IMPORT_HASH,		"import_hash",		TEXT)
 
-/* Debtor pages: the head row (the link's invoice), then its items (sql.c). */
+/* Debtor pages: the opened link's invoice, its items, plan and note. */
 #define SQL_COLS_OPENED(C) \
 	C(OPENED_LINK_ID,		"link_id",		INT) \
 	C(OPENED_INVOICE_ID,		"invoice_id",		INT) \
@@ -294,14 +294,7 @@ enum sql_type {
 	C(OPENED_HAS_PLAN,		"has_plan",		BOOL) \
 	C(OPENED_HAS_NOTE,		"has_note",		BOOL) \
 	C(OPENED_HAS_STATE,		"has_state",		BOOL) \
-	C(OPENED_OPEN_INVOICES,		"open_invoices",	INT) \
-	C(OPENED_KIND,			"kind",			TEXT) \
-	C(OPENED_POSITION,		"position",		INT) \
-	C(OPENED_DESCRIPTION,		"description",		TEXT) \
-	C(OPENED_QUANTITY_MILLI,	"quantity_milli",	INT) \
-	C(OPENED_UNIT_CENTS,		"unit_cents",		INT) \
-	C(OPENED_AMOUNT_CENTS,		"amount_cents",		INT) \
-	C(OPENED_DAY,			"day",			DATE)
+	C(OPENED_OPEN_INVOICES,		"open_invoices",	INT)
 /* A line (quantity, unit price, total), a fee or a payment (amount, day). */
 #define SQL_COLS_ITEM(C) \
 	C(ITEM_KIND,			"kind",			TEXT) \

@@ -83,51 +83,31 @@ debtor_totals(const struct db_res *r, struct invoice_totals *t)
 	return 0;
 }
 
-/* Where a result keeps its items' columns: shape ITEM or OPENED. */
-struct item_columns {
-	int	kind, description, quantity, unit, amount, day;
-};
-
-static const struct item_columns item_shape = {
-	ITEM_KIND, ITEM_DESCRIPTION, ITEM_QUANTITY_MILLI, ITEM_UNIT_CENTS,
-	ITEM_AMOUNT_CENTS, ITEM_DAY
-};
-static const struct item_columns opened_shape = {
-	OPENED_KIND, OPENED_DESCRIPTION, OPENED_QUANTITY_MILLI,
-	OPENED_UNIT_CENTS, OPENED_AMOUNT_CENTS, OPENED_DAY
-};
-
-/*
- * Copies the lines, fees, waivers and payments in rows from .. of r (in
- * the columns k names), and their totals.
- */
+/* Copies lines, fees and payments (shape ITEM), and their totals. */
 static int
-read_items(struct ctx *c, const struct db_res *r, int from,
-    const struct item_columns *k, struct debtor_invoice *d)
+read_items(struct ctx *c, const struct db_res *r, struct debtor_invoice *d)
 {
 	struct debtor_item	*it;
-	int			 i, row;
+	int			 i;
 
-	d->nitems = db_rows(r) - from;
+	d->nitems = db_rows(r);
 	d->items = arena_alloc(c->arena, sizeof(*d->items) * (size_t)(d->nitems + 1));
 	if (d->items == NULL)
 		return -1;
-	invoice_totals_init(&d->totals);
 	for (i = 0; i < d->nitems; i++) {
 		it = &d->items[i];
-		row = from + i;
-		if (invoice_kind_parse(db_str(r, row, k->kind), &it->kind) == -1)
+		if (invoice_kind_parse(db_str(r, i, ITEM_KIND), &it->kind) == -1)
 			return -1;
-		it->description = str_at(c, r, row, k->description);
-		it->qty_milli = db_int(r, row, k->quantity);
-		it->unit = db_int(r, row, k->unit);
-		it->amount = db_int(r, row, k->amount);
+		it->description = str_at(c, r, i, ITEM_DESCRIPTION);
+		it->qty_milli = db_int(r, i, ITEM_QUANTITY_MILLI);
+		it->unit = db_int(r, i, ITEM_UNIT_CENTS);
+		it->amount = db_int(r, i, ITEM_AMOUNT_CENTS);
 		if (it->kind != INVOICE_LINE &&
-		    !date_valid(it->date = db_date(r, row, k->day)))
-			return -1;
-		if (invoice_totals_add(&d->totals, it->kind, it->amount) == -1)
+		    !date_valid(it->date = db_date(r, i, ITEM_DAY)))
 			return -1;
 	}
+	if (debtor_totals(r, &d->totals) == -1)
+		return -1;
 	return arena_failed(c->arena) ? -1 : 0;
 }
 
@@ -223,14 +203,14 @@ read_state(struct ctx *c, const struct db_res *r, struct debtor_state *st)
 /*
  * The link's one statement: it finds the live link whose token hashes to
  * one of hash, reads its invoice into d and, for a view, writes the view
- * record (SQL_DEBTOR_OPEN, action; HEAD requests are no view and peek) and
- * reads the items too. With DEBTOR_LOCK it locks the invoice row in the
- * caller's transaction and reads the invoice alone, before anything else.
- * Without it the statement is a transaction of its own, which commits
- * without waiting for the WAL flush (debtor_open sets synchronous_commit
- * off for it): so it must not run inside a transaction that writes
- * anything else. Unknown, revoked and expired links take this path alike
- * and end here. 1 opened, 0 not, -1 on a database failure.
+ * record (SQL_DEBTOR_OPEN, action; HEAD requests are no view and peek).
+ * With DEBTOR_LOCK it locks the invoice row in the caller's transaction,
+ * before anything else is read. Without it the statement is a transaction
+ * of its own, which commits without waiting for the WAL flush (debtor_open
+ * sets synchronous_commit off for it): so it must not run inside a
+ * transaction that writes anything else. Unknown, revoked and expired
+ * links take this path alike and end here. 1 opened, 0 not, -1 on a
+ * database failure.
  */
 static int
 open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
@@ -240,7 +220,7 @@ open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	    action, c->req.remote_addr };
 	enum sql_query	 q = SQL_DEBTOR_OPEN;
 	struct db_res	*r;
-	int		 rc = -1;
+	int		 rc;
 
 	if ((flags & DEBTOR_LOCK) && !db_in_transaction(c->db)) {
 		log_error("%s: a lock outside a transaction", __func__);
@@ -256,14 +236,7 @@ open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		q = SQL_DEBTOR_PEEK;
 	if ((r = db_query(c->db, q, p, 3)) == NULL)
 		return -1;
-	if (db_rows(r) == 0)
-		rc = 0;
-	else if (strcmp(db_str(r, 0, OPENED_KIND), "head") != 0)
-		log_error("%s: %s: the first row is no head row", __func__,
-		    sql_name(q));
-	else if (read_invoice(c, r, d) == 0 && ((flags & DEBTOR_LOCK) ||
-	    read_items(c, r, 1, &opened_shape, d) == 0))
-		rc = 1;
+	rc = db_rows(r) != 1 ? 0 : read_invoice(c, r, d) == 0 ? 1 : -1;
 	db_res_free(r);
 	return rc;
 }
@@ -281,13 +254,12 @@ reads_free(struct debtor_read *more, int nmore)
 }
 
 /*
- * Opens the link (open_link()), then reads the rest of what the page shows
- * of its invoice in one pipeline: what flags ask for (a view: where the
- * link's statement saw there is some), the page's own reads, and for a
- * POST the items. A view of an invoice with no plan, note or open request
- * is one round trip, and so is a link that does not open; the link is
- * looked up once. Returns 1 when the link opened, 0 when it did not, -1
- * on a database failure.
+ * Opens the link (open_link()), then reads what the page shows of its
+ * invoice in one pipeline: the items, what flags ask for (a view: where
+ * the link's statement saw there is some) and the page's own reads. Two
+ * round trips for a page, one for a link that does not open; the link is
+ * looked up once. Returns 1 when the link opened, 0 when it did not, -1 on a
+ * database failure.
  */
 static int
 load(struct ctx *c, const char *hash, const char *action, unsigned flags,
@@ -297,7 +269,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	const char	*pairs[DEBTOR_READS_MAX][2];
 	struct db_call	 calls[4 + DEBTOR_READS_MAX];
 	int		 n = 0, i, rc, first_more;
-	bool		 lock = (flags & DEBTOR_LOCK) != 0;
+	bool		 all;
 
 	if (nmore < 0 || nmore > DEBTOR_READS_MAX) {
 		log_error("%s: %d reads of the page's own", __func__, nmore);
@@ -305,13 +277,13 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	}
 	if ((rc = open_link(c, hash, action, flags, d)) != 1)
 		return rc;
-	if (lock)
-		calls[n++] = (struct db_call){ SQL_INVOICE_ITEMS, by_id, 1, NULL };
-	if ((flags & DEBTOR_PLAN) && (lock || d->has_plan))
+	all = (flags & DEBTOR_LOCK) != 0;
+	calls[n++] = (struct db_call){ SQL_INVOICE_ITEMS, by_id, 1, NULL };
+	if ((flags & DEBTOR_PLAN) && (all || d->has_plan))
 		calls[n++] = (struct db_call){ SQL_DEBTOR_PLAN, by_id, 1, NULL };
-	if ((flags & DEBTOR_HARDSHIP) && (lock || d->has_note))
+	if ((flags & DEBTOR_HARDSHIP) && (all || d->has_note))
 		calls[n++] = (struct db_call){ SQL_DEBTOR_HARDSHIP, by_id, 1, NULL };
-	if ((flags & DEBTOR_STATE) && (lock || d->has_state))
+	if ((flags & DEBTOR_STATE) && (all || d->has_state))
 		calls[n++] = (struct db_call){ SQL_DEBTOR_STATE, by_id, 1, NULL };
 	first_more = n;
 	for (i = 0; i < nmore; i++) {
@@ -320,18 +292,15 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 		calls[n++] = (struct db_call){ more[i].q, pairs[i],
 		    more[i].arg != NULL ? 2 : 1, NULL };
 	}
-	if (n == 0)
-		return 1;
 	if (db_pipeline(c->db, calls, n) == -1)
 		return -1;
 	for (i = 0; i < nmore; i++) {		/* the page's now */
 		more[i].res = calls[first_more + i].res;
 		calls[first_more + i].res = NULL;
 	}
-	for (i = 0; i < first_more && rc == 1; i++)
-		if ((calls[i].q == SQL_INVOICE_ITEMS &&
-		    read_items(c, calls[i].res, 0, &item_shape, d) == -1) ||
-		    (calls[i].q == SQL_DEBTOR_PLAN &&
+	rc = read_items(c, calls[0].res, d) == -1 ? -1 : 1;
+	for (i = 1; i < first_more && rc == 1; i++)
+		if ((calls[i].q == SQL_DEBTOR_PLAN &&
 		    read_plan(c, calls[i].res, &d->plan) == -1) ||
 		    (calls[i].q == SQL_DEBTOR_HARDSHIP &&
 		    read_hardship(c, calls[i].res, &d->hardship) == -1) ||
