@@ -444,7 +444,7 @@ static const struct statement statements[SQL__MAX] = {
 	    "LEFT JOIN LATERAL (SELECT status, on_date, agency FROM escalations x "
 	    "WHERE x.invoice_id = l.invoice_id AND x.status IN ('pending', "
 	    "'escalated') ORDER BY x.id DESC LIMIT 1) e ON true" },
-	/* Lines, fees and payments of an invoice by id (staff pages). */
+	/* Lines, fees and payments of invoice $1 (debtor and staff pages). */
 	[SQL_INVOICE_ITEMS] = { "invoice_items", SQL_SHAPE_ITEM, ITEMS_SQL("$1") },
 
 	/*

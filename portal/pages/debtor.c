@@ -241,9 +241,8 @@ open_link(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	return rc;
 }
 
-/* Frees the results of the page's own reads. */
-static void
-reads_free(struct debtor_read *more, int nmore)
+void
+debtor_reads_free(struct debtor_read *more, int nmore)
 {
 	int	i;
 
@@ -310,7 +309,7 @@ load(struct ctx *c, const char *hash, const char *action, unsigned flags,
 	for (i = 0; i < n; i++)
 		db_res_free(calls[i].res);
 	if (rc == -1)
-		reads_free(more, nmore);
+		debtor_reads_free(more, nmore);
 	return rc;
 }
 
@@ -401,7 +400,7 @@ debtor_begin_or_reply(struct ctx *c, const struct debtor_form *f,
 	}
 	speak(c, d);
 	if (!token_csrf_valid(&c->cfg->keys, f->purpose, d->link_id, f->csrf)) {
-		reads_free(f->more, f->nmore);
+		debtor_reads_free(f->more, f->nmore);
 		db_rollback(c->db);
 		if (f->again != NULL)
 			f->again(c, 403, d, f->arg);

@@ -134,6 +134,9 @@ struct debtor_read {
 };
 #define DEBTOR_READS_MAX	2
 
+/* Frees the results of more and sets them to NULL. */
+void debtor_reads_free(struct debtor_read *more, int nmore);
+
 /* debtor_open_or_reply() with nmore statements of the page's own. */
 bool debtor_open_reads_or_reply(struct ctx *c, const char *action,
     unsigned flags, struct debtor_invoice *d, struct debtor_read *more,

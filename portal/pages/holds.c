@@ -566,6 +566,19 @@ void promise_post(struct ctx *c) { hold_post(c, &promise_form); }
 
 /* -------- the invoice page: what is open -------- */
 
+/*
+ * An open request as the page shows it: the day it arrived and the form
+ * that mails its acknowledgement again (copy kind ack).
+ */
+static void
+open_request_view(struct ctx *c, const struct debtor_invoice *d,
+    struct view *m, struct date received, const char *ack)
+{
+	view_set_str(m, "received_on", page_date(c, received));
+	if (debtor_copy_view(c, d, ack, view_set_map(m, "copy")) == -1)
+		log_error("%s: no copy form", __func__);
+}
+
 void
 holds_invoice_view(struct ctx *c, const struct debtor_invoice *d,
     struct view *v, struct holds_open *open)
@@ -579,20 +592,12 @@ holds_invoice_view(struct ctx *c, const struct debtor_invoice *d,
 	open->dispute = st->dispute;
 	open->claim = st->claim;
 	open->promise = st->promise;
-	if (st->dispute) {
-		m = view_set_map(v, "open_dispute");
-		view_set_str(m, "received_on", page_date(c, st->dispute_on));
-		if (debtor_copy_view(c, d, "dispute_ack",
-		    view_set_map(m, "copy")) == -1)
-			log_error("%s: no copy form", __func__);
-	}
-	if (st->claim) {
-		m = view_set_map(v, "open_claim");
-		view_set_str(m, "received_on", page_date(c, st->claim_on));
-		if (debtor_copy_view(c, d, "claim_ack",
-		    view_set_map(m, "copy")) == -1)
-			log_error("%s: no copy form", __func__);
-	}
+	if (st->dispute)
+		open_request_view(c, d, view_set_map(v, "open_dispute"),
+		    st->dispute_on, "dispute_ack");
+	if (st->claim)
+		open_request_view(c, d, view_set_map(v, "open_claim"),
+		    st->claim_on, "claim_ack");
 	if (st->promise) {
 		m = view_set_map(v, "open_promise");
 		view_set_str(m, "day", page_date(c, st->promise_on));

@@ -490,8 +490,7 @@ plan_get(struct ctx *c)
 	    more, READ__MAX))
 		return;
 	plan_page(c, &d, more);
-	db_res_free(more[READ_POLICY].res);
-	db_res_free(more[READ_PROPOSAL].res);
+	debtor_reads_free(more, READ__MAX);
 }
 
 /* Appends "{a,b,c}" array literals of the schedule's numbers and dates. */
@@ -901,8 +900,7 @@ plan_post(struct ctx *c)
 	if (!debtor_begin_or_reply(c, &form, &d))
 		return;
 	plan_submit(c, &form, &d, f, each);
-	db_res_free(more[READ_POLICY].res);
-	db_res_free(more[READ_PROPOSAL].res);
+	debtor_reads_free(more, READ__MAX);
 }
 /* Renders one of the calendar's text templates for an installment. */
 static const char *
