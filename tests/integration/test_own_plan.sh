@@ -15,6 +15,16 @@ sql "UPDATE customers SET language = 'en'"
 day() { date -u -d "$1 days" +%Y-%m-%d; }
 # The value of the LAST hidden input called $1 (the own plan's form).
 last_value() { sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" "$T/body" | tail -n 1; }
+# propose_weekly PATH COUNT: the debtor of link PATH previews COUNT weekly
+# payments from a week ahead (outside policy) and sends them for review.
+propose_weekly() {
+	local csrf quote
+	http GET "$1/plan"
+	csrf=$(form_value csrf)
+	http GET "$1/plan?preview=1&own_amount=&own_count=$2&freq=weekly&first=$(day 7)"
+	quote=$(last_value quote)
+	http POST "$1/plan" -d mode=own -d own_amount= -d "own_count=$2" -d freq=weekly -d "first=$(day 7)" -d "quote=$quote" -d "csrf=$csrf"
+}
 state() { sql "SELECT (SELECT count(*) FROM plans) || '/' || (SELECT count(*) FROM plan_proposals) || '/' || (SELECT count(*) FROM tasks) || '/' || (SELECT count(*) FROM outbox)"; }
 # wait_mail PATTERN [PATTERN2]: the first .eml in the mail dir holding
 # PATTERN (and PATTERN2) (5 s).
@@ -220,11 +230,7 @@ expect_body "Payment plan agreement" "the debtor's plan page now shows the plan"
 
 # A declined proposal: the reason is mailed, the options come back.
 p4=$(link_path INV-2026-0189)
-http GET "$p4/plan"
-c4=$(form_value csrf)
-http GET "$p4/plan?preview=1&own_amount=&own_count=30&freq=weekly&first=$(day 7)"
-oq4=$(last_value quote)
-http POST "$p4/plan" -d mode=own -d own_amount= -d own_count=30 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq4" -d "csrf=$c4"
+propose_weekly "$p4" 30
 expect_status 303 "a second invoice's proposal is sent"
 pid4=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
 http GET "/staff/proposals/$pid4" -H "$ck"
@@ -244,11 +250,7 @@ expect_body 'name="option"' "and offers the plans again"
 # A counter-offer: staff answer a proposal with a schedule of their own, and
 # the debtor accepts it from the mail, once, even when it is clicked twice.
 p5=$(link_path INV-2026-0160)	# Harbour Café, GBP
-http GET "$p5/plan"
-c5=$(form_value csrf)
-http GET "$p5/plan?preview=1&own_amount=&own_count=40&freq=weekly&first=$(day 7)"
-oq5=$(last_value quote)
-http POST "$p5/plan" -d mode=own -d own_amount= -d own_count=40 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq5" -d "csrf=$c5"
+propose_weekly "$p5" 40
 expect_status 303 "a proposal to counter is sent"
 pid5=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
 total5=$(sql "SELECT total_cents FROM plan_proposals WHERE id = $pid5")
@@ -342,11 +344,7 @@ expect_body "Your next payment:" "the invoice page shows the plan's next payment
 # A lapsed counter-offer: after its first payment date it cannot be
 # accepted, and the debtor may propose again.
 p6=$(link_path INV-2026-0185)
-http GET "$p6/plan"
-c6=$(form_value csrf)
-http GET "$p6/plan?preview=1&own_amount=&own_count=40&freq=weekly&first=$(day 7)"
-oq6=$(last_value quote)
-http POST "$p6/plan" -d mode=own -d own_amount= -d own_count=40 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq6" -d "csrf=$c6"
+propose_weekly "$p6" 40
 pid6=$(sql "SELECT id FROM plan_proposals WHERE status = 'open'")
 http GET "/staff/proposals/$pid6" -H "$ck"
 sc6=$(last_value csrf)
@@ -366,7 +364,7 @@ expect_status 410 "accepting a lapsed offer is 410"
 expect_eq "and writes nothing" "$before" "$(state)"
 http GET "$p6/plan"
 expect_body 'name="option"' "the plan page offers the plans again"
-http POST "$p6/plan" -d mode=own -d own_amount= -d own_count=40 -d freq=weekly -d "first=$(day 7)" -d "quote=$oq6" -d "csrf=$c6"
+propose_weekly "$p6" 40
 expect_status 303 "and the debtor may propose again"
 expect_eq "the lapsed offer is withdrawn, the new proposal open" "withdrawn open" \
 	"$(sql "SELECT status FROM plan_proposals WHERE invoice_id = (SELECT id FROM invoices WHERE number = 'INV-2026-0185') ORDER BY id" | tr '\n' ' ' | sed 's/ $//')"
